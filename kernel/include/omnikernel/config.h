@@ -1,0 +1,124 @@
+// The contact-centre domain as the host configures it (DESIGN.md "Domain", seeds 000–003).
+// Plain value types, cross-referenced by name; Kernel::create validates everything and resolves
+// names to dense ids. Validation errors name the field path, e.g. "queues[2].routing".
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "omnikernel/time.h"
+
+namespace omni {
+
+// A kind of work: chat session, WhatsApp conversation, Instagram DM, case, call (seed 002).
+struct ServiceChannelConfig {
+  std::string name;
+  // Item status values that mean "paused" (seed 000): setting one releases the item's capacity.
+  std::vector<std::string> paused_values;
+  // Interruptible work draws on the agent's interruptible capacity, not its capacity.
+  bool interruptible = false;
+};
+
+enum class RoutingModel : uint8_t {
+  least_active,    // fewest open items (offered + active + paused); tie: most free capacity, then lowest agent id
+  most_available,  // largest free capacity; tie: fewest open items, then lowest agent id
+};
+
+enum class SizeUnit : uint8_t { units, percent };
+
+struct RoutingConfig {
+  std::string name;
+  int32_t priority = 1;  // lower is routed first, across queues
+  RoutingModel model = RoutingModel::most_available;
+  Duration push_timeout{};  // 0 = offers never time out
+  SizeUnit size_unit = SizeUnit::units;
+  double size = 1.0;  // units of capacity, or percent (0, 100] of the agent's capacity
+};
+
+struct QueueConfig {
+  std::string name;
+  std::string channel;  // ServiceChannelConfig::name
+  std::string routing;  // RoutingConfig::name
+  // Seed 004's "service" for the simultaneous-sessions policy; empty = the queue's own name.
+  std::string service;
+  uint32_t max_waiting = 1024;  // items queued or offered at once; rounded up to a power of two
+};
+
+// What the agent may do when resuming a paused item would exceed capacity.
+enum class ResumeRule : uint8_t {
+  allow_over_capacity,  // resume; the agent gets no new offers until it is under capacity again
+  refuse,               // resume fails with Status::no_capacity; the item stays paused
+};
+
+struct TransferDestinations {
+  std::vector<std::string> queues;
+  std::vector<std::string> profiles;  // any agent whose profile is listed
+  std::vector<std::string> flows;
+  [[nodiscard]] bool empty() const { return queues.empty() && profiles.empty() && flows.empty(); }
+};
+
+struct PresenceConfigConfig {
+  std::string name;
+  double capacity = 1.0;
+  double interruptible_capacity = 0.0;
+  bool auto_accept = false;
+  bool allow_decline = false;  // impossible together with auto_accept
+  std::string status_on_decline;       // empty = unchanged
+  bool decline_reasons_required = false;
+  std::vector<std::string> decline_reasons;
+  std::string status_on_push_timeout;  // empty = unchanged
+  Duration missed_delay{};             // "missed" state after a push time-out; 0 = none
+  Duration wrap_up{};                  // after-conversation work; 0 = none
+  ResumeRule resume_rule = ResumeRule::allow_over_capacity;
+  TransferDestinations transfer_destinations;  // empty = anywhere
+};
+
+enum class PresenceKind : uint8_t {
+  online,   // routable for `channels`
+  busy,     // keeps its work, gets none
+  away,     // keeps its work, gets none
+  pause,    // keeps its work, gets none, with a cause (seed 003)
+  dnd,      // do not disturb
+  offline,
+};
+
+struct PresenceStatusConfig {
+  std::string name;
+  PresenceKind kind = PresenceKind::offline;
+  std::vector<std::string> channels;  // online only
+  std::string pause_cause;            // pause only
+};
+
+struct ProfileConfig {
+  std::string name;
+  std::string presence_config;
+};
+
+struct AgentConfig {
+  std::string name;
+  std::string profile;           // may be empty when presence_config is set
+  std::string presence_config;   // user-level assignment; wins over the profile's
+  std::vector<std::string> queues;  // queues the agent serves
+  std::string status;            // initial presence status; empty = first offline status
+};
+
+struct Limits {
+  uint32_t max_items = 1 << 16;       // live work items at once (queued .. wrap-up)
+  uint32_t max_customers = 1 << 16;   // distinct customers with sessions tracked at once
+  uint32_t event_capacity = 1 << 16;  // events buffered until the host drains them
+  Duration timer_resolution = std::chrono::milliseconds(10);
+};
+
+struct Config {
+  std::vector<ServiceChannelConfig> channels;
+  std::vector<RoutingConfig> routing_configs;
+  std::vector<QueueConfig> queues;
+  std::vector<PresenceConfigConfig> presence_configs;
+  std::vector<PresenceStatusConfig> statuses;
+  std::vector<ProfileConfig> profiles;
+  std::vector<AgentConfig> agents;
+  Limits limits;
+};
+
+}  // namespace omni

@@ -1,0 +1,40 @@
+// Every transition the kernel makes is published as an Event, which the host drains without
+// locks (Kernel::poll_events). Events of one item carry a per-item sequence number so a consumer
+// can order transitions that different threads published concurrently.
+#pragma once
+#include <cstdint>
+
+#include "omnikernel/ids.h"
+#include "omnikernel/time.h"
+
+namespace omni {
+
+enum class EventType : uint8_t {
+  submitted,         // queued
+  offered,           // capacity reserved on `agent`
+  accepted,          // by the agent, or auto-accept
+  declined,          // `reason` = DeclineReasonId; item re-queued
+  push_timed_out,    // item re-queued
+  paused,            // `reason` = PausedValueId; capacity released
+  resumed,           // capacity consumed again
+  closed,            // by the host or the agent; wrap-up starts if configured
+  wrap_up_ended,     // capacity released
+  done,              // terminal
+  abandoned,         // customer left while queued or offered
+  transferred,       // to `queue` (re-queued), to `agent` (offered), or to a flow (`reason`)
+  agent_status,      // `agent` moved to StatusId `reason`
+  agent_missed,      // agent entered the missed state
+  agent_missed_ended,
+};
+
+struct Event {
+  Time at;
+  ItemId item{};        // zero for agent events
+  AgentId agent = kNoAgent;
+  QueueId queue{};
+  EventType type{};
+  uint8_t seq = 0;      // per-item transition number (mod 256)
+  uint16_t reason = 0;  // per type, see above
+};
+
+}  // namespace omni

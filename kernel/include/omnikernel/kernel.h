@@ -1,0 +1,145 @@
+// omni::Kernel — the routing kernel's public face. Start here.
+//
+// The host builds a Config, creates a Kernel with a Clock, and then calls the hot-path operations
+// from any number of threads. Every hot-path call is lock-free and allocation-free: it returns a
+// Status (or Result<T>) and publishes an Event for each transition it makes. Timers (push
+// time-outs, wrap-up ends, the missed state) advance only when the host calls tick(now).
+//
+// Life cycle of a work item (DESIGN.md):
+//   queued → offered → active ⇄ paused → (closed) wrap-up → done
+//   offered → declined / push time-out → queued again (original arrival time kept)
+//   queued/offered → abandoned; active/paused → transferred; queued/offered/active/paused → closed.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "omnikernel/config.h"
+#include "omnikernel/error.h"
+#include "omnikernel/event.h"
+#include "omnikernel/ids.h"
+#include "omnikernel/policy.h"
+#include "omnikernel/time.h"
+
+namespace omni {
+
+enum class ItemState : uint8_t { free = 0, queued, offered, active, paused, wrap_up };
+
+// Supervisor's view of an agent (seed 003), derived from its status and its items.
+enum class AgentActivity : uint8_t { offline, waiting, busy, paused, wrap_up, missed, away };
+
+struct SubmitRequest {
+  QueueId queue{};
+  CustomerId customer{};
+  bool is_bot = false;  // policies treat bot sessions like any other (seed 004)
+};
+
+struct ItemSnapshot {
+  ItemState state = ItemState::free;
+  QueueId queue{};
+  AgentId agent = kNoAgent;
+  CustomerId customer{};
+  Time arrival{};
+  int32_t held_milli = 0;   // capacity the item holds now (0 when queued or paused), 1/1000 units
+  uint16_t paused_value = 0;
+  uint8_t seq = 0;
+};
+
+struct AgentSnapshot {
+  StatusId status{};
+  AgentActivity activity = AgentActivity::offline;
+  int32_t used_milli = 0;  // capacity held, 1/1000 units
+  int32_t capacity_milli = 0;
+  int32_t interruptible_used_milli = 0;
+  int32_t interruptible_capacity_milli = 0;
+  uint32_t open_items = 0;   // offered + active + paused
+  uint32_t wrap_up_items = 0;
+  bool missed = false;
+};
+
+struct QueueSnapshot {
+  uint32_t waiting = 0;            // items queued now
+  std::optional<Time> oldest;      // arrival time of the oldest waiting item
+};
+
+struct KernelStats {
+  uint64_t events_dropped = 0;     // events lost because the host drained too slowly
+};
+
+class Kernel {
+ public:
+  // Validates `config` (errors name the field) and preallocates everything the hot path needs.
+  // `clock` and every policy must outlive the kernel.
+  [[nodiscard]] static std::expected<std::unique_ptr<Kernel>, ConfigError> create(
+      const Config& config, const Clock& clock, std::span<PolicyHook* const> policies = {});
+  virtual ~Kernel() = default;
+
+  // ---- control plane: names ⇄ ids (not hot) -------------------------------------------------
+  [[nodiscard]] virtual std::optional<QueueId> find_queue(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<AgentId> find_agent(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<StatusId> find_status(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<ChannelId> find_channel(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<ServiceId> find_service(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<FlowId> find_flow(std::string_view name) const = 0;
+  // Decline reasons belong to the agent's effective presence configuration.
+  [[nodiscard]] virtual std::optional<DeclineReasonId> find_decline_reason(
+      AgentId agent, std::string_view reason) const = 0;
+  [[nodiscard]] virtual std::optional<PausedValueId> find_paused_value(
+      ChannelId channel, std::string_view value) const = 0;
+  [[nodiscard]] virtual const Config& config() const noexcept = 0;
+  [[nodiscard]] virtual uint32_t agent_count() const noexcept = 0;
+  [[nodiscard]] virtual uint32_t queue_count() const noexcept = 0;
+
+  // ---- hot path: lock-free, allocation-free -------------------------------------------------
+  // Queues the item and, if an eligible agent has room, offers it within this call.
+  [[nodiscard]] virtual Result<ItemId> submit(const SubmitRequest& request) noexcept = 0;
+  [[nodiscard]] virtual Status accept(ItemId item, AgentId agent) noexcept = 0;
+  [[nodiscard]] virtual Status decline(ItemId item, AgentId agent,
+                                       std::optional<DeclineReasonId> reason = {}) noexcept = 0;
+  // active → paused: releases the item's capacity exactly once (seed 000).
+  [[nodiscard]] virtual Status pause(ItemId item, PausedValueId value) noexcept = 0;
+  // paused → active: consumes the capacity again, per the agent's ResumeRule.
+  [[nodiscard]] virtual Status resume(ItemId item) noexcept = 0;
+  // active/paused → wrap-up (or done when no wrap-up time); queued/offered → done.
+  [[nodiscard]] virtual Status close(ItemId item) noexcept = 0;
+  // wrap-up → done before the after-conversation time runs out.
+  [[nodiscard]] virtual Status end_wrap_up(ItemId item) noexcept = 0;
+  // queued/offered → done: the customer left.
+  [[nodiscard]] virtual Status abandon(ItemId item) noexcept = 0;
+  [[nodiscard]] virtual Status transfer_to_queue(ItemId item, QueueId queue,
+                                                 PolicyOp how = PolicyOp::transfer) noexcept = 0;
+  [[nodiscard]] virtual Status transfer_to_agent(ItemId item, AgentId agent) noexcept = 0;
+  // The item leaves the kernel for a host flow (bot, IVR…): done, with a `transferred` event.
+  [[nodiscard]] virtual Status transfer_to_flow(ItemId item, FlowId flow) noexcept = 0;
+  [[nodiscard]] virtual Status set_status(AgentId agent, StatusId status) noexcept = 0;
+  // Outbound template / broadcast to a customer in a service: policies decide.
+  [[nodiscard]] virtual PolicyVerdict check_outbound(CustomerId customer, ServiceId service,
+                                                     PolicyOp op) noexcept = 0;
+
+  // ---- timers ---------------------------------------------------------------------------------
+  // Fires every push time-out, wrap-up end and missed-state end due at or before `now`.
+  // One thread at a time: a concurrent call returns Status::busy and does nothing.
+  [[nodiscard]] virtual Status tick(Time now) noexcept = 0;
+
+  // ---- events -------------------------------------------------------------------------------
+  // Copies up to out.size() pending events into `out`; returns how many. Any thread may drain.
+  [[nodiscard]] virtual size_t poll_events(std::span<Event> out) noexcept = 0;
+
+  // ---- observation (lock-free reads; a snapshot may be a moment stale under concurrency) -----
+  [[nodiscard]] virtual Result<ItemSnapshot> item(ItemId item) const noexcept = 0;
+  [[nodiscard]] virtual Result<AgentSnapshot> agent(AgentId agent) const noexcept = 0;
+  [[nodiscard]] virtual Result<QueueSnapshot> queue(QueueId queue) const noexcept = 0;
+  [[nodiscard]] virtual KernelStats stats() const noexcept = 0;
+  // Copies the customer's sessions into `out`; returns how many there are (may exceed out.size()).
+  [[nodiscard]] virtual size_t sessions_of(CustomerId customer,
+                                           std::span<SessionInfo> out) const noexcept = 0;
+};
+
+[[nodiscard]] std::string_view to_string(ItemState s) noexcept;
+[[nodiscard]] std::string_view to_string(AgentActivity a) noexcept;
+[[nodiscard]] std::string_view to_string(EventType t) noexcept;
+
+}  // namespace omni
