@@ -1,0 +1,118 @@
+// Names must be unique per section, and every name a section refers to must be defined.
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+
+#include "config_internal.h"
+#include "omnikernel/config/loader.h"
+
+namespace omni::config::internal {
+namespace {
+
+using Names = std::unordered_set<std::string>;
+
+std::string indexed(std::string_view section, size_t i) {
+  return std::string(section) + "[" + std::to_string(i) + "]";
+}
+
+template <class Item>
+Names unique_names(const std::vector<Item>& items, std::string_view section,
+                   const std::vector<std::string>& paths = {}) {
+  Names names;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string path = i < paths.size() ? paths[i] : indexed(section, i);
+    if (items[i].name.empty()) fail(path + ".name", "must not be empty");
+    if (!names.insert(items[i].name).second) {
+      fail(path + ".name", "duplicate name \"" + items[i].name + "\" in " + std::string(section));
+    }
+  }
+  return names;
+}
+
+void expect_defined(const Names& names, const std::string& name, const std::string& path,
+                    std::string_view what) {
+  if (names.contains(name)) return;
+  std::string reason = "unknown " + std::string(what) + " \"" + name + "\"";
+  if (auto guess = did_you_mean(name, std::vector<std::string>(names.begin(), names.end()))) {
+    reason += " (did you mean \"" + *guess + "\"?)";
+  }
+  fail(path, reason);
+}
+
+void expect_unique_values(const std::vector<std::string>& values, const std::string& path) {
+  Names seen;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!seen.insert(values[i]).second) {
+      fail(path + "[" + std::to_string(i) + "]", "duplicate value \"" + values[i] + "\"");
+    }
+  }
+}
+
+}  // namespace
+
+void check_references(const Config& c, const SourcePaths& paths) {
+  const Names channels = unique_names(c.channels, "channels");
+  const Names routings = unique_names(c.routing_configs, "routing_configs", paths.routing_configs);
+  const Names queues = unique_names(c.queues, "queues");
+  const Names presence_configs = unique_names(c.presence_configs, "presence_configs");
+  const Names statuses = unique_names(c.statuses, "statuses");
+  const Names profiles = unique_names(c.profiles, "profiles");
+  unique_names(c.agents, "agents", paths.agents);
+
+  for (size_t i = 0; i < c.channels.size(); ++i) {
+    expect_unique_values(c.channels[i].paused_values, indexed("channels", i) + ".paused_values");
+  }
+  for (size_t i = 0; i < c.queues.size(); ++i) {
+    const std::string path = indexed("queues", i);
+    expect_defined(channels, c.queues[i].channel, path + ".channel", "service channel");
+    expect_defined(routings, c.queues[i].routing, path + ".routing", "routing config");
+  }
+  for (size_t i = 0; i < c.presence_configs.size(); ++i) {
+    const PresenceConfigConfig& p = c.presence_configs[i];
+    const std::string path = indexed("presence_configs", i);
+    if (!p.status_on_decline.empty()) {
+      expect_defined(statuses, p.status_on_decline, path + ".status_on_decline", "status");
+    }
+    if (!p.status_on_push_timeout.empty()) {
+      expect_defined(statuses, p.status_on_push_timeout, path + ".status_on_push_timeout", "status");
+    }
+    expect_unique_values(p.decline_reasons, path + ".decline_reasons");
+    for (size_t j = 0; j < p.transfer_destinations.queues.size(); ++j) {
+      expect_defined(queues, p.transfer_destinations.queues[j],
+                     path + ".transfer_destinations.queues[" + std::to_string(j) + "]", "queue");
+    }
+    for (size_t j = 0; j < p.transfer_destinations.profiles.size(); ++j) {
+      expect_defined(profiles, p.transfer_destinations.profiles[j],
+                     path + ".transfer_destinations.profiles[" + std::to_string(j) + "]", "profile");
+    }
+  }
+  for (size_t i = 0; i < c.statuses.size(); ++i) {
+    for (size_t j = 0; j < c.statuses[i].channels.size(); ++j) {
+      expect_defined(channels, c.statuses[i].channels[j],
+                     indexed("statuses", i) + ".channels[" + std::to_string(j) + "]",
+                     "service channel");
+    }
+  }
+  for (size_t i = 0; i < c.profiles.size(); ++i) {
+    expect_defined(presence_configs, c.profiles[i].presence_config,
+                   indexed("profiles", i) + ".presence_config", "presence config");
+  }
+  for (size_t i = 0; i < c.agents.size(); ++i) {
+    const AgentConfig& a = c.agents[i];
+    const std::string path = i < paths.agents.size() ? paths.agents[i] : indexed("agents", i);
+    if (a.profile.empty() && a.presence_config.empty()) {
+      fail(path + ".profile", "missing: an agent needs a profile or a presence_config");
+    }
+    if (!a.profile.empty()) expect_defined(profiles, a.profile, path + ".profile", "profile");
+    if (!a.presence_config.empty()) {
+      expect_defined(presence_configs, a.presence_config, path + ".presence_config",
+                     "presence config");
+    }
+    for (size_t j = 0; j < a.queues.size(); ++j) {
+      expect_defined(queues, a.queues[j], path + ".queues[" + std::to_string(j) + "]", "queue");
+    }
+    if (!a.status.empty()) expect_defined(statuses, a.status, path + ".status", "status");
+  }
+}
+
+}  // namespace omni::config::internal

@@ -1,0 +1,94 @@
+#include "omnikernel/config/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sample_config.h"
+
+namespace omni::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(LoadConfig, ReadsEverySection) {
+  auto config = load_config_text(testing::kSampleConfig);
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  ASSERT_EQ(config->channels.size(), 2u);
+  EXPECT_EQ(config->channels[0].paused_values, std::vector<std::string>{"Waiting for customer"});
+
+  ASSERT_EQ(config->routing_configs.size(), 2u);  // one named, one inline in wa_support
+  const RoutingConfig& standard = config->routing_configs[0];
+  EXPECT_EQ(standard.priority, 2);
+  EXPECT_EQ(standard.model, RoutingModel::least_active);
+  EXPECT_EQ(standard.push_timeout, Duration(30s));
+  EXPECT_EQ(standard.size_unit, SizeUnit::units);
+  const RoutingConfig& inline_routing = config->routing_configs[1];
+  EXPECT_EQ(inline_routing.name, "wa_support");
+  EXPECT_EQ(inline_routing.size_unit, SizeUnit::percent);
+  EXPECT_DOUBLE_EQ(inline_routing.size, 50.0);
+
+  ASSERT_EQ(config->queues.size(), 2u);
+  EXPECT_EQ(config->queues[0].service, "sales");
+  EXPECT_EQ(config->queues[1].routing, "wa_support");
+  EXPECT_EQ(config->queues[1].max_waiting, 4096u);
+
+  const PresenceConfigConfig& pc = config->presence_configs.at(0);
+  EXPECT_DOUBLE_EQ(pc.capacity, 3.0);
+  EXPECT_TRUE(pc.allow_decline);
+  EXPECT_EQ(pc.decline_reasons.size(), 2u);
+  EXPECT_EQ(pc.missed_delay, Duration(10s));
+  EXPECT_EQ(pc.wrap_up, Duration(45s));
+  EXPECT_EQ(pc.resume_rule, ResumeRule::refuse);
+  EXPECT_EQ(pc.transfer_destinations.flows, std::vector<std::string>{"bot"});
+
+  ASSERT_EQ(config->statuses.size(), 4u);
+  EXPECT_EQ(config->statuses[3].kind, PresenceKind::pause);
+  EXPECT_EQ(config->statuses[3].pause_cause, "lunch");
+
+  ASSERT_EQ(config->agents.size(), 4u);  // alice + a count of 3
+  EXPECT_EQ(config->agents[0].name, "alice");
+  EXPECT_EQ(config->agents[1].name, "agent-1");
+  EXPECT_EQ(config->agents[3].name, "agent-3");
+  EXPECT_EQ(config->agents[3].queues.size(), 2u);
+
+  EXPECT_EQ(config->limits.max_items, 1000u);
+  EXPECT_EQ(config->limits.timer_resolution, Duration(5ms));
+}
+
+TEST(LoadConfig, EmptyDocumentIsAnEmptyConfig) {
+  auto config = load_config_text("{}");
+  ASSERT_TRUE(config.has_value());
+  EXPECT_TRUE(config->queues.empty());
+}
+
+TEST(LoadConfig, FromFile) {
+  const auto file = std::filesystem::temp_directory_path() / "omni_config_loader_test.json";
+  std::ofstream(file) << testing::kSampleConfig;
+  auto config = load_config_file(file);
+  std::filesystem::remove(file);
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->agents.size(), 4u);
+}
+
+TEST(LoadConfig, MissingFileNamesIt) {
+  auto config = load_config_file("/nonexistent/omni.json");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message(), "/nonexistent/omni.json: cannot open the file");
+}
+
+TEST(ValidateReferences, WorksOnConfigsBuiltInCode) {
+  Config config;
+  config.channels.emplace_back().name = "chat";
+  QueueConfig& queue = config.queues.emplace_back();
+  queue.name = "q";
+  queue.channel = "chat";
+  queue.routing = "nope";
+  auto result = validate_references(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(), "queues[0].routing: unknown routing config \"nope\"");
+}
+
+}  // namespace
+}  // namespace omni::config
