@@ -1,0 +1,35 @@
+// Owns what parsing a payload needs and keeps it between payloads: a padded copy of the input
+// (simdjson reads up to SIMDJSON_PADDING bytes past the end) and the DOM parser with its tape.
+// After warm-up, loading a payload no larger than the previous ones allocates nothing.
+//
+// Not thread-safe: one per thread (a parse touches every buffer).
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "omnikernel/adapters/json_fields.h"
+
+namespace omni::adapters {
+
+// Real webhooks are a few KiB; Meta batches stay far below this. Larger input is refused
+// before it is copied, so a hostile sender cannot make a parser hold gigabytes.
+inline constexpr size_t kDefaultMaxPayloadBytes = size_t{4} << 20;
+
+class JsonDocument {
+ public:
+  explicit JsonDocument(size_t max_payload_bytes = kDefaultMaxPayloadBytes);
+
+  // Parses `payload`; the element (and every string view read from it) lives until the next load.
+  [[nodiscard]] ParseResult<simdjson::dom::element> load(std::string_view payload);
+
+ private:
+  size_t max_payload_bytes_;
+  std::unique_ptr<char[]> buffer_;
+  size_t buffer_capacity_ = 0;  // bytes usable before the padding
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace omni::adapters

@@ -1,0 +1,40 @@
+// The one shape every channel adapter produces: an inbound CUSTOMER message, reduced to what
+// routing needs. All views point into the parser that produced the message and stay valid only
+// until that parser's next parse() call (no per-message allocation).
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+namespace omni::adapters {
+
+enum class MessageKind : uint8_t {
+  text,
+  image,
+  audio,
+  video,
+  document,
+  sticker,
+  location,
+  contacts,
+  interactive,   // WhatsApp button_reply / list_reply
+  button,        // WhatsApp template quick-reply button
+  reaction,
+  postback,      // Instagram icebreaker / generic-template button
+  share,         // Instagram share, reel, story mention
+  unknown,       // a type this adapter does not know yet: routed, never dropped
+};
+
+[[nodiscard]] std::string_view to_string(MessageKind kind) noexcept;
+
+struct NormalizedMessage {
+  std::string_view channel;       // "webchat", "whatsapp", "instagram"
+  std::string_view customer;      // visitor id / wa_id / Instagram-scoped id (IGSID)
+  std::string_view account;       // site id / phone_number_id / Instagram professional account id
+  std::string_view conversation;  // "<account>:<customer or session>", stable per conversation
+  std::string_view message_id;
+  MessageKind kind = MessageKind::unknown;
+  std::string_view text;          // body, caption, reply title or emoji; empty when none
+  int64_t timestamp_ms = 0;       // since the Unix epoch
+};
+
+}  // namespace omni::adapters

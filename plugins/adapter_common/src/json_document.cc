@@ -1,0 +1,39 @@
+#include "omnikernel/adapters/json_document.h"
+
+#include <cstring>
+#include <string>
+
+namespace omni::adapters {
+
+JsonDocument::JsonDocument(size_t max_payload_bytes)
+    : max_payload_bytes_(max_payload_bytes), parser_(max_payload_bytes) {}
+
+ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload) {
+  if (payload.size() > max_payload_bytes_) {
+    return std::unexpected(ParseError{ParseErrc::too_large, {},
+                                      "payload of " + std::to_string(payload.size()) +
+                                          " bytes exceeds the limit of " +
+                                          std::to_string(max_payload_bytes_)});
+  }
+  if (buffer_ == nullptr || payload.size() > buffer_capacity_) {
+    // Grow geometrically so a slowly growing stream of payloads reallocates rarely.
+    size_t capacity = std::max(payload.size(), std::min(buffer_capacity_ * 2, max_payload_bytes_));
+    capacity = std::max<size_t>(capacity, 4096);
+    buffer_ = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+    buffer_capacity_ = capacity;
+  }
+  if (!payload.empty()) std::memcpy(buffer_.get(), payload.data(), payload.size());
+  // simdjson may read the padding; make it deterministic for sanitizers.
+  std::memset(buffer_.get() + payload.size(), 0, simdjson::SIMDJSON_PADDING);
+
+  simdjson::dom::element root;
+  auto error = parser_.parse(buffer_.get(), payload.size(), /*realloc_if_needed=*/false).get(root);
+  if (error != simdjson::SUCCESS) {
+    return std::unexpected(
+        ParseError{ParseErrc::invalid_json, {},
+                   std::string("invalid JSON: ") + simdjson::error_message(error)});
+  }
+  return root;
+}
+
+}  // namespace omni::adapters

@@ -1,0 +1,127 @@
+#include "instagram_parser.h"
+
+#include "omnikernel/adapters/timestamp.h"
+
+namespace omni::adapters {
+
+namespace dom = simdjson::dom;
+
+namespace {
+
+MessageKind attachment_kind(std::string_view type) noexcept {
+  if (type == "image") return MessageKind::image;
+  if (type == "video") return MessageKind::video;
+  if (type == "audio") return MessageKind::audio;
+  if (type == "file") return MessageKind::document;
+  if (type == "sticker") return MessageKind::sticker;
+  if (type == "location") return MessageKind::location;
+  if (type == "share" || type == "story_mention" || type == "reel" || type == "ig_reel") {
+    return MessageKind::share;
+  }
+  return MessageKind::unknown;  // template, fallback, anything newer
+}
+
+struct Event {
+  std::string_view message_id;
+  MessageKind kind = MessageKind::unknown;
+  std::string_view text;
+  bool is_customer_message = false;
+};
+
+// message: text and/or attachments; the first attachment decides the kind, the text (if any)
+// is kept as the caption.
+ParseResult<Event> message_event(dom::object message, const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(is_echo, optional_bool(message, "is_echo", path));
+  OMNI_ASSIGN_OR_RETURN(is_deleted, optional_bool(message, "is_deleted", path));
+  if (is_echo || is_deleted) return Event{};
+  OMNI_ASSIGN_OR_RETURN(mid, require_id(message, "mid", path));
+  OMNI_ASSIGN_OR_RETURN(text, optional_string(message, "text", path));
+  OMNI_ASSIGN_OR_RETURN(is_unsupported, optional_bool(message, "is_unsupported", path));
+  OMNI_ASSIGN_OR_RETURN(attachments, optional_array(message, "attachments", path));
+  Event event{mid, MessageKind::text, text, true};
+  if (attachments && attachments->size() > 0) {
+    const JsonPath attachments_path = path.field("attachments");
+    const JsonPath first_path = attachments_path.at(0);
+    OMNI_ASSIGN_OR_RETURN(first, as_object(attachments->at(0).value_unsafe(), first_path));
+    OMNI_ASSIGN_OR_RETURN(type, require_string(first, "type", first_path));
+    event.kind = attachment_kind(type);
+  } else if (is_unsupported) {
+    event.kind = MessageKind::unknown;
+  }
+  return event;
+}
+
+ParseResult<Event> postback_event(dom::object postback, const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(mid, require_id(postback, "mid", path));
+  OMNI_ASSIGN_OR_RETURN(title, optional_string(postback, "title", path));
+  return Event{mid, MessageKind::postback, title, true};
+}
+
+// A reaction refers to the message reacted to; an "unreact" carries no emoji (empty text).
+ParseResult<Event> reaction_event(dom::object reaction, const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(mid, require_id(reaction, "mid", path));
+  OMNI_ASSIGN_OR_RETURN(action, optional_string(reaction, "action", path));
+  OMNI_ASSIGN_OR_RETURN(emoji, optional_string(reaction, "emoji", path));
+  return Event{mid, MessageKind::reaction, action == "unreact" ? std::string_view{} : emoji, true};
+}
+
+ParseResult<Event> classify(dom::object messaging, const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(message, optional_object(messaging, "message", path));
+  if (message) return message_event(*message, path.field("message"));
+  OMNI_ASSIGN_OR_RETURN(postback, optional_object(messaging, "postback", path));
+  if (postback) return postback_event(*postback, path.field("postback"));
+  OMNI_ASSIGN_OR_RETURN(reaction, optional_object(messaging, "reaction", path));
+  if (reaction) return reaction_event(*reaction, path.field("reaction"));
+  return Event{};  // read, referral, optin, handover...
+}
+
+ParseResult<void> parse_messaging(dom::element element, const JsonPath& path,
+                                  MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(messaging, as_object(element, path));
+  OMNI_ASSIGN_OR_RETURN(event, classify(messaging, path));
+  if (!event.is_customer_message) return {};
+  OMNI_ASSIGN_OR_RETURN(sender, require_object(messaging, "sender", path));
+  OMNI_ASSIGN_OR_RETURN(customer, require_id(sender, "id", path.field("sender")));
+  OMNI_ASSIGN_OR_RETURN(recipient, require_object(messaging, "recipient", path));
+  OMNI_ASSIGN_OR_RETURN(account, require_id(recipient, "id", path.field("recipient")));
+  OMNI_ASSIGN_OR_RETURN(timestamp_value, require_field(messaging, "timestamp", path));
+  OMNI_ASSIGN_OR_RETURN(timestamp, unix_ms(timestamp_value, path.field("timestamp")));
+
+  NormalizedMessage normalized{kInstagramChannel, customer,   account,  {},
+                               event.message_id,  event.kind, event.text, timestamp};
+  batch.add(normalized, batch.join_key(account, customer));
+  return {};
+}
+
+}  // namespace
+
+ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::string_view payload) {
+  batch_.clear();
+  OMNI_ASSIGN_OR_RETURN(root_element, document_.load(payload));
+  const JsonPath root = JsonPath::root();
+  OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
+  OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
+  if (object != "instagram") {
+    return std::unexpected(make_error(ParseErrc::wrong_object, root.field("object"),
+                                      "expected \"instagram\", got \"" + std::string(object) + "\""));
+  }
+  OMNI_ASSIGN_OR_RETURN(entries_value, require_field(envelope, "entry", root));
+  const JsonPath entries_path = root.field("entry");
+  OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));
+  size_t entry_index = 0;
+  for (dom::element entry_element : entries) {
+    const JsonPath entry_path = entries_path.at(entry_index++);
+    OMNI_ASSIGN_OR_RETURN(entry, as_object(entry_element, entry_path));
+    // Entries of other fields (comments, mentions) carry `changes` instead: nothing to route.
+    OMNI_ASSIGN_OR_RETURN(messagings, optional_array(entry, "messaging", entry_path));
+    if (!messagings) continue;
+    const JsonPath messaging_path = entry_path.field("messaging");
+    size_t index = 0;
+    for (dom::element messaging : *messagings) {
+      OMNI_RETURN_IF_ERROR(parse_messaging(messaging, messaging_path.at(index++), batch_));
+    }
+  }
+  return batch_.finish();
+}
+
+}  // namespace omni::adapters

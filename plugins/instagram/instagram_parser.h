@@ -1,0 +1,40 @@
+// Instagram messaging webhook -> normalized customer messages.
+//
+//   {"object": "instagram",
+//    "entry": [{"id": IG_ACCOUNT_ID, "time": ..., "messaging": [{
+//        "sender": {"id": IGSID}, "recipient": {"id": IG_ACCOUNT_ID}, "timestamp": ms,
+//        "message": {"mid", "text", "attachments": [{"type", "payload"}], "is_echo", ...}
+//        | "postback": {"mid", "title", "payload"}
+//        | "reaction": {"mid", "action", "reaction", "emoji"}
+//        | "read": {...} | "referral": {...}}]}]}
+//
+// Customer = sender.id, account = recipient.id, conversation = "<account>:<customer>".
+// Echoes (message.is_echo: our own outbound messages), deleted messages, read receipts,
+// referrals and entries without `messaging` (comments, mentions) are not customer messages.
+// Mapping table: docs/CHANNELS.md. Not thread-safe; keep one parser per thread.
+#pragma once
+#include <span>
+#include <string_view>
+
+#include "omnikernel/adapters/json_document.h"
+#include "omnikernel/adapters/message_batch.h"
+#include "omnikernel/adapters/normalized_message.h"
+
+namespace omni::adapters {
+
+inline constexpr std::string_view kInstagramChannel = "instagram";
+
+class InstagramParser {
+ public:
+  explicit InstagramParser(size_t max_payload_bytes = kDefaultMaxPayloadBytes)
+      : document_(max_payload_bytes) {}
+
+  // The customer messages of `payload`, all or none; valid until the next parse().
+  [[nodiscard]] ParseResult<std::span<const NormalizedMessage>> parse(std::string_view payload);
+
+ private:
+  JsonDocument document_;
+  MessageBatch batch_;
+};
+
+}  // namespace omni::adapters

@@ -1,0 +1,92 @@
+#include "webchat_parser.h"
+
+#include "omnikernel/adapters/timestamp.h"
+
+namespace omni::adapters {
+
+namespace dom = simdjson::dom;
+
+namespace {
+
+MessageKind attachment_kind(std::string_view type) noexcept {
+  if (type == "image") return MessageKind::image;
+  if (type == "audio") return MessageKind::audio;
+  if (type == "video") return MessageKind::video;
+  if (type == "file") return MessageKind::document;
+  return MessageKind::unknown;
+}
+
+struct Session {
+  std::string_view site;
+  std::string_view visitor;
+  MessageBatch::ArenaText conversation;
+};
+
+ParseResult<void> parse_message(dom::element element, const JsonPath& path,
+                                const Session& session, MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(message, as_object(element, path));
+  OMNI_ASSIGN_OR_RETURN(id, require_id(message, "id", path));
+  OMNI_ASSIGN_OR_RETURN(timestamp_value, require_field(message, "timestamp", path));
+  OMNI_ASSIGN_OR_RETURN(timestamp, unix_ms(timestamp_value, path.field("timestamp")));
+  OMNI_ASSIGN_OR_RETURN(text, optional_string(message, "text", path));
+  OMNI_ASSIGN_OR_RETURN(attachments, optional_array(message, "attachments", path));
+
+  NormalizedMessage normalized{kWebChatChannel, session.visitor, session.site, {}, id,
+                               MessageKind::text, text, timestamp};
+  const JsonPath attachments_path = path.field("attachments");
+  size_t index = 0;
+  if (attachments) {
+    // Validate every attachment; the first one decides the kind.
+    for (dom::element attachment_element : *attachments) {
+      const JsonPath attachment_path = attachments_path.at(index);
+      OMNI_ASSIGN_OR_RETURN(attachment, as_object(attachment_element, attachment_path));
+      OMNI_ASSIGN_OR_RETURN(type, require_string(attachment, "type", attachment_path));
+      OMNI_ASSIGN_OR_RETURN(url, require_string(attachment, "url", attachment_path));
+      if (url.empty()) {
+        return std::unexpected(
+            make_error(ParseErrc::bad_value, attachment_path.field("url"), "empty url"));
+      }
+      OMNI_ASSIGN_OR_RETURN(name, optional_string(attachment, "name", attachment_path));
+      if (index == 0) {
+        normalized.kind = attachment_kind(type);
+        if (normalized.text.empty()) normalized.text = name;
+      }
+      ++index;
+    }
+  }
+  if (text.empty() && index == 0) {
+    return std::unexpected(
+        make_error(ParseErrc::bad_value, path, "a message needs a text or an attachment"));
+  }
+  batch.add(normalized, session.conversation);
+  return {};
+}
+
+}  // namespace
+
+ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string_view payload) {
+  batch_.clear();
+  OMNI_ASSIGN_OR_RETURN(root_element, document_.load(payload));
+  const JsonPath root = JsonPath::root();
+  OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
+  OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
+  if (object != "webchat") {
+    return std::unexpected(make_error(ParseErrc::wrong_object, root.field("object"),
+                                      "expected \"webchat\", got \"" + std::string(object) + "\""));
+  }
+  OMNI_ASSIGN_OR_RETURN(site, require_id(envelope, "site", root));
+  OMNI_ASSIGN_OR_RETURN(visitor, require_id(envelope, "visitor", root));
+  OMNI_ASSIGN_OR_RETURN(session_id, require_id(envelope, "session", root));
+  OMNI_ASSIGN_OR_RETURN(messages_value, require_field(envelope, "messages", root));
+  const JsonPath messages_path = root.field("messages");
+  OMNI_ASSIGN_OR_RETURN(messages, as_array(messages_value, messages_path));
+
+  const Session session{site, visitor, batch_.join_key(site, session_id)};
+  size_t index = 0;
+  for (dom::element message : messages) {
+    OMNI_RETURN_IF_ERROR(parse_message(message, messages_path.at(index++), session, batch_));
+  }
+  return batch_.finish();
+}
+
+}  // namespace omni::adapters

@@ -1,0 +1,147 @@
+#include "instagram_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "payload_files.h"
+
+namespace omni::adapters {
+namespace {
+
+using test::read_payload;
+
+struct Owned {
+  std::string customer, account, conversation, message_id, kind, text;
+  int64_t timestamp_ms;
+};
+
+std::vector<Owned> parse_ok(const std::string& payload) {
+  InstagramParser parser;
+  auto result = parser.parse(payload);
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message());
+  std::vector<Owned> out;
+  if (!result) return out;
+  for (const auto& m : *result) {
+    EXPECT_EQ(m.channel, "instagram");
+    out.push_back({std::string(m.customer), std::string(m.account), std::string(m.conversation),
+                   std::string(m.message_id), std::string(to_string(m.kind)), std::string(m.text),
+                   m.timestamp_ms});
+  }
+  return out;
+}
+
+ParseError parse_error(const std::string& payload) {
+  InstagramParser parser;
+  auto result = parser.parse(payload);
+  EXPECT_FALSE(result.has_value()) << "payload unexpectedly accepted";
+  return result ? ParseError{} : result.error();
+}
+
+TEST(InstagramParser, CustomerEventsBecomeMessagesAndTheRestIsSkipped) {
+  auto messages = parse_ok(read_payload("instagram_messages.json"));
+  struct Expected {
+    const char* id;
+    const char* kind;
+    const char* text;
+    int64_t timestamp;
+  };
+  // Skipped: the echo, the read receipt, the deleted message and the comments entry.
+  const std::vector<Expected> expected = {
+      {"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx", "text",
+       "Hi! Is this still available? \u2764\ufe0f", 1700000000123},
+      {"mid.image", "image", "", 1700000001123},
+      {"mid.reply", "text", "this one", 1700000002123},
+      {"mid.postback", "postback", "Talk to a human", 1700000004123},
+      {"mid.echo", "reaction", "\u2764\ufe0f", 1700000005123},
+      {"mid.echo", "reaction", "", 1700000006123},
+      {"mid.share", "share", "", 1700000009123},
+      {"mid.unsupported", "unknown", "", 1700000010123},
+  };
+  ASSERT_EQ(messages.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE("message " + std::to_string(i));
+    EXPECT_EQ(messages[i].message_id, expected[i].id);
+    EXPECT_EQ(messages[i].kind, expected[i].kind);
+    EXPECT_EQ(messages[i].text, expected[i].text);
+    EXPECT_EQ(messages[i].timestamp_ms, expected[i].timestamp);
+    EXPECT_EQ(messages[i].customer, "6789012345678901");
+    EXPECT_EQ(messages[i].account, "17841400000000001");
+    EXPECT_EQ(messages[i].conversation, "17841400000000001:6789012345678901");
+  }
+}
+
+TEST(InstagramParser, EchoesAreOurOwnMessages) {
+  EXPECT_TRUE(parse_ok(read_payload("instagram_echo_only.json")).empty());
+}
+
+TEST(InstagramParser, EntryWithoutMessagingProducesNothing) {
+  EXPECT_TRUE(parse_ok(R"({"object":"instagram","entry":[{"id":"1","time":2,"changes":[]}]})").empty());
+  EXPECT_TRUE(parse_ok(R"({"object":"instagram","entry":[]})").empty());
+}
+
+TEST(InstagramParser, AttachmentWithTextKeepsTextAsCaption) {
+  auto messages = parse_ok(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,
+     "message":{"mid":"m","text":"look","attachments":[{"type":"video","payload":{"url":"u"}}]}}]}]})");
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].kind, "video");
+  EXPECT_EQ(messages[0].text, "look");
+}
+
+TEST(InstagramParser, HugeIdsStayExactStrings) {
+  auto messages = parse_ok(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"123456789012345678901234567890"},"recipient":{"id":"98765432109876543210"},
+     "timestamp":1700000000000,"message":{"mid":"m","text":"x"}}]}]})");
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].customer, "123456789012345678901234567890");
+  EXPECT_EQ(messages[0].conversation, "98765432109876543210:123456789012345678901234567890");
+}
+
+TEST(InstagramParserErrors, WrongObject) {
+  auto error = parse_error(read_payload("whatsapp_text.json"));
+  EXPECT_EQ(error.code, ParseErrc::wrong_object);
+  EXPECT_EQ(error.message(), "object: expected \"instagram\", got \"whatsapp_business_account\"");
+}
+
+TEST(InstagramParserErrors, MissingSenderId) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"a","text":"x"}},
+    {"sender":{},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"b","text":"y"}}]}]})");
+  EXPECT_EQ(error.code, ParseErrc::missing_field);
+  EXPECT_EQ(error.message(), "entry[0].messaging[1].sender.id: missing");
+}
+
+TEST(InstagramParserErrors, TimestampAsStringIsAWrongType) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":"5","message":{"mid":"a","text":"x"}}]}]})");
+  EXPECT_EQ(error.code, ParseErrc::wrong_type);
+  EXPECT_EQ(error.message(), "entry[0].messaging[0].timestamp: expected integer, got string");
+}
+
+TEST(InstagramParserErrors, MessageWithoutMid) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,"message":{"text":"x"}}]}]})");
+  EXPECT_EQ(error.message(), "entry[0].messaging[0].message.mid: missing");
+}
+
+TEST(InstagramParserErrors, IsEchoOfTheWrongType) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"a","is_echo":"yes"}}]}]})");
+  EXPECT_EQ(error.message(), "entry[0].messaging[0].message.is_echo: expected boolean, got string");
+}
+
+TEST(InstagramParserErrors, MessagingNotAnArray) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":{}}]})");
+  EXPECT_EQ(error.message(), "entry[0].messaging: expected array, got object");
+}
+
+TEST(InstagramParserErrors, AttachmentWithoutType) {
+  auto error = parse_error(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"a","attachments":[{"payload":{}}]}}]}]})");
+  EXPECT_EQ(error.message(), "entry[0].messaging[0].message.attachments[0].type: missing");
+}
+
+}  // namespace
+}  // namespace omni::adapters
