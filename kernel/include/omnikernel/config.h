@@ -21,8 +21,12 @@ struct ServiceChannelConfig {
 };
 
 enum class RoutingModel : uint8_t {
-  least_active,    // fewest open items (offered + active + paused); tie: most free capacity, then lowest agent id
-  most_available,  // largest free capacity; tie: fewest open items, then lowest agent id
+  // Fewest open items (offered + active; paused items released their capacity and do not count).
+  // Tie: the member listed first in the queue (agents' order in the configuration).
+  least_active,
+  // Most room: how many more items of this queue's size fit the agent's free capacity.
+  // Tie: the member listed first in the queue.
+  most_available,
 };
 
 enum class SizeUnit : uint8_t { units, percent };

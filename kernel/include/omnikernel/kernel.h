@@ -118,6 +118,8 @@ class Kernel {
   // Outbound template / broadcast to a customer in a service: policies decide.
   [[nodiscard]] virtual PolicyVerdict check_outbound(CustomerId customer, ServiceId service,
                                                      PolicyOp op) noexcept = 0;
+  // Why the last Status::policy_refused on this thread was refused (the policy's text).
+  [[nodiscard]] static std::string_view last_policy_reason() noexcept;
 
   // ---- timers ---------------------------------------------------------------------------------
   // Fires every push time-out, wrap-up end and missed-state end due at or before `now`.

@@ -39,7 +39,9 @@ struct PolicyRequest {
   QueueId to_queue{};
   ServiceId to_service{};
   ChannelId to_channel{};
-  std::span<const SessionInfo> sessions;  // the customer's current sessions (a snapshot)
+  // The customer's OTHER current sessions (a snapshot; never the item the request concerns —
+  // for `open` the new item is already recorded, so two concurrent opens see each other).
+  std::span<const SessionInfo> sessions;
 };
 
 struct PolicyVerdict {

@@ -1,0 +1,146 @@
+// AgentIndex — one per queue: which of the queue's members can take its next item, ordered by
+// the routing model's key, without scanning the members.
+//
+// A member sits at one of kLevels levels (lower = better; the kernel maps Least Active's open-item
+// count or Most Available's free capacity to a level) or is absent (no room, not routable). Each
+// level is a two-level bitmap (summary word → leaf word → member bit) plus a 32-bit mask of
+// non-empty levels, so best() costs O(1 + members/4096) word reads, and place() a handful of
+// atomic RMWs.
+//
+// The bitmaps are hints; the agent's AgentWord is the truth, and a candidate is only ever taken by
+// a CAS on that word. What the index guarantees: after the last writer of an agent's word has
+// called place() with the level computed from that word, the member's bit is set at exactly
+// that level (a stale bit elsewhere may linger until a search clears it). The two races this
+// needs closing are handled by "clear, then re-check, then re-set":
+//   - place(m, new) clears m's old level; a concurrent place(m, old) may have just set it. After
+//     clearing, re-read level_[m]; if it equals what we cleared, set the bit again.
+//   - clearing a summary or level bit because a word looked empty races with a setter; after
+//     clearing, re-read the words below and re-set if anything is there.
+//
+// Memory ordering: all bitmap and level_ operations are sequentially consistent. The kernel's
+// lost-wake-up argument ("either the arriving item sees the agent in the index, or the freed
+// agent sees the item in the queue") is a Dekker pattern, which needs a single total order over
+// the index writes and the queue reads; acq_rel alone does not give that.
+#pragma once
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace omni::internal {
+
+class AgentIndex {
+ public:
+  static constexpr int kLevels = 32;
+  static constexpr uint8_t kAbsent = 0xFF;
+
+  explicit AgentIndex(uint32_t members)
+      : members_(members),
+        leaf_words_((members + 63) / 64),
+        summary_words_((leaf_words_ + 63) / 64),
+        level_words_(leaf_words_ + summary_words_),
+        words_(std::make_unique<std::atomic<uint64_t>[]>(kLevels * level_words_)),
+        level_(std::make_unique<std::atomic<uint8_t>[]>(members)) {
+    for (uint32_t i = 0; i < kLevels * level_words_; ++i) words_[i].store(0, std::memory_order_relaxed);
+    for (uint32_t m = 0; m < members; ++m) level_[m].store(kAbsent, std::memory_order_relaxed);
+  }
+
+  [[nodiscard]] uint32_t members() const noexcept { return members_; }
+  [[nodiscard]] uint8_t level_of(uint32_t m) const noexcept { return level_[m].load(); }
+
+  // Moves member m to `level` (kAbsent removes it).
+  void place(uint32_t m, uint8_t level) noexcept {
+    const uint8_t old = level_[m].exchange(level);
+    if (level != kAbsent) set(level, m);
+    if (old != kAbsent && old != level) clear_and_recheck(old, m);
+  }
+
+  // The best member other than `skip`: lowest level, then lowest member position.
+  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip = UINT32_MAX) noexcept {
+    uint32_t mask = level_mask_.load();
+    while (mask) {
+      const int level = std::countr_zero(mask);
+      mask &= mask - 1;
+      bool level_empty = true;
+      for (uint32_t s = 0; s < summary_words_; ++s) {
+        uint64_t summary = summary_word(level, s).load();
+        while (summary) {
+          const uint32_t w = s * 64 + std::countr_zero(summary);
+          summary &= summary - 1;
+          uint64_t leaf = leaf_word(level, w).load();
+          if (leaf == 0) {
+            clear_summary_and_recheck(level, w);
+            continue;
+          }
+          level_empty = false;
+          while (leaf) {
+            const uint32_t m = w * 64 + std::countr_zero(leaf);
+            leaf &= leaf - 1;
+            if (level_[m].load() != level) {  // stale bit left by a racing place()
+              clear_and_recheck(static_cast<uint8_t>(level), m);
+              continue;
+            }
+            if (m != skip) return m;
+          }
+        }
+      }
+      if (level_empty) clear_level_and_recheck(level);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::atomic<uint64_t>& leaf_word(int level, uint32_t w) noexcept {
+    return words_[level * level_words_ + w];
+  }
+  std::atomic<uint64_t>& summary_word(int level, uint32_t s) noexcept {
+    return words_[level * level_words_ + leaf_words_ + s];
+  }
+
+  void set(uint8_t level, uint32_t m) noexcept {
+    const uint32_t w = m / 64;
+    const uint64_t bit = uint64_t{1} << (m % 64), sbit = uint64_t{1} << (w % 64);
+    if (!(leaf_word(level, w).load() & bit)) leaf_word(level, w).fetch_or(bit);
+    auto& summary = summary_word(level, w / 64);
+    if (!(summary.load() & sbit)) summary.fetch_or(sbit);
+    const uint32_t lbit = 1u << level;
+    if (!(level_mask_.load() & lbit)) level_mask_.fetch_or(lbit);
+  }
+
+  void clear_and_recheck(uint8_t level, uint32_t m) noexcept {
+    const uint32_t w = m / 64;
+    const uint64_t bit = uint64_t{1} << (m % 64);
+    const uint64_t before = leaf_word(level, w).fetch_and(~bit);
+    if (level_[m].load() == level) {  // a place(m, level) raced with us: keep it visible
+      set(level, m);
+      return;
+    }
+    if ((before & ~bit) == 0) clear_summary_and_recheck(level, w);
+  }
+
+  void clear_summary_and_recheck(int level, uint32_t w) noexcept {
+    const uint64_t sbit = uint64_t{1} << (w % 64);
+    auto& summary = summary_word(level, w / 64);
+    summary.fetch_and(~sbit);
+    if (leaf_word(level, w).load() != 0) summary.fetch_or(sbit);
+  }
+
+  void clear_level_and_recheck(int level) noexcept {
+    const uint32_t lbit = 1u << level;
+    level_mask_.fetch_and(~lbit);
+    for (uint32_t s = 0; s < summary_words_; ++s) {
+      if (summary_word(level, s).load() != 0) {
+        level_mask_.fetch_or(lbit);
+        return;
+      }
+    }
+  }
+
+  const uint32_t members_, leaf_words_, summary_words_, level_words_;
+  std::unique_ptr<std::atomic<uint64_t>[]> words_;
+  std::unique_ptr<std::atomic<uint8_t>[]> level_;
+  std::atomic<uint32_t> level_mask_{0};
+};
+
+}  // namespace omni::internal

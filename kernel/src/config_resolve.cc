@@ -1,0 +1,284 @@
+// Validation of the host's Config. Every refusal names the field path and says why, so a
+// misconfigured deployment fails at load, never on the hot path.
+#include <cmath>
+#include <algorithm>
+#include <sstream>
+#include <unordered_set>
+
+#include "resolved_config.h"
+
+namespace omni::internal {
+namespace {
+
+using Names = std::unordered_map<std::string, uint32_t>;
+
+// libstdc++ 12 has no <format>: a "{}"-substituting formatter for these few messages.
+template <class... Args>
+std::string format(std::string_view pattern, const Args&... args) {
+  std::ostringstream out;
+  auto put = [&](const auto& arg) {
+    const size_t at = pattern.find("{}");
+    out << pattern.substr(0, at) << arg;
+    pattern.remove_prefix(at == std::string_view::npos ? pattern.size() : at + 2);
+  };
+  (put(args), ...);
+  out << pattern;
+  return out.str();
+}
+using Error = std::unexpected<ConfigError>;
+
+std::string at(std::string_view list, size_t i) { return format("{}[{}]", list, i); }
+
+Error fail(std::string field, std::string reason) {
+  return std::unexpected(ConfigError{std::move(field), std::move(reason)});
+}
+
+// Collects the names of a list, refusing empty and duplicate ones.
+template <class T>
+std::expected<Names, ConfigError> index_names(const std::vector<T>& list, std::string_view what) {
+  Names names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].name.empty()) return fail(at(what, i) + ".name", "must not be empty");
+    if (!names.emplace(list[i].name, static_cast<uint32_t>(i)).second)
+      return fail(at(what, i) + ".name", format("duplicate name \"{}\"", list[i].name));
+  }
+  return names;
+}
+
+std::expected<uint32_t, ConfigError> lookup(const Names& names, const std::string& name,
+                                            std::string field, std::string_view what) {
+  auto it = names.find(name);
+  if (it == names.end())
+    return fail(std::move(field), name.empty() ? format("must name a {}", what)
+                                               : format("unknown {} \"{}\"", what, name));
+  return it->second;
+}
+
+std::expected<int32_t, ConfigError> to_milli(double v, std::string field, double max) {
+  if (!std::isfinite(v) || v < 0) return fail(std::move(field), "must be a finite number >= 0");
+  if (v > max) return fail(std::move(field), format("must be at most {}", max));
+  return static_cast<int32_t>(std::llround(v * kMilli));
+}
+
+#define OMNI_TRY(var, expr)          \
+  auto var##_r = (expr);             \
+  if (!var##_r) return Error(var##_r.error()); \
+  auto var = *var##_r
+
+}  // namespace
+
+std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
+  ResolvedConfig r;
+  r.source = c;
+  const Limits& lim = c.limits;
+  if (lim.max_items < 1 || lim.max_items > (1u << 24))
+    return fail("limits.max_items", "must be between 1 and 16777216");
+  if (lim.max_customers < 1 || lim.max_customers > (1u << 26))
+    return fail("limits.max_customers", "must be between 1 and 67108864");
+  if (lim.event_capacity < 2 || lim.event_capacity > (1u << 26))
+    return fail("limits.event_capacity", "must be between 2 and 67108864");
+  if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");
+
+  if (c.channels.empty()) return fail("channels", "at least one service channel is required");
+  if (c.channels.size() > 64) return fail("channels", "at most 64 service channels");
+  OMNI_TRY(channel_names, index_names(c.channels, "channels"));
+  for (size_t i = 0; i < c.channels.size(); ++i) {
+    const auto& ch = c.channels[i];
+    std::unordered_set<std::string> seen;
+    for (size_t v = 0; v < ch.paused_values.size(); ++v) {
+      const auto field = at(at("channels", i) + ".paused_values", v);
+      if (ch.paused_values[v].empty()) return fail(field, "must not be empty");
+      if (!seen.insert(ch.paused_values[v]).second)
+        return fail(field, format("duplicate value \"{}\"", ch.paused_values[v]));
+    }
+    if (ch.paused_values.size() > UINT16_MAX)
+      return fail(at("channels", i) + ".paused_values", "too many values");
+    r.channels.push_back({ch.interruptible, ch.paused_values});
+  }
+
+  OMNI_TRY(routing_names, index_names(c.routing_configs, "routing_configs"));
+  for (size_t i = 0; i < c.routing_configs.size(); ++i) {
+    const auto& rc = c.routing_configs[i];
+    const auto base = at("routing_configs", i);
+    if (rc.push_timeout.count() < 0) return fail(base + ".push_timeout", "must be >= 0");
+    if (rc.model != RoutingModel::least_active && rc.model != RoutingModel::most_available)
+      return fail(base + ".model", "unknown routing model");
+    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0};
+    if (rc.size_unit == SizeUnit::percent) {
+      OMNI_TRY(pct, to_milli(rc.size, base + ".size", 100.0));
+      info.size = pct;
+    } else if (rc.size_unit == SizeUnit::units) {
+      OMNI_TRY(units, to_milli(rc.size, base + ".size", 16000.0));
+      info.size = units;
+    } else {
+      return fail(base + ".size_unit", "must be units or percent");
+    }
+    if (info.size <= 0) return fail(base + ".size", "must be > 0");
+    r.routings.push_back(info);
+  }
+
+  OMNI_TRY(status_names, index_names(c.statuses, "statuses"));
+  if (c.statuses.empty()) return fail("statuses", "at least one presence status is required");
+  if (c.statuses.size() > 2047) return fail("statuses", "at most 2047 presence statuses");
+  for (size_t i = 0; i < c.statuses.size(); ++i) {
+    const auto& st = c.statuses[i];
+    const auto base = at("statuses", i);
+    StatusInfo info{st.kind, 0};
+    if (st.kind == PresenceKind::online) {
+      if (st.channels.empty()) return fail(base + ".channels", "an online status needs at least one channel");
+      for (size_t k = 0; k < st.channels.size(); ++k) {
+        OMNI_TRY(ch, lookup(channel_names, st.channels[k], at(base + ".channels", k), "channel"));
+        info.channels |= uint64_t{1} << ch;
+      }
+    } else if (!st.channels.empty()) {
+      return fail(base + ".channels", "only an online status routes channels");
+    }
+    if (st.kind == PresenceKind::pause && st.pause_cause.empty())
+      return fail(base + ".pause_cause", "a pause status needs a cause");
+    if (st.kind != PresenceKind::pause && !st.pause_cause.empty())
+      return fail(base + ".pause_cause", "only a pause status has a cause");
+    r.statuses.push_back(info);
+  }
+
+  // Services: a queue's service, or the queue's own name.
+  OMNI_TRY(queue_names, index_names(c.queues, "queues"));
+  for (size_t i = 0; i < c.queues.size(); ++i) {
+    const auto& q = c.queues[i];
+    const auto base = at("queues", i);
+    OMNI_TRY(ch, lookup(channel_names, q.channel, base + ".channel", "channel"));
+    OMNI_TRY(rt, lookup(routing_names, q.routing, base + ".routing", "routing config"));
+    if (q.max_waiting < 1 || q.max_waiting > (1u << 22))
+      return fail(base + ".max_waiting", "must be between 1 and 4194304");
+    const std::string& service = q.service.empty() ? q.name : q.service;
+    auto [it, added] = r.service_by_name.emplace(service, static_cast<uint32_t>(r.services.size()));
+    if (added) r.services.push_back(service);
+    r.queues.push_back({static_cast<uint16_t>(ch), static_cast<uint16_t>(rt),
+                        static_cast<uint16_t>(it->second), q.max_waiting, {}});
+  }
+  if (r.services.size() > UINT16_MAX) return fail("queues", "too many services");
+
+  OMNI_TRY(profile_names, index_names(c.profiles, "profiles"));
+  OMNI_TRY(presence_names, index_names(c.presence_configs, "presence_configs"));
+  for (size_t i = 0; i < c.presence_configs.size(); ++i) {
+    const auto& p = c.presence_configs[i];
+    const auto base = at("presence_configs", i);
+    PresenceInfo info;
+    OMNI_TRY(cap, to_milli(p.capacity, base + ".capacity", 16000.0));
+    if (cap <= 0) return fail(base + ".capacity", "must be > 0");
+    OMNI_TRY(icap, to_milli(p.interruptible_capacity, base + ".interruptible_capacity", 1000.0));
+    info.capacity = cap;
+    info.interruptible_capacity = icap;
+    info.auto_accept = p.auto_accept;
+    info.allow_decline = p.allow_decline;
+    if (p.auto_accept && p.allow_decline)
+      return fail(base + ".allow_decline", "cannot be true when auto_accept is on (auto-accepted work cannot be declined)");
+    if (!p.status_on_decline.empty()) {
+      if (!p.allow_decline) return fail(base + ".status_on_decline", "set, but declining is not allowed");
+      OMNI_TRY(s, lookup(status_names, p.status_on_decline, base + ".status_on_decline", "status"));
+      info.status_on_decline = static_cast<int32_t>(s);
+    }
+    if (p.decline_reasons_required && p.decline_reasons.empty())
+      return fail(base + ".decline_reasons", "reasons are required but none is listed");
+    if (!p.decline_reasons.empty() && !p.allow_decline)
+      return fail(base + ".decline_reasons", "listed, but declining is not allowed");
+    std::unordered_set<std::string> seen;
+    for (size_t k = 0; k < p.decline_reasons.size(); ++k) {
+      if (p.decline_reasons[k].empty()) return fail(at(base + ".decline_reasons", k), "must not be empty");
+      if (!seen.insert(p.decline_reasons[k]).second)
+        return fail(at(base + ".decline_reasons", k), format("duplicate reason \"{}\"", p.decline_reasons[k]));
+    }
+    info.reasons_required = p.decline_reasons_required;
+    info.reasons = p.decline_reasons;
+    if (!p.status_on_push_timeout.empty()) {
+      OMNI_TRY(s, lookup(status_names, p.status_on_push_timeout, base + ".status_on_push_timeout", "status"));
+      info.status_on_push_timeout = static_cast<int32_t>(s);
+    }
+    if (p.missed_delay.count() < 0) return fail(base + ".missed_delay", "must be >= 0");
+    if (p.wrap_up.count() < 0) return fail(base + ".wrap_up", "must be >= 0");
+    info.missed_delay = p.missed_delay;
+    info.wrap_up = p.wrap_up;
+    if (p.resume_rule != ResumeRule::allow_over_capacity && p.resume_rule != ResumeRule::refuse)
+      return fail(base + ".resume_rule", "must be allow_over_capacity or refuse");
+    info.resume_rule = p.resume_rule;
+    const auto& td = p.transfer_destinations;
+    info.transfer_anywhere = td.empty();
+    info.transfer_queues.assign(c.queues.size(), false);
+    info.transfer_profiles.assign(c.profiles.size(), false);
+    for (size_t k = 0; k < td.queues.size(); ++k) {
+      OMNI_TRY(q, lookup(queue_names, td.queues[k], at(base + ".transfer_destinations.queues", k), "queue"));
+      info.transfer_queues[q] = true;
+    }
+    for (size_t k = 0; k < td.profiles.size(); ++k) {
+      OMNI_TRY(pr, lookup(profile_names, td.profiles[k], at(base + ".transfer_destinations.profiles", k), "profile"));
+      info.transfer_profiles[pr] = true;
+    }
+    for (size_t k = 0; k < td.flows.size(); ++k) {
+      if (td.flows[k].empty()) return fail(at(base + ".transfer_destinations.flows", k), "must not be empty");
+      auto [it, added] = r.flow_by_name.emplace(td.flows[k], static_cast<uint32_t>(r.flows.size()));
+      if (added) r.flows.push_back(td.flows[k]);
+      if (info.transfer_flows.size() <= it->second) info.transfer_flows.resize(it->second + 1, false);
+      info.transfer_flows[it->second] = true;
+    }
+    r.presences.push_back(std::move(info));
+  }
+  for (auto& p : r.presences) p.transfer_flows.resize(r.flows.size(), false);
+
+  std::vector<uint32_t> profile_presence;
+  for (size_t i = 0; i < c.profiles.size(); ++i) {
+    OMNI_TRY(p, lookup(presence_names, c.profiles[i].presence_config,
+                       at("profiles", i) + ".presence_config", "presence config"));
+    profile_presence.push_back(p);
+  }
+
+  OMNI_TRY(agent_names, index_names(c.agents, "agents"));
+  if (c.agents.size() >= 0xFFFFFF) return fail("agents", "at most 16777214 agents");
+  uint16_t default_status = UINT16_MAX;
+  for (size_t s = 0; s < c.statuses.size(); ++s)
+    if (c.statuses[s].kind == PresenceKind::offline) { default_status = static_cast<uint16_t>(s); break; }
+  for (size_t i = 0; i < c.agents.size(); ++i) {
+    const auto& a = c.agents[i];
+    const auto base = at("agents", i);
+    AgentInfo info;
+    if (!a.profile.empty()) {
+      OMNI_TRY(pr, lookup(profile_names, a.profile, base + ".profile", "profile"));
+      info.profile = static_cast<int32_t>(pr);
+      info.presence = profile_presence[pr];
+    }
+    if (!a.presence_config.empty()) {  // user-level assignment wins over the profile's
+      OMNI_TRY(p, lookup(presence_names, a.presence_config, base + ".presence_config", "presence config"));
+      info.presence = p;
+    } else if (a.profile.empty()) {
+      return fail(base + ".presence_config", "no presence configuration: set one, or a profile that has one");
+    }
+    if (a.status.empty()) {
+      if (default_status == UINT16_MAX)
+        return fail(base + ".status", "no initial status and no offline status to default to");
+      info.initial_status = default_status;
+    } else {
+      OMNI_TRY(s, lookup(status_names, a.status, base + ".status", "status"));
+      info.initial_status = static_cast<uint16_t>(s);
+    }
+    std::unordered_set<uint32_t> seen;
+    for (size_t k = 0; k < a.queues.size(); ++k) {
+      OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
+      if (!seen.insert(q).second)
+        return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
+      auto& members = r.queues[q].members;
+      info.memberships.push_back({q, static_cast<uint32_t>(members.size()),
+                                  r.routings[r.queues[q].routing].priority});
+      members.push_back(static_cast<uint32_t>(i));
+    }
+    std::sort(info.memberships.begin(), info.memberships.end(), [](const auto& x, const auto& y) {
+      return x.priority != y.priority ? x.priority < y.priority : x.queue < y.queue;
+    });
+    r.agents.push_back(std::move(info));
+  }
+
+  r.queue_by_name = std::move(queue_names);
+  r.agent_by_name = std::move(agent_names);
+  r.status_by_name = std::move(status_names);
+  r.channel_by_name = std::move(channel_names);
+  return r;
+}
+
+}  // namespace omni::internal

@@ -1,0 +1,91 @@
+// The configuration after validation: names resolved to dense indices, sizes in 1/1000 units,
+// and the per-agent / per-queue tables the hot path reads. Immutable once the kernel is built.
+#pragma once
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "omnikernel/config.h"
+#include "omnikernel/error.h"
+#include "omnikernel/policy.h"
+
+namespace omni::internal {
+
+inline constexpr int32_t kMilli = 1000;  // capacity is kept in 1/1000 units
+
+struct ChannelInfo {
+  bool interruptible = false;
+  std::vector<std::string> paused_values;
+};
+
+struct RoutingInfo {
+  int32_t priority = 0;
+  RoutingModel model = RoutingModel::most_available;
+  Duration push_timeout{};
+  SizeUnit unit = SizeUnit::units;
+  int32_t size = 0;  // milli-units, or milli-percent
+};
+
+struct QueueInfo {
+  uint16_t channel = 0;
+  uint16_t routing = 0;
+  uint16_t service = 0;
+  uint32_t max_waiting = 0;
+  std::vector<uint32_t> members;  // agent indices; position = member slot in the AgentIndex
+};
+
+struct PresenceInfo {
+  int32_t capacity = 0;                // milli-units
+  int32_t interruptible_capacity = 0;  // milli-units
+  bool auto_accept = false;
+  bool allow_decline = false;
+  int32_t status_on_decline = -1;
+  bool reasons_required = false;
+  std::vector<std::string> reasons;
+  int32_t status_on_push_timeout = -1;
+  Duration missed_delay{};
+  Duration wrap_up{};
+  ResumeRule resume_rule = ResumeRule::allow_over_capacity;
+  bool transfer_anywhere = true;
+  std::vector<bool> transfer_queues;    // by queue index
+  std::vector<bool> transfer_profiles;  // by profile index
+  std::vector<bool> transfer_flows;     // by flow index
+};
+
+struct StatusInfo {
+  PresenceKind kind = PresenceKind::offline;
+  uint64_t channels = 0;  // bit per channel index, online only
+};
+
+struct Membership {
+  uint32_t queue;
+  uint32_t member;    // position in the queue's AgentIndex
+  int32_t priority;   // the queue's routing priority, cached: memberships are sorted by it
+};
+
+struct AgentInfo {
+  uint32_t presence = 0;
+  int32_t profile = -1;
+  uint16_t initial_status = 0;
+  std::vector<Membership> memberships;  // by (priority, queue)
+};
+
+struct ResolvedConfig {
+  Config source;
+  std::vector<ChannelInfo> channels;
+  std::vector<RoutingInfo> routings;
+  std::vector<QueueInfo> queues;
+  std::vector<PresenceInfo> presences;
+  std::vector<StatusInfo> statuses;
+  std::vector<AgentInfo> agents;
+  std::vector<std::string> services;  // ServiceId → name
+  std::vector<std::string> flows;     // FlowId → name
+  std::unordered_map<std::string, uint32_t> queue_by_name, agent_by_name, status_by_name,
+      channel_by_name, service_by_name, flow_by_name;
+};
+
+[[nodiscard]] std::expected<ResolvedConfig, ConfigError> resolve(const Config& config);
+
+}  // namespace omni::internal
