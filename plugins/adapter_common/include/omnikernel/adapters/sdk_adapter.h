@@ -1,0 +1,102 @@
+// The plugin face shared by the three channel adapters: a parsing core (WhatsAppParser, ...)
+// and a window rule become an omni::sdk::ChannelAdapter. Compiled into each plugin (header only
+// here; each plugin's one .cc instantiates it and writes OMNI_PLUGIN).
+//
+// Config (optional JSON object): {"max_payload_bytes": N} caps one payload (default 4 MiB).
+// Delivery: a payload's messages reach the host's sink only after the whole payload parsed, so
+// a malformed payload delivers nothing (see docs/CHANNELS.md).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "omnikernel/adapters/agent_alias.h"
+#include "omnikernel/adapters/json_document.h"
+#include "omnikernel/adapters/normalized_message.h"
+#include "omnikernel/adapters/parser_pool.h"
+#include "omnikernel/adapters/service_window.h"
+#include "omnikernel/sdk/plugin.hpp"
+
+namespace omni::adapters {
+
+// Reads the adapter config; throws omni::sdk::ConfigError naming the field.
+inline size_t max_payload_from_config(std::string_view config) {
+  if (config.find_first_not_of(" \t\r\n") == std::string_view::npos) return kDefaultMaxPayloadBytes;
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(config.data(), config.size()).get(object) != simdjson::SUCCESS) {
+    throw sdk::ConfigError("config: expected a JSON object");
+  }
+  size_t max_payload = kDefaultMaxPayloadBytes;
+  for (auto [key, value] : object) {
+    if (key != "max_payload_bytes") {
+      throw sdk::ConfigError("config." + std::string(key) + ": unknown setting (known: max_payload_bytes)");
+    }
+    uint64_t bytes = 0;
+    if (value.get(bytes) != simdjson::SUCCESS || bytes == 0 || bytes > (uint64_t{1} << 30)) {
+      throw sdk::ConfigError("config.max_payload_bytes: expected an integer in 1..1073741824");
+    }
+    max_payload = static_cast<size_t>(bytes);
+  }
+  return max_payload;
+}
+
+template <class Parser, WindowRule kRule>
+class SdkChannelAdapter : public sdk::ChannelAdapter {
+ public:
+  explicit SdkChannelAdapter(std::string_view config) : parsers_(max_payload_from_config(config)) {}
+
+  void parse(std::string_view payload, sdk::MessageSink& sink) override {
+    auto parser = parsers_.acquire();
+    auto messages = parser->parse(payload);
+    if (!messages) throw sdk::PayloadError(messages.error().message());
+    for (const NormalizedMessage& m : *messages) {
+      const sdk::InboundMessage out{m.channel,    m.customer,         m.account, m.conversation,
+                                    m.message_id, to_string(m.kind), m.text,    m.timestamp_ms};
+      if (!sink.emit(out)) return;  // the host asked to stop
+    }
+  }
+
+  [[nodiscard]] sdk::OutboundVerdict gate_outbound(const sdk::OutboundRequest& request,
+                                                   sdk::TextOut& text) override {
+    if (request.text.empty()) {
+      return sdk::OutboundVerdict::refuse(sdk::GateReason::empty_text, "nothing to send: empty text");
+    }
+    const bool is_template = request.kind == sdk::OutboundKind::template_message;
+    const OutboundRequest window_request{
+        is_template ? OutboundKind::template_message : OutboundKind::free_form,
+        request.human_agent_tag, request.last_inbound_ms.value_or(kNoInboundYet), request.now_ms};
+    if (gate_outbound_rule(window_request) != OutboundVerdict::allowed) {
+      if (!request.last_inbound_ms) {
+        return sdk::OutboundVerdict::refuse(
+            sdk::GateReason::no_inbound,
+            "the customer never wrote: only a template (HSM) may be sent");
+      }
+      return sdk::OutboundVerdict::refuse(sdk::GateReason::window_closed, closed_message(request));
+    }
+    // Templates keep their approved wording; free-form replies carry the agent's alias.
+    for (auto piece : aliased_text(is_template ? std::string_view{} : request.agent_alias, request.text)) {
+      text.append(piece);
+    }
+    return sdk::OutboundVerdict::allow();
+  }
+
+ private:
+  static OutboundVerdict gate_outbound_rule(const OutboundRequest& request) noexcept {
+    return omni::adapters::gate_outbound(kRule, request);
+  }
+
+  static std::string closed_message(const sdk::OutboundRequest& request) {
+    const int64_t hours = (request.now_ms - *request.last_inbound_ms) / kHourMs;
+    const bool seven_days = kRule == WindowRule::instagram && request.human_agent_tag;
+    return std::string("outside the ") + (seven_days ? "7-day human-agent" : "24-hour customer-service") +
+           " window (last customer message " + std::to_string(hours) +
+           " h ago): only a template (HSM) may be sent";
+  }
+
+  ParserPool<Parser> parsers_;
+};
+
+}  // namespace omni::adapters

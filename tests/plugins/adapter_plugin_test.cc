@@ -1,0 +1,167 @@
+// The built adapter plugins, opened with dlopen and driven through the C ABI only (the SDK's
+// FakeHost), exactly as a host would: parse, gate_outbound with the alias, config errors.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "omnikernel/sdk/fake_host.hpp"
+#include "payload_files.h"
+
+namespace {
+
+using omni::sdk::OutboundKind;
+using omni::sdk::OutboundRequest;
+using omni::sdk::testing::FakeAdapter;
+using omni::sdk::testing::FakeHost;
+using omni::test::read_payload;
+
+constexpr int64_t kHourMs = 3'600'000;
+constexpr int64_t kLast = 1'700'000'000'000;
+
+FakeAdapter open_adapter(const FakeHost& host, const char* path, std::string_view config = {}) {
+  auto adapter = host.adapter(FakeHost::open_entry(path), config);
+  EXPECT_TRUE(adapter.ok()) << adapter.error();
+  return adapter;
+}
+
+TEST(AdapterPlugins, DescriptorsNameEachChannel) {
+  FakeHost host;
+  for (auto [path, name] : {std::pair{OMNI_WHATSAPP_PLUGIN, "whatsapp"},
+                            std::pair{OMNI_INSTAGRAM_PLUGIN, "instagram"},
+                            std::pair{OMNI_WEBCHAT_PLUGIN, "webchat"}}) {
+    auto loaded = host.load(FakeHost::open_entry(path));
+    ASSERT_EQ(loaded.status, OMNI_OK) << loaded.error;
+    EXPECT_EQ(loaded.name(), name);
+    EXPECT_EQ(loaded.descriptor.kind, OMNI_PLUGIN_KIND_CHANNEL_ADAPTER);
+    EXPECT_EQ(OMNI_ABI_VERSION_MAJOR_OF(loaded.descriptor.abi_version), OMNI_ABI_VERSION_MAJOR);
+  }
+}
+
+TEST(AdapterPlugins, WhatsAppParsesThroughTheAbi) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(read_payload("whatsapp_all_types.json"));
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  ASSERT_EQ(result.messages.size(), 14u);
+  EXPECT_EQ(result.messages[0].channel, "whatsapp");
+  EXPECT_EQ(result.messages[0].conversation, "106540352242922:16315551181");
+  EXPECT_EQ(result.messages[5].kind, "location");
+  EXPECT_EQ(result.messages[5].text, "Philz Coffee (38.9806263495,-131.9428612257)");
+  EXPECT_EQ(result.messages[6].kind, "interactive");
+  EXPECT_EQ(adapter.parse(read_payload("whatsapp_statuses.json")).messages.size(), 0u);
+}
+
+TEST(AdapterPlugins, InstagramSkipsEchoesThroughTheAbi) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_INSTAGRAM_PLUGIN);
+  auto result = adapter.parse(read_payload("instagram_echo_only.json"));
+  EXPECT_EQ(result.status, OMNI_OK);
+  EXPECT_TRUE(result.messages.empty());
+  EXPECT_EQ(adapter.parse(read_payload("instagram_messages.json")).messages.size(), 8u);
+}
+
+TEST(AdapterPlugins, WebChatParsesThroughTheAbi) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WEBCHAT_PLUGIN);
+  auto result = adapter.parse(read_payload("webchat_message.json"));
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  ASSERT_EQ(result.messages.size(), 3u);
+  EXPECT_EQ(result.messages[2].kind, "document");
+}
+
+TEST(AdapterPlugins, MalformedPayloadDeliversNothingAndNamesThePath) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+    {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":[
+      {"from":"2","id":"a","timestamp":"3","type":"text","text":{"body":"fine"}},
+      {"from":"2","timestamp":"3","type":"text","text":{"body":"no id"}}]}}]}]})");
+  EXPECT_EQ(result.status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(result.error, "entry[0].changes[0].value.messages[1].id: missing");
+  EXPECT_TRUE(result.messages.empty());
+  EXPECT_EQ(adapter.parse("not json").status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(adapter.parse("").status, OMNI_ERR_MALFORMED_PAYLOAD);
+}
+
+OutboundRequest free_form(int64_t elapsed_ms, bool human_agent = false) {
+  OutboundRequest request;
+  request.kind = OutboundKind::free_form;
+  request.customer = "16505551234";
+  request.last_inbound_ms = kLast;
+  request.now_ms = kLast + elapsed_ms;
+  request.human_agent_tag = human_agent;
+  request.text = "Your order ships today.";
+  request.agent_alias = "Ana";
+  return request;
+}
+
+TEST(AdapterPlugins, WhatsAppWindowAndAliasThroughTheAbi) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+
+  auto inside = adapter.gate(free_form(23 * kHourMs + 59 * 60'000));
+  ASSERT_EQ(inside.status, OMNI_OK) << inside.error;
+  EXPECT_TRUE(inside.allowed);
+  EXPECT_EQ(inside.text, "Ana: Your order ships today.");
+
+  auto outside = adapter.gate(free_form(24 * kHourMs));
+  EXPECT_EQ(outside.status, OMNI_OK);
+  EXPECT_FALSE(outside.allowed);
+  EXPECT_EQ(outside.reason, OMNI_GATE_WINDOW_CLOSED);
+  EXPECT_NE(outside.message.find("24-hour"), std::string::npos) << outside.message;
+
+  auto templ = free_form(30 * 24 * kHourMs);
+  templ.kind = OutboundKind::template_message;
+  auto sent = adapter.gate(templ);
+  EXPECT_TRUE(sent.allowed);
+  EXPECT_EQ(sent.text, "Your order ships today.");  // templates keep their approved wording
+
+  auto never = free_form(0);
+  never.last_inbound_ms.reset();
+  EXPECT_EQ(adapter.gate(never).reason, OMNI_GATE_NO_INBOUND);
+}
+
+TEST(AdapterPlugins, InstagramHumanAgentTagThroughTheAbi) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_INSTAGRAM_PLUGIN);
+  EXPECT_FALSE(adapter.gate(free_form(24 * kHourMs)).allowed);
+  EXPECT_TRUE(adapter.gate(free_form(24 * kHourMs, true)).allowed);
+  EXPECT_TRUE(adapter.gate(free_form(7 * 24 * kHourMs - 1, true)).allowed);
+  auto closed = adapter.gate(free_form(7 * 24 * kHourMs, true));
+  EXPECT_FALSE(closed.allowed);
+  EXPECT_NE(closed.message.find("7-day"), std::string::npos) << closed.message;
+}
+
+TEST(AdapterPlugins, WebChatHasNoWindowButAppliesTheAlias) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WEBCHAT_PLUGIN);
+  auto verdict = adapter.gate(free_form(365 * 24 * kHourMs));
+  EXPECT_TRUE(verdict.allowed);
+  EXPECT_EQ(verdict.text, "Ana: Your order ships today.");
+}
+
+TEST(AdapterPlugins, GateRefusesEmptyTextAndReportsSmallBuffers) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto empty = free_form(0);
+  empty.text = "";
+  EXPECT_EQ(adapter.gate(empty).reason, OMNI_GATE_EMPTY_TEXT);
+  auto small = adapter.gate(free_form(0), /*text_capacity=*/8);
+  EXPECT_EQ(small.status, OMNI_ERR_BUFFER_TOO_SMALL);
+}
+
+TEST(AdapterPlugins, ConfigIsCheckedField_by_field) {
+  FakeHost host;
+  auto limited = open_adapter(host, OMNI_WHATSAPP_PLUGIN, R"({"max_payload_bytes": 100})");
+  EXPECT_EQ(limited.parse(read_payload("whatsapp_text.json")).status, OMNI_ERR_MALFORMED_PAYLOAD);
+
+  auto unknown = host.adapter(FakeHost::open_entry(OMNI_WHATSAPP_PLUGIN), R"({"window_hours": 48})");
+  EXPECT_EQ(unknown.status(), OMNI_ERR_CONFIG);
+  EXPECT_NE(unknown.error().find("config.window_hours"), std::string::npos) << unknown.error();
+  auto bad = host.adapter(FakeHost::open_entry(OMNI_WEBCHAT_PLUGIN), R"({"max_payload_bytes": -1})");
+  EXPECT_EQ(bad.status(), OMNI_ERR_CONFIG);
+  auto not_json = host.adapter(FakeHost::open_entry(OMNI_INSTAGRAM_PLUGIN), "max=1");
+  EXPECT_EQ(not_json.status(), OMNI_ERR_CONFIG);
+}
+
+}  // namespace
