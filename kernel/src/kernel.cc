@@ -50,10 +50,11 @@ class KernelImpl final : public Kernel {
         agents_(std::make_unique<AgentSlot[]>(std::max<size_t>(cfg_.agents.size(), 1))),
         customers_(cfg_.source.limits.max_customers),
         events_(cfg_.source.limits.event_capacity),
-        // Per item at most one live push time-out and one wrap-up end, plus stale time-outs of
-        // offers that were answered (each offer schedules one); ×4 covers answer-then-re-offer
-        // churn within one push time-out. Per agent one missed-state end, ×2 for the same reason.
-        timers_(4 * cfg_.source.limits.max_items + 2 * static_cast<uint32_t>(cfg_.agents.size()) + 64,
+        // Per item at most one live push time-out or wrap-up end and one exclusion end, plus
+        // stale time-outs of offers answered since (each offer schedules one); ×6 covers
+        // answer-then-re-offer churn within one push time-out. Per agent one missed-state end,
+        // ×2 for the same reason.
+        timers_(6 * cfg_.source.limits.max_items + 2 * static_cast<uint32_t>(cfg_.agents.size()) + 64,
                 cfg_.source.limits.timer_resolution, clock.now()) {
     for (uint32_t i = 0; i < cfg_.source.limits.max_items; ++i) (void)free_slots_.try_push(i);
     queues_.reserve(cfg_.queues.size());
@@ -282,7 +283,11 @@ class KernelImpl final : public Kernel {
     const ItemWord queued = w.next(ItemState::queued);
     item->queue.store(q2, std::memory_order_relaxed);
     item->arrival.store(ns(now), std::memory_order_relaxed);
-    item->excluded_agent.store(UINT32_MAX, std::memory_order_relaxed);
+    // Like a decline: not straight back to the agent who moved it, while someone else can take it.
+    const Duration push_timeout = cfg_.routings[cfg_.queues[q2].routing].push_timeout;
+    item->excluded_agent.store(w.agent(), std::memory_order_relaxed);
+    item->excluded_until.store(ns(now + (push_timeout.count() > 0 ? push_timeout : kDefaultExclusion)),
+                               std::memory_order_relaxed);
     if (!cas_item(*item, w, queued)) {
       item->queue.store(q1, std::memory_order_relaxed);
       release_occupancy(dest);
@@ -291,6 +296,8 @@ class KernelImpl final : public Kernel {
     if (w.state() == ItemState::active) release_capacity(w.agent(), *item, /*open=*/true);
     push_lane(dest.fresh, index(id));
     dest.waiting.fetch_add(1, std::memory_order_seq_cst);
+    (void)timers_.schedule({TimerKind::exclusion_end, q2, 0,
+                            Time{Duration{item->excluded_until.load(std::memory_order_relaxed)}}});
     emit(now, id, AgentId{w.agent()}, q2, EventType::transferred, queued.seq(), 0);
     agent_freed(w.agent());
     dispatch(q2);
@@ -676,19 +683,22 @@ class KernelImpl final : public Kernel {
   // what to look at next — take_for itself never recurses into pull() or dispatch().
   Take take_for(uint32_t a, uint32_t q, int32_t size, bool interruptible) noexcept {
     QueueSlot& queue = *queues_[q];
+    bool excluded = false;
     for (int spins = 0; spins < 4; ++spins) {
       uint64_t id;
-      if (!pop_oldest(queue, id)) break;
+      // After skipping an item a declined, look past the retry lane: the excluded item went back
+      // there and would come straight out again.
+      if (!(excluded ? queue.fresh.try_pop(id) : pop_oldest(queue, id))) break;
       ItemWord w;
       if (!live_entry(id, w)) {  // stale entry: its occupancy unit ends here
         release_occupancy(queue);
         continue;
       }
       ItemSlot& item = items_[slot_of(ItemId{id})];
-      if (excluded_for(item, a)) {  // not back to the agent that just declined it, if anyone else can
+      if (excluded_for(item, a)) {  // not back to the agent that declined it, if anyone else can
         push_lane(queue.retry, id);
-        give_back(a, size, interruptible);
-        return Take::excluded;
+        excluded = true;
+        continue;
       }
       item.held.store(size, std::memory_order_relaxed);
       item.interruptible.store(interruptible, std::memory_order_relaxed);
@@ -703,7 +713,7 @@ class KernelImpl final : public Kernel {
       return Take::offered;
     }
     give_back(a, size, interruptible);
-    return Take::empty;
+    return excluded ? Take::excluded : Take::empty;
   }
 
   void give_back(uint32_t a, int32_t size, bool interruptible) noexcept {
@@ -850,6 +860,9 @@ class KernelImpl final : public Kernel {
     queue.waiting.fetch_add(1, std::memory_order_seq_cst);
     emit(now, id, AgentId{a}, q, why, queued.seq(), reason);
     if (status >= 0) emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_status, 0, static_cast<uint16_t>(status));
+    // If nobody else takes it meanwhile, the decliner may have it once the exclusion ends.
+    (void)timers_.schedule({TimerKind::exclusion_end, q, 0,
+                            Time{Duration{item.excluded_until.load(std::memory_order_relaxed)}}});
     if (missed.count() > 0) {
       emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_missed, 0, 0);
       (void)timers_.schedule({TimerKind::missed_end, a, epoch, now + missed});
@@ -948,6 +961,9 @@ class KernelImpl final : public Kernel {
         (void)finish_wrap_up(make_item_id(t.target, w.incarnation()), item, w);
         return;
       }
+      case TimerKind::exclusion_end:
+        dispatch(t.target);
+        return;
       case TimerKind::missed_end: {
         const uint32_t a = t.target;
         if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != t.expect) return;  // missed again

@@ -22,7 +22,12 @@
 
 namespace omni::internal {
 
-enum class TimerKind : uint8_t { push_timeout, wrap_up_end, missed_end };
+enum class TimerKind : uint8_t {
+  push_timeout,    // target = item slot, expect = the offered item word
+  wrap_up_end,     // target = item slot, expect = the wrap-up item word
+  missed_end,      // target = agent, expect = the agent's missed epoch
+  exclusion_end,   // target = queue: a declined item may now go back to its decliner
+};
 
 struct TimerFire {
   TimerKind kind;
