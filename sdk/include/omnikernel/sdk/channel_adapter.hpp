@@ -84,7 +84,7 @@ enum class GateReason : int32_t {
 struct OutboundRequest {
   OutboundKind kind = OutboundKind::free_form;
   std::string_view customer{};
-  std::optional<int64_t> last_inbound_ms{};// Unix ms; nullopt = the customer never wrote
+  std::optional<int64_t> last_inbound_ms{};  // Unix ms; nullopt = the customer never wrote
   int64_t now_ms = 0;                      // Unix ms
   bool human_agent_tag = false;            // Instagram HUMAN_AGENT: 7-day window
   std::string_view text{};

@@ -1,0 +1,56 @@
+#include "omnikernel/runtime/plugin.h"
+
+#include <utility>
+
+#include "omnikernel/runtime/host_context.h"
+#include "loaded_library.h"
+
+namespace omni::runtime {
+
+std::string_view to_string(PluginKind kind) noexcept {
+  switch (kind) {
+    case PluginKind::channel_adapter: return "channel_adapter";
+    case PluginKind::policy: return "policy";
+  }
+  return "unknown";
+}
+
+std::string PluginInfo::abi_string() const {
+  return std::to_string(OMNI_ABI_VERSION_MAJOR_OF(abi_version)) + "." +
+         std::to_string(OMNI_ABI_VERSION_MINOR_OF(abi_version));
+}
+
+Plugin::Plugin(std::shared_ptr<LoadedLibrary> library, std::shared_ptr<HostContext> host,
+               PluginInfo info, const omni_channel_adapter_vtable& adapter,
+               const omni_policy_vtable& policy)
+    : library_(std::move(library)), host_(std::move(host)), info_(std::move(info)),
+      adapter_(adapter), policy_(policy) {}
+
+std::string_view status_name(omni_status status) noexcept {
+  switch (status) {
+    case OMNI_OK: return "ok";
+    case OMNI_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case OMNI_ERR_CONFIG: return "invalid config";
+    case OMNI_ERR_MALFORMED_PAYLOAD: return "malformed payload";
+    case OMNI_ERR_BUFFER_TOO_SMALL: return "buffer too small";
+    case OMNI_ERR_ABI_MISMATCH: return "ABI mismatch";
+    case OMNI_ERR_UNSUPPORTED: return "unsupported";
+    case OMNI_ERR_OUT_OF_MEMORY: return "out of memory";
+    case OMNI_ERR_ABORTED: return "aborted";
+    case OMNI_ERR_INTERNAL: return "internal error";
+    default: return "unknown status";
+  }
+}
+
+std::string PluginError::text() const {
+  std::string out = plugin;
+  out += ": ";
+  out += status_name(status);
+  if (!message.empty()) {
+    out += ": ";
+    out += message;
+  }
+  return out;
+}
+
+}  // namespace omni::runtime

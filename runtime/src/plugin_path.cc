@@ -1,0 +1,39 @@
+#include "omnikernel/runtime/plugin_path.h"
+
+#include <cstdlib>
+#include <string_view>
+#include <system_error>
+
+#define BOOST_DLL_USE_STD_FS
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include "omnikernel/runtime/plugin_path.h"
+
+namespace omni::runtime {
+
+std::filesystem::path default_plugin_directory() {
+  std::error_code ec;
+  std::filesystem::path exe = boost::dll::program_location(ec);
+  if (ec) return {};
+  return (exe.parent_path() / ".." / "lib" / "omnikernel" / "plugins").lexically_normal();
+}
+
+std::vector<std::filesystem::path> plugin_search_path(
+    const std::optional<std::filesystem::path>& explicit_directory) {
+  if (explicit_directory) return {*explicit_directory};
+  if (const char* value = std::getenv(kPluginPathVariable); value != nullptr && *value != '\0') {
+    std::vector<std::filesystem::path> directories;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      size_t colon = rest.find(':');
+      std::string_view one = rest.substr(0, colon);
+      if (!one.empty()) directories.emplace_back(one);
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+    if (!directories.empty()) return directories;
+  }
+  return {default_plugin_directory()};
+}
+
+}  // namespace omni::runtime
