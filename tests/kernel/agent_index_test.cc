@@ -1,0 +1,64 @@
+#include "agent_index.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace omni::internal {
+namespace {
+
+TEST(AgentIndex, EmptyHasNoBest) {
+  AgentIndex index(100);
+  EXPECT_FALSE(index.best().has_value());
+}
+
+TEST(AgentIndex, LowestLevelWinsThenLowestMember) {
+  AgentIndex index(200);
+  index.place(150, 3);
+  index.place(70, 1);
+  index.place(90, 1);
+  EXPECT_EQ(index.best(), 70u);
+  index.place(70, AgentIndex::kAbsent);
+  EXPECT_EQ(index.best(), 90u);
+  index.place(90, 5);
+  EXPECT_EQ(index.best(), 150u);
+}
+
+TEST(AgentIndex, SkipsTheExcludedMember) {
+  AgentIndex index(10);
+  index.place(2, 0);
+  index.place(5, 4);
+  EXPECT_EQ(index.best(2), 5u);
+  index.place(5, AgentIndex::kAbsent);
+  EXPECT_FALSE(index.best(2).has_value());
+}
+
+TEST(AgentIndex, WorksAcrossManySummaryWords) {
+  AgentIndex index(10'000);
+  index.place(9'999, 7);
+  index.place(4'100, 7);
+  EXPECT_EQ(index.best(), 4'100u);
+  index.place(4'100, AgentIndex::kAbsent);
+  EXPECT_EQ(index.best(), 9'999u);
+}
+
+// Against a model: after any sequence of placements, best() is the model's minimum.
+TEST(AgentIndex, MatchesAModelUnderRandomPlacements) {
+  constexpr uint32_t kMembers = 300;
+  AgentIndex index(kMembers);
+  std::vector<uint8_t> model(kMembers, AgentIndex::kAbsent);
+  std::mt19937 rng(42);
+  for (int step = 0; step < 20'000; ++step) {
+    const uint32_t m = rng() % kMembers;
+    const uint8_t level = rng() % 4 == 0 ? AgentIndex::kAbsent : static_cast<uint8_t>(rng() % AgentIndex::kLevels);
+    index.place(m, level);
+    model[m] = level;
+    std::optional<uint32_t> expected;
+    for (uint32_t i = 0; i < kMembers; ++i)
+      if (model[i] != AgentIndex::kAbsent && (!expected || model[i] < model[*expected])) expected = i;
+    ASSERT_EQ(index.best(), expected) << "step " << step;
+  }
+}
+
+}  // namespace
+}  // namespace omni::internal
