@@ -43,7 +43,7 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
       OMNI_ASSIGN_OR_RETURN(type, require_string(attachment, "type", attachment_path));
       OMNI_ASSIGN_OR_RETURN(url, require_string(attachment, "url", attachment_path));
       if (url.empty()) {
-        return std::unexpected(
+        return fail(
             make_error(ParseErrc::bad_value, attachment_path.field("url"), "empty url"));
       }
       OMNI_ASSIGN_OR_RETURN(name, optional_string(attachment, "name", attachment_path));
@@ -55,7 +55,7 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
     }
   }
   if (text.empty() && index == 0) {
-    return std::unexpected(
+    return fail(
         make_error(ParseErrc::bad_value, path, "a message needs a text or an attachment"));
   }
   batch.add(normalized, session.conversation);
@@ -71,7 +71,7 @@ ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string
   OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
   OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
   if (object != "webchat") {
-    return std::unexpected(make_error(ParseErrc::wrong_object, root.field("object"),
+    return fail(make_error(ParseErrc::wrong_object, root.field("object"),
                                       "expected \"webchat\", got \"" + std::string(object) + "\""));
   }
   OMNI_ASSIGN_OR_RETURN(site, require_id(envelope, "site", root));

@@ -59,7 +59,7 @@ ParseResult<Text> location_text(dom::object body, const JsonPath& path, MessageB
   for (auto [key, target] : {std::pair{"latitude", &latitude}, std::pair{"longitude", &longitude}}) {
     OMNI_ASSIGN_OR_RETURN(value, require_field(body, key, path));
     if (value.get(*target) != simdjson::SUCCESS) {
-      return std::unexpected(make_error(ParseErrc::wrong_type, path.field(key),
+      return fail(make_error(ParseErrc::wrong_type, path.field(key),
                                         "expected number, got " + std::string(type_name(value.type()))));
     }
   }
@@ -183,7 +183,7 @@ ParseResult<std::span<const NormalizedMessage>> WhatsAppParser::parse(std::strin
   OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
   OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
   if (object != "whatsapp_business_account") {
-    return std::unexpected(make_error(ParseErrc::wrong_object, root.field("object"),
+    return fail(make_error(ParseErrc::wrong_object, root.field("object"),
                                       "expected \"whatsapp_business_account\", got \"" +
                                           std::string(object) + "\""));
   }

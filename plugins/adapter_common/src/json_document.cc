@@ -10,7 +10,7 @@ JsonDocument::JsonDocument(size_t max_payload_bytes)
 
 ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload) {
   if (payload.size() > max_payload_bytes_) {
-    return std::unexpected(ParseError{ParseErrc::too_large, {},
+    return fail(ParseError{ParseErrc::too_large, {},
                                       "payload of " + std::to_string(payload.size()) +
                                           " bytes exceeds the limit of " +
                                           std::to_string(max_payload_bytes_)});
@@ -29,7 +29,7 @@ ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload)
   simdjson::dom::element root;
   auto error = parser_.parse(buffer_.get(), payload.size(), /*realloc_if_needed=*/false).get(root);
   if (error != simdjson::SUCCESS) {
-    return std::unexpected(
+    return fail(
         ParseError{ParseErrc::invalid_json, {},
                    std::string("invalid JSON: ") + simdjson::error_message(error)});
   }

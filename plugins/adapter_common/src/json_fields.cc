@@ -48,25 +48,25 @@ ParseError type_error(std::string_view expected, dom::element value, const JsonP
 
 ParseResult<dom::object> as_object(dom::element value, const JsonPath& path) {
   dom::object object;
-  if (value.get(object) != simdjson::SUCCESS) return std::unexpected(type_error("object", value, path));
+  if (value.get(object) != simdjson::SUCCESS) return fail(type_error("object", value, path));
   return object;
 }
 
 ParseResult<dom::array> as_array(dom::element value, const JsonPath& path) {
   dom::array array;
-  if (value.get(array) != simdjson::SUCCESS) return std::unexpected(type_error("array", value, path));
+  if (value.get(array) != simdjson::SUCCESS) return fail(type_error("array", value, path));
   return array;
 }
 
 ParseResult<std::string_view> as_string(dom::element value, const JsonPath& path) {
   std::string_view text;
-  if (value.get(text) != simdjson::SUCCESS) return std::unexpected(type_error("string", value, path));
+  if (value.get(text) != simdjson::SUCCESS) return fail(type_error("string", value, path));
   return text;
 }
 
 ParseResult<std::string_view> as_id(dom::element value, const JsonPath& path) {
   OMNI_ASSIGN_OR_RETURN(id, as_string(value, path));
-  if (id.empty()) return std::unexpected(make_error(ParseErrc::bad_value, path, "empty id"));
+  if (id.empty()) return fail(make_error(ParseErrc::bad_value, path, "empty id"));
   return id;
 }
 
@@ -74,7 +74,7 @@ ParseResult<dom::element> require_field(dom::object object, std::string_view key
                                         const JsonPath& path) {
   dom::element value;
   if (object.at_key(key).get(value) != simdjson::SUCCESS) {
-    return std::unexpected(make_error(ParseErrc::missing_field, path.field(key), "missing"));
+    return fail(make_error(ParseErrc::missing_field, path.field(key), "missing"));
   }
   return value;
 }
@@ -131,7 +131,7 @@ ParseResult<bool> optional_bool(dom::object object, std::string_view key, const 
   if (!value) return false;
   bool flag = false;
   if (value->get(flag) != simdjson::SUCCESS) {
-    return std::unexpected(type_error("boolean", *value, path.field(key)));
+    return fail(type_error("boolean", *value, path.field(key)));
   }
   return flag;
 }

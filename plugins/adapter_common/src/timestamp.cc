@@ -12,7 +12,7 @@ constexpr int64_t kMaxTimestampSeconds = kMaxTimestampMs / 1000;
 
 ParseResult<int64_t> checked_range(int64_t value, int64_t max, const JsonPath& path) {
   if (value < 0 || value > max) {
-    return std::unexpected(make_error(ParseErrc::bad_value, path,
+    return fail(make_error(ParseErrc::bad_value, path,
                                       "timestamp out of range (0.." + std::to_string(max) + ")"));
   }
   return value;
@@ -23,9 +23,9 @@ ParseResult<int64_t> json_integer(dom::element value, const JsonPath& path) {
   int64_t number = 0;
   if (value.get(number) == simdjson::SUCCESS) return number;
   if (value.is_number()) {
-    return std::unexpected(make_error(ParseErrc::bad_value, path, "timestamp must be an integer"));
+    return fail(make_error(ParseErrc::bad_value, path, "timestamp must be an integer"));
   }
-  return std::unexpected(make_error(ParseErrc::wrong_type, path,
+  return fail(make_error(ParseErrc::wrong_type, path,
                                     std::string("expected integer, got ") +
                                         std::string(type_name(value.type()))));
 }
@@ -38,7 +38,7 @@ ParseResult<int64_t> unix_seconds_to_ms(dom::element value, const JsonPath& path
     const char* end = digits.data() + digits.size();
     auto [stop, ec] = std::from_chars(digits.data(), end, seconds);
     if (digits.empty() || digits.front() == '-' || ec != std::errc{} || stop != end) {
-      return std::unexpected(make_error(ParseErrc::bad_value, path,
+      return fail(make_error(ParseErrc::bad_value, path,
                                         "expected Unix seconds as decimal digits"));
     }
   } else {

@@ -3,7 +3,6 @@
 // fields read as "not there"; a required field that is null is a type error.
 #pragma once
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -12,24 +11,9 @@
 
 #include "omnikernel/adapters/json_path.h"
 #include "omnikernel/adapters/parse_error.h"
+#include "omnikernel/adapters/parse_result.h"
 
 namespace omni::adapters {
-
-template <class T>
-using ParseResult = std::expected<T, ParseError>;
-
-// Evaluates `expr` (a ParseResult); on error returns it from the enclosing function, otherwise
-// declares `var` holding the value.
-#define OMNI_ASSIGN_OR_RETURN(var, expr)                                   \
-  auto var##_result = (expr);                                              \
-  if (!var##_result) return std::unexpected(std::move(var##_result.error())); \
-  auto var = std::move(*var##_result)
-
-#define OMNI_RETURN_IF_ERROR(expr)                                              \
-  do {                                                                          \
-    if (auto omni_status_ = (expr); !omni_status_)                              \
-      return std::unexpected(std::move(omni_status_.error()));                  \
-  } while (0)
 
 [[nodiscard]] ParseError make_error(ParseErrc code, const JsonPath& path, std::string detail);
 [[nodiscard]] std::string_view type_name(simdjson::dom::element_type type) noexcept;
