@@ -650,12 +650,59 @@ class KernelImpl final : public Kernel {
   }
 
   bool acquire_occupancy(QueueSlot& queue, uint32_t q) noexcept {
-    const int32_t limit = static_cast<int32_t>(cfg_.queues[q].max_waiting);
-    int32_t n = queue.occupancy.load(std::memory_order_relaxed);
-    do {
-      if (n >= limit) return false;
-    } while (!queue.occupancy.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
-    return true;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const int32_t limit = static_cast<int32_t>(cfg_.queues[q].max_waiting);
+      int32_t n = queue.occupancy.load(std::memory_order_relaxed);
+      do {
+        if (n >= limit) break;
+      } while (!queue.occupancy.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
+      if (n < limit) return true;
+      // Full. If stale entries (closed or abandoned while queued, behind a live head) are what
+      // fills it, sweep them out once; the rare path, O(lane length).
+      if (attempt == 0 && !compact(queue, q)) return false;
+    }
+    return false;
+  }
+
+  // Takes every entry out of both lanes once and puts the live ones back, in order, at the tail.
+  // Returns whether any stale entry was dropped. Live entries are out of their lane for a moment,
+  // so the queue is re-dispatched afterwards.
+  bool compact(QueueSlot& queue, uint32_t q) noexcept {
+    bool dropped = false;
+    for (MpmcRing<uint64_t>* lane : {&queue.retry, &queue.fresh}) {
+      for (size_t n = lane->size_hint(); n > 0; --n) {
+        uint64_t id;
+        if (!lane->try_pop(id)) break;
+        ItemWord w;
+        if (live_entry(id, w)) {
+          push_lane(*lane, id);
+        } else {
+          release_occupancy(queue);
+          dropped = true;
+        }
+      }
+    }
+    dispatch(q);
+    return dropped;
+  }
+
+  // A queued item left: drop the stale entries at the heads of its queue's lanes, so an unattended
+  // queue whose customers give up does not fill with them.
+  void purge_stale_heads(QueueSlot& queue) noexcept {
+    for (MpmcRing<uint64_t>* lane : {&queue.fresh, &queue.retry}) {
+      for (int n = 0; n < 8; ++n) {
+        const auto head = lane->peek();
+        ItemWord w;
+        if (!head || live_entry(*head, w)) break;
+        uint64_t id;
+        if (!lane->try_pop(id)) break;
+        if (live_entry(id, w)) {  // raced: someone took the stale one, this one is live
+          push_lane(queue.retry, id);
+          break;
+        }
+        release_occupancy(queue);
+      }
+    }
   }
   static void release_occupancy(QueueSlot& queue) noexcept {
     queue.occupancy.fetch_sub(1, std::memory_order_relaxed);
@@ -882,6 +929,7 @@ class KernelImpl final : public Kernel {
     if (w.state() == ItemState::queued) {
       // Its lane entry stays behind; whoever pops it releases the occupancy.
       queues_[q]->waiting.fetch_sub(1, std::memory_order_seq_cst);
+      purge_stale_heads(*queues_[q]);
     } else {
       release_occupancy(*queues_[q]);
       release_capacity(w.agent(), item, /*open=*/true);

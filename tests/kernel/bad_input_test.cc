@@ -147,3 +147,28 @@ TEST_F(BadInput, TickFromTwoThreadsAtOnceIsBusyNotCorrupt) {
 
 }  // namespace
 }  // namespace omni::testing
+
+namespace omni::testing {
+namespace {
+
+// An unattended queue whose customers give up must not fill with what they left behind.
+TEST(UnattendedQueue, AbandonedItemsDoNotFillTheQueue) {
+  Config c = contact_centre(1, 1.0);
+  c.queues[0].max_waiting = 4;
+  c.agents[0].status = "Offline";
+  ManualClock clock;
+  auto k = *Kernel::create(c, clock);
+  const QueueId sales = *k->find_queue("sales");
+  const ItemId patient = *k->submit({sales, CustomerId{}});  // stays at the head all along
+  for (int i = 0; i < 100; ++i) {
+    auto id = k->submit({sales, CustomerId{}});
+    ASSERT_TRUE(id.has_value()) << "round " << i << ": " << to_string(id.error());
+    ASSERT_EQ(k->abandon(*id), Status::ok);
+  }
+  EXPECT_EQ(k->queue(sales)->waiting, 1u);
+  ASSERT_EQ(k->set_status(AgentId{0}, *k->find_status("Online")), Status::ok);
+  EXPECT_EQ(k->item(patient)->state, ItemState::offered) << "the live item survived the sweeps";
+}
+
+}  // namespace
+}  // namespace omni::testing

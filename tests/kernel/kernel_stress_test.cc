@@ -316,13 +316,17 @@ TEST(KernelStress, RandomConcurrentOperationsKeepEveryInvariant) {
     const auto snap = k.item(ItemId{raw});
     if (r.done) {
       ++finished;
-      if (snap) EXPECT_EQ(snap->state, ItemState::free) << "item " << raw << " done but alive";
+      if (snap) {
+        EXPECT_EQ(snap->state, ItemState::free) << "item " << raw << " done but alive";
+      }
       continue;
     }
     ASSERT_TRUE(snap.has_value()) << "item " << raw << " lost: not done, yet unknown to the kernel";
     EXPECT_EQ(snap->state, r.state) << "item " << raw;
+    if (snap->state != ItemState::queued) {
+      EXPECT_EQ(index(snap->agent), r.agent) << "item " << raw << ": the kernel and its events disagree on the agent";
+    }
     if (snap->state == ItemState::offered || snap->state == ItemState::active || snap->state == ItemState::wrap_up) {
-      EXPECT_EQ(index(snap->agent), r.agent == UINT32_MAX ? index(snap->agent) : index(snap->agent));
       const auto a = index(snap->agent);
       const bool interruptible = snap->queue == *k.find_queue("tasks") &&
                                  k.agent(snap->agent)->interruptible_capacity_milli > 0;
