@@ -1,8 +1,8 @@
 // omni::sdk::ChannelAdapter — the C++ face of a channel-adapter plugin. Derive, override parse()
 // and gate_outbound(), then write OMNI_PLUGIN(MyAdapter, "name", "1.0.0") in one .cc file.
 //
-// The constructor may take (omni::sdk::Host, std::string_view config), (std::string_view config)
-// or nothing; throw omni::sdk::ConfigError for a bad config. parse() and gate_outbound() may run
+// The constructor may take (omni::sdk::Host, std::string_view config), (omni::sdk::Host),
+// (std::string_view config) or nothing; throw omni::sdk::ConfigError for a bad config. parse() and gate_outbound() may run
 // concurrently on one instance (keep them free of shared mutable state).
 #pragma once
 #include <cstddef>

@@ -86,12 +86,14 @@ template <class T>
 T* construct(const omni_host_services* services, std::string_view config) {
   if constexpr (std::is_constructible_v<T, Host, std::string_view>) {
     return new T(Host{services}, config);
+  } else if constexpr (std::is_constructible_v<T, Host>) {
+    return new T(Host{services});
   } else if constexpr (std::is_constructible_v<T, std::string_view>) {
     return new T(config);
   } else {
     static_assert(std::is_default_constructible_v<T>,
                   "a plugin class needs a constructor taking (omni::sdk::Host, std::string_view), "
-                  "(std::string_view) or nothing");
+                  "(omni::sdk::Host), (std::string_view) or nothing");
     return new T();
   }
 }
