@@ -1,0 +1,148 @@
+// End-to-end assignment, every router on the same trace: 100 / 1,000 / 10,000 agents ×
+// 10 / 100 / 1,000 queues, 1 and 2 threads. Counters (per run, in the JSON output):
+//   assign_per_s                       assignments (offers) per second, wall clock
+//   p50_ns p99_ns p999_ns max_ns       latency of every hot-path call (submit, accept, close)
+//   submit_p999_ns close_p999_ns       the same per call
+//   allocs_per_assign                  heap allocations per assignment, steady state
+//   on_submit on_close                 offers made inside submit / inside close (both paths ran)
+//   rejected                           submits refused with queue_full (the caller keeps them)
+//   broken                             1 when an invariant failed: the label says which
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bench_registry.h"
+#include "driver/driver.h"
+#include "routers/kernel_router.h"
+#include "routers/mutex_router.h"
+#include "routers/sql_router.h"
+#include "support/alloc_counter.h"
+#include "support/cycles.h"
+
+namespace omni::bench {
+
+namespace {
+
+std::unique_ptr<Router> make_router(std::string_view kind, const Scenario& s) {
+  if (kind == "kernel") return KernelRouter::create(s);
+  if (kind == "kernel+mutex") return LockedKernelRouter::create(s);
+  if (kind == "mutex") return std::make_unique<MutexRouter>(s);
+  if (kind == "sqlite-indexed") return std::make_unique<SqlRouter>(s, SqlRouter::Flavor::indexed);
+  if (kind == "sqlite-fs") return std::make_unique<SqlRouter>(s, SqlRouter::Flavor::freeswitch);
+  return nullptr;
+}
+
+// Scenarios and traces are built once per shape and shared by every router that runs on it.
+struct Shape {
+  Scenario scenario;
+  Trace trace;
+};
+const Shape& shape(uint32_t agents, uint32_t queues, uint32_t arrivals) {
+  static std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::unique_ptr<Shape>> cache;
+  auto& slot = cache[{agents, queues, arrivals}];
+  if (!slot) {
+    slot = std::make_unique<Shape>();
+    slot->scenario = make_scenario(ScenarioSpec{.agents = agents, .queues = queues});
+    slot->trace = make_trace(slot->scenario, TraceSpec{.seed = 42, .arrivals = arrivals});
+  }
+  return *slot;
+}
+
+void report(benchmark::State& state, const RunResult& r) {
+  const double ns = ns_per_tick();
+  auto pct = [&](const LatencyHistogram& h, double q) {
+    return static_cast<double>(h.percentile(q)) * ns;
+  };
+  state.counters["assign_per_s"] = r.assignments_per_second();
+  state.counters["ns_per_assign"] = r.offers ? r.seconds * 1e9 / r.offers : 0;
+  state.counters["p50_ns"] = pct(r.all_ops, 0.50);
+  state.counters["p99_ns"] = pct(r.all_ops, 0.99);
+  state.counters["p999_ns"] = pct(r.all_ops, 0.999);
+  state.counters["max_ns"] = static_cast<double>(r.all_ops.max()) * ns;
+  state.counters["submit_p50_ns"] = pct(r.submits, 0.50);
+  state.counters["submit_p999_ns"] = pct(r.submits, 0.999);
+  state.counters["accept_p50_ns"] = pct(r.accepts, 0.50);
+  state.counters["close_p50_ns"] = pct(r.closes, 0.50);
+  state.counters["drain_p50_ns"] = pct(r.drains, 0.50);
+  state.counters["router_ns_per_assign"] = r.router_ns_per_assignment(ns);
+  state.counters["close_p999_ns"] = pct(r.closes, 0.999);
+  state.counters["allocs_per_assign"] = r.steady_allocations_per_assignment();
+  state.counters["allocs_total"] = static_cast<double>(r.allocations);
+  state.counters["assignments"] = static_cast<double>(r.offers);
+  state.counters["on_submit"] = static_cast<double>(r.offers_on_submit);
+  state.counters["on_close"] = static_cast<double>(r.offers_on_close);
+  state.counters["rejected"] = static_cast<double>(r.rejected);
+  state.counters["broken"] = r.broken ? 1 : 0;
+  std::string label = std::string(allocator_name());
+  if (r.broken) label += " BROKEN: " + r.why;
+  state.SetLabel(label);
+}
+
+void register_e2e(const std::string& kind, uint32_t agents, uint32_t queues, uint32_t threads,
+                  uint32_t arrivals) {
+  const std::string name = "e2e/" + kind + "/agents:" + std::to_string(agents) +
+                           "/queues:" + std::to_string(queues) + "/threads:" +
+                           std::to_string(threads) + "/arrivals:" + std::to_string(arrivals);
+  benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+    const Shape& sh = shape(agents, queues, arrivals);
+    auto router = make_router(kind, sh.scenario);
+    if (!router) {
+      state.SkipWithError("router could not be built");
+      return;
+    }
+    RunResult r;
+    for (auto _ : state) {
+      r = run_trace(*router, sh.scenario, sh.trace, threads);
+      state.SetIterationTime(r.seconds);
+    }
+    report(state, r);
+  })
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+// Enough arrivals for four load phases (two of backlog) at every size, at least 100,000.
+uint32_t arrivals_for(uint32_t agents) {
+  const auto phase = static_cast<uint32_t>(2 * agents * kAgentCapacityUnits / mean_item_units());
+  return std::max<uint32_t>(100'000, 4 * phase + phase / 2);
+}
+
+}  // namespace
+
+void register_e2e_benchmarks(bool quick) {
+  const uint32_t agent_counts[] = {100, 1000, 10000};
+  const uint32_t queue_counts[] = {10, 100, 1000};
+  for (const char* kind : {"kernel", "mutex", "kernel+mutex"}) {
+    for (uint32_t a : agent_counts) {
+      for (uint32_t q : queue_counts) {
+        if (quick && !(a == 1000 && q == 100)) continue;
+        for (uint32_t t : {1u, 2u}) register_e2e(kind, a, q, t, arrivals_for(a));
+      }
+    }
+  }
+  // The SQL routers cost milliseconds per assignment: shorter traces, which the kernel also runs
+  // so that every ratio compares the same trace.
+  struct SqlRun {
+    const char* kind;
+    uint32_t agents, queues, threads, arrivals;
+  };
+  const SqlRun sql_full[] = {
+      {"sqlite-indexed", 100, 10, 1, 20'000},  {"sqlite-indexed", 1000, 100, 1, 12'000},
+      {"sqlite-indexed", 1000, 100, 2, 12'000}, {"sqlite-fs", 100, 10, 1, 5'000},
+      {"sqlite-fs", 1000, 100, 1, 3'000},
+  };
+  const SqlRun sql_quick[] = {
+      {"sqlite-indexed", 1000, 100, 1, 12'000},
+      {"sqlite-fs", 1000, 100, 1, 3'000},
+  };
+  for (const SqlRun& r : quick ? std::span<const SqlRun>(sql_quick) : std::span<const SqlRun>(sql_full)) {
+    register_e2e(r.kind, r.agents, r.queues, r.threads, r.arrivals);
+    register_e2e("kernel", r.agents, r.queues, r.threads, r.arrivals);
+  }
+}
+
+}  // namespace omni::bench

@@ -1,0 +1,313 @@
+// Per-operation costs through the kernel's public API, in batches of 256 on one pinned thread,
+// each operation timed alone (rdtsc, whose own cost — see floor/timer — is included):
+//   submit_offer   submit with a free eligible agent: queue, pick the agent, reserve, publish
+//   accept, close, pause, resume
+//   decline        offered → declined → re-queued (and re-offered to another agent in the call)
+//   push_timeout   tick() firing a batch of push time-outs; per timed-out item
+//   set_status     online ⇄ busy
+//   policy_check   check_outbound through one in-process PolicyHook (seed 004's rule)
+//   submit_offer_policy   submit→offer with that hook consulted on open
+// submit_offer, accept and close also run through the baselines on the same scenario.
+// Counters: ns_per_op (batch mean), p50_ns p99_ns p999_ns, allocs_per_op.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench_registry.h"
+#include "routers/kernel_router.h"
+#include "routers/mutex_router.h"
+#include "routers/sql_router.h"
+#include "support/alloc_counter.h"
+#include "support/cycles.h"
+#include "support/histogram.h"
+#include "support/pin.h"
+
+namespace omni::bench {
+
+namespace {
+
+constexpr uint32_t kBatch = 256;
+
+struct OpStats {
+  LatencyHistogram latency;
+  uint64_t ticks = 0;
+  uint64_t ops = 0;
+  uint64_t allocations = 0;
+};
+
+// Times op(i) for i in [0, n) one by one; returns the batch's ticks.
+template <class Op>
+uint64_t timed(OpStats& stats, uint32_t n, Op&& op) {
+  const uint64_t allocs = thread_allocations();
+  const uint64_t start = ticks();
+  uint64_t prev = start;
+  for (uint32_t i = 0; i < n; ++i) {
+    op(i);
+    const uint64_t now = ticks();
+    stats.latency.record(now - prev);
+    prev = now;
+  }
+  stats.allocations += thread_allocations() - allocs;
+  stats.ops += n;
+  stats.ticks += prev - start;
+  return prev - start;
+}
+
+void report(benchmark::State& state, const OpStats& s) {
+  const double ns = ns_per_tick();
+  state.counters["ns_per_op"] = s.ops ? static_cast<double>(s.ticks) * ns / s.ops : 0;
+  state.counters["p50_ns"] = static_cast<double>(s.latency.percentile(0.50)) * ns;
+  state.counters["p99_ns"] = static_cast<double>(s.latency.percentile(0.99)) * ns;
+  state.counters["p999_ns"] = static_cast<double>(s.latency.percentile(0.999)) * ns;
+  state.counters["allocs_per_op"] = s.ops ? static_cast<double>(s.allocations) / s.ops : 0;
+}
+
+const Scenario& op_scenario(bool timeouts) {
+  static const Scenario plain = make_scenario(ScenarioSpec{.agents = 1000, .queues = 100});
+  static const Scenario timed_out = make_scenario(
+      ScenarioSpec{.agents = 1000, .queues = 100, .push_timeout = std::chrono::seconds(1)});
+  return timeouts ? timed_out : plain;
+}
+
+// Queues of a pausable channel (chat, WhatsApp, Instagram: channel 1..3 of the mix).
+QueueId pausable_queue(uint32_t i) { return QueueId{1 + 5 * (i % 20)}; }
+QueueId any_queue(uint32_t i) { return QueueId{i % 100}; }
+
+// Drains offers into `out` (item → agent), in submit order not guaranteed.
+void collect(Router& r, std::vector<Offer>& out) {
+  std::array<Offer, 256> buf;
+  for (;;) {
+    const size_t n = r.drain_offers(buf);
+    out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n < buf.size()) return;
+  }
+}
+
+// Submits n items (untimed) and returns their offers.
+std::vector<Offer> submit_offered(Router& r, uint32_t n, QueueId (*queue)(uint32_t)) {
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!r.submit(queue(i), CustomerId{i + 1})) std::abort();
+  }
+  std::vector<Offer> offers;
+  collect(r, offers);
+  if (offers.size() != n) std::abort();  // every agent was free: every item must be offered
+  return offers;
+}
+
+void close_all(Router& r, const std::vector<Offer>& offers) {
+  for (const Offer& o : offers) (void)r.close(o.item);
+  std::vector<Offer> late;
+  collect(r, late);
+  for (const Offer& o : late) (void)r.close(o.item);
+}
+
+std::unique_ptr<Router> make(std::string_view kind, const Scenario& s) {
+  if (kind == "kernel") return KernelRouter::create(s);
+  if (kind == "kernel+mutex") return LockedKernelRouter::create(s);
+  if (kind == "mutex") return std::make_unique<MutexRouter>(s);
+  if (kind == "sqlite-indexed") return std::make_unique<SqlRouter>(s, SqlRouter::Flavor::indexed);
+  return std::make_unique<SqlRouter>(s, SqlRouter::Flavor::freeswitch);
+}
+
+template <class Fn>
+void register_op(const std::string& name, int iterations, Fn fn) {
+  benchmark::RegisterBenchmark(("op/" + name).c_str(),
+                               [=](benchmark::State& state) {
+                                 pin_this_thread(0);
+                                 fn(state);
+                               })
+      ->Iterations(iterations)
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
+}
+
+void register_router_ops(const std::string& kind, int iterations) {
+  register_op("submit_offer/" + kind, iterations, [kind](benchmark::State& state) {
+    auto r = make(kind, op_scenario(false));
+    OpStats stats;
+    std::vector<ItemId> items(kBatch);
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        items[i] = *r->submit(any_queue(i), CustomerId{i + 1});
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      std::vector<Offer> offers;
+      collect(*r, offers);
+      close_all(*r, offers);
+    }
+    report(state, stats);
+  });
+  register_op("accept/" + kind, iterations, [kind](benchmark::State& state) {
+    auto r = make(kind, op_scenario(false));
+    OpStats stats;
+    for (auto _ : state) {
+      const auto offers = submit_offered(*r, kBatch, any_queue);
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        (void)r->accept(offers[i].item, offers[i].agent);
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      close_all(*r, offers);
+    }
+    report(state, stats);
+  });
+  register_op("close/" + kind, iterations, [kind](benchmark::State& state) {
+    auto r = make(kind, op_scenario(false));
+    OpStats stats;
+    for (auto _ : state) {
+      const auto offers = submit_offered(*r, kBatch, any_queue);
+      for (const Offer& o : offers) (void)r->accept(o.item, o.agent);
+      const uint64_t t =
+          timed(stats, kBatch, [&](uint32_t i) { (void)r->close(offers[i].item); });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+    }
+    report(state, stats);
+  });
+}
+
+// Seed 004 in-process: refuse a second session of the customer in the same service.
+class OneSessionPerService final : public PolicyHook {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "one-session"; }
+  [[nodiscard]] PolicyVerdict check(const PolicyRequest& req) noexcept override {
+    for (const SessionInfo& s : req.sessions) {
+      if (s.service == req.to_service && (!req.has_from || s.item != req.from_item)) {
+        return {false, "customer already in a session of this service"};
+      }
+    }
+    return {};
+  }
+};
+
+void register_kernel_ops(int iterations) {
+  const auto kernel_op = [&](const std::string& name, bool timeouts, auto body) {
+    register_op(name + "/kernel", iterations, [=](benchmark::State& state) {
+      auto r = KernelRouter::create(op_scenario(timeouts));
+      OpStats stats;
+      for (auto _ : state) {
+        const uint64_t t = body(*r, stats);
+        state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      }
+      report(state, stats);
+    });
+  };
+  kernel_op("pause", false, [](KernelRouter& r, OpStats& stats) {
+    Kernel& k = r.kernel();
+    const auto value = *k.find_paused_value(*k.find_channel("chat"), "paused");
+    const auto offers = submit_offered(r, kBatch, pausable_queue);
+    for (const Offer& o : offers) (void)r.accept(o.item, o.agent);
+    const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+      if (k.pause(offers[i].item, value) != Status::ok) std::abort();
+    });
+    close_all(r, offers);
+    return t;
+  });
+  kernel_op("resume", false, [](KernelRouter& r, OpStats& stats) {
+    Kernel& k = r.kernel();
+    const auto value = *k.find_paused_value(*k.find_channel("chat"), "paused");
+    const auto offers = submit_offered(r, kBatch, pausable_queue);
+    for (const Offer& o : offers) {
+      (void)r.accept(o.item, o.agent);
+      (void)k.pause(o.item, value);
+    }
+    const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+      if (k.resume(offers[i].item) != Status::ok) std::abort();
+    });
+    close_all(r, offers);
+    return t;
+  });
+  kernel_op("decline", false, [](KernelRouter& r, OpStats& stats) {
+    Kernel& k = r.kernel();
+    const auto offers = submit_offered(r, kBatch, any_queue);
+    const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+      if (k.decline(offers[i].item, offers[i].agent) != Status::ok) std::abort();
+    });
+    close_all(r, offers);
+    return t;
+  });
+  kernel_op("push_timeout", true, [](KernelRouter& r, OpStats& stats) {
+    Kernel& k = r.kernel();
+    const auto offers = submit_offered(r, kBatch, any_queue);
+    r.clock().advance(std::chrono::seconds(2));
+    const Time now = r.clock().now();
+    // One tick fires the whole batch: its ticks are spread over the batch's items.
+    const uint64_t allocs = thread_allocations();
+    const uint64_t t0 = ticks();
+    if (k.tick(now) != Status::ok) std::abort();
+    const uint64_t t = ticks() - t0;
+    stats.allocations += thread_allocations() - allocs;
+    stats.ops += kBatch;
+    stats.ticks += t;
+    stats.latency.record(t / kBatch);
+    close_all(r, offers);
+    return t;
+  });
+  kernel_op("set_status", false, [](KernelRouter& r, OpStats& stats) {
+    Kernel& k = r.kernel();
+    const StatusId online = *k.find_status("online");
+    const StatusId busy = *k.find_status("busy");
+    const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+      if (k.set_status(AgentId{i}, (i & 1) ? online : busy) != Status::ok) std::abort();
+    });
+    for (uint32_t i = 0; i < kBatch; ++i) (void)k.set_status(AgentId{i}, online);
+    std::vector<Offer> none;
+    collect(r, none);
+    return t;
+  });
+
+  static OneSessionPerService hook;
+  static PolicyHook* const hooks[] = {&hook};
+  register_op("policy_check/kernel", iterations, [](benchmark::State& state) {
+    auto r = KernelRouter::create(op_scenario(false), hooks);
+    Kernel& k = r->kernel();
+    const auto service = *k.find_service("q7");
+    // Half the customers hold a session, so the hook sees sessions and both verdicts occur.
+    const auto offers = submit_offered(*r, kBatch, any_queue);
+    OpStats stats;
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        benchmark::DoNotOptimize(
+            k.check_outbound(CustomerId{i * 2 + 1}, service, PolicyOp::outbound_template));
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+    }
+    close_all(*r, offers);
+    report(state, stats);
+  });
+  register_op("submit_offer_policy/kernel", iterations, [](benchmark::State& state) {
+    auto r = KernelRouter::create(op_scenario(false), hooks);
+    OpStats stats;
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        (void)r->submit(any_queue(i), CustomerId{i + 1});
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      std::vector<Offer> offers;
+      collect(*r, offers);
+      close_all(*r, offers);
+    }
+    report(state, stats);
+  });
+}
+
+}  // namespace
+
+void register_op_benchmarks(bool quick) {
+  const int n = quick ? 400 : 2000;
+  register_op("timer", n, [](benchmark::State& state) {
+    OpStats stats;
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [](uint32_t) {});
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+    }
+    report(state, stats);
+  });
+  register_kernel_ops(n);
+  for (const char* kind : {"kernel", "kernel+mutex", "mutex"}) register_router_ops(kind, n);
+  register_router_ops("sqlite-indexed", quick ? 5 : 20);
+  if (!quick) register_router_ops("sqlite-fs", 3);
+}
+
+}  // namespace omni::bench

@@ -1,0 +1,60 @@
+// End-to-end driver — replays one Trace through one Router on 1..N pinned threads, the same way
+// for every router, and referees the run with the InvariantChecker.
+//
+// Each thread, for each of its arrivals: submit (timed); drain the offers any call has made and
+// accept each (timed), scheduling its close `hold` arrivals later; close the items that are due
+// (timed). Offers made inside submit are counted as "arrive, agent free", the others as
+// "backlog, agent frees". After the timed phase the driver closes everything that is left,
+// untimed, and runs the quiescence check.
+//
+// Allocations are counted per thread over the second half of each thread's arrivals (steady
+// state, after every container had a chance to grow) and over the whole run.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "routers/router.h"
+#include "support/histogram.h"
+#include "workload/scenario.h"
+#include "workload/trace.h"
+
+namespace omni::bench {
+
+struct RunResult {
+  std::string router;
+  uint32_t threads = 1;
+  uint64_t arrivals = 0;
+  uint64_t submitted = 0;
+  uint64_t rejected = 0;     // queue full: the caller keeps the item, as the kernel specifies
+  uint64_t offers = 0;       // assignments during the timed phase
+  uint64_t offers_on_submit = 0;
+  uint64_t offers_on_close = 0;
+  double seconds = 0;        // timed phase, wall clock
+  LatencyHistogram all_ops;  // every submit, accept and close
+  LatencyHistogram submits;
+  LatencyHistogram accepts;
+  LatencyHistogram closes;
+  LatencyHistogram drains;     // each drain_offers call (the host's event polling)
+  uint64_t router_ticks = 0;   // inside router calls (submit, accept, close, drain), all threads
+  uint64_t allocations = 0;
+  uint64_t steady_allocations = 0;
+  uint64_t steady_offers = 0;
+  bool broken = false;
+  std::string why;  // the violated invariants when broken
+
+  [[nodiscard]] double assignments_per_second() const noexcept {
+    return seconds > 0 ? static_cast<double>(offers) / seconds : 0;
+  }
+  // Time inside the router per assignment, without the driver's own bookkeeping.
+  [[nodiscard]] double router_ns_per_assignment(double ns_per_tick) const noexcept {
+    return offers ? static_cast<double>(router_ticks) * ns_per_tick / offers : 0;
+  }
+  [[nodiscard]] double steady_allocations_per_assignment() const noexcept {
+    return steady_offers ? static_cast<double>(steady_allocations) / steady_offers : 0;
+  }
+};
+
+[[nodiscard]] RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace,
+                                  uint32_t threads);
+
+}  // namespace omni::bench

@@ -1,0 +1,36 @@
+// Runs `body(thread_index)` on `threads` pinned threads released together; returns the wall time
+// from release to the last thread's end. For the floor and queue benchmarks, whose threads must
+// start at once (Google Benchmark's own threads are neither pinned nor released together).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "support/pin.h"
+
+namespace omni::bench {
+
+template <class Body>
+double pinned_run(unsigned threads, Body&& body) {
+  std::atomic<unsigned> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      pin_this_thread(static_cast<int>(t));
+      ready.fetch_add(1, std::memory_order_acq_rel);
+      while (!go.load(std::memory_order_acquire)) {
+      }
+      body(t);
+    });
+  }
+  while (ready.load(std::memory_order_acquire) != threads) {
+  }
+  const auto start = std::chrono::steady_clock::now();
+  go.store(true, std::memory_order_release);
+  for (auto& th : pool) th.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace omni::bench
