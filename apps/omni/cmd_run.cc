@@ -1,0 +1,120 @@
+// `omni run [FILE]`: simulate a contact centre on the real kernel and plugins (docs/SIMULATOR.md).
+// Without FILE, the default scenario compiled into the binary. Exit status 2 on a bad scenario.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "command.h"
+#include "omnikernel/config/duration.h"
+#include "omnikernel/sim/default_scenario.h"
+#include "omnikernel/sim/live_view.h"
+#include "omnikernel/sim/report.h"
+#include "omnikernel/sim/scenario.h"
+#include "omnikernel/sim/simulation.h"
+
+namespace {
+
+struct RunArgs {
+  std::string file;
+  std::optional<uint64_t> seed;
+  std::string duration;
+  bool realtime = false;
+  double speed = 0;
+  bool quiet = false;
+  bool no_live = false;
+  std::string json;
+  std::string csv;
+  std::string plot;
+  std::string plugins;
+};
+
+std::atomic<omni::sim::Simulation*> g_running{nullptr};
+
+extern "C" void stop_on_signal(int) {
+  // Only an atomic store: safe in a signal handler. The run ends and its report is printed.
+  if (auto* sim = g_running.load()) sim->stop();
+}
+
+[[noreturn]] void exit_with(int status) { throw CLI::RuntimeError(status); }
+
+void run(const RunArgs& args) {
+  auto scenario = args.file.empty()
+                      ? omni::sim::load_scenario_text(omni::sim::default_scenario_json(), "default scenario")
+                      : omni::sim::load_scenario_file(args.file);
+  const std::string source = args.file.empty() ? "default scenario" : args.file;
+  if (!scenario) {
+    std::fprintf(stderr, "omni run: %s: %s\n", source.c_str(), scenario.error().message().c_str());
+    exit_with(2);
+  }
+  omni::sim::RunOptions options;
+  options.seed = args.seed;
+  if (!args.duration.empty()) {
+    auto d = omni::config::parse_duration(args.duration);
+    if (!d || *d <= omni::Duration::zero()) {
+      std::fprintf(stderr, "omni run: --duration: %s\n", d ? "must be > 0" : d.error().c_str());
+      exit_with(2);
+    }
+    options.duration = *d;
+  }
+  if (args.speed < 0) {
+    std::fprintf(stderr, "omni run: --speed: must be > 0\n");
+    exit_with(2);
+  }
+  options.speed = args.speed > 0 ? args.speed : (args.realtime ? 1.0 : 0.0);
+  if (!args.plugins.empty()) options.plugin_directory = args.plugins;
+
+  auto simulation = omni::sim::Simulation::create(std::move(*scenario), options);
+  if (!simulation) {
+    std::fprintf(stderr, "omni run: %s: %s\n", source.c_str(), simulation.error().message().c_str());
+    exit_with(2);
+  }
+  omni::sim::Simulation& sim = **simulation;
+  g_running.store(&sim);
+  auto previous = std::signal(SIGINT, stop_on_signal);
+
+  std::optional<omni::sim::LiveView> view;
+  if (!args.quiet && !args.no_live && isatty(fileno(stdout))) view.emplace(sim);
+  const omni::sim::Report report = sim.run();
+  if (view) view->stop();
+  std::signal(SIGINT, previous);
+  g_running.store(nullptr);
+
+  omni::sim::print_report(report, std::cout);
+  std::cout.flush();
+  int status = 0;
+  auto check = [&](const std::expected<void, std::string>& written, const char* what) {
+    if (!written) {
+      std::fprintf(stderr, "omni run: %s: %s\n", what, written.error().c_str());
+      status = 1;
+    }
+  };
+  if (!args.json.empty()) check(omni::sim::write_report_json(report, args.json), "--json");
+  if (!args.csv.empty()) check(omni::sim::write_report_csv(report, args.csv), "--csv");
+  if (!args.plot.empty()) check(omni::sim::write_report_svg(report, args.plot), "--plot");
+  if (status != 0) exit_with(status);
+}
+
+const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* c = root.add_subcommand(
+      "run", "Simulate a contact centre on the real kernel and plugins; without FILE, the built-in default scenario");
+  c->add_option("FILE", args->file, "scenario file (JSON, see docs/SIMULATOR.md)");
+  c->add_option("--seed", args->seed, "random seed (overrides the scenario's); same seed, same run");
+  c->add_option("--duration", args->duration, "simulated time, e.g. 2h or 90m (overrides the scenario's)");
+  c->add_flag("--realtime", args->realtime, "pace simulated time by the wall clock");
+  c->add_option("--speed", args->speed, "pace at X simulated seconds per wall second (implies --realtime)");
+  c->add_flag("-q,--quiet", args->quiet, "print nothing until the report");
+  c->add_flag("--no-live", args->no_live, "no live supervisor view even on a terminal");
+  c->add_option("--json", args->json, "write the report as JSON to this file");
+  c->add_option("--csv", args->csv, "write the report as CSV files into this directory");
+  c->add_option("--plot", args->plot, "write queue depth and service level over time as SVG to this file");
+  c->add_option("--plugins", args->plugins, "plugin directory (default: OMNI_PLUGIN_PATH, then <bin>/../lib/omnikernel/plugins)");
+  c->callback([args] { run(*args); });
+}};
+
+}  // namespace

@@ -1,0 +1,125 @@
+// What a simulation run measured, as plain data: the simulator fills it, and the writers below
+// print it as tables, JSON, CSV files or an SVG plot. Times are in seconds of virtual time,
+// latencies in nanoseconds of wall time.
+//
+// Definitions (docs/SIMULATOR.md): counted are the items that ARRIVED after the warm-up.
+//   answered      accepted by an agent (the first time)
+//   ASA           mean wait from arrival to acceptance over answered items
+//   service level answered within the threshold / (answered + abandoned)
+//   AHT           mean time from acceptance to close (pauses included) over closed items
+//   P(wait)       share of answered items that were not accepted at the instant they arrived
+//   occupancy     time-average of capacity held / capacity, while the agent is not offline
+#pragma once
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace omni::sim {
+
+struct ContactCounters {
+  uint64_t offered = 0;    // arrived (submitted, or refused by the kernel)
+  uint64_t refused = 0;    // submit refused: policy, queue full… (see Report::warnings)
+  uint64_t answered = 0;
+  uint64_t answered_within_threshold = 0;
+  uint64_t waited = 0;     // answered after a wait > 0
+  uint64_t abandoned = 0;
+  uint64_t closed = 0;
+  double total_wait_s = 0;    // over answered
+  double total_handle_s = 0;  // over closed
+  double longest_wait_s = 0;
+
+  void add(const ContactCounters& other);
+  [[nodiscard]] double asa() const { return answered ? total_wait_s / answered : 0; }
+  [[nodiscard]] double aht() const { return closed ? total_handle_s / closed : 0; }
+  [[nodiscard]] double service_level() const {
+    const uint64_t base = answered + abandoned;
+    return base ? static_cast<double>(answered_within_threshold) / base : 1.0;
+  }
+  [[nodiscard]] double probability_of_waiting() const {
+    return answered ? static_cast<double>(waited) / answered : 0;
+  }
+};
+
+struct QueueReport {
+  std::string name;
+  std::string channel;
+  ContactCounters counters;
+  uint32_t waiting_at_end = 0;
+};
+
+struct ChannelReport {
+  std::string name;
+  ContactCounters counters;
+};
+
+// Index = omni::AgentActivity (offline, waiting, busy, paused, wrap_up, missed, away).
+inline constexpr std::array<const char*, 7> kActivityNames{"offline", "waiting", "busy", "paused",
+                                                           "wrap_up", "missed", "away"};
+
+struct AgentReport {
+  std::string name;
+  std::string profile;
+  double occupancy = 0;
+  uint64_t offered = 0;
+  uint64_t accepted = 0;
+  uint64_t handled = 0;   // closed
+  uint64_t declined = 0;
+  uint64_t timeouts = 0;  // push time-outs
+  uint64_t pauses = 0;
+  std::map<std::string, uint64_t> declines_by_reason;  // "(none)" when declined without one
+  std::array<double, kActivityNames.size()> seconds_in{};
+};
+
+struct LatencyReport {
+  std::string operation;
+  uint64_t count = 0;
+  uint64_t p50 = 0, p99 = 0, p999 = 0, max = 0;  // ns
+  double mean = 0;
+};
+
+struct SeriesPoint {
+  double at_s = 0;
+  std::vector<uint32_t> waiting;        // per queue, items waiting now
+  std::vector<double> service_level;    // per queue, so far (answered or abandoned since warm-up)
+};
+
+struct Report {
+  std::string scenario;
+  uint64_t seed = 0;
+  double duration_s = 0;
+  double warmup_s = 0;
+  double service_level_threshold_s = 0;
+  double wall_seconds = 0;
+  uint64_t events = 0;           // kernel events drained
+  uint64_t events_dropped = 0;   // kernel events lost (KernelStats)
+  ContactCounters total;
+  double occupancy = 0;          // mean over agents
+  std::vector<QueueReport> queues;
+  std::vector<ChannelReport> channels;
+  std::vector<AgentReport> agents;
+  LatencyReport routing;         // every hot-path kernel call together
+  std::vector<LatencyReport> latency;  // per operation
+  std::vector<std::string> series_queues;
+  std::vector<SeriesPoint> series;
+  std::vector<std::string> notes;  // refused submits by reason, plugins missing, …
+};
+
+void print_report(const Report& report, std::ostream& out);
+// nlohmann-json document; keys include service_level, asa, abandoned, occupancy and latency p99.
+[[nodiscard]] std::string report_json(const Report& report);
+[[nodiscard]] std::expected<void, std::string> write_report_json(const Report& report,
+                                                              const std::filesystem::path& file);
+// queues.csv, channels.csv, agents.csv, latency.csv, timeseries.csv in `dir` (created).
+[[nodiscard]] std::expected<void, std::string> write_report_csv(const Report& report,
+                                                             const std::filesystem::path& dir);
+// Queue depth and service level over time, per queue. File writers return the reason on failure.
+[[nodiscard]] std::string report_svg(const Report& report);
+[[nodiscard]] std::expected<void, std::string> write_report_svg(const Report& report,
+                                                             const std::filesystem::path& file);
+
+}  // namespace omni::sim

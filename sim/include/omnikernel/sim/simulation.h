@@ -1,0 +1,80 @@
+// omni::sim::Simulation — a discrete-event simulation in virtual time that drives the REAL kernel.
+//
+// One thread (the caller of run()) owns the kernel's hot path: it pops the next action from an
+// event calendar (arrivals, abandon deadlines, agent decisions, timer ticks, samples), advances a
+// ManualClock to its time, calls the kernel, and drains Kernel::poll_events after every call; the
+// events drive the simulated agents (offered → accept or decline after a delay; accepted → pause,
+// resume and close later; closed → wrap-up…). Each kernel call is timed with the wall clock.
+//
+// Other threads (the live view) may observe a running simulation: now(), progress() and the
+// kernel's own lock-free snapshots. They never take a lock the simulation thread waits for.
+//
+// Memory ordering: now() reads the ManualClock (acquire, paired with its release store); the
+// progress counters are relaxed atomics — a view may show a count a moment stale, never torn.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "omnikernel/error.h"
+#include "omnikernel/kernel.h"
+#include "omnikernel/sim/report.h"
+#include "omnikernel/sim/scenario.h"
+
+namespace omni::sim {
+
+struct RunOptions {
+  std::optional<uint64_t> seed;          // overrides the scenario's
+  std::optional<Duration> duration;      // overrides the scenario's
+  // 0 = as fast as possible; otherwise virtual seconds per wall-clock second (--realtime = 1).
+  double speed = 0;
+  // Where plugins are looked for, before the scenario's "plugins" and the default search path.
+  std::optional<std::filesystem::path> plugin_directory;
+};
+
+struct QueueProgress {
+  uint64_t offered = 0;
+  uint64_t answered = 0;
+  uint64_t answered_within_threshold = 0;
+  uint64_t abandoned = 0;
+  [[nodiscard]] double service_level() const {
+    const uint64_t base = answered + abandoned;
+    return base ? static_cast<double>(answered_within_threshold) / base : 1.0;
+  }
+};
+
+class Simulation {
+ public:
+  // Creates the kernel (Kernel::create validates the configuration), loads the plugins the
+  // scenario uses and prepares the arrivals. Errors name the field, as for a bad scenario file.
+  [[nodiscard]] static std::expected<std::unique_ptr<Simulation>, ConfigError> create(
+      Scenario scenario, const RunOptions& options = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Runs to the end of the scenario's duration (or until stop()) and returns the report.
+  [[nodiscard]] Report run();
+  // Ends run() early, from any thread (or a signal handler: it only stores an atomic flag).
+  void stop() noexcept;
+
+  // ---- observation from other threads ----
+  [[nodiscard]] const Kernel& kernel() const noexcept;
+  [[nodiscard]] const Scenario& scenario() const noexcept;
+  [[nodiscard]] Time now() const noexcept;
+  [[nodiscard]] Duration duration() const noexcept;
+  [[nodiscard]] QueueProgress progress(size_t queue) const noexcept;
+  [[nodiscard]] bool finished() const noexcept;
+  [[nodiscard]] std::vector<AgentId> agent_ids() const;
+  [[nodiscard]] std::vector<QueueId> queue_ids() const;
+
+ private:
+  struct Impl;
+  explicit Simulation(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace omni::sim

@@ -1,0 +1,99 @@
+// The report as JSON (nlohmann-json: not a hot path).
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "omnikernel/sim/report.h"
+
+namespace omni::sim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json contact_json(const ContactCounters& c) {
+  return Json{{"offered", c.offered},
+              {"answered", c.answered},
+              {"abandoned", c.abandoned},
+              {"refused", c.refused},
+              {"asa", c.asa()},
+              {"service_level", c.service_level()},
+              {"aht", c.aht()},
+              {"probability_of_waiting", c.probability_of_waiting()},
+              {"answered_within_threshold", c.answered_within_threshold},
+              {"longest_wait", c.longest_wait_s}};
+}
+
+Json latency_json(const LatencyReport& l) {
+  return Json{{"calls", l.count}, {"p50", l.p50}, {"p99", l.p99}, {"p999", l.p999},
+              {"max", l.max},     {"mean", l.mean}};
+}
+
+}  // namespace
+
+std::string report_json(const Report& r) {
+  Json doc;
+  doc["scenario"] = r.scenario;
+  doc["seed"] = r.seed;
+  doc["units"] = {{"time", "seconds of simulated time"}, {"latency", "nanoseconds of wall time"}};
+  doc["duration"] = r.duration_s;
+  doc["warmup"] = r.warmup_s;
+  doc["service_level_threshold"] = r.service_level_threshold_s;
+  doc["wall_seconds"] = r.wall_seconds;
+  doc["total"] = contact_json(r.total);
+  doc["service_level"] = r.total.service_level();
+  doc["asa"] = r.total.asa();
+  doc["abandoned"] = r.total.abandoned;
+  doc["occupancy"] = r.occupancy;
+  Json& queues = doc["queues"] = Json::array();
+  for (const QueueReport& q : r.queues) {
+    Json j = {{"name", q.name}, {"channel", q.channel}};
+    j.update(contact_json(q.counters));
+    j["waiting_at_end"] = q.waiting_at_end;
+    queues.push_back(std::move(j));
+  }
+  Json& channels = doc["channels"] = Json::array();
+  for (const ChannelReport& c : r.channels) {
+    Json j = {{"name", c.name}};
+    j.update(contact_json(c.counters));
+    channels.push_back(std::move(j));
+  }
+  Json& agents = doc["agents"] = Json::array();
+  for (const AgentReport& a : r.agents) {
+    Json time_in = Json::object();
+    for (size_t i = 0; i < kActivityNames.size(); ++i) time_in[kActivityNames[i]] = a.seconds_in[i];
+    agents.push_back({{"name", a.name},
+                      {"profile", a.profile},
+                      {"occupancy", a.occupancy},
+                      {"offered", a.offered},
+                      {"accepted", a.accepted},
+                      {"handled", a.handled},
+                      {"declined", a.declined},
+                      {"declines_by_reason", a.declines_by_reason},
+                      {"timeouts", a.timeouts},
+                      {"pauses", a.pauses},
+                      {"time_in_state", std::move(time_in)}});
+  }
+  Json latency = latency_json(r.routing);
+  Json& by_op = latency["by_operation"] = Json::object();
+  for (const LatencyReport& l : r.latency) by_op[l.operation] = latency_json(l);
+  doc["latency"] = std::move(latency);
+  doc["events"] = {{"drained", r.events}, {"dropped", r.events_dropped}};
+  Json& series = doc["series"] = Json::object();
+  series["queues"] = r.series_queues;
+  Json& points = series["points"] = Json::array();
+  for (const SeriesPoint& p : r.series) {
+    points.push_back({{"at", p.at_s}, {"waiting", p.waiting}, {"service_level", p.service_level}});
+  }
+  doc["notes"] = r.notes;
+  return doc.dump(2) + "\n";
+}
+
+std::expected<void, std::string> write_report_json(const Report& r, const std::filesystem::path& file) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) return std::unexpected(file.string() + ": cannot open for writing");
+  out << report_json(r);
+  if (!out.flush()) return std::unexpected(file.string() + ": write failed");
+  return {};
+}
+
+}  // namespace omni::sim

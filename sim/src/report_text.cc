@@ -1,0 +1,96 @@
+// The report as tables on stdout.
+#include <ostream>
+
+#include "omnikernel/sim/report.h"
+#include "text_table.h"
+
+namespace omni::sim {
+namespace {
+
+using internal::fixed;
+using internal::percent;
+using internal::seconds;
+using internal::TextTable;
+
+std::vector<std::string> contact_cells(std::string name, const ContactCounters& c) {
+  return {std::move(name),
+          std::to_string(c.offered),
+          std::to_string(c.answered),
+          std::to_string(c.abandoned),
+          std::to_string(c.refused),
+          seconds(c.asa()),
+          percent(c.service_level()),
+          seconds(c.aht()),
+          percent(c.probability_of_waiting()),
+          seconds(c.longest_wait_s)};
+}
+
+const std::vector<std::string> kContactHeaders{"", "offered", "answered", "abandoned", "refused", "ASA",
+                                               "SL", "AHT", "P(wait)", "max wait"};
+
+}  // namespace
+
+void print_report(const Report& r, std::ostream& out) {
+  out << "\nomni run: " << r.scenario << "  (seed " << r.seed << ", " << seconds(r.duration_s)
+      << " simulated";
+  if (r.warmup_s > 0) out << ", first " << seconds(r.warmup_s) << " not counted";
+  out << ", " << fixed(r.wall_seconds, 2) << " s wall, "
+      << fixed(r.wall_seconds > 0 ? r.duration_s / r.wall_seconds : 0, 0) << "× real time)\n";
+  out << "service level = answered within " << seconds(r.service_level_threshold_s)
+      << " / (answered + abandoned)\n\n";
+
+  out << "Queues\n";
+  TextTable queues_table(kContactHeaders);
+  for (const QueueReport& q : r.queues) queues_table.add_row(contact_cells(q.name + " [" + q.channel + "]", q.counters));
+  queues_table.add_row(contact_cells("all queues", r.total));
+  queues_table.print(out);
+
+  out << "\nChannels\n";
+  TextTable channels(kContactHeaders);
+  for (const ChannelReport& c : r.channels) channels.add_row(contact_cells(c.name, c.counters));
+  channels.print(out);
+
+  out << "\nAgents (mean occupancy " << percent(r.occupancy) << ")\n";
+  std::vector<std::string> headers{"agent", "profile", "occupancy", "offered", "handled", "declined",
+                                   "time-outs", "pauses"};
+  for (const char* a : kActivityNames) headers.push_back(a);
+  headers.push_back("declines by reason");
+  TextTable agents(headers);
+  for (const AgentReport& a : r.agents) {
+    std::vector<std::string> cells{a.name,
+                                   a.profile,
+                                   percent(a.occupancy),
+                                   std::to_string(a.offered),
+                                   std::to_string(a.handled),
+                                   std::to_string(a.declined),
+                                   std::to_string(a.timeouts),
+                                   std::to_string(a.pauses)};
+    for (double s : a.seconds_in) cells.push_back(seconds(s));
+    std::string reasons;
+    for (const auto& [reason, n] : a.declines_by_reason) {
+      reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+    }
+    cells.push_back(reasons);
+    agents.add_row(std::move(cells));
+  }
+  agents.print(out);
+
+  out << "\nKernel latency (wall clock around each call)\n";
+  TextTable latency({"operation", "calls", "p50", "p99", "p99.9", "max", "mean"});
+  auto latency_row = [&](const LatencyReport& l) {
+    latency.add_row({l.operation, std::to_string(l.count), internal::nanoseconds(l.p50),
+                     internal::nanoseconds(l.p99), internal::nanoseconds(l.p999),
+                     internal::nanoseconds(l.max), internal::nanoseconds(static_cast<uint64_t>(l.mean))});
+  };
+  for (const LatencyReport& l : r.latency) latency_row(l);
+  latency_row(r.routing);
+  latency.print(out);
+  out << "  events drained: " << r.events << ", dropped: " << r.events_dropped << '\n';
+
+  if (!r.notes.empty()) {
+    out << "\nNotes\n";
+    for (const std::string& n : r.notes) out << "  - " << n << '\n';
+  }
+}
+
+}  // namespace omni::sim

@@ -1,0 +1,167 @@
+// Internals of omni::sim::Simulation: the simulated queues, agents and items, and the engine
+// that moves them. Only simulation.cc and its siblings include this.
+#pragma once
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "calendar.h"
+#include "omnikernel/kernel.h"
+#include "omnikernel/sim/histogram.h"
+#include "omnikernel/sim/random.h"
+#include "omnikernel/sim/report.h"
+#include "omnikernel/sim/simulation.h"
+#include "plugin_set.h"
+
+namespace omni::sim {
+
+// Kernel calls timed separately; `routing` in the report merges all but tick and adapter_parse.
+enum class Op : uint8_t {
+  submit, accept, decline, pause, resume, close, end_wrap_up, abandon, set_status, tick,
+  adapter_parse, count
+};
+inline constexpr std::array<const char*, static_cast<size_t>(Op::count)> kOpNames{
+    "submit", "accept", "decline", "pause", "resume", "close", "end_wrap_up", "abandon", "set_status",
+    "tick", "adapter parse"};
+
+struct LiveCounters {
+  std::atomic<uint64_t> offered{0}, answered{0}, within{0}, abandoned{0};
+};
+
+struct QueueModel {
+  QueueId id{};
+  std::string name;
+  std::string channel;
+  ChannelId channel_id{};
+  Duration push_timeout{};
+  std::vector<std::string> paused_values;  // of its channel
+  ContactCounters counters;
+};
+
+struct DeclineChoice {
+  DeclineReasonId id{};
+  std::string name;
+  double weight = 1;
+};
+
+struct AgentModel {
+  AgentId id{};
+  std::string name;
+  std::string profile;
+  const AgentBehaviour* behaviour = nullptr;
+  const PresenceConfigConfig* presence = nullptr;
+  std::vector<DeclineChoice> decline_choices;
+  std::optional<StatusId> home;  // the working status to return to, if it is an online one
+  bool on_break = false;
+  bool return_pending = false;
+  Rng rng{0};
+  // Time accounting since the last kernel observation.
+  Time last{};
+  AgentActivity activity = AgentActivity::offline;
+  int32_t used_milli = 0;
+  int32_t capacity_milli = 0;
+  double logged_in_s = 0;
+  double occupied_s = 0;
+  AgentReport report;
+};
+
+struct SimItem {
+  Time arrival{};
+  uint32_t queue = 0;
+  bool counted = false;   // arrived after the warm-up
+  bool answered = false;
+  bool closed = false;
+  Time accepted_at{};
+  AgentId agent = kNoAgent;
+  Duration remaining{};   // handling left after a pause
+  Duration pause_length{};
+  std::optional<PausedValueId> paused_value;
+  uint64_t conversation = 0;  // replayed conversations: hash of channel + conversation key
+};
+
+struct ReplayMessage {
+  Duration offset{};
+  std::string customer;
+  uint64_t conversation = 0;
+};
+
+struct Simulation::Impl {
+  Scenario scenario;
+  RunOptions options;
+  ManualClock clock;
+  Time end{};
+  Time warmup{};
+  Duration timer_resolution{};
+  std::unique_ptr<internal::PluginSet> plugins;  // outlives the kernel: it owns the policies
+  std::vector<std::string> notes;
+  std::unique_ptr<Kernel> kernel;
+  internal::Calendar calendar;
+  Rng rng{0};
+  std::vector<Rng> stream_rngs;
+  std::vector<QueueModel> queues;
+  std::vector<uint32_t> stream_queue;  // arrival stream → queue index
+  std::unique_ptr<LiveCounters[]> live;
+  std::vector<AgentModel> agents;      // index = AgentId
+  std::vector<std::optional<PresenceKind>> status_kinds;  // index = StatusId
+  std::unordered_map<uint64_t, SimItem> items;            // key = ItemId
+  std::unordered_map<uint64_t, uint64_t> open_conversations;  // conversation → ItemId
+  std::vector<std::vector<ReplayMessage>> replays;  // per stream
+  uint64_t next_customer = 0;
+  uint64_t next_message = 0;
+  std::array<Histogram, static_cast<size_t>(Op::count)> latency;
+  std::array<Event, 512> event_buffer{};
+  uint64_t events = 0;
+  std::map<std::string, uint64_t> refused;  // submit refusals by status
+  uint64_t adapter_errors = 0;
+  std::string last_adapter_error;
+  std::vector<SeriesPoint> series;
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> finished{false};
+
+  // ---- setup (simulation_setup.cc) ----
+  [[nodiscard]] std::expected<void, ConfigError> build_models();
+  [[nodiscard]] std::expected<void, ConfigError> load_replays();
+  void schedule_start();
+
+  // ---- engine (simulation.cc) ----
+  Report run();
+  void dispatch(const internal::Action& action);
+  void drain();
+  void on_event(const Event& e);
+  void on_offered(const Event& e);
+  void on_accepted(const Event& e);
+  void on_closed(const Event& e);
+  void on_abandoned(const Event& e);
+  void on_agent_status(const Event& e);
+  void arrive(uint32_t stream);
+  void replay(uint32_t stream, uint64_t index);
+  void submit(uint32_t stream, uint64_t customer, uint64_t conversation);
+  void answer(ItemId item, uint64_t detail);
+  void set_status(AgentModel& agent, StatusId status);
+  void account(AgentId agent);
+  void integrate(AgentModel& agent, Time until);
+  void take_sample();
+  void pace(Time at, std::chrono::steady_clock::time_point wall_start);
+  [[nodiscard]] Time now() const noexcept { return clock.now(); }
+  [[nodiscard]] Duration handle_time(AgentModel& agent, const QueueModel& queue);
+
+  template <class Call>
+  auto timed(Op op, Call&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = call();
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+    latency[static_cast<size_t>(op)].record(static_cast<uint64_t>(ns.count()));
+    return result;
+  }
+
+  // ---- report (simulation_report.cc) ----
+  [[nodiscard]] Report build_report(double wall_seconds);
+};
+
+}  // namespace omni::sim

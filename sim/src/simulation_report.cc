@@ -1,0 +1,73 @@
+// From the simulation's counters to a Report.
+#include "omnikernel/config/duration.h"
+#include "simulation_impl.h"
+
+namespace omni::sim {
+namespace {
+
+LatencyReport latency_report(std::string operation, const Histogram& h) {
+  return LatencyReport{std::move(operation), h.count(), h.quantile(0.50), h.quantile(0.99),
+                       h.quantile(0.999), h.max(), h.mean()};
+}
+
+}  // namespace
+
+Report Simulation::Impl::build_report(double wall_seconds) {
+  Report r;
+  r.scenario = scenario.name;
+  r.seed = scenario.seed;
+  r.duration_s = config::to_seconds(scenario.duration);
+  r.warmup_s = config::to_seconds(scenario.warmup);
+  r.service_level_threshold_s = config::to_seconds(scenario.service_level_threshold);
+  r.wall_seconds = wall_seconds;
+  r.events = events;
+  r.events_dropped = kernel->stats().events_dropped;
+
+  for (const QueueModel& q : queues) {
+    QueueReport qr{q.name, q.channel, q.counters, 0};
+    if (auto snapshot = kernel->queue(q.id)) qr.waiting_at_end = snapshot->waiting;
+    r.total.add(q.counters);
+    auto channel = std::find_if(r.channels.begin(), r.channels.end(),
+                                [&](const ChannelReport& c) { return c.name == q.channel; });
+    if (channel == r.channels.end()) channel = r.channels.insert(r.channels.end(), ChannelReport{q.channel, {}});
+    channel->counters.add(q.counters);
+    r.queues.push_back(std::move(qr));
+    r.series_queues.push_back(q.name);
+  }
+  double occupancy_sum = 0;
+  size_t working = 0;
+  for (AgentModel& a : agents) {
+    a.report.occupancy = a.logged_in_s > 0 ? a.occupied_s / a.logged_in_s : 0;
+    if (a.logged_in_s > 0) {
+      occupancy_sum += a.report.occupancy;
+      ++working;
+    }
+    r.agents.push_back(a.report);
+  }
+  r.occupancy = working ? occupancy_sum / working : 0;
+
+  Histogram routing;
+  for (size_t op = 0; op < latency.size(); ++op) {
+    if (latency[op].count() == 0) continue;
+    r.latency.push_back(latency_report(kOpNames[op], latency[op]));
+    if (op != static_cast<size_t>(Op::tick) && op != static_cast<size_t>(Op::adapter_parse)) {
+      routing.merge(latency[op]);
+    }
+  }
+  r.routing = latency_report("routing (all but tick, adapter)", routing);
+  r.series = series;
+
+  r.notes = notes;
+  for (const auto& [status, n] : refused) {
+    r.notes.push_back(std::to_string(n) + " arrivals refused by the kernel: " + status);
+  }
+  if (adapter_errors) {
+    r.notes.push_back(std::to_string(adapter_errors) + " payloads refused by their adapter, e.g. " + last_adapter_error);
+  }
+  if (r.events_dropped) {
+    r.notes.push_back(std::to_string(r.events_dropped) + " kernel events were dropped: the counts may be off");
+  }
+  return r;
+}
+
+}  // namespace omni::sim

@@ -1,0 +1,224 @@
+// Building a Simulation: plugins, the kernel, the simulated queues and agents, the replays.
+#include <algorithm>
+#include <fstream>
+
+#include "arrival_process.h"
+#include "simulation_impl.h"
+
+namespace omni::sim {
+namespace {
+
+const PresenceConfigConfig* effective_presence(const Config& c, const AgentConfig& a) {
+  std::string name = a.presence_config;  // user level wins over the profile's
+  if (name.empty()) {
+    for (const ProfileConfig& p : c.profiles) {
+      if (p.name == a.profile) name = p.presence_config;
+    }
+  }
+  for (const PresenceConfigConfig& p : c.presence_configs) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Simulation::Simulation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Simulation::~Simulation() = default;
+
+std::expected<std::unique_ptr<Simulation>, ConfigError> Simulation::create(Scenario scenario,
+                                                                           const RunOptions& options) {
+  if (options.seed) scenario.seed = *options.seed;
+  if (options.duration) {
+    if (*options.duration <= Duration::zero()) return std::unexpected(ConfigError{"duration", "must be > 0"});
+    scenario.duration = *options.duration;
+    if (scenario.warmup >= scenario.duration) scenario.warmup = Duration::zero();
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->scenario = std::move(scenario);
+  impl->options = options;
+  Impl& s = *impl;
+  s.end = Time{s.scenario.duration};
+  s.warmup = Time{s.scenario.warmup};
+  s.timer_resolution = s.scenario.config.limits.timer_resolution;
+  s.rng = Rng(s.scenario.seed);
+
+  std::filesystem::path plugin_dir;
+  if (options.plugin_directory) {
+    plugin_dir = *options.plugin_directory;
+  } else if (!s.scenario.plugin_directory.empty()) {
+    plugin_dir = s.scenario.plugin_directory.is_absolute() ? s.scenario.plugin_directory
+                                                           : s.scenario.base_dir / s.scenario.plugin_directory;
+  }
+  Impl* self = impl.get();
+  auto loaded = internal::load_plugins(s.scenario, plugin_dir, s.clock,
+                                       [self](CustomerId customer, std::span<SessionInfo> out) -> size_t {
+                                         return self->kernel ? self->kernel->sessions_of(customer, out) : 0;
+                                       });
+  if (!loaded) return std::unexpected(loaded.error());
+  s.plugins = std::move(loaded->plugins);
+  s.notes = std::move(loaded->notes);
+
+  auto kernel = Kernel::create(s.scenario.config, s.clock, s.plugins->policies());
+  if (!kernel) return std::unexpected(kernel.error());
+  s.kernel = std::move(*kernel);
+
+  if (auto built = s.build_models(); !built) return std::unexpected(built.error());
+  if (auto replays = s.load_replays(); !replays) return std::unexpected(replays.error());
+  s.schedule_start();
+  return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
+}
+
+std::expected<void, ConfigError> Simulation::Impl::build_models() {
+  const Config& c = scenario.config;
+  for (size_t i = 0; i < c.statuses.size(); ++i) {
+    if (auto id = kernel->find_status(c.statuses[i].name)) {
+      const size_t index = omni::index(*id);
+      if (status_kinds.size() <= index) status_kinds.resize(index + 1);
+      status_kinds[index] = c.statuses[i].kind;
+    }
+  }
+  for (const QueueConfig& qc : c.queues) {
+    QueueModel q;
+    q.name = qc.name;
+    q.channel = qc.channel;
+    q.id = *kernel->find_queue(qc.name);
+    q.channel_id = *kernel->find_channel(qc.channel);
+    for (const RoutingConfig& r : c.routing_configs) {
+      if (r.name == qc.routing) q.push_timeout = r.push_timeout;
+    }
+    for (const ServiceChannelConfig& ch : c.channels) {
+      if (ch.name == qc.channel) q.paused_values = ch.paused_values;
+    }
+    queues.push_back(std::move(q));
+  }
+  live = std::make_unique<LiveCounters[]>(queues.size());
+  for (size_t i = 0; i < scenario.arrivals.size(); ++i) {
+    const auto it = std::find_if(queues.begin(), queues.end(),
+                                 [&](const QueueModel& q) { return q.name == scenario.arrivals[i].queue; });
+    stream_queue.push_back(static_cast<uint32_t>(it - queues.begin()));
+    stream_rngs.push_back(rng.fork(1000 + i));
+  }
+
+  agents.resize(c.agents.size());
+  for (const AgentConfig& ac : c.agents) {
+    const auto id = kernel->find_agent(ac.name);
+    if (!id || omni::index(*id) >= agents.size()) {
+      return std::unexpected(ConfigError{"agents", "the kernel does not know agent \"" + ac.name + "\""});
+    }
+    AgentModel& a = agents[omni::index(*id)];
+    a.id = *id;
+    a.name = ac.name;
+    a.profile = ac.profile;
+    a.behaviour = &scenario.behaviour_of(ac);
+    a.presence = effective_presence(c, ac);
+    a.rng = rng.fork(omni::index(*id));
+    a.report.name = ac.name;
+    a.report.profile = ac.profile;
+    if (a.presence != nullptr) {
+      for (const DeclineReasonWeight& w : a.behaviour->decline_reasons) {
+        if (auto reason = kernel->find_decline_reason(a.id, w.reason)) {
+          a.decline_choices.push_back({*reason, w.reason, w.weight});
+        }
+      }
+    }
+    if (auto snapshot = kernel->agent(a.id)) {
+      a.activity = snapshot->activity;
+      a.used_milli = snapshot->used_milli;
+      a.capacity_milli = snapshot->capacity_milli;
+      const size_t status = omni::index(snapshot->status);
+      if (status < status_kinds.size() && status_kinds[status] == PresenceKind::online) a.home = snapshot->status;
+    }
+  }
+  return {};
+}
+
+std::expected<void, ConfigError> Simulation::Impl::load_replays() {
+  replays.resize(scenario.arrivals.size());
+  for (size_t s = 0; s < scenario.arrivals.size(); ++s) {
+    const ArrivalStream& stream = scenario.arrivals[s];
+    if (stream.replay_file.empty()) continue;
+    const std::filesystem::path file =
+        stream.replay_file.is_absolute() ? stream.replay_file : scenario.base_dir / stream.replay_file;
+    std::ifstream in(file);
+    if (!in) return std::unexpected(ConfigError{stream.path + ".replay", "cannot open " + file.string()});
+    std::vector<internal::CustomerMessage> messages;
+    std::string line;
+    for (size_t number = 1; std::getline(in, line); ++number) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto parsed = plugins->parse(stream.adapter, line);
+      if (!parsed) {
+        return std::unexpected(ConfigError{file.string() + ":" + std::to_string(number), parsed.error()});
+      }
+      messages.insert(messages.end(), parsed->begin(), parsed->end());
+    }
+    std::stable_sort(messages.begin(), messages.end(),
+                     [](const auto& a, const auto& b) { return a.timestamp_ms < b.timestamp_ms; });
+    const int64_t first = messages.empty() ? 0 : messages.front().timestamp_ms;
+    for (const auto& m : messages) {
+      replays[s].push_back({std::chrono::milliseconds(m.timestamp_ms - first), m.customer,
+                            internal::customer_hash(m.channel + "\n" + m.conversation)});
+    }
+    if (replays[s].empty()) {
+      notes.push_back(stream.path + ": " + file.string() + " holds no customer message");
+    }
+  }
+  return {};
+}
+
+void Simulation::Impl::schedule_start() {
+  using internal::ActionKind;
+  for (uint32_t s = 0; s < scenario.arrivals.size(); ++s) {
+    if (!replays[s].empty()) {
+      for (uint64_t k = 0; k < replays[s].size(); ++k) {
+        calendar.schedule(Time{replays[s][k].offset}, ActionKind::replay, s, k);
+      }
+    } else if (auto first = internal::next_arrival(scenario.arrivals[s].rate, Time{}, end, stream_rngs[s])) {
+      calendar.schedule(*first, ActionKind::arrival, s);
+    }
+  }
+  for (AgentModel& a : agents) {
+    if (!a.home) continue;
+    for (uint64_t j = 0; j < a.behaviour->breaks.size(); ++j) {
+      calendar.schedule(Time{a.behaviour->breaks[j].every.sample(a.rng)}, ActionKind::break_start,
+                        omni::index(a.id), j);
+    }
+  }
+  calendar.schedule(Time{scenario.tick_interval}, ActionKind::tick, 0, /*cadence=*/1);
+  calendar.schedule(Time{}, ActionKind::sample);
+}
+
+// ---- observation ------------------------------------------------------------------------------
+
+Report Simulation::run() { return impl_->run(); }
+void Simulation::stop() noexcept { impl_->stop_requested.store(true, std::memory_order_relaxed); }
+const Kernel& Simulation::kernel() const noexcept { return *impl_->kernel; }
+const Scenario& Simulation::scenario() const noexcept { return impl_->scenario; }
+Time Simulation::now() const noexcept { return impl_->clock.now(); }
+Duration Simulation::duration() const noexcept { return impl_->scenario.duration; }
+bool Simulation::finished() const noexcept { return impl_->finished.load(std::memory_order_acquire); }
+
+QueueProgress Simulation::progress(size_t queue) const noexcept {
+  QueueProgress p;
+  if (queue >= impl_->queues.size()) return p;
+  const LiveCounters& c = impl_->live[queue];
+  p.offered = c.offered.load(std::memory_order_relaxed);
+  p.answered = c.answered.load(std::memory_order_relaxed);
+  p.answered_within_threshold = c.within.load(std::memory_order_relaxed);
+  p.abandoned = c.abandoned.load(std::memory_order_relaxed);
+  return p;
+}
+
+std::vector<AgentId> Simulation::agent_ids() const {
+  std::vector<AgentId> out;
+  for (const AgentModel& a : impl_->agents) out.push_back(a.id);
+  return out;
+}
+
+std::vector<QueueId> Simulation::queue_ids() const {
+  std::vector<QueueId> out;
+  for (const QueueModel& q : impl_->queues) out.push_back(q.id);
+  return out;
+}
+
+}  // namespace omni::sim
