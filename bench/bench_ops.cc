@@ -7,11 +7,15 @@
 //   set_status     online ⇄ busy
 //   policy_check   check_outbound through one in-process PolicyHook (seed 004's rule)
 //   submit_offer_policy   submit→offer with that hook consulted on open
+//   policy_check/plugin, submit_offer_policy/plugin   the same rule as a real plugin
+//                  (plugins/simultaneous_sessions) loaded through omni_runtime's loader, when
+//                  built: the difference is the plugin call overhead (C ABI, session copy)
 // submit_offer, accept and close also run through the baselines on the same scenario.
 // Counters: ns_per_op (batch mean), p50_ns p99_ns p999_ns, allocs_per_op.
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +28,10 @@
 #include "support/cycles.h"
 #include "support/histogram.h"
 #include "support/pin.h"
+
+#ifdef OMNI_BENCH_POLICY_PLUGIN
+#include "omnikernel/runtime/plugin_loader.h"
+#endif
 
 namespace omni::bench {
 
@@ -181,6 +189,44 @@ class OneSessionPerService final : public PolicyHook {
   }
 };
 
+// Policy costs with `hook` (in-process or a loaded plugin) on the kernel: check_outbound alone,
+// and submit→offer with the hook consulted on open.
+void register_policy_ops(const std::string& source, PolicyHook* hook, int iterations) {
+  register_op("policy_check/" + source, iterations, [hook](benchmark::State& state) {
+    PolicyHook* const hooks[] = {hook};
+    auto r = KernelRouter::create(op_scenario(false), hooks);
+    Kernel& k = r->kernel();
+    const auto service = *k.find_service("q7");
+    // Half the customers hold a session, so the hook sees sessions and both verdicts occur.
+    const auto offers = submit_offered(*r, kBatch, any_queue);
+    OpStats stats;
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        benchmark::DoNotOptimize(
+            k.check_outbound(CustomerId{i * 2 + 1}, service, PolicyOp::outbound_template));
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+    }
+    close_all(*r, offers);
+    report(state, stats);
+  });
+  register_op("submit_offer_policy/" + source, iterations, [hook](benchmark::State& state) {
+    PolicyHook* const hooks[] = {hook};
+    auto r = KernelRouter::create(op_scenario(false), hooks);
+    OpStats stats;
+    for (auto _ : state) {
+      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+        (void)r->submit(any_queue(i), CustomerId{i + 1});
+      });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      std::vector<Offer> offers;
+      collect(*r, offers);
+      close_all(*r, offers);
+    }
+    report(state, stats);
+  });
+}
+
 void register_kernel_ops(int iterations) {
   const auto kernel_op = [&](const std::string& name, bool timeouts, auto body) {
     register_op(name + "/kernel", iterations, [=](benchmark::State& state) {
@@ -257,39 +303,22 @@ void register_kernel_ops(int iterations) {
     return t;
   });
 
-  static OneSessionPerService hook;
-  static PolicyHook* const hooks[] = {&hook};
-  register_op("policy_check/kernel", iterations, [](benchmark::State& state) {
-    auto r = KernelRouter::create(op_scenario(false), hooks);
-    Kernel& k = r->kernel();
-    const auto service = *k.find_service("q7");
-    // Half the customers hold a session, so the hook sees sessions and both verdicts occur.
-    const auto offers = submit_offered(*r, kBatch, any_queue);
-    OpStats stats;
-    for (auto _ : state) {
-      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-        benchmark::DoNotOptimize(
-            k.check_outbound(CustomerId{i * 2 + 1}, service, PolicyOp::outbound_template));
-      });
-      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+  static OneSessionPerService in_process;
+  register_policy_ops("kernel", &in_process, iterations);
+#ifdef OMNI_BENCH_POLICY_PLUGIN
+  static std::unique_ptr<PolicyHook> plugin = [] {
+    static omni::runtime::PluginLoader loader;
+    if (auto loaded = loader.load_file(OMNI_BENCH_POLICY_PLUGIN); !loaded) {
+      std::fprintf(stderr, "bench: policy plugin refused: %s\n", loaded.error().message().c_str());
+      return std::unique_ptr<PolicyHook>();
     }
-    close_all(*r, offers);
-    report(state, stats);
-  });
-  register_op("submit_offer_policy/kernel", iterations, [](benchmark::State& state) {
-    auto r = KernelRouter::create(op_scenario(false), hooks);
-    OpStats stats;
-    for (auto _ : state) {
-      const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-        (void)r->submit(any_queue(i), CustomerId{i + 1});
-      });
-      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
-      std::vector<Offer> offers;
-      collect(*r, offers);
-      close_all(*r, offers);
-    }
-    report(state, stats);
-  });
+    auto created = loader.create_policy("simultaneous_sessions",
+                                        R"({"allow_simultaneous_sessions": false})");
+    if (!created) return std::unique_ptr<PolicyHook>();
+    return std::unique_ptr<PolicyHook>(std::move(*created));
+  }();
+  if (plugin) register_policy_ops("plugin", plugin.get(), iterations);
+#endif
 }
 
 }  // namespace
