@@ -11,11 +11,21 @@
 
 namespace omni::runtime {
 
+#ifndef OMNI_INSTALL_PLUGIN_DIR
+#define OMNI_INSTALL_PLUGIN_DIR "lib/omnikernel/plugins"
+#endif
+
 std::filesystem::path default_plugin_directory() {
   std::error_code ec;
   std::filesystem::path exe = boost::dll::program_location(ec);
   if (ec) return {};
-  return (exe.parent_path() / ".." / "lib" / "omnikernel" / "plugins").lexically_normal();
+  std::filesystem::path prefix = exe.parent_path() / "..";
+  // The build tree always uses lib/; an install under /usr may use a multiarch libdir.
+  std::filesystem::path build_tree = (prefix / "lib" / "omnikernel" / "plugins").lexically_normal();
+  std::filesystem::path installed = (prefix / OMNI_INSTALL_PLUGIN_DIR).lexically_normal();
+  if (!std::filesystem::is_directory(build_tree, ec) && std::filesystem::is_directory(installed, ec))
+    return installed;
+  return build_tree;
 }
 
 std::vector<std::filesystem::path> plugin_search_path(

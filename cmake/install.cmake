@@ -1,0 +1,53 @@
+# `cmake --install` layout (included by the top-level CMakeLists.txt):
+#   include/omnikernel/...                      kernel, sdk, runtime (and config) headers
+#   lib/libomnikernel*.a                        the kernel, runtime (and config) libraries
+#   lib/omnikernel/plugins/*.so                 plugins (installed by omni_add_plugin)
+#   lib/cmake/omnikernel/                       find_package(omnikernel CONFIG): targets
+#                                               omnikernel::sdk|kernel|runtime|config, version
+#                                               file, and the omni_add_plugin() helper
+#   share/pkgconfig/omnikernel-sdk.pc           the SDK for builds without CMake
+#   bin/omni                                    the CLI (apps/)
+include(CMakePackageConfigHelpers)
+
+set(OMNI_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/omnikernel)
+set(omni_installed_targets omni_sdk omni_kernel omni_runtime)
+set(OMNI_PACKAGE_NEEDS_NLOHMANN_JSON FALSE)
+if(TARGET omni_config)
+  list(APPEND omni_installed_targets omni_config)
+  set(OMNI_PACKAGE_NEEDS_NLOHMANN_JSON TRUE)
+endif()
+
+foreach(area kernel sdk runtime config)
+  if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${area}/include)
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/${area}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
+endforeach()
+
+install(TARGETS ${omni_installed_targets} EXPORT omnikernelTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT omnikernelTargets NAMESPACE omnikernel:: DESTINATION ${OMNI_INSTALL_CMAKEDIR})
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/omnikernelConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/omnikernelConfig.cmake
+  INSTALL_DESTINATION ${OMNI_INSTALL_CMAKEDIR})
+# 0.x: a minor release may break the C++ API (the plugin C ABI is versioned on its own).
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/omnikernelConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/omnikernelConfig.cmake
+  ${PROJECT_BINARY_DIR}/omnikernelConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/sdk/cmake/OmniPlugin.cmake
+  DESTINATION ${OMNI_INSTALL_CMAKEDIR})
+
+# The SDK is header-only: its .pc goes with architecture-independent data.
+file(STRINGS ${PROJECT_SOURCE_DIR}/sdk/include/omnikernel/sdk/omni_plugin.h omni_abi_lines
+     REGEX "^#define OMNI_ABI_VERSION_(MAJOR|MINOR) [0-9]+")
+string(REGEX REPLACE ".*MAJOR ([0-9]+).*MINOR ([0-9]+).*" "\\1.\\2" OMNI_ABI_VERSION_STRING
+       "${omni_abi_lines}")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/omnikernel-sdk.pc.in
+               ${PROJECT_BINARY_DIR}/omnikernel-sdk.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/omnikernel-sdk.pc
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)
