@@ -9,6 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "driver/checker.h"
 #include "support/alloc_counter.h"
 #include "support/cycles.h"
@@ -19,6 +26,32 @@ namespace omni::bench {
 namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
+
+double thread_cpu_seconds() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Seconds this thread has waited on a run queue, runnable but not running (0 if unavailable).
+// Plain open/read: no allocation, so it may sit next to the allocation-counted window.
+double runqueue_wait_seconds() noexcept {
+  const int fd = ::open("/proc/thread-self/schedstat", O_RDONLY);
+  if (fd < 0) return 0;
+  char buf[128] = {};
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  unsigned long long on_cpu = 0, waiting = 0;
+  if (std::sscanf(buf, "%llu %llu", &on_cpu, &waiting) != 2) return 0;
+  return static_cast<double>(waiting) * 1e-9;
+}
+
+uint64_t involuntary_switches() noexcept {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return static_cast<uint64_t>(usage.ru_nivcsw);
+}
 
 // An item the driver holds (offered to it and accepted), linked by item slot into the bucket of
 // its due arrival. Slots are unique among live items, so one array serves every thread.
@@ -53,6 +86,9 @@ class Worker {
     const uint64_t n = s_.trace.arrivals.size();
     const uint64_t half = n / 2;
     const uint64_t allocs_start = thread_allocations();
+    const double cpu_start = thread_cpu_seconds();
+    const uint64_t switches_start = involuntary_switches();
+    const double wait_start = runqueue_wait_seconds();
     uint64_t position = id_;  // global arrival index
     uint64_t closed_through = 0;
     bool in_steady = false;
@@ -67,6 +103,9 @@ class Worker {
       closed_through = position;
     }
     result_.allocations = thread_allocations() - allocs_start;
+    result_.cpu_seconds = thread_cpu_seconds() - cpu_start;
+    result_.involuntary_switches = involuntary_switches() - switches_start;
+    result_.runqueue_wait_seconds = runqueue_wait_seconds() - wait_start;
     if (in_steady) {
       result_.steady_allocations = thread_allocations() - steady_allocs_start_;
       result_.steady_offers = result_.offers - steady_offers_start_;
@@ -211,8 +250,10 @@ class Worker {
 
 }  // namespace
 
-RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace,
-                    uint32_t threads) {
+namespace {
+
+RunResult run_pass(Router& router, const Scenario& scenario, const Trace& trace,
+                   uint32_t threads) {
   Shared shared{.scenario = scenario,
                 .trace = trace,
                 .router = router,
@@ -236,8 +277,10 @@ RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace
   total.threads = threads;
   total.arrivals = trace.arrivals.size();
   total.seconds = std::chrono::duration<double>(stop - start).count();
+  total.runqueue_wait_seconds = workers.empty() ? 0 : workers[0]->result().runqueue_wait_seconds;
   for (auto& w : workers) {
     RunResult& r = w->result();
+    total.runqueue_wait_seconds = std::min(total.runqueue_wait_seconds, r.runqueue_wait_seconds);
     total.submitted += r.submitted;
     total.rejected += r.rejected;
     total.offers += r.offers;
@@ -252,6 +295,8 @@ RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace
     total.closes.merge(r.closes);
     total.drains.merge(r.drains);
     total.router_ticks += r.router_ticks;
+    total.cpu_seconds += r.cpu_seconds;
+    total.involuntary_switches += r.involuntary_switches;
   }
 
   // Untimed drain to quiescence: close everything held; settle what that offers, until still.
@@ -264,6 +309,25 @@ RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace
   }
   total.broken = !shared.checker.final_check(router, total.why);
   return total;
+}
+
+}  // namespace
+
+RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace,
+                    uint32_t threads, uint32_t warmup) {
+  if (warmup > 0) {
+    Trace prefix;
+    prefix.phase_length = trace.phase_length;
+    prefix.max_hold = trace.max_hold;
+    const size_t n = std::min<size_t>(warmup, trace.arrivals.size());
+    prefix.arrivals.assign(trace.arrivals.begin(), trace.arrivals.begin() + static_cast<std::ptrdiff_t>(n));
+    RunResult warm = run_pass(router, scenario, prefix, threads);
+    if (warm.broken) {
+      warm.why = "during warm-up: " + warm.why;
+      return warm;
+    }
+  }
+  return run_pass(router, scenario, trace, threads);
 }
 
 }  // namespace omni::bench

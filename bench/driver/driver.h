@@ -39,6 +39,23 @@ struct RunResult {
   uint64_t allocations = 0;
   uint64_t steady_allocations = 0;
   uint64_t steady_offers = 0;
+  double cpu_seconds = 0;            // CPU time of the driver threads: < threads × seconds when
+                                     // the threads slept (futex) or were preempted
+  uint64_t involuntary_switches = 0; // preemptions by other work on the machine: a noise gauge
+  // Time the driver threads sat runnable on the run queue while other processes had the CPU
+  // (/proc/thread-self/schedstat), the least over the threads: wall time that measures the
+  // machine's other load, not the router.
+  double runqueue_wait_seconds = 0;
+
+  [[nodiscard]] double adjusted_seconds() const noexcept {
+    const double s = seconds - runqueue_wait_seconds;
+    return s > seconds * 0.05 ? s : seconds * 0.05;
+  }
+  // Assignments per second of wall time less the run-queue wait: what the run would show on a
+  // machine of its own. Equal to assignments_per_second() on an idle machine.
+  [[nodiscard]] double adjusted_assignments_per_second() const noexcept {
+    return seconds > 0 ? static_cast<double>(offers) / adjusted_seconds() : 0;
+  }
   bool broken = false;
   std::string why;  // the violated invariants when broken
 
@@ -54,7 +71,10 @@ struct RunResult {
   }
 };
 
+// `warmup` arrivals of the trace are first replayed untimed and drained to quiescence (checked
+// too), so the timed pass starts with the router's memory touched and its containers grown — the
+// state a long-running host is in. 0 = start cold.
 [[nodiscard]] RunResult run_trace(Router& router, const Scenario& scenario, const Trace& trace,
-                                  uint32_t threads);
+                                  uint32_t threads, uint32_t warmup = 0);
 
 }  // namespace omni::bench

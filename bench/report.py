@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""Turns bench_omni's Google Benchmark JSON into bench/RESULTS.md and quick.json.
+
+Repeated runs of one benchmark: the best repetition is kept (highest assignments/s, or lowest
+ns/op), since on a shared machine interference only ever makes a run slower. Every ratio is
+computed between runs of the same trace, shape and thread count.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+from datetime import datetime, timezone
+
+HEADLINE_SHAPE = (1000, 100)
+TARGETS = {
+    "kernel_vs_mutex_2t": (3.0, 10.0),
+    "p999_mutex_vs_kernel_2t": (10.0, None),
+    "kernel_vs_sqlite_indexed": (1000.0, None),
+    "kernel_vs_sqlite_fs": (10000.0, None),
+    "kernel_vs_floor_1t": (5.0, 3.0),  # at most
+}
+
+
+def load(results, mode):
+    runs = {}
+    context = None
+    for path in sorted(glob.glob(os.path.join(results, f"{mode}-*.json"))):
+        group = os.path.basename(path)[len(mode) + 1:-5]
+        with open(path) as f:
+            data = json.load(f)
+        context = context or data.get("context")
+        for b in data.get("benchmarks", []):
+            if b.get("run_type") == "aggregate":
+                continue
+            name = re.sub(r"/(iterations:\d+|manual_time|repeats:\d+)", "", b["name"])
+            key = (group if group.startswith("alloc-") or group == "ingest" else "main", name)
+            runs.setdefault(key, []).append(b)
+    return runs, context or {}
+
+
+def best(reps):
+    if "assign_per_s" in reps[0]:
+        return max(reps, key=lambda b: b.get("assign_per_s", 0))
+    if "ns_per_op" in reps[0]:
+        return min(reps, key=lambda b: b.get("ns_per_op", math.inf))
+    if "msgs_per_s" in reps[0]:
+        return max(reps, key=lambda b: b.get("msgs_per_s", 0))
+    return reps[0]
+
+
+class Results:
+    def __init__(self, runs):
+        self.runs = {k: best(v) for k, v in runs.items()}
+        self.reps = {k: len(v) for k, v in runs.items()}
+
+    def get(self, name, group="main"):
+        return self.runs.get((group, name))
+
+    def e2e(self, router, agents, queues, threads, arrivals=None, group="main"):
+        prefix = f"e2e/{router}/agents:{agents}/queues:{queues}/threads:{threads}/arrivals:"
+        found = [(int(n[len(prefix):]), b) for (g, n), b in self.runs.items()
+                 if g == group and n.startswith(prefix)]
+        if arrivals is not None:
+            found = [(a, b) for a, b in found if a == arrivals]
+        if not found:
+            return None
+        return max(found, key=lambda ab: ab[0])[1]  # the longest trace unless told
+
+    def op(self, name, group="main"):
+        return self.get(f"op/{name}", group)
+
+
+def fmt(x, digits=3):
+    if x is None:
+        return "–"
+    if isinstance(x, str):
+        return x
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if ax >= 1e9:
+        return f"{x / 1e9:.2f} G"
+    if ax >= 1e6:
+        return f"{x / 1e6:.2f} M"
+    if ax >= 1e4:
+        return f"{x / 1e3:.1f} k"
+    if ax >= 100:
+        return f"{x:.0f}"
+    return f"{x:.{digits}g}"
+
+
+def ns(x):
+    if x is None:
+        return "–"
+    if x >= 1e6:
+        return f"{x / 1e6:.2f} ms"
+    if x >= 1e4:
+        return f"{x / 1e3:.1f} µs"
+    if x >= 1e3:
+        return f"{x / 1e3:.2f} µs"
+    return f"{x:.0f} ns"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def rx(x):
+    return "–" if x is None else (f"{x:,.0f}×" if x >= 100 else f"{x:.2f}×")
+
+
+def broken(b):
+    return b is not None and b.get("broken", 0) >= 1
+
+
+def machine(context):
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+    cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -1") or platform.processor()
+    return {
+        "cpu": cpu,
+        "cpus": context.get("num_cpus"),
+        "mhz": context.get("mhz_per_cpu"),
+        "kernel": platform.release(),
+        "compiler": sh("c++ --version | head -1"),
+        "load_avg": context.get("load_avg"),
+        "date": context.get("date"),
+        "hypervisor": sh("lscpu | sed -n 's/^Hypervisor vendor: *//p'"),
+    }
+
+
+def headline(r):
+    a, q = HEADLINE_SHAPE
+    k2, m2 = r.e2e("kernel", a, q, 2), r.e2e("mutex", a, q, 2)
+    out = {}
+    raw = {}
+
+    def aps(b):
+        return None if b is None or broken(b) else b.get("assign_per_s")
+
+    out["kernel_vs_mutex_2t"] = ratio(aps(k2), aps(m2))
+    out["p999_mutex_vs_kernel_2t"] = ratio(m2 and m2.get("p999_ns"), k2 and k2.get("p999_ns"))
+    raw.update({
+        "kernel_2t_assign_per_s": aps(k2), "mutex_2t_assign_per_s": aps(m2),
+        "kernel_2t_p999_ns": k2 and k2.get("p999_ns"), "mutex_2t_p999_ns": m2 and m2.get("p999_ns"),
+        "kernel_2t_p50_ns": k2 and k2.get("p50_ns"), "mutex_2t_p50_ns": m2 and m2.get("p50_ns"),
+    })
+    for flavor in ("indexed", "fs"):
+        s = None
+        for (g, n), b in r.runs.items():
+            if g == "main" and n.startswith(f"e2e/sqlite-{flavor}/agents:{a}/queues:{q}/threads:1/"):
+                s = b
+        k = None
+        if s is not None:
+            arrivals = int(s["name"].split("arrivals:")[1].split("/")[0])
+            k = r.e2e("kernel", a, q, 1, arrivals)
+        out[f"kernel_vs_sqlite_{flavor}"] = ratio(aps(k), aps(s))
+        raw[f"sqlite_{flavor}_assign_per_s"] = aps(s)
+        raw[f"sqlite_{flavor}_ns_per_assign"] = s and s.get("ns_per_assign")
+        raw[f"kernel_same_trace_as_sqlite_{flavor}_assign_per_s"] = aps(k)
+    sub = r.op("submit_offer/kernel")
+    floor = r.get("floor/minimal_assignment/threads:1")
+    sub_p50 = sub and sub.get("p50_ns")
+    timer = r.op("timer")
+    timer_p50 = timer and timer.get("p50_ns")
+    # The per-op p50 includes the rdtscp stamp and histogram record (op/timer); the floor's loop
+    # has no stamp inside. Compare like with like: the kernel's own share of the p50.
+    own = None if sub_p50 is None else sub_p50 - (timer_p50 or 0)
+    out["kernel_vs_floor_1t"] = ratio(own, floor and floor.get("ns_per_op"))
+    raw.update({
+        "kernel_submit_offer_p50_ns": sub_p50,
+        "kernel_submit_offer_mean_ns": sub and sub.get("ns_per_op"),
+        "timer_overhead_p50_ns": timer_p50,
+        "floor_minimal_assignment_ns": floor and floor.get("ns_per_op"),
+        "kernel_e2e_1t_ns_per_assign": (r.e2e("kernel", a, q, 1) or {}).get("ns_per_assign"),
+    })
+    allocs = [b.get("allocs_per_assign", 0) for (g, n), b in r.runs.items()
+              if g == "main" and n.startswith("e2e/kernel/")]
+    raw["kernel_max_allocs_per_assign_steady"] = max(allocs) if allocs else None
+    raw["broken_variants"] = sorted({n.split("/")[1] for (g, n), b in r.runs.items() if broken(b)})
+    return out, raw
+
+
+def target_line(key, value):
+    need, aim = TARGETS[key]
+    if value is None:
+        return "not measured"
+    if key == "kernel_vs_floor_1t":
+        ok = value <= need
+        return ("met" if ok else "NOT met") + f" (≤ {need:g}×, aim {aim:g}×)"
+    ok = value >= need
+    return ("met" if ok else "NOT met") + f" (≥ {need:g}×" + (f", aim {aim:g}×)" if aim else ")")
+
+
+def e2e_tables(r, lines):
+    routers = ["kernel", "kernel+mutex", "mutex"]
+    lines.append("| agents × queues | threads | router | assignments/s | vs kernel | p50 | p99 | "
+                 "p99.9 | max | allocs/assign | offers in submit / in close | preempted | status |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for a in (100, 1000, 10000):
+        for q in (10, 100, 1000):
+            for t in (1, 2):
+                k = r.e2e("kernel", a, q, t)
+                if k is None:
+                    continue
+                arrivals = int(k["name"].split("arrivals:")[1].split("/")[0])
+                for name in routers:
+                    b = r.e2e(name, a, q, t, arrivals)
+                    if b is None:
+                        continue
+                    rel = ratio(k.get("assign_per_s"), b.get("assign_per_s"))
+                    status = "BROKEN: " + b.get("label", "") if broken(b) else "ok"
+                    lines.append(
+                        f"| {a:,} × {q:,} | {t} | {name} | {fmt(b['assign_per_s'])} | "
+                        f"{'1' if name == 'kernel' else rx(rel)} | {ns(b['p50_ns'])} | "
+                        f"{ns(b['p99_ns'])} | {ns(b['p999_ns'])} | {ns(b['max_ns'])} | "
+                        f"{fmt(b['allocs_per_assign'])} | {fmt(b['on_submit'])} / "
+                        f"{fmt(b['on_close'])} | {fmt(b.get('preempted'))} | {status} |")
+
+
+def sql_table(r, lines):
+    lines.append("| agents × queues | threads | arrivals | router | assignments/s | ns per assignment"
+                 " | kernel is | p50 | p99.9 | allocs/assign | status |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (g, n), b in sorted(r.runs.items()):
+        if g != "main" or not n.startswith("e2e/sqlite"):
+            continue
+        m = re.match(r"e2e/([^/]+)/agents:(\d+)/queues:(\d+)/threads:(\d+)/arrivals:(\d+)", n)
+        name, a, q, t, arr = m.group(1), *map(int, m.groups()[1:])
+        k = r.e2e("kernel", a, q, t, arr)
+        for label, x in (("kernel", k), (name, b)):
+            if x is None:
+                continue
+            rel = ratio(k and k.get("assign_per_s"), x.get("assign_per_s"))
+            status = "BROKEN: " + x.get("label", "") if broken(x) else "ok"
+            lines.append(f"| {a:,} × {q:,} | {t} | {arr:,} | {label} | {fmt(x['assign_per_s'])} | "
+                         f"{ns(x['ns_per_assign'])} | {'1' if label == 'kernel' else rx(rel)} | "
+                         f"{ns(x['p50_ns'])} | {ns(x['p999_ns'])} | {fmt(x['allocs_per_assign'])} | "
+                         f"{status} |")
+
+
+def op_table(r, lines):
+    timer = r.op("timer")
+    lines.append("| operation | design | p50 | p99 | p99.9 | mean | allocs/op |")
+    lines.append("|---|---|---|---|---|---|---|")
+    names = []
+    for (g, n), b in r.runs.items():
+        if g == "main" and n.startswith("op/") and n != "op/timer":
+            names.append(n)
+    order = ["submit_offer", "accept", "close", "pause", "resume", "decline", "push_timeout",
+             "set_status", "policy_check", "submit_offer_policy"]
+    designs = ["kernel", "plugin", "kernel+mutex", "mutex", "sqlite-indexed", "sqlite-fs"]
+
+    def key(n):
+        _, op, design = n.split("/", 2)
+        return (order.index(op) if op in order else 99,
+                designs.index(design) if design in designs else 99)
+    for n in sorted(names, key=key):
+        b = r.runs[("main", n)]
+        _, op, design = n.split("/", 2)
+        lines.append(f"| {op} | {design} | {ns(b['p50_ns'])} | {ns(b['p99_ns'])} | "
+                     f"{ns(b['p999_ns'])} | {ns(b['ns_per_op'])} | {fmt(b['allocs_per_op'])} |")
+    if timer:
+        lines.append(f"| (timer alone: rdtscp pair) | – | {ns(timer['p50_ns'])} | "
+                     f"{ns(timer['p99_ns'])} | {ns(timer['p999_ns'])} | {ns(timer['ns_per_op'])} | 0 |")
+
+
+def floor_table(r, lines):
+    lines.append("| floor | threads | ns per op (per thread) | ops/s (all threads) |")
+    lines.append("|---|---|---|---|")
+    for name in ("fetch_add", "cas", "minimal_assignment", "ping_pong"):
+        for t in (1, 2):
+            b = r.get(f"floor/{name}/threads:{t}")
+            if b:
+                lines.append(f"| {name.replace('_', ' ')} | {t} | {b['ns_per_op']:.1f} | "
+                             f"{fmt(b['ops_per_s'])} |")
+
+
+def queue_table(r, lines):
+    cands = ["boost_lockfree_queue", "boost_spsc_queue", "atomic_queue", "moodycamel",
+             "kernel_mpmc_ring"]
+    lines.append("| queue | hop (1 producer → 1 consumer) msgs/s | pairs (2 threads push+pop) msgs/s"
+                 " | solo push+pop ns |")
+    lines.append("|---|---|---|---|")
+    scores = {}
+    for c in cands:
+        hop, pairs, solo = (r.get(f"queue/{k}/{c}") for k in ("hop", "pairs", "solo"))
+        lines.append(f"| {c} | {fmt(hop and hop['msgs_per_s'])} | "
+                     f"{fmt(pairs and pairs['msgs_per_s']) if pairs else 'n/a (single producer)'} | "
+                     f"{fmt(solo and solo['ns_per_msg'])} |")
+        if pairs and hop:
+            scores[c] = pairs["msgs_per_s"]
+    return scores
+
+
+def alloc_table(r, lines):
+    lines.append("| benchmark | glibc | mimalloc | mimalloc gain |")
+    lines.append("|---|---|---|---|")
+    names = sorted({n for (g, n) in r.runs if g == "alloc-glibc"})
+    for n in names:
+        gl, mi = r.get(n, "alloc-glibc"), r.get(n, "alloc-mimalloc")
+        if gl is None or mi is None:
+            continue
+        if "assign_per_s" in gl:
+            a, b = gl["assign_per_s"], mi["assign_per_s"]
+            lines.append(f"| {n} (assignments/s, allocs/assign {fmt(gl['allocs_per_assign'])}) | "
+                         f"{fmt(a)} | {fmt(b)} | {rx(ratio(b, a))} |")
+        else:
+            a, b = gl["p50_ns"], mi["p50_ns"]
+            lines.append(f"| {n} (p50, allocs/op {fmt(gl['allocs_per_op'])}) | {ns(a)} | {ns(b)} | "
+                         f"{rx(ratio(a, b))} |")
+
+
+def ingest_table(r, lines):
+    rows = [(n, b) for (g, n), b in sorted(r.runs.items()) if g == "ingest"]
+    if not rows:
+        lines.append("_bench_ingest was not built (bench/adapters absent or not buildable)._")
+        return
+    lines.append("| benchmark | MB/s | messages/s | time per message |")
+    lines.append("|---|---|---|---|")
+    for n, b in rows:
+        mbs = b.get("bytes_per_second")
+        mps = b.get("items_per_second") or b.get("messages_per_second") or b.get("msgs_per_s")
+        lines.append(f"| {n} | {fmt(mbs / 1e6) if mbs else '–'} | {fmt(mps)} | "
+                     f"{ns(1e9 / mps) if mps else '–'} |")
+
+
+def targets_section(r, ratios, raw, L):
+    """Which targets are met; for each one that is not, why (from the figures) and what would."""
+    a, q = HEADLINE_SHAPE
+    k1 = r.e2e("kernel", a, q, 1) or {}
+    k2 = r.e2e("kernel", a, q, 2) or {}
+    m2 = r.e2e("mutex", a, q, 2) or {}
+    sub = r.op("submit_offer/kernel") or {}
+    acc = r.op("accept/kernel") or {}
+    clo = r.op("close/kernel") or {}
+    timer = (r.op("timer") or {}).get("p50_ns", 0)
+    floor = raw.get("floor_minimal_assignment_ns")
+
+    def own(b):
+        return None if not b else max(b.get("p50_ns", 0) - timer, 0)
+    L.append("## Targets: met or not, and why\n")
+    v = ratios.get("kernel_vs_mutex_2t")
+    L.append(f"- **Kernel ≥ 3× the mutex router on 2 threads (aim 10×)**: {rx(v)} — "
+             f"{target_line('kernel_vs_mutex_2t', v)}. Kernel {fmt(raw.get('kernel_2t_assign_per_s'))}"
+             f" vs mutex {fmt(raw.get('mutex_2t_assign_per_s'))} assignments/s. The mutex router "
+             f"allocates {fmt(m2.get('allocs_per_assign'))} times per assignment (std::set re-keying in "
+             "every queue of the agent, unordered_map and deque nodes) and serialises both threads; "
+             "the kernel allocates nothing and its threads proceed together. "
+             + ("" if v and v >= 10 else
+                "The 10× aim is not reached because the kernel's own cost per assignment is "
+                f"~{ns(k1.get('router_ns_per_assign'))} of router time end to end (1 thread): see the "
+                "floor target below for where it goes. On 2 cores a second thread also shares the CPU "
+                "with the harness and with other work (the 'preempted' column)."))
+    v = ratios.get("p999_mutex_vs_kernel_2t")
+    L.append(f"- **p99.9 ≥ 10× lower than the mutex router's (2 threads)**: {rx(v)} — "
+             f"{target_line('p999_mutex_vs_kernel_2t', v)}. Kernel p99.9 {ns(raw.get('kernel_2t_p999_ns'))},"
+             f" mutex {ns(raw.get('mutex_2t_p999_ns'))}. "
+             + ("" if v and v >= 10 else
+                "At this depth of the tail both are dominated by the machine (preemption, "
+                "page faults, the other thread's cache misses), not by lock waits: with only two "
+                "threads the mutex is rarely contended for long. More threads than cores, or a "
+                "machine of its own, widen the gap; the mutex router's max is the lock convoy."))
+    for flavor, need in (("indexed", 1000), ("fs", 10000)):
+        key = f"kernel_vs_sqlite_{flavor}"
+        v = ratios.get(key)
+        sql_ns = raw.get(f"sqlite_{flavor}_ns_per_assign")
+        k_aps = raw.get(f"kernel_same_trace_as_sqlite_{flavor}_assign_per_s")
+        k_ns = 1e9 / k_aps if k_aps else None
+        decision = own(sub)
+        dec_ratio = ratio(sql_ns, decision)
+        L.append(f"- **≥ {need:,}× the {'indexed' if flavor == 'indexed' else 'FreeSWITCH-style'} SQL "
+                 f"router**: {rx(v)} — {target_line(key, v)}. SQL {ns(sql_ns)} per assignment "
+                 f"(the issue's reference: {'≈ 0.6 ms' if flavor == 'indexed' else '≈ 4 ms'}); the kernel "
+                 f"{ns(k_ns)} per assignment end to end on the same trace (submit, accept, close and "
+                 f"event polling, wall clock). Counting the routing decision alone (submit→offer, "
+                 f"{ns(decision)} p50 without the timer) the ratio is {rx(dec_ratio)}. "
+                 + ("" if v and v >= need else
+                    f"Meeting it end to end needs ≤ {ns(sql_ns / need if sql_ns else None)} per whole "
+                    "assignment cycle" + (", less than the kernel's decision alone costs"
+                    if sql_ns and decision and sql_ns / need < decision else
+                    "; the decision alone fits, the rest of the cycle (accept, close with its "
+                    "backlog pull, event polling) does not") + "."))
+    v = ratios.get("kernel_vs_floor_1t")
+    L.append(f"- **≤ 5× the floor single-threaded (aim 3×)**: {rx(v)} — {target_line('kernel_vs_floor_1t', v)}."
+             f" Minimal assignment {ns(floor)}; kernel submit→offer {ns(own(sub))} (p50, timer "
+             f"removed), accept {ns(own(acc))}, close {ns(own(clo))}. "
+             + ("" if v and v <= 5 else
+                "Beyond the two RMWs, submit→offer pushes the item on its queue's lane, records the "
+                "customer's session, publishes two events to the MPMC event ring, picks the agent "
+                "in the AgentIndex and — the largest share in a profile (perf, docs/BENCHMARKS.md) — "
+                "re-places the agent in the AgentIndex of every queue it serves (10 here) with "
+                "seq_cst read-modify-writes. What would meet it: an index per distinct set of "
+                "queues (agents sharing skills share it) or per channel instead of per queue, "
+                "re-placing only when the agent's level changes, and batching event publication."))
+    al = raw.get("kernel_max_allocs_per_assign_steady")
+    L.append(f"- **0 heap allocations per assignment in steady state**: kernel {fmt(al)} in every shape"
+             f" — {'met' if al == 0 else 'NOT met'}. (Mutex router "
+             f"{fmt(m2.get('allocs_per_assign'))}, SQL routers hundreds; see the mimalloc table.)")
+    bv = raw.get("broken_variants")
+    L.append(f"- **No variant broke an invariant**: {'met' if not bv else 'broken: ' + ', '.join(bv)}.")
+    L.append("")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--mode", choices=["full", "quick"], required=True)
+    p.add_argument("--results", required=True)
+    p.add_argument("--markdown", required=True)
+    p.add_argument("--json", required=True)
+    p.add_argument("--elapsed", type=int, default=0)
+    args = p.parse_args()
+
+    runs, context = load(args.results, args.mode)
+    r = Results(runs)
+    ratios, raw = headline(r)
+    m = machine(context)
+
+    summary = {"mode": args.mode, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": m, "elapsed_s": args.elapsed, "headline_shape": list(HEADLINE_SHAPE)}
+    summary.update({k: v for k, v in ratios.items()})
+    summary["targets"] = {k: target_line(k, v) for k, v in ratios.items()}
+    summary["raw"] = raw
+    summary["runs"] = {f"{g}:{n}": {k: v for k, v in b.items()
+                                    if isinstance(v, (int, float)) or k == "label"}
+                       for (g, n), b in sorted(r.runs.items())}
+    with open(args.json, "w") as f:
+        json.dump(summary, f, indent=1, sort_keys=False)
+
+    a, q = HEADLINE_SHAPE
+    L = []
+    L.append("# Benchmark results\n")
+    L.append(f"Generated by `bench/run{' --quick' if args.mode == 'quick' else ''}` on "
+             f"{summary['date']} in {args.elapsed} s. Method and reading guide: "
+             "[docs/BENCHMARKS.md](../docs/BENCHMARKS.md). Raw JSON: `bench/results/`.\n")
+    L.append("## Machine\n")
+    L.append(f"- CPU: {m['cpu']} × {m['cpus']} ({m['mhz']} MHz){', ' + m['hypervisor'] + ' guest' if m['hypervisor'] else ''}")
+    L.append(f"- Linux {m['kernel']}; {m['compiler']}; Release (-O3), google-benchmark JSON")
+    la = m.get("load_avg")
+    if la:
+        L.append(f"- Load average when the run started: {', '.join(f'{x:.2f}' for x in la)} "
+                 "(other work on the machine inflates tails and means; each e2e figure is the "
+                 "best of its repetitions, per-op figures lead with the median)")
+    L.append("")
+    L.append("## Headline (issue 4 targets)\n")
+    L.append(f"Shape {a:,} agents × {q:,} queues unless said otherwise.\n")
+    L.append("| figure | value | target |")
+    L.append("|---|---|---|")
+    desc = {
+        "kernel_vs_mutex_2t": "kernel ÷ mutex router, assignments/s, 2 threads",
+        "p999_mutex_vs_kernel_2t": "mutex p99.9 ÷ kernel p99.9 (per call), 2 threads",
+        "kernel_vs_sqlite_indexed": "kernel ÷ SQLite indexed + prepared, assignments/s, same trace",
+        "kernel_vs_sqlite_fs": "kernel ÷ SQLite FreeSWITCH-style, assignments/s, same trace",
+        "kernel_vs_floor_1t": "kernel submit→offer (p50 − timer) ÷ minimal assignment (2 RMWs), 1 thread",
+    }
+    for k, v in ratios.items():
+        L.append(f"| {desc[k]} | {rx(v)} | {target_line(k, v)} |")
+    al = raw.get("kernel_max_allocs_per_assign_steady")
+    L.append(f"| kernel heap allocations per assignment, steady state (worst shape) | {fmt(al)} | "
+             f"{'met' if al == 0 else 'NOT met'} (0) |")
+    bv = raw.get("broken_variants")
+    L.append(f"| variants that broke an invariant | {', '.join(bv) if bv else 'none'} | none |")
+    L.append("")
+    targets_section(r, ratios, raw, L)
+    L.append("## End to end: every router, same trace, same checker\n")
+    L.append("Assignments/s = offers made per second while the driver submits, accepts and closes "
+             "(DESIGN.md life cycle), over wall time less the run-queue wait (the time other "
+             "processes held the CPU, from /proc/thread-self/schedstat; raw wall figures are in "
+             "the JSON as assign_per_s_wall). Latency percentiles are per hot-path call "
+             "(submit, accept, close), including the ~30 ns rdtscp stamp. allocs/assign: steady "
+             "state (second half of the trace). \"offers in submit / in close\": the two paths "
+             "(item arrives and an agent is free / backlog and an agent frees).\n")
+    e2e_tables(r, L)
+    L.append("")
+    L.append("## SQL routers (mod_callcenter style) against the kernel, same trace\n")
+    L.append("Decision cost only: dispatch runs after each submit and close. mod_callcenter and "
+             "its peers dispatch from a polling loop every 100 ms – 5 s, which adds that much "
+             "structural delay to every waiting item on top of the figures below.\n")
+    sql_table(r, L)
+    L.append("")
+    L.append("## Per-operation costs through the kernel API (1 thread, batches of 256)\n")
+    op_table(r, L)
+    L.append("")
+    L.append("## The hardware floor\n")
+    floor_table(r, L)
+    L.append("")
+    L.append("## Queue candidates\n")
+    scores = queue_table(r, L)
+    if scores:
+        winner = max(scores, key=scores.get)
+        L.append(f"\nFastest multi-producer candidate in the kernel's pattern (pairs): **{winner}**. "
+                 "See docs/BENCHMARKS.md for the choice and its reasons.")
+    L.append("")
+    L.append("## mimalloc against glibc malloc (for what still allocates)\n")
+    alloc_table(r, L)
+    L.append("")
+    L.append("## Adapter ingest (bench/adapters)\n")
+    ingest_table(r, L)
+    L.append("")
+    with open(args.markdown, "w") as f:
+        f.write("\n".join(L))
+
+
+if __name__ == "__main__":
+    main()
