@@ -1,0 +1,101 @@
+// The adapter plugins through the host's real loader (omni_runtime, Boost.DLL): found in the
+// plugin directory by name, parsed and gated via ChannelAdapterHandle.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "omnikernel/runtime/plugin_loader.h"
+#include "payload_files.h"
+
+namespace {
+
+using omni::runtime::PluginKind;
+using omni::runtime::PluginLoader;
+
+struct Copy {
+  std::string channel, customer, conversation, kind, text;
+  int64_t timestamp_ms;
+};
+
+class AdapterRuntime : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto report = loader_.load_directory(OMNI_ADAPTER_PLUGIN_DIR);
+    ASSERT_TRUE(report.has_value()) << report.error().message();
+  }
+  PluginLoader loader_;
+};
+
+TEST_F(AdapterRuntime, AllThreeAdaptersLoadByName) {
+  for (const char* name : {"webchat", "whatsapp", "instagram"}) {
+    auto plugin = loader_.find(name);
+    ASSERT_NE(plugin, nullptr) << name;
+    EXPECT_EQ(plugin->kind(), PluginKind::channel_adapter);
+    EXPECT_EQ(plugin->info().version, "1.0.0");
+    EXPECT_EQ(plugin->info().abi_string(), "1.0");
+  }
+}
+
+TEST_F(AdapterRuntime, ParseDeliversEachMessageToTheCallback) {
+  auto adapter = loader_.create_adapter("instagram");
+  ASSERT_TRUE(adapter.has_value()) << adapter.error().text();
+  std::vector<Copy> seen;
+  auto count = adapter->parse(omni::test::read_payload("instagram_messages.json"),
+                              [&](const omni::runtime::InboundMessage& m) {
+                                seen.push_back({std::string(m.channel), std::string(m.customer),
+                                                std::string(m.conversation), std::string(m.kind),
+                                                std::string(m.text), m.timestamp_ms});
+                                return true;
+                              });
+  ASSERT_TRUE(count.has_value()) << count.error().text();
+  EXPECT_EQ(*count, 8u);
+  ASSERT_EQ(seen.size(), 8u);
+  EXPECT_EQ(seen[3].kind, "postback");
+  EXPECT_EQ(seen[3].text, "Talk to a human");
+  EXPECT_EQ(seen[0].conversation, "17841400000000001:6789012345678901");
+}
+
+TEST_F(AdapterRuntime, HostCanStopAfterTheFirstMessage) {
+  auto adapter = loader_.create_adapter("whatsapp");
+  ASSERT_TRUE(adapter.has_value());
+  size_t calls = 0;
+  auto count = adapter->parse(omni::test::read_payload("whatsapp_all_types.json"),
+                              [&](const omni::runtime::InboundMessage&) { return ++calls < 1; });
+  ASSERT_TRUE(count.has_value()) << count.error().text();
+  EXPECT_EQ(calls, 1u);
+}
+
+TEST_F(AdapterRuntime, MalformedPayloadIsATypedErrorNamingThePath) {
+  auto adapter = loader_.create_adapter("webchat");
+  ASSERT_TRUE(adapter.has_value());
+  auto count = adapter->parse(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
+                                   "messages":[{"id":"1","text":"no timestamp"}]})",
+                              [](const omni::runtime::InboundMessage&) { return true; });
+  ASSERT_FALSE(count.has_value());
+  EXPECT_EQ(count.error().status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(count.error().message, "messages[0].timestamp: missing");
+}
+
+TEST_F(AdapterRuntime, GateOutboundAppliesWindowAndAlias) {
+  auto adapter = loader_.create_adapter("whatsapp");
+  ASSERT_TRUE(adapter.has_value());
+  omni::runtime::OutboundRequest request;
+  request.customer = "16505551234";
+  request.last_inbound_ms = 1'700'000'000'000;
+  request.now_ms = 1'700'000'000'000 + 3'600'000;
+  request.text = "Hello";
+  request.agent_alias = "Ana";
+  auto open = adapter->gate_outbound(request);
+  ASSERT_TRUE(open.has_value()) << open.error().text();
+  EXPECT_TRUE(open->allowed);
+  EXPECT_EQ(open->text, "Ana: Hello");
+
+  request.now_ms = 1'700'000'000'000 + 24 * 3'600'000;
+  auto closed = adapter->gate_outbound(request);
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_FALSE(closed->allowed);
+  EXPECT_EQ(closed->reason, omni::runtime::GateReason::window_closed);
+}
+
+}  // namespace

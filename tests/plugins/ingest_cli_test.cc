@@ -1,0 +1,113 @@
+// `omni ingest` end to end: the real binary, the real plugins, JSON lines in, JSON lines out.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "payload_files.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int status = -1;
+  std::vector<std::string> out_lines;
+  std::string err;
+};
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The payload on one line (JSON lines need each document on a single line).
+std::string one_line(const std::string& name) {
+  return nlohmann::json::parse(omni::test::read_payload(name)).dump();
+}
+
+CliRun ingest(const std::string& channel, const std::string& input_text, const std::string& extra = "") {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("omni_ingest_test_" + std::to_string(::getpid()) + "_" +
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(dir);
+  std::ofstream(dir / "in.jsonl") << input_text;
+  const std::string command = std::string("'") + OMNI_CLI + "' ingest --channel " + channel +
+                              " --plugins '" + OMNI_ADAPTER_PLUGIN_DIR + "' " + extra + " '" +
+                              (dir / "in.jsonl").string() + "' >'" + (dir / "out").string() +
+                              "' 2>'" + (dir / "err").string() + "'";
+  const int raw = std::system(command.c_str());
+  CliRun run;
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::istringstream out(slurp(dir / "out"));
+  for (std::string line; std::getline(out, line);) run.out_lines.push_back(line);
+  run.err = slurp(dir / "err");
+  fs::remove_all(dir);
+  return run;
+}
+
+TEST(IngestCli, JsonLinesWithOneMalformedLine) {
+  const std::string input = one_line("whatsapp_text.json") + "\n" +
+                            R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":[{"id":"x","timestamp":"1","type":"text","text":{"body":"b"}}]}}]}]})" +
+                            "\n\n" + one_line("whatsapp_multi_entry.json") + "\n";
+  CliRun run = ingest("whatsapp", input);
+  EXPECT_EQ(run.status, 1);
+  // Line 2 is named, with the path of the missing field; line 4 (after a blank line) still ran.
+  EXPECT_NE(run.err.find(":2: whatsapp: entry[0].changes[0].value.messages[0].from: missing"),
+            std::string::npos)
+      << run.err;
+  ASSERT_EQ(run.out_lines.size(), 4u);
+  const auto first = nlohmann::json::parse(run.out_lines[0]);
+  std::vector<std::string> keys;
+  for (auto& [key, value] : first.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"account", "channel", "conversation", "customer",
+                                            "kind", "message_id", "text", "timestamp"}));
+  EXPECT_EQ(first["customer"], "16505551234");
+  EXPECT_EQ(first["timestamp"], 1749416383000);
+  EXPECT_EQ(nlohmann::json::parse(run.out_lines[3])["text"], "third");
+}
+
+TEST(IngestCli, KeysAreInTheDocumentedOrder) {
+  CliRun run = ingest("webchat", omni::test::read_payload("webchat_message.json"));
+  EXPECT_EQ(run.status, 0) << run.err;
+  ASSERT_EQ(run.out_lines.size(), 3u);
+  EXPECT_EQ(run.out_lines[0].rfind(R"({"channel":"webchat","customer":"v-7f3a9c","account":"acme-web",)"
+                                   R"("conversation":"acme-web:s-20231114-0001","message_id":"m-1",)"
+                                   R"("kind":"text","text":"Hello, I need help with my order",)"
+                                   R"("timestamp":1700000000123})", 0),
+            0u)
+      << run.out_lines[0];
+}
+
+TEST(IngestCli, PrettyPrintedSingleDocument) {
+  CliRun run = ingest("instagram", omni::test::read_payload("instagram_messages.json"));
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out_lines.size(), 8u);
+  EXPECT_TRUE(run.err.empty()) << run.err;
+}
+
+TEST(IngestCli, UnknownChannelListsTheAvailableOnes) {
+  CliRun run = ingest("telegram", "{}\n");
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.err.find("unknown channel 'telegram'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("instagram, webchat, whatsapp"), std::string::npos) << run.err;
+  EXPECT_TRUE(run.out_lines.empty());
+}
+
+TEST(IngestCli, BadAdapterConfigIsReported) {
+  CliRun run = ingest("whatsapp", "{}\n", R"(--config '{"window":1}')");
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.err.find("config.window"), std::string::npos) << run.err;
+}
+
+}  // namespace
