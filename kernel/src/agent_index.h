@@ -49,8 +49,11 @@ class AgentIndex {
   [[nodiscard]] uint32_t members() const noexcept { return members_; }
   [[nodiscard]] uint8_t level_of(uint32_t m) const noexcept { return level_[m].load(); }
 
-  // Moves member m to `level` (kAbsent removes it).
+  // Moves member m to `level` (kAbsent removes it). Callers re-place whenever the agent's word
+  // changed under them (Kernel::publish), so when the member already sits at `level` there is
+  // nothing to do: whoever put it there set the bit, and a racing clear re-sets it (see above).
   void place(uint32_t m, uint8_t level) noexcept {
+    if (level_[m].load() == level) return;
     const uint8_t old = level_[m].exchange(level);
     if (level != kAbsent) set(level, m);
     if (old != kAbsent && old != level) clear_and_recheck(old, m);

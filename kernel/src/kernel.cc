@@ -147,9 +147,12 @@ class KernelImpl final : public Kernel {
         return std::unexpected(Status::policy_refused);
       }
     }
+    emit(now, id, kNoAgent, q, EventType::submitted, 0, 0);
+    // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
+    // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
+    if (queue.waiting.load(std::memory_order_seq_cst) <= 0 && hand_off(id, item, queued, q, now)) return id;
     push_lane(queue.fresh, index(id));
     queue.waiting.fetch_add(1, std::memory_order_seq_cst);  // Dekker: publish, then look
-    emit(now, id, kNoAgent, q, EventType::submitted, 0, 0);
     dispatch(q);
     return id;
   }
@@ -761,6 +764,35 @@ class KernelImpl final : public Kernel {
     }
     give_back(a, size, interruptible);
     return excluded ? Take::excluded : Take::empty;
+  }
+
+  // Offers a not-yet-enqueued item straight to the best member of q, if one has room.
+  bool hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t q, Time now) noexcept {
+    QueueSlot& queue = *queues_[q];
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      const auto member = queue.index.best();
+      if (!member) return false;
+      const uint32_t a = cfg_.queues[q].members[*member];
+      const int32_t size = size_for(q, a);
+      const bool interruptible = uses_interruptible(q, a);
+      if (!reserve(a, q, size, interruptible)) {
+        publish(a);
+        continue;
+      }
+      item.held.store(size, std::memory_order_relaxed);
+      item.interruptible.store(interruptible, std::memory_order_relaxed);
+      const ItemWord offered = queued.next(ItemState::offered, a);
+      // Nobody else can know this item yet but an observer; the CAS only publishes the fields.
+      if (!cas_item(item, queued, offered)) {
+        give_back(a, size, interruptible);
+        pull(a);
+        return false;
+      }
+      publish(a);
+      after_offer(id, item, offered, a, q, now);
+      return true;
+    }
+    return false;
   }
 
   void give_back(uint32_t a, int32_t size, bool interruptible) noexcept {
