@@ -27,6 +27,7 @@ struct RunArgs {
   double speed = 0;
   bool quiet = false;
   bool no_live = false;
+  bool fast = false;
   std::string json;
   std::string csv;
   std::string plot;
@@ -67,6 +68,14 @@ void run(const RunArgs& args) {
   }
   options.speed = args.speed > 0 ? args.speed : (args.realtime ? 1.0 : 0.0);
   if (!args.plugins.empty()) options.plugin_directory = args.plugins;
+  const bool live = !args.quiet && !args.no_live && isatty(fileno(stdout));
+  if (live && options.speed == 0 && !args.fast) {
+    // Unpaced, a run ends before the first frame: pace it to last about kLiveSeconds so the
+    // supervisor view can be watched. --fast opts out.
+    constexpr double kLiveSeconds = 6.0;
+    const omni::Duration d = options.duration.value_or(scenario->duration);
+    options.speed = std::chrono::duration<double>(d).count() / kLiveSeconds;
+  }
 
   auto simulation = omni::sim::Simulation::create(std::move(*scenario), options);
   if (!simulation) {
@@ -78,7 +87,7 @@ void run(const RunArgs& args) {
   auto previous = std::signal(SIGINT, stop_on_signal);
 
   std::optional<omni::sim::LiveView> view;
-  if (!args.quiet && !args.no_live && isatty(fileno(stdout))) view.emplace(sim);
+  if (live) view.emplace(sim);
   const omni::sim::Report report = sim.run();
   if (view) view->stop();
   std::signal(SIGINT, previous);
@@ -110,6 +119,8 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("--speed", args->speed, "pace at X simulated seconds per wall second (implies --realtime)");
   c->add_flag("-q,--quiet", args->quiet, "print nothing until the report");
   c->add_flag("--no-live", args->no_live, "no live supervisor view even on a terminal");
+  c->add_flag("--fast", args->fast,
+              "with the live view, run as fast as possible (by default it is paced to last ~6 s)");
   c->add_option("--json", args->json, "write the report as JSON to this file");
   c->add_option("--csv", args->csv, "write the report as CSV files into this directory");
   c->add_option("--plot", args->plot, "write queue depth and service level over time as SVG to this file");

@@ -100,7 +100,8 @@ std::string LiveView::render(int rows, int columns) const {
   const int bar = 30;
   const int filled = static_cast<int>(fraction * bar);
   out += std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(bar - filled), '.');
-  out += "] " + percent(fraction) + "   " + internal::fixed(wall > 0 ? now_s / wall : 0, 0) + "× real time\n\n";
+  out += "] " + percent(fraction) + "\n" + internal::fixed(wall > 0 ? now_s / wall : 0, 0) +
+         "× real time; the report follows at the end (Ctrl-C ends the run early)\n\n";
 
   out += pad("queue", 22) + pad("waiting", 9) + pad("longest", 10) + pad("offered", 9) + pad("answered", 10) +
          pad("abandoned", 11) + "SL so far\n";

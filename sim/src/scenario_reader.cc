@@ -182,6 +182,10 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   if (s.tick_interval <= Duration::zero()) fail("tick_interval", "must be > 0");
   o.read("sample_interval", s.sample_interval);
   o.read("customers", s.customers);
+  if (s.customers > s.config.limits.max_customers) {
+    fail("customers", "must be <= limits.max_customers (" + std::to_string(s.config.limits.max_customers) +
+                          "): the kernel tracks at most that many distinct customers over its lifetime");
+  }
   if (const Json* p = o.find("patience")) {
     if (!p->is_null()) s.patience = read_distribution(*p, "patience");
   }

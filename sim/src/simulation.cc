@@ -224,6 +224,7 @@ void Simulation::Impl::on_offered(const Event& e) {
   account(e.agent);
   auto it = items.find(key_of(e.item));
   if (it == items.end()) return;
+  if (!it->second.first_offered) it->second.first_offered = now();
   const QueueModel& queue = queues[it->second.queue];
   if (queue.push_timeout > Duration::zero()) {
     calendar.schedule(now() + queue.push_timeout + timer_resolution, ActionKind::tick);
@@ -301,7 +302,7 @@ void Simulation::Impl::on_accepted(const Event& e) {
       c.answered++;
       c.total_wait_s += wait;
       if (within) c.answered_within_threshold++;
-      if (now() > item.arrival) c.waited++;
+      if (item.first_offered.value_or(now()) > item.arrival) c.waited++;  // queued before its first offer
       c.longest_wait_s = std::max(c.longest_wait_s, wait);
       live[item.queue].answered.fetch_add(1, std::memory_order_relaxed);
       if (within) live[item.queue].within.fetch_add(1, std::memory_order_relaxed);
@@ -402,10 +403,14 @@ void Simulation::Impl::arrive(uint32_t stream) {
       last_adapter_error = messages.error();
       return;
     }
-    for (const internal::CustomerMessage& m : *messages) submit(stream, internal::customer_hash(m.customer), 0);
+    for (const internal::CustomerMessage& m : *messages) {
+      submit(stream, scenario.customers > 0 ? internal::customer_hash(m.customer) : 0, 0);
+    }
     return;
   }
-  submit(stream, internal::customer_hash(customer), 0);
+  // Without a customer population every arrival is an anonymous customer (CustomerId 0): the
+  // kernel tracks at most limits.max_customers distinct customers over its lifetime.
+  submit(stream, scenario.customers > 0 ? internal::customer_hash(customer) : 0, 0);
 }
 
 void Simulation::Impl::replay(uint32_t stream, uint64_t index) {

@@ -78,6 +78,7 @@ struct SimItem {
   bool answered = false;
   bool closed = false;
   Time accepted_at{};
+  std::optional<Time> first_offered;
   AgentId agent = kNoAgent;
   Duration remaining{};   // handling left after a pause
   Duration pause_length{};

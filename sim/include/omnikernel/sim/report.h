@@ -7,7 +7,8 @@
 //   ASA           mean wait from arrival to acceptance over answered items
 //   service level answered within the threshold / (answered + abandoned)
 //   AHT           mean time from acceptance to close (pauses included) over closed items
-//   P(wait)       share of answered items that were not accepted at the instant they arrived
+//   P(wait)       share of answered items that queued before their first offer (Erlang C's
+//                 probability of waiting; the agent's answer delay is not queueing)
 //   occupancy     time-average of capacity held / capacity, while the agent is not offline
 #pragma once
 #include <array>
@@ -26,7 +27,7 @@ struct ContactCounters {
   uint64_t refused = 0;    // submit refused: policy, queue full… (see Report::warnings)
   uint64_t answered = 0;
   uint64_t answered_within_threshold = 0;
-  uint64_t waited = 0;     // answered after a wait > 0
+  uint64_t waited = 0;     // answered, and queued before the first offer
   uint64_t abandoned = 0;
   uint64_t closed = 0;
   double total_wait_s = 0;    // over answered

@@ -85,7 +85,9 @@ struct Scenario {
   Duration tick_interval = 1s;  // kernel.tick() cadence, besides the timer deadlines it knows
   Duration sample_interval{};   // plot resolution; 0 = duration / 240
   // Customer ids are drawn from 1..customers, so one customer may come back on another channel
-  // while a session is open (what the simultaneous-sessions policy is about). 0 = all distinct.
+  // while a session is open (what the simultaneous-sessions policy is about). 0 = anonymous
+  // customers (CustomerId 0, which the kernel and its policies do not track). At most
+  // limits.max_customers: the kernel tracks that many distinct customers over its lifetime.
   uint64_t customers = 0;
   std::optional<Distribution> patience;  // none = customers never abandon
   std::filesystem::path plugin_directory;  // empty = the CLI's default search path

@@ -1,0 +1,167 @@
+// `omni run` end to end, through the binary: the embedded default scenario with the real plugins,
+// the report files, replayed webhook payloads, and exit status 2 with a field path for bad input.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+fs::path temp_dir() {
+  const fs::path dir = fs::temp_directory_path() / ("omni_run_cli_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Outcome omni_run(const std::string& args) {
+  const fs::path err = temp_dir() / "stderr.txt";
+  const std::string command = std::string(OMNI_BINARY) + " run " + args + " 2>" + err.string();
+  Outcome o;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return o;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) o.out.append(buffer, n);
+  const int raw = ::pclose(pipe);
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  o.err = slurp(err);
+  return o;
+}
+
+fs::path write_file(const std::string& name, const std::string& text) {
+  const fs::path file = temp_dir() / name;
+  std::ofstream(file) << text;
+  return file;
+}
+
+TEST(OmniRun, DefaultScenarioWithPluginsAndReportFiles) {
+  const fs::path dir = temp_dir();
+  const Outcome o = omni_run("--quiet --json " + (dir / "r.json").string() + " --csv " + (dir / "csv").string() +
+                             " --plot " + (dir / "r.svg").string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("Queues"), std::string::npos);
+  EXPECT_NE(o.out.find("whatsapp_support"), std::string::npos);
+  const auto report = nlohmann::json::parse(slurp(dir / "r.json"));
+  for (const char* key : {"service_level", "asa", "abandoned", "occupancy"}) EXPECT_TRUE(report.contains(key)) << key;
+  EXPECT_TRUE(report["latency"].contains("p99"));
+  EXPECT_GT(report["total"]["answered"].get<int>(), 1000);
+  // The adapters normalized the arrivals and the policy was enforced: nothing was left out.
+  for (const auto& note : report["notes"]) {
+    EXPECT_EQ(note.get<std::string>().find("unavailable"), std::string::npos) << note;
+  }
+  EXPECT_TRUE(report["latency"]["by_operation"].contains("adapter parse"));
+  EXPECT_TRUE(fs::exists(dir / "csv" / "agents.csv"));
+  EXPECT_EQ(slurp(dir / "r.svg").rfind("<svg", 0), 0u);
+}
+
+TEST(OmniRun, SameSeedSameReport) {
+  const Outcome a = omni_run("--quiet --duration 1h --seed 5");
+  const Outcome b = omni_run("--quiet --duration 1h --seed 5");
+  ASSERT_EQ(a.status, 0) << a.err;
+  // Everything but the wall-clock lines (speed, latency) is identical.
+  auto counted = [](const std::string& out) { return out.substr(out.find("Queues"), out.find("Kernel latency") - out.find("Queues")); };
+  EXPECT_EQ(counted(a.out), counted(b.out));
+}
+
+TEST(OmniRun, MmcExampleRuns) {
+  const Outcome o = omni_run(std::string(OMNI_SCENARIOS) + "/mmc.json --quiet --duration 30h");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("M/M/10"), std::string::npos);
+}
+
+TEST(OmniRun, BadScenarioExitsTwoNamingTheField) {
+  const fs::path file = write_file("bad.json", R"({"queues": [{"name": "q", "channel": "c", "routing": {"model": "fastest"}}]})");
+  const Outcome o = omni_run(file.string());
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("queues[0].routing.model: unknown model \"fastest\""), std::string::npos) << o.err;
+  EXPECT_TRUE(o.out.empty());
+}
+
+TEST(OmniRun, SyntaxErrorAndMissingFileExitTwo) {
+  const fs::path file = write_file("syntax.json", "{\n  \"name\": \"x\",\n}");
+  Outcome o = omni_run(file.string());
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("syntax.json:3:1: invalid JSON"), std::string::npos) << o.err;
+  o = omni_run("/nonexistent/scenario.json");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("cannot open the file"), std::string::npos) << o.err;
+}
+
+TEST(OmniRun, BadOptionsExitTwo) {
+  Outcome o = omni_run("--duration soon");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--duration: invalid duration \"soon\""), std::string::npos) << o.err;
+  o = omni_run("--quiet --duration 1h --json /nonexistent/dir/r.json");
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.err.find("--json: /nonexistent/dir/r.json: cannot open for writing"), std::string::npos) << o.err;
+}
+
+std::string whatsapp_payload(const std::string& wa_id, const std::string& id, long seconds) {
+  return R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{)"
+         R"("messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000","phone_number_id":"2"},)"
+         R"("contacts":[{"profile":{"name":"C"},"wa_id":")" + wa_id + R"("}],"messages":[{"from":")" + wa_id +
+         R"(","id":")" + id + R"(","timestamp":")" + std::to_string(seconds) +
+         R"(","type":"text","text":{"body":"hi"}}]}}]}]})";
+}
+
+std::string replay_scenario(const fs::path& replay) {
+  return R"({"name": "replay", "duration": "1h", "customers": 100,
+    "channels": [{"name": "whatsapp"}], "routing_configs": [{"name": "r"}],
+    "queues": [{"name": "wa", "channel": "whatsapp", "routing": "r"}],
+    "presence_configs": [{"name": "pc", "capacity": 1, "auto_accept": true}],
+    "statuses": [{"name": "On", "kind": "online", "channels": ["whatsapp"]}],
+    "profiles": [{"name": "p", "presence_config": "pc"}],
+    "agents": [{"name": "a", "profile": "p", "queues": ["wa"], "status": "On"}],
+    "arrivals": [{"queue": "wa", "adapter": "whatsapp", "replay": ")" + replay.string() + R"("}],
+    "agent_behaviour": {"answer_delay": 0, "handle_time": "10m"}})";
+}
+
+TEST(OmniRun, ReplaysRecordedWebhooksThroughTheAdapter) {
+  // Two customers; the second message of the first one is a follow-up in its open conversation,
+  // not a new work item. Statuses-only payloads carry no customer message.
+  const fs::path replay = write_file(
+      "replay.jsonl", whatsapp_payload("111", "wamid.1", 1700000000) + "\n" +
+                          whatsapp_payload("111", "wamid.2", 1700000030) + "\n\n" +
+                          whatsapp_payload("222", "wamid.3", 1700000060) + "\n");
+  const fs::path scenario = write_file("replay.json", replay_scenario(replay));
+  const fs::path json = temp_dir() / "replay_report.json";
+  const Outcome o = omni_run(scenario.string() + " --quiet --json " + json.string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto report = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(report["total"]["offered"].get<int>(), 2);
+  EXPECT_EQ(report["total"]["answered"].get<int>(), 2);
+  // One agent of capacity 1 and a 10-minute conversation: the second customer waited 9 minutes.
+  EXPECT_NEAR(report["asa"].get<double>(), 270, 1);
+}
+
+TEST(OmniRun, BadReplayLineExitsTwoNamingTheLine) {
+  const fs::path replay = write_file("bad_replay.jsonl", whatsapp_payload("111", "wamid.1", 1700000000) +
+                                                             "\n{\"object\": \"whatsapp_business_account\"}\n");
+  const fs::path scenario = write_file("bad_replay.json", replay_scenario(replay));
+  const Outcome o = omni_run(scenario.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("bad_replay.jsonl:2: "), std::string::npos) << o.err;
+}
+
+}  // namespace

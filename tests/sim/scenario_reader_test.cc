@@ -1,0 +1,189 @@
+// The scenario format: what it reads, and an error naming the field path for every bad input.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "omnikernel/sim/scenario.h"
+
+namespace omni::sim {
+namespace {
+
+using namespace std::chrono_literals;
+using config::Json;
+
+constexpr const char* kScenario = R"({
+  "name": "test", "seed": 9, "duration": "2h", "warmup": "10m", "service_level_threshold": 30,
+  "customers": 100, "patience": {"type": "exponential", "mean": "3m"},
+  "policies": {"simultaneous_sessions": {"allow_simultaneous_sessions": true}},
+  "plugins": "plugins",
+  "channels": [{"name": "chat", "paused_values": ["Waiting"]}],
+  "routing_configs": [{"name": "r", "push_timeout": "20s"}],
+  "queues": [{"name": "q1", "channel": "chat", "routing": "r"}, {"name": "q2", "channel": "chat", "routing": "r"}],
+  "presence_configs": [{"name": "pc", "capacity": 2, "allow_decline": true, "decline_reasons": ["busy", "other"]}],
+  "statuses": [{"name": "Off", "kind": "offline"}, {"name": "On", "kind": "online", "channels": ["chat"]},
+               {"name": "Lunch", "kind": "pause", "pause_cause": "lunch"}],
+  "profiles": [{"name": "p", "presence_config": "pc"}, {"name": "vip", "presence_config": "pc"}],
+  "agents": [{"profile": "p", "count": 4, "queues": ["q1", "q2"], "status": "On"}],
+  "arrivals": [
+    {"queue": "q1", "rate_per_hour": 30},
+    {"queue": "q2", "adapter": "webchat", "schedule": [{"from": 0, "rate_per_hour": 10}, {"from": "1h", "rate_per_hour": 50}],
+     "patience": null, "bot_fraction": 0.2}
+  ],
+  "agent_behaviour": {
+    "answer_delay": "3s", "decline_probability": 0.1, "decline_reasons": {"busy": 3, "other": 1},
+    "no_answer_probability": 0.05, "handle_time": {"type": "exponential", "mean": "4m"},
+    "handle_time_by_channel": {"chat": "2m"}, "pause_probability": 0.5, "paused_value": "Waiting",
+    "wrap_up": "10s", "return_after": "1m",
+    "breaks": [{"status": "Lunch", "every": "4h", "length": "30m"}],
+    "by_profile": {"vip": {"decline_probability": 0}}
+  }
+})";
+
+TEST(ScenarioReader, ReadsEveryKey) {
+  auto s = load_scenario_text(kScenario, "test.json", "/base");
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  EXPECT_EQ(s->name, "test");
+  EXPECT_EQ(s->seed, 9u);
+  EXPECT_EQ(s->duration, Duration(2h));
+  EXPECT_EQ(s->warmup, Duration(10min));
+  EXPECT_EQ(s->service_level_threshold, Duration(30s));
+  EXPECT_EQ(s->customers, 100u);
+  ASSERT_TRUE(s->patience.has_value());
+  EXPECT_EQ(s->patience->kind, Distribution::Kind::exponential);
+  EXPECT_EQ(s->policies.at("simultaneous_sessions"), R"({"allow_simultaneous_sessions":true})");
+  EXPECT_EQ(s->plugin_directory, "plugins");
+  EXPECT_EQ(s->base_dir, "/base");
+  EXPECT_EQ(s->config.agents.size(), 4u);
+  ASSERT_EQ(s->arrivals.size(), 2u);
+  EXPECT_EQ(s->arrivals[0].path, "arrivals[0]");
+  EXPECT_EQ(s->arrivals[0].rate.size(), 1u);
+  EXPECT_DOUBLE_EQ(s->arrivals[0].rate[0].per_hour, 30);
+  EXPECT_EQ(s->arrivals[1].adapter, "webchat");
+  EXPECT_EQ(s->arrivals[1].rate.size(), 2u);
+  EXPECT_EQ(s->arrivals[1].rate[1].from, Duration(1h));
+  EXPECT_FALSE(s->arrivals[1].patience.has_value());
+  EXPECT_DOUBLE_EQ(s->arrivals[1].bot_fraction, 0.2);
+  EXPECT_EQ(s->adapters_used(), std::vector<std::string>{"webchat"});
+
+  const AgentBehaviour& b = s->behaviour;
+  EXPECT_EQ(b.answer_delay.mean, Duration(3s));
+  EXPECT_DOUBLE_EQ(b.decline_probability, 0.1);
+  ASSERT_EQ(b.decline_reasons.size(), 2u);
+  EXPECT_EQ(b.handle_time_by_channel.at("chat").mean, Duration(2min));
+  EXPECT_EQ(b.paused_value, "Waiting");
+  ASSERT_TRUE(b.wrap_up.has_value());
+  ASSERT_EQ(b.breaks.size(), 1u);
+  EXPECT_EQ(b.breaks[0].status, "Lunch");
+  // A per-profile behaviour starts from the scenario-wide one and overrides what it names.
+  const AgentBehaviour& vip = s->behaviour_by_profile.at("vip");
+  EXPECT_DOUBLE_EQ(vip.decline_probability, 0);
+  EXPECT_EQ(vip.answer_delay.mean, Duration(3s));
+  AgentConfig agent;
+  agent.profile = "vip";
+  EXPECT_EQ(&s->behaviour_of(agent), &vip);
+  agent.profile = "p";
+  EXPECT_EQ(&s->behaviour_of(agent), &s->behaviour);
+}
+
+struct BadCase {
+  const char* what;
+  std::function<void(Json&)> mutate;
+  const char* expected;
+};
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.what; }
+
+class ScenarioErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioErrors, NameTheFieldAndReason) {
+  Json doc = Json::parse(kScenario);
+  GetParam().mutate(doc);
+  auto s = load_scenario_text(doc.dump(), "test.json");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().message(), GetParam().expected);
+}
+
+const BadCase kCases[] = {
+    {"config error passes through", [](Json& d) { d["queues"][1]["routing"] = {{"model", "fastest"}}; },
+     "queues[1].routing.model: unknown model \"fastest\" (one of: least_active, most_available)"},
+    {"top-level typo", [](Json& d) { d["durration"] = "1h"; }, "durration: unknown key (did you mean \"duration\"?)"},
+    {"zero duration", [](Json& d) { d["duration"] = 0; }, "duration: must be > 0"},
+    {"warmup too long", [](Json& d) { d["warmup"] = "3h"; }, "warmup: must be shorter than duration"},
+    {"seed negative", [](Json& d) { d["seed"] = -1; }, "seed: must be >= 0"},
+    {"customers over the kernel limit", [](Json& d) { d["customers"] = 1000000; },
+     "customers: must be <= limits.max_customers (65536): the kernel tracks at most that many distinct "
+     "customers over its lifetime"},
+    {"policy settings not an object", [](Json& d) { d["policies"]["simultaneous_sessions"] = true; },
+     "policies.simultaneous_sessions: expected an object (the policy's configuration), got boolean"},
+    {"no arrivals", [](Json& d) { d["arrivals"] = Json::array(); },
+     "arrivals: a scenario needs at least one arrival stream"},
+    {"no agents", [](Json& d) { d.erase("agents"); }, "agents: a scenario needs at least one agent"},
+    {"arrival unknown queue", [](Json& d) { d["arrivals"][0]["queue"] = "q3"; },
+     "arrivals[0].queue: unknown queue \"q3\" (did you mean \"q1\"?)"},
+    {"arrival without rate", [](Json& d) { d["arrivals"][0].erase("rate_per_hour"); },
+     "arrivals[0].rate_per_hour: missing: an arrival stream needs rate_per_hour, schedule or replay"},
+    {"negative rate", [](Json& d) { d["arrivals"][0]["rate_per_hour"] = -5; }, "arrivals[0].rate_per_hour: must be >= 0"},
+    {"rate and schedule", [](Json& d) { d["arrivals"][1]["rate_per_hour"] = 5; },
+     "arrivals[1].schedule: give rate_per_hour or schedule, not both"},
+    {"schedule not from zero", [](Json& d) { d["arrivals"][1]["schedule"][0]["from"] = "5m"; },
+     "arrivals[1].schedule[0].from: the first step must start at 0"},
+    {"schedule out of order", [](Json& d) { d["arrivals"][1]["schedule"][1]["from"] = 0; },
+     "arrivals[1].schedule[1].from: steps must be in increasing order of \"from\""},
+    {"replay without adapter", [](Json& d) {
+       d["arrivals"][0].erase("rate_per_hour");
+       d["arrivals"][0]["replay"] = "x.jsonl";
+     },
+     "arrivals[0].replay: needs an \"adapter\" to parse the payloads"},
+    {"template without adapter", [](Json& d) { d["arrivals"][0]["payload_template"] = "{}"; },
+     "arrivals[0].payload_template: needs an \"adapter\" to parse the payload"},
+    {"bot fraction", [](Json& d) { d["arrivals"][1]["bot_fraction"] = 2; },
+     "arrivals[1].bot_fraction: must be a probability in [0, 1]"},
+    {"probabilities over one", [](Json& d) { d["agent_behaviour"]["no_answer_probability"] = 0.95; },
+     "agent_behaviour.no_answer_probability: decline_probability + no_answer_probability must be <= 1"},
+    {"unknown decline reason", [](Json& d) { d["agent_behaviour"]["decline_reasons"]["tired"] = 1; },
+     "agent_behaviour.decline_reasons.tired: no presence config has this decline reason"},
+    {"decline weight", [](Json& d) { d["agent_behaviour"]["decline_reasons"]["busy"] = 0; },
+     "agent_behaviour.decline_reasons.busy: weight must be > 0"},
+    {"handle time channel", [](Json& d) { d["agent_behaviour"]["handle_time_by_channel"]["fax"] = "1m"; },
+     "agent_behaviour.handle_time_by_channel.fax: unknown service channel \"fax\""},
+    {"paused value", [](Json& d) { d["agent_behaviour"]["paused_value"] = "Sleeping"; },
+     "agent_behaviour.paused_value: no service channel has the paused value \"Sleeping\""},
+    {"break status unknown", [](Json& d) { d["agent_behaviour"]["breaks"][0]["status"] = "Nap"; },
+     "agent_behaviour.breaks[0].status: unknown status \"Nap\""},
+    {"break status online", [](Json& d) { d["agent_behaviour"]["breaks"][0]["status"] = "On"; },
+     "agent_behaviour.breaks[0].status: a break needs a status that is not online"},
+    {"break missing length", [](Json& d) { d["agent_behaviour"]["breaks"][0].erase("length"); },
+     "agent_behaviour.breaks[0].length: missing (required)"},
+    {"behaviour typo", [](Json& d) { d["agent_behaviour"]["handel_time"] = "1m"; },
+     "agent_behaviour.handel_time: unknown key (did you mean \"handle_time\"?)"},
+    {"profile override unknown profile", [](Json& d) { d["agent_behaviour"]["by_profile"]["boss"] = Json::object(); },
+     "agent_behaviour.by_profile.boss: unknown profile \"boss\""},
+    {"profile override typo", [](Json& d) { d["agent_behaviour"]["by_profile"]["vip"]["pause_probabilty"] = 1; },
+     "agent_behaviour.by_profile.vip.pause_probabilty: unknown key (did you mean \"pause_probability\"?)"},
+    {"probability range", [](Json& d) { d["agent_behaviour"]["pause_probability"] = 1.5; },
+     "agent_behaviour.pause_probability: must be a probability in [0, 1]"},
+    {"patience type", [](Json& d) { d["patience"] = {{"type", "forever"}}; },
+     "patience.type: unknown distribution \"forever\" (one of: constant, exponential, uniform, lognormal, erlang)"},
+};
+
+INSTANTIATE_TEST_SUITE_P(AllClasses, ScenarioErrors, ::testing::ValuesIn(kCases), [](const auto& info) {
+  std::string name = info.param.what;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+});
+
+TEST(ScenarioReader, SyntaxErrorNamesFileLineColumn) {
+  auto s = load_scenario_text("{\n\"name\": }", "broken.json");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().field, "broken.json:2:9");
+}
+
+TEST(ScenarioReader, MissingFile) {
+  auto s = load_scenario_file("/nonexistent/scenario.json");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().message(), "/nonexistent/scenario.json: cannot open the file");
+}
+
+}  // namespace
+}  // namespace omni::sim
