@@ -43,15 +43,24 @@ extern "C" void stop_on_signal(int) {
 
 [[noreturn]] void exit_with(int status) { throw CLI::RuntimeError(status); }
 
+// "omni run: FILE: field: reason", without naming FILE twice when the field already does
+// (JSON syntax errors are "FILE:line:column").
+[[noreturn]] void bad_scenario(const std::string& source, const omni::ConfigError& error) {
+  const std::string message = error.message();
+  if (message.starts_with(source)) {
+    std::fprintf(stderr, "omni run: %s\n", message.c_str());
+  } else {
+    std::fprintf(stderr, "omni run: %s: %s\n", source.c_str(), message.c_str());
+  }
+  exit_with(2);
+}
+
 void run(const RunArgs& args) {
   auto scenario = args.file.empty()
                       ? omni::sim::load_scenario_text(omni::sim::default_scenario_json(), "default scenario")
                       : omni::sim::load_scenario_file(args.file);
   const std::string source = args.file.empty() ? "default scenario" : args.file;
-  if (!scenario) {
-    std::fprintf(stderr, "omni run: %s: %s\n", source.c_str(), scenario.error().message().c_str());
-    exit_with(2);
-  }
+  if (!scenario) bad_scenario(source, scenario.error());
   omni::sim::RunOptions options;
   options.seed = args.seed;
   if (!args.duration.empty()) {
@@ -78,10 +87,7 @@ void run(const RunArgs& args) {
   }
 
   auto simulation = omni::sim::Simulation::create(std::move(*scenario), options);
-  if (!simulation) {
-    std::fprintf(stderr, "omni run: %s: %s\n", source.c_str(), simulation.error().message().c_str());
-    exit_with(2);
-  }
+  if (!simulation) bad_scenario(source, simulation.error());
   omni::sim::Simulation& sim = **simulation;
   g_running.store(&sim);
   auto previous = std::signal(SIGINT, stop_on_signal);

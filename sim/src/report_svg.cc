@@ -11,7 +11,7 @@
 namespace omni::sim {
 namespace {
 
-constexpr double kWidth = 960, kPanelHeight = 260, kLeft = 70, kRight = 190, kTop = 40, kGap = 70;
+constexpr double kWidth = 960, kPanelHeight = 260, kLeft = 70, kRight = 190, kTop = 56, kGap = 70;
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
@@ -57,7 +57,7 @@ void draw_axes(std::ostringstream& svg, const Panel& p, double duration_s) {
     svg << "<line x1=\"" << kLeft << "\" x2=\"" << kLeft + plot_width << "\" y1=\"" << y << "\" y2=\"" << y
         << "\" class=\"grid\"/>\n";
     svg << "<text x=\"" << kLeft - 6 << "\" y=\"" << y + 4 << "\" class=\"ylabel\">"
-        << internal::fixed(p.y_max * i / 4.0, p.y_max < 4 ? 1 : 0) << p.unit << "</text>\n";
+        << internal::fixed(p.y_max * i / 4.0, p.y_max < 4 ? 2 : 0) << p.unit << "</text>\n";
   }
   for (int i = 0; i <= 6; ++i) {
     const double x = kLeft + plot_width * i / 6.0;
@@ -76,7 +76,9 @@ std::string report_svg(const Report& r) {
   for (const SeriesPoint& p : r.series) {
     for (uint32_t w : p.waiting) max_waiting = std::max(max_waiting, w);
   }
-  const Panel depth{kTop, nice_ceiling(std::max<double>(max_waiting, 1)), "Queue depth (items waiting)", ""};
+  // Four grid steps of a round size, so every label is a round number.
+  const double depth_step = std::max(1.0, nice_ceiling(max_waiting / 4.0));
+  const Panel depth{kTop, 4 * depth_step, "Queue depth (items waiting)", ""};
   const Panel level{kTop + kPanelHeight + kGap, 100,
                     "Service level so far (answered within " + internal::seconds(r.service_level_threshold_s) +
                         ")",
@@ -88,7 +90,7 @@ std::string report_svg(const Report& r) {
       << "<style>.title{font-weight:bold}.frame{fill:none;stroke:#444}.grid{stroke:#ddd}"
          ".ylabel{text-anchor:end}.xlabel{text-anchor:middle}.line{fill:none;stroke-width:1.5}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      << "<text x=\"" << kLeft << "\" y=\"18\" font-size=\"14\">" << escape(r.scenario) << " — seed " << r.seed
+      << "<text x=\"" << kLeft << "\" y=\"20\" font-size=\"14\">" << escape(r.scenario) << " — seed " << r.seed
       << "</text>\n";
   draw_axes(svg, depth, duration);
   draw_axes(svg, level, duration);
