@@ -150,7 +150,19 @@ TEST(AdapterPlugins, GateRefusesEmptyTextAndReportsSmallBuffers) {
   EXPECT_EQ(small.status, OMNI_ERR_BUFFER_TOO_SMALL);
 }
 
-TEST(AdapterPlugins, ConfigIsCheckedField_by_field) {
+TEST(AdapterPlugins, AbsurdHostTimestampsAreRefusedNotOverflowed) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_INSTAGRAM_PLUGIN);
+  auto request = free_form(0, true);
+  request.last_inbound_ms = INT64_MIN + 1;
+  request.now_ms = INT64_MAX;
+  auto verdict = adapter.gate(request);
+  EXPECT_EQ(verdict.status, OMNI_OK);
+  EXPECT_FALSE(verdict.allowed);
+  EXPECT_EQ(verdict.reason, OMNI_GATE_WINDOW_CLOSED);
+}
+
+TEST(AdapterPlugins, ConfigIsCheckedFieldByField) {
   FakeHost host;
   auto limited = open_adapter(host, OMNI_WHATSAPP_PLUGIN, R"({"max_payload_bytes": 100})");
   EXPECT_EQ(limited.parse(read_payload("whatsapp_text.json")).status, OMNI_ERR_MALFORMED_PAYLOAD);

@@ -89,7 +89,10 @@ class SdkChannelAdapter : public sdk::ChannelAdapter {
   }
 
   static std::string closed_message(const sdk::OutboundRequest& request) {
-    const int64_t hours = (request.now_ms - *request.last_inbound_ms) / kHourMs;
+    // Only called when now > last inbound; unsigned so that absurd host values cannot overflow.
+    const uint64_t elapsed_ms =
+        static_cast<uint64_t>(request.now_ms) - static_cast<uint64_t>(*request.last_inbound_ms);
+    const uint64_t hours = elapsed_ms / static_cast<uint64_t>(kHourMs);
     const bool seven_days = kRule == WindowRule::instagram && request.human_agent_tag;
     return std::string("outside the ") + (seven_days ? "7-day human-agent" : "24-hour customer-service") +
            " window (last customer message " + std::to_string(hours) +
