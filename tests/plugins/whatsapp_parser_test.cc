@@ -224,6 +224,13 @@ TEST(WhatsAppParserErrors, HugeNumberAnywhereIsInvalidJsonNotACrash) {
   EXPECT_EQ(error.code, ParseErrc::invalid_json);
 }
 
+TEST(WhatsAppParserErrors, BrokenJsonInAPartWeDoNotReadIsStillRefused) {
+  // The statuses are never read, but the whole document is validated (why DOM, not On-Demand).
+  auto error = parse_error(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+    {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"statuses":[1 2 ,,]}}]}]})");
+  EXPECT_EQ(error.code, ParseErrc::invalid_json);
+}
+
 TEST(WhatsAppParserErrors, OneBadMessageRefusesTheWholePayload) {
   WhatsAppParser parser;
   auto result = parser.parse(with_message(R"({"from":"1"})"));
