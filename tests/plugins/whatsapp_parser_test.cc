@@ -135,6 +135,29 @@ TEST(WhatsAppParser, IntegerTimestampIsAcceptedToo) {
   EXPECT_EQ(messages[0].timestamp_ms, 1700000000000);
 }
 
+TEST(WhatsAppParser, InteractiveReplyOfANewKindHasNoTitle) {
+  const std::string payload = R"({"object":"whatsapp_business_account","entry":[{"changes":[
+    {"field":"messages","value":{"metadata":{"phone_number_id":"1"},
+     "messages":[{"from":"2","id":"3","timestamp":"4","type":"interactive",
+                  "interactive":{"type":"nfm_reply","nfm_reply":{"response_json":"{}","body":"Sent"}}}]}}]}]})";
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, payload);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].kind, "interactive");
+  EXPECT_EQ(messages[0].text, "");
+}
+
+TEST(WhatsAppParser, NullOptionalFieldsCountAsAbsent) {
+  const std::string payload = R"({"object":"whatsapp_business_account","entry":[{"changes":[
+    {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"statuses":null,
+     "messages":[{"from":"2","id":"3","timestamp":"4","type":"image","image":{"caption":null,"id":"m"}}]}}]}]})";
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, payload);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].kind, "image");
+  EXPECT_EQ(messages[0].text, "");
+}
+
 // ---- malformed payloads: each error names the path -------------------------------------------
 
 std::string with_message(const std::string& message_json) {
