@@ -1,4 +1,4 @@
-// `omni plugins [DIR]`: lists every plugin of a directory with its name, kind, version and ABI
+// `omni plugins [DIR]` (or --plugins DIR, as other commands spell it): lists every plugin of a directory with its name, kind, version and ABI
 // version, and every refused file with the reason. Without DIR: $OMNI_PLUGIN_PATH, else
 // <dir of omni>/../lib/omnikernel/plugins. Exit status: 0 even when some files are refused (that
 // is what the listing is for); 1 when a directory does not exist.
@@ -43,7 +43,7 @@ omni::cli::CommandRegistrar registrar{+[](CLI::App& root) {
   auto* command = root.add_subcommand(
       "plugins", "List the plugins of a directory (name, kind, version, ABI) and why any was refused");
   auto directory = std::make_shared<std::string>();
-  command->add_option("dir", *directory,
+  command->add_option("dir,--plugins", *directory,
                       "Plugin directory (default: $OMNI_PLUGIN_PATH, else "
                       "<dir of omni>/../lib/omnikernel/plugins)");
   command->callback([directory] {
