@@ -17,6 +17,7 @@ enum class ActionKind : uint8_t {
   pause,        // subject = item id
   resume,       // subject = item id
   close,        // subject = item id
+  transfer,     // subject = item id; to SimItem::transfer_to
   end_wrap_up,  // subject = item id
   return_to_work,  // subject = agent id: back to the working status
   break_start,  // subject = agent id, detail = break plan index

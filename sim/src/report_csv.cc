@@ -49,14 +49,14 @@ std::expected<void, std::string> write_report_csv(const Report& r, const std::fi
   for (const ChannelReport& c : r.channels) channels += csv_field(c.name) + "," + contact_fields(c.counters) + "\n";
   write("channels.csv", channels);
 
-  std::string agents = "agent,profile,occupancy,offered,accepted,handled,declined,timeouts,pauses";
+  std::string agents = "agent,profile,occupancy,offered,accepted,handled,declined,timeouts,pauses,transfers";
   for (const char* a : kActivityNames) agents += std::string(",seconds_") + a;
   agents += ",declines_by_reason\n";
   for (const AgentReport& a : r.agents) {
     agents += csv_field(a.name) + "," + csv_field(a.profile) + "," + std::to_string(a.occupancy) + "," +
               std::to_string(a.offered) + "," + std::to_string(a.accepted) + "," + std::to_string(a.handled) +
               "," + std::to_string(a.declined) + "," + std::to_string(a.timeouts) + "," +
-              std::to_string(a.pauses);
+              std::to_string(a.pauses) + "," + std::to_string(a.transfers);
     for (double s : a.seconds_in) agents += "," + std::to_string(s);
     std::string reasons;
     for (const auto& [reason, n] : a.declines_by_reason) {

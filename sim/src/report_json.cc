@@ -71,6 +71,7 @@ std::string report_json(const Report& r) {
                       {"declines_by_reason", a.declines_by_reason},
                       {"timeouts", a.timeouts},
                       {"pauses", a.pauses},
+                      {"transfers", a.transfers},
                       {"time_in_state", std::move(time_in)}});
   }
   Json latency = latency_json(r.routing);

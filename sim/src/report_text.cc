@@ -52,7 +52,7 @@ void print_report(const Report& r, std::ostream& out) {
 
   out << "\nAgents (mean occupancy " << percent(r.occupancy) << ")\n";
   std::vector<std::string> headers{"agent", "profile", "occupancy", "offered", "handled", "declined",
-                                   "time-outs", "pauses"};
+                                   "time-outs", "pauses", "transfers"};
   for (const char* a : kActivityNames) headers.push_back(a);
   headers.push_back("declines by reason");
   TextTable agents(headers);
@@ -64,7 +64,8 @@ void print_report(const Report& r, std::ostream& out) {
                                    std::to_string(a.handled),
                                    std::to_string(a.declined),
                                    std::to_string(a.timeouts),
-                                   std::to_string(a.pauses)};
+                                   std::to_string(a.pauses),
+                                   std::to_string(a.transfers)};
     for (double s : a.seconds_in) cells.push_back(seconds(s));
     std::string reasons;
     for (const auto& [reason, n] : a.declines_by_reason) {

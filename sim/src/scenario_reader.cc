@@ -54,6 +54,11 @@ void read_behaviour(JsonObject& o, AgentBehaviour& b) {
   b.pause_probability = read_probability(o, "pause_probability", b.pause_probability);
   read_distribution_field(o, "pause_length", b.pause_length);
   o.read("paused_value", b.paused_value);
+  b.transfer_probability = read_probability(o, "transfer_probability", b.transfer_probability);
+  o.read("transfer_to", b.transfer_to);
+  if (b.transfer_probability > 0 && b.transfer_to.empty()) {
+    fail(o.path_of("transfer_to"), "must list the queues sessions are transferred to");
+  }
   if (const Json* w = o.find("wrap_up")) b.wrap_up = read_distribution(*w, o.path_of("wrap_up"));
   read_distribution_field(o, "return_after", b.return_after);
   if (const Json* breaks = o.find("breaks")) {
@@ -155,6 +160,11 @@ void check_behaviour(const AgentBehaviour& b, const Config& c, const std::string
       return std::find(ch.paused_values.begin(), ch.paused_values.end(), b.paused_value) != ch.paused_values.end();
     });
     if (!known) fail(path + ".paused_value", "no service channel has the paused value \"" + b.paused_value + "\"");
+  }
+  for (size_t i = 0; i < b.transfer_to.size(); ++i) {
+    if (!defines(c.queues, b.transfer_to[i])) {
+      fail(path + ".transfer_to[" + std::to_string(i) + "]", "unknown queue \"" + b.transfer_to[i] + "\"");
+    }
   }
   for (size_t i = 0; i < b.breaks.size(); ++i) {
     const std::string p = path + ".breaks[" + std::to_string(i) + "].status";

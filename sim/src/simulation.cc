@@ -88,7 +88,7 @@ void Simulation::Impl::dispatch(const Action& a) {
       if (st == Status::ok) {
         calendar.schedule(now() + it->second.pause_length, ActionKind::resume, a.subject);
       } else {
-        calendar.schedule(now() + it->second.remaining, ActionKind::close, a.subject);
+        schedule_end(a.subject, it->second, now() + it->second.remaining);
       }
       drain();
       break;
@@ -101,11 +101,14 @@ void Simulation::Impl::dispatch(const Action& a) {
         // The "refuse" resume rule: the customer waits until the agent has room again.
         calendar.schedule(now() + std::chrono::seconds(5), ActionKind::resume, a.subject);
       } else {
-        calendar.schedule(now() + it->second.remaining, ActionKind::close, a.subject);
+        schedule_end(a.subject, it->second, now() + it->second.remaining);
       }
       drain();
       break;
     }
+    case ActionKind::transfer:
+      transfer(a.subject);
+      break;
     case ActionKind::close:
       if (!items.contains(a.subject)) break;
       (void)timed(Op::close, [&] { return kernel->close(item_of(a.subject)); });
@@ -225,7 +228,7 @@ void Simulation::Impl::on_offered(const Event& e) {
   auto it = items.find(key_of(e.item));
   if (it == items.end()) return;
   if (!it->second.first_offered) it->second.first_offered = now();
-  const QueueModel& queue = queues[it->second.queue];
+  const QueueModel& queue = queues[it->second.current_queue];
   if (queue.push_timeout > Duration::zero()) {
     calendar.schedule(now() + queue.push_timeout + timer_resolution, ActionKind::tick);
   }
@@ -293,6 +296,7 @@ void Simulation::Impl::on_accepted(const Event& e) {
   agent.report.accepted++;
   account(e.agent);
   QueueModel& queue = queues[item.queue];
+  const QueueModel& serving = queues[item.current_queue];
   if (!item.answered) {
     item.answered = true;
     if (item.counted) {
@@ -310,13 +314,20 @@ void Simulation::Impl::on_accepted(const Event& e) {
   }
   item.agent = e.agent;
   item.accepted_at = now();
-  const Duration handle = handle_time(agent, queue);
+  const Duration handle = handle_time(agent, serving);
   const AgentBehaviour& b = *agent.behaviour;
-  if (b.pause_probability > 0 && !queue.paused_values.empty() && agent.rng.chance(b.pause_probability)) {
-    const std::string& value = b.paused_value.empty() ? queue.paused_values.front() : b.paused_value;
-    item.paused_value = kernel->find_paused_value(queue.channel_id, value);
+  if (b.pause_probability > 0 && !serving.paused_values.empty() && agent.rng.chance(b.pause_probability)) {
+    const std::string& value = b.paused_value.empty() ? serving.paused_values.front() : b.paused_value;
+    item.paused_value = kernel->find_paused_value(serving.channel_id, value);
   } else {
     item.paused_value.reset();
+  }
+  item.transfer_to.reset();
+  if (b.transfer_probability > 0 && agent.rng.chance(b.transfer_probability)) {
+    const std::string& target = b.transfer_to[agent.rng.below(b.transfer_to.size())];
+    for (uint32_t q = 0; q < queues.size(); ++q) {
+      if (queues[q].name == target) item.transfer_to = q;
+    }
   }
   if (item.paused_value) {
     const Duration before = Duration{static_cast<int64_t>(agent.rng.uniform() * static_cast<double>(handle.count()))};
@@ -324,8 +335,32 @@ void Simulation::Impl::on_accepted(const Event& e) {
     item.pause_length = b.pause_length.sample(agent.rng);
     calendar.schedule(now() + before, ActionKind::pause, key_of(e.item));
   } else {
-    calendar.schedule(now() + handle, ActionKind::close, key_of(e.item));
+    schedule_end(key_of(e.item), item, now() + handle);
   }
+}
+
+// The end of one agent's handling: a close, or a transfer when one was planned.
+void Simulation::Impl::schedule_end(uint64_t item, const SimItem& state, Time at) {
+  calendar.schedule(at, state.transfer_to ? ActionKind::transfer : ActionKind::close, item);
+}
+
+void Simulation::Impl::transfer(uint64_t key) {
+  auto it = items.find(key);
+  if (it == items.end() || !it->second.transfer_to) return;
+  SimItem& item = it->second;
+  const uint32_t to = *item.transfer_to;
+  const Status st = timed(Op::transfer, [&] { return kernel->transfer_to_queue(item_of(key), queues[to].id); });
+  if (st == Status::ok) {
+    item.handled += now() - item.accepted_at;
+    item.current_queue = to;
+    item.transfer_to.reset();
+    if (item.agent != kNoAgent && omni::index(item.agent) < agents.size()) agents[omni::index(item.agent)].report.transfers++;
+  } else {
+    // Refused (e.g. by the simultaneous-sessions policy): the agent finishes it instead.
+    transfers_refused[std::string(to_string(st))]++;
+    (void)timed(Op::close, [&] { return kernel->close(item_of(key)); });
+  }
+  drain();
 }
 
 void Simulation::Impl::on_closed(const Event& e) {
@@ -337,7 +372,7 @@ void Simulation::Impl::on_closed(const Event& e) {
     item.closed = true;
     if (item.counted) {
       queues[item.queue].counters.closed++;
-      queues[item.queue].counters.total_handle_s += config::to_seconds(now() - item.accepted_at);
+      queues[item.queue].counters.total_handle_s += config::to_seconds(item.handled + (now() - item.accepted_at));
     }
   }
   if (agent_id == kNoAgent || omni::index(agent_id) >= agents.size()) return;
@@ -442,6 +477,7 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   SimItem item;
   item.arrival = now();
   item.queue = q;
+  item.current_queue = q;
   item.counted = counted;
   item.conversation = conversation;
   items.emplace(key_of(*id), item);

@@ -23,12 +23,12 @@ namespace omni::sim {
 
 // Kernel calls timed separately; `routing` in the report merges all but tick and adapter_parse.
 enum class Op : uint8_t {
-  submit, accept, decline, pause, resume, close, end_wrap_up, abandon, set_status, tick,
+  submit, accept, decline, pause, resume, close, end_wrap_up, abandon, set_status, transfer, tick,
   adapter_parse, count
 };
 inline constexpr std::array<const char*, static_cast<size_t>(Op::count)> kOpNames{
     "submit", "accept", "decline", "pause", "resume", "close", "end_wrap_up", "abandon", "set_status",
-    "tick", "adapter parse"};
+    "transfer", "tick", "adapter parse"};
 
 struct LiveCounters {
   std::atomic<uint64_t> offered{0}, answered{0}, within{0}, abandoned{0};
@@ -73,7 +73,8 @@ struct AgentModel {
 
 struct SimItem {
   Time arrival{};
-  uint32_t queue = 0;
+  uint32_t queue = 0;          // where it arrived: its statistics stay there
+  uint32_t current_queue = 0;  // where it is now (after transfers)
   bool counted = false;   // arrived after the warm-up
   bool answered = false;
   bool closed = false;
@@ -81,8 +82,10 @@ struct SimItem {
   std::optional<Time> first_offered;
   AgentId agent = kNoAgent;
   Duration remaining{};   // handling left after a pause
+  Duration handled{};     // handling of earlier legs, before transfers
   Duration pause_length{};
   std::optional<PausedValueId> paused_value;
+  std::optional<uint32_t> transfer_to;  // queue index, when this handling ends in a transfer
   uint64_t conversation = 0;  // replayed conversations: hash of channel + conversation key
 };
 
@@ -119,6 +122,7 @@ struct Simulation::Impl {
   std::array<Event, 512> event_buffer{};
   uint64_t events = 0;
   std::map<std::string, uint64_t> refused;  // submit refusals by status
+  std::map<std::string, uint64_t> transfers_refused;  // by status
   uint64_t adapter_errors = 0;
   std::string last_adapter_error;
   std::vector<SeriesPoint> series;
@@ -144,6 +148,8 @@ struct Simulation::Impl {
   void replay(uint32_t stream, uint64_t index);
   void submit(uint32_t stream, uint64_t customer, uint64_t conversation);
   void answer(ItemId item, uint64_t detail);
+  void schedule_end(uint64_t item, const SimItem& state, Time at);
+  void transfer(uint64_t item);
   void set_status(AgentModel& agent, StatusId status);
   void account(AgentId agent);
   void integrate(AgentModel& agent, Time until);

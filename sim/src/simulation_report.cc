@@ -61,6 +61,9 @@ Report Simulation::Impl::build_report(double wall_seconds) {
   for (const auto& [status, n] : refused) {
     r.notes.push_back(std::to_string(n) + " arrivals refused by the kernel: " + status);
   }
+  for (const auto& [status, n] : transfers_refused) {
+    r.notes.push_back(std::to_string(n) + " transfers refused by the kernel (the agent closed the session instead): " + status);
+  }
   if (adapter_errors) {
     r.notes.push_back(std::to_string(adapter_errors) + " payloads refused by their adapter, e.g. " + last_adapter_error);
   }

@@ -84,10 +84,17 @@ TEST(OmniRun, SameSeedSameReport) {
   EXPECT_EQ(counted(a.out), counted(b.out));
 }
 
-TEST(OmniRun, MmcExampleRuns) {
-  const Outcome o = omni_run(std::string(OMNI_SCENARIOS) + "/mmc.json --quiet --duration 30h");
-  ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_NE(o.out.find("M/M/10"), std::string::npos);
+TEST(OmniRun, EveryExampleScenarioRuns) {
+  size_t examples = 0;
+  for (const auto& entry : fs::directory_iterator(OMNI_SCENARIOS)) {
+    if (entry.path().extension() != ".json") continue;
+    ++examples;
+    const Outcome o = omni_run(entry.path().string() + " --quiet --duration 3h");
+    EXPECT_EQ(o.status, 0) << entry.path() << ": " << o.err;
+    EXPECT_NE(o.out.find("Queues"), std::string::npos) << entry.path();
+    EXPECT_EQ(o.out.find("unavailable"), std::string::npos) << entry.path() << ": a plugin is missing\n" << o.out;
+  }
+  EXPECT_GE(examples, 3u);
 }
 
 TEST(OmniRun, BadScenarioExitsTwoNamingTheField) {

@@ -159,6 +159,14 @@ const BadCase kCases[] = {
      "agent_behaviour.by_profile.boss: unknown profile \"boss\""},
     {"profile override typo", [](Json& d) { d["agent_behaviour"]["by_profile"]["vip"]["pause_probabilty"] = 1; },
      "agent_behaviour.by_profile.vip.pause_probabilty: unknown key (did you mean \"pause_probability\"?)"},
+    {"transfer without destinations", [](Json& d) { d["agent_behaviour"]["transfer_probability"] = 0.1; },
+     "agent_behaviour.transfer_to: must list the queues sessions are transferred to"},
+    {"transfer to unknown queue",
+     [](Json& d) {
+       d["agent_behaviour"]["transfer_probability"] = 0.1;
+       d["agent_behaviour"]["transfer_to"] = {"q1", "nowhere"};
+     },
+     "agent_behaviour.transfer_to[1]: unknown queue \"nowhere\""},
     {"probability range", [](Json& d) { d["agent_behaviour"]["pause_probability"] = 1.5; },
      "agent_behaviour.pause_probability: must be a probability in [0, 1]"},
     {"patience type", [](Json& d) { d["patience"] = {{"type", "forever"}}; },

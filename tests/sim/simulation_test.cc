@@ -137,6 +137,24 @@ TEST(Simulation, PausedSessionsAreCounted) {
   EXPECT_GT(r.total.aht(), 300 + 30);
 }
 
+TEST(Simulation, TransfersMoveSessionsToAnotherQueue) {
+  Json s = base_scenario();
+  s["queues"].push_back({{"name", "q2"}, {"channel", "chat"}, {"routing", "r"}});
+  s["agents"][0]["queues"] = {"q", "q2"};
+  s["agent_behaviour"]["transfer_probability"] = 0.5;
+  s["agent_behaviour"]["transfer_to"] = {"q2"};
+  const Report r = run(s);
+  expect_conserved(r);
+  uint64_t transfers = 0;
+  for (const AgentReport& a : r.agents) transfers += a.transfers;
+  // Half of the sessions are transferred at least once (a transferred one may be again).
+  EXPECT_GT(transfers, r.total.answered * 2 / 5);
+  // Statistics stay with the queue of arrival; q2 receives no arrivals of its own.
+  EXPECT_EQ(r.queues[1].counters.offered, 0u);
+  // Two legs of handling for a transferred session: AHT grows by about half a handle time.
+  EXPECT_GT(r.total.aht(), 300 * 1.2);
+}
+
 TEST(Simulation, NobodyOnlineMeansEveryoneAbandons) {
   Json s = base_scenario();
   s["agents"][0]["status"] = "Off";

@@ -72,6 +72,7 @@ struct AgentReport {
   uint64_t declined = 0;
   uint64_t timeouts = 0;  // push time-outs
   uint64_t pauses = 0;
+  uint64_t transfers = 0;  // sessions this agent transferred to another queue
   std::map<std::string, uint64_t> declines_by_reason;  // "(none)" when declined without one
   std::array<double, kActivityNames.size()> seconds_in{};
 };

@@ -65,6 +65,10 @@ struct AgentBehaviour {
   double pause_probability = 0;  // a session is paused once, at a random point of its handling
   Distribution pause_length = Distribution::exponential(2min);
   std::string paused_value;      // empty = the channel's first paused value
+  // A session is transferred to one of `transfer_to` (queues, drawn uniformly) at a random point
+  // of its handling instead of being closed by this agent; policies may refuse the transfer.
+  double transfer_probability = 0;
+  std::vector<std::string> transfer_to;
   // Ends wrap-up itself after this when it comes before the presence config's wrap-up time.
   std::optional<Distribution> wrap_up;
   // Back to the working status this long after the kernel moved the agent elsewhere (status on
