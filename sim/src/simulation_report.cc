@@ -1,4 +1,6 @@
 // From the simulation's counters to a Report.
+#include <limits>
+
 #include "omnikernel/config/duration.h"
 #include "simulation_impl.h"
 
@@ -71,6 +73,20 @@ Report Simulation::Impl::build_report(double wall_seconds) {
     r.notes.push_back(std::to_string(r.events_dropped) + " kernel events were dropped: the counts may be off");
   }
   return r;
+}
+
+void Simulation::Impl::take_sample() {
+  SeriesPoint p;
+  p.at_s = config::to_seconds(now().time_since_epoch());
+  for (const QueueModel& q : queues) {
+    auto snapshot = kernel->queue(q.id);
+    p.waiting.push_back(snapshot ? snapshot->waiting : 0);
+    const uint64_t base = q.counters.answered + q.counters.abandoned;
+    p.service_level.push_back(base ? static_cast<double>(q.counters.answered_within_threshold) / base
+                                   : std::numeric_limits<double>::quiet_NaN());
+  }
+  if (!series.empty() && series.back().at_s == p.at_s) series.back() = std::move(p);
+  else series.push_back(std::move(p));
 }
 
 }  // namespace omni::sim

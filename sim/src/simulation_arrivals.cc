@@ -1,0 +1,86 @@
+// Customers arriving: Poisson streams (through an adapter plugin when one is named) and replayed
+// webhook payloads, each submitted to the kernel.
+#include "arrival_process.h"
+#include "simulation_impl.h"
+
+namespace omni::sim {
+
+using internal::ActionKind;
+
+namespace {
+
+uint64_t key_of(ItemId item) { return omni::index(item); }
+
+}  // namespace
+
+void Simulation::Impl::arrive(uint32_t stream) {
+  const ArrivalStream& a = scenario.arrivals[stream];
+  Rng& rng = stream_rngs[stream];
+  if (auto next = internal::next_arrival(a.rate, now(), end, rng)) {
+    calendar.schedule(*next, ActionKind::arrival, stream);
+  }
+  const uint64_t number = scenario.customers > 0 ? 1 + rng.below(scenario.customers) : ++next_customer;
+  const std::string customer = std::to_string(number);
+  if (!a.adapter.empty() && plugins->has_adapter(a.adapter)) {
+    const std::string_view tmpl =
+        a.payload_template.empty() ? internal::builtin_payload_template(a.adapter) : a.payload_template;
+    const int64_t epoch_ms = 1'700'000'000'000 + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     now().time_since_epoch()).count();
+    const std::string payload =
+        internal::render_payload(tmpl, customer, std::to_string(++next_message), epoch_ms, "Hello, I need help");
+    auto messages = timed(Op::adapter_parse, [&] { return plugins->parse(a.adapter, payload); });
+    if (!messages) {
+      ++adapter_errors;
+      last_adapter_error = messages.error();
+      return;
+    }
+    for (const internal::CustomerMessage& m : *messages) {
+      submit(stream, scenario.customers > 0 ? internal::customer_hash(m.customer) : 0, 0);
+    }
+    return;
+  }
+  // Without a customer population every arrival is an anonymous customer (CustomerId 0): the
+  // kernel tracks at most limits.max_customers distinct customers over its lifetime.
+  submit(stream, scenario.customers > 0 ? internal::customer_hash(customer) : 0, 0);
+}
+
+void Simulation::Impl::replay(uint32_t stream, uint64_t index) {
+  const ReplayMessage& m = replays[stream][index];
+  if (open_conversations.contains(m.conversation)) return;  // a follow-up in an open conversation
+  submit(stream, internal::customer_hash(m.customer), m.conversation);
+}
+
+void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conversation) {
+  const ArrivalStream& a = scenario.arrivals[stream];
+  const uint32_t q = stream_queue[stream];
+  QueueModel& queue = queues[q];
+  const bool counted = now() >= warmup;
+  SubmitRequest request;
+  request.queue = queue.id;
+  request.customer = CustomerId{customer};
+  request.is_bot = a.bot_fraction > 0 && stream_rngs[stream].chance(a.bot_fraction);
+  const Result<ItemId> id = timed(Op::submit, [&] { return kernel->submit(request); });
+  if (counted) {
+    queue.counters.offered++;
+    live[q].offered.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!id) {
+    if (counted) queue.counters.refused++;
+    refused[std::string(to_string(id.error()))]++;
+    drain();
+    return;
+  }
+  SimItem item;
+  item.arrival = now();
+  item.queue = q;
+  item.current_queue = q;
+  item.counted = counted;
+  item.conversation = conversation;
+  items.emplace(key_of(*id), item);
+  if (conversation) open_conversations[conversation] = key_of(*id);
+  const std::optional<Distribution>& patience = a.patience ? a.patience : scenario.patience;
+  if (patience) calendar.schedule(now() + patience->sample(stream_rngs[stream]), ActionKind::abandon, key_of(*id));
+  drain();
+}
+
+}  // namespace omni::sim
