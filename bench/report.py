@@ -37,6 +37,7 @@ def load(results, mode):
             if b.get("run_type") == "aggregate":
                 continue
             name = re.sub(r"/(iterations:\d+|manual_time|repeats:\d+)", "", b["name"])
+            name = re.sub(r"^e2e1/", "e2e/", name)  # the once-only 10,000-agent shapes
             key = (group if group.startswith("alloc-") or group == "ingest" else "main", name)
             runs.setdefault(key, []).append(b)
     return runs, context or {}
@@ -117,6 +118,13 @@ def rx(x):
 
 def broken(b):
     return b is not None and b.get("broken", 0) >= 1
+
+
+def broken_text(b):
+    if not broken(b):
+        return "ok"
+    label = b.get("label", "")
+    return "**BROKEN**: " + (label.split("BROKEN: ", 1)[1] if "BROKEN: " in label else label)
 
 
 def machine(context):
@@ -218,7 +226,7 @@ def e2e_tables(r, lines):
                     if b is None:
                         continue
                     rel = ratio(k.get("assign_per_s"), b.get("assign_per_s"))
-                    status = "BROKEN: " + b.get("label", "") if broken(b) else "ok"
+                    status = broken_text(b)
                     lines.append(
                         f"| {a:,} × {q:,} | {t} | {name} | {fmt(b['assign_per_s'])} | "
                         f"{'1' if name == 'kernel' else rx(rel)} | {ns(b['p50_ns'])} | "
@@ -241,7 +249,7 @@ def sql_table(r, lines):
             if x is None:
                 continue
             rel = ratio(k and k.get("assign_per_s"), x.get("assign_per_s"))
-            status = "BROKEN: " + x.get("label", "") if broken(x) else "ok"
+            status = broken_text(x)
             lines.append(f"| {a:,} × {q:,} | {t} | {arr:,} | {label} | {fmt(x['assign_per_s'])} | "
                          f"{ns(x['ns_per_assign'])} | {'1' if label == 'kernel' else rx(rel)} | "
                          f"{ns(x['p50_ns'])} | {ns(x['p999_ns'])} | {fmt(x['allocs_per_assign'])} | "
@@ -325,13 +333,15 @@ def ingest_table(r, lines):
     if not rows:
         lines.append("_bench_ingest was not built (bench/adapters absent or not buildable)._")
         return
-    lines.append("| benchmark | MB/s | messages/s | time per message |")
-    lines.append("|---|---|---|---|")
+    lines.append("From `bench_ingest` (bench/adapters, the adapters' own benchmark; method in "
+                 "docs/CHANNELS.md), run by bench/run.\n")
+    lines.append("| benchmark | MB/s | messages/s | time per message | allocations per payload |")
+    lines.append("|---|---|---|---|---|")
     for n, b in rows:
         mbs = b.get("bytes_per_second")
         mps = b.get("items_per_second") or b.get("messages_per_second") or b.get("msgs_per_s")
         lines.append(f"| {n} | {fmt(mbs / 1e6) if mbs else '–'} | {fmt(mps)} | "
-                     f"{ns(1e9 / mps) if mps else '–'} |")
+                     f"{ns(1e9 / mps) if mps else '–'} | {fmt(b.get('allocs/payload'))} |")
 
 
 def targets_section(r, ratios, raw, L):

@@ -61,6 +61,9 @@ bool InvariantChecker::final_check(const Router& router, std::string& why) const
     add(std::to_string(offers()) + " offered but " + std::to_string(closed()) + " closed");
   }
   if (const auto w = router.waiting(); w != 0) add(std::to_string(w) + " still waiting");
+  if (const auto d = router.lost_reports(); d != 0) {
+    add(std::to_string(d) + " events dropped (the driver drained too slowly: a harness fault)");
+  }
   uint32_t leaking = 0;
   for (uint32_t a = 0; a < scenario_.agents(); ++a) {
     if (router.used_milli(AgentId{a}) != 0 || used_[a].load() != 0) ++leaking;

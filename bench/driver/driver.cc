@@ -123,7 +123,9 @@ class Worker {
         if (const Status st = s_.router.close(h.offer.item); st != Status::ok) {
           s_.checker.on_refused(st);
         }
-        ++closed;
+        // Each close may offer a waiting item: take those offers as we go, so the router's
+        // event buffer (the kernel's is bounded) never overflows while a whole run is closed.
+        if (++closed % 64 == 0) closed += settle_offers();
       }
     }
     return closed;

@@ -38,6 +38,9 @@ class Router {
   // Quiescent observation for the checker (not timed, not thread-safe against the hot path).
   [[nodiscard]] virtual int64_t used_milli(AgentId agent) const noexcept = 0;
   [[nodiscard]] virtual uint64_t waiting() const noexcept = 0;
+  // Offers the router could not report because the driver drained too slowly (the kernel's
+  // bounded event buffer); non-zero makes the run invalid, whatever the router did.
+  [[nodiscard]] virtual uint64_t lost_reports() const noexcept { return 0; }
 };
 
 }  // namespace omni::bench
