@@ -13,6 +13,9 @@ struct Case {
   const char* reason_contains;
 };
 
+// Keeps CTest's test names readable (gtest prints GetParam() into them).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 class ConfigValidation : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ConfigValidation, NamesTheFieldAndTheReason) {
