@@ -58,7 +58,7 @@ PolicyVerdict SimultaneousSessionsPolicy::check(const omni::sdk::PolicyRequest& 
   if (outbound && allow_) return PolicyVerdict::allowed();  // no session query needed
 
   // A customer rarely has more than a handful of sessions: the stack buffer is the usual case.
-  std::array<SessionInfo, 32> local{};
+  std::array<SessionInfo, 32> local;  // not zeroed: the host fills what it reports
   std::vector<SessionInfo> large;
   std::span<SessionInfo> sessions = local;
   auto total = host_.sessions(request.customer, sessions);

@@ -34,14 +34,23 @@ bool is_outbound(omni::PolicyOp op) {
 
 void write_session(omni_session_info* out, size_t element_size, size_t i,
                    const SessionInfo& session) {
+  if (element_size == sizeof(omni_session_info)) {  // same ABI minor: a plain array
+    // Field by field: building a temporary and copying it stalls on store forwarding.
+    omni_session_info& element = out[i];
+    element.struct_size = sizeof(omni_session_info);
+    element.queue = static_cast<uint32_t>(index(session.queue));
+    element.item = static_cast<uint64_t>(index(session.item));
+    element.service = static_cast<uint32_t>(index(session.service));
+    element.channel = static_cast<uint32_t>(index(session.channel));
+    return;
+  }
+  // Another minor: write what both know, and say how much that is.
   omni_session_info full{sizeof(omni_session_info), static_cast<uint32_t>(index(session.queue)),
                          static_cast<uint64_t>(index(session.item)),
                          static_cast<uint32_t>(index(session.service)),
                          static_cast<uint32_t>(index(session.channel))};
-  auto* slot = reinterpret_cast<unsigned char*>(out) + i * element_size;
-  std::memcpy(slot, &full, std::min(element_size, sizeof full));
-  uint32_t size = static_cast<uint32_t>(element_size);
-  std::memcpy(slot, &size, sizeof size);
+  full.struct_size = static_cast<uint32_t>(std::min(element_size, sizeof full));
+  std::memcpy(reinterpret_cast<unsigned char*>(out) + i * element_size, &full, full.struct_size);
 }
 
 }  // namespace
@@ -94,7 +103,7 @@ omni::PolicyVerdict PolicyPlugin::check(const omni::PolicyRequest& request) noex
   in.to_service = index(request.to_service);
   in.to_channel = outbound ? OMNI_NO_ID : index(request.to_channel);
 
-  char reason[kMaxReasonLength + 1] = {};
+  char reason[kMaxReasonLength + 1];  // the plugin writes reason_length bytes and a NUL
   omni_policy_verdict out{};
   out.struct_size = sizeof out;
   out.reason = reason;

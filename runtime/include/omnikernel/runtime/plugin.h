@@ -69,7 +69,7 @@ struct PluginError {
 
 // An omni_error with its buffer, for one call into a plugin.
 struct ErrorText {
-  char text[512] = {};
+  char text[512];  // not zeroed: hot paths create one per call; `raw.length` says what is valid
   omni_error raw{sizeof(omni_error), 0, text, sizeof text, 0};
 
   [[nodiscard]] std::string_view view() const noexcept {

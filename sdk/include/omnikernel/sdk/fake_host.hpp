@@ -313,9 +313,9 @@ class FakeHost {
     for (size_t i = 0; i < list.size() && i < capacity; ++i) {
       omni_session_info full{sizeof(omni_session_info), list[i].queue, list[i].item,
                              list[i].service, list[i].channel};
-      auto* slot = reinterpret_cast<unsigned char*>(out) + i * element_size;
-      std::memcpy(slot, &full, std::min(element_size, sizeof full));
-      reinterpret_cast<omni_session_info*>(slot)->struct_size = static_cast<uint32_t>(element_size);
+      full.struct_size = static_cast<uint32_t>(std::min(element_size, sizeof full));
+      std::memcpy(reinterpret_cast<unsigned char*>(out) + i * element_size, &full,
+                  full.struct_size);
     }
     return OMNI_OK;
   }

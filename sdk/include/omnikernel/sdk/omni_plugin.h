@@ -144,7 +144,7 @@ enum {
  *  paused. Written by the host into a plugin-provided array (see customer_sessions).
  *  Since ABI 1.0. */
 typedef struct omni_session_info {
-  uint32_t struct_size;  /**< sizeof(omni_session_info) as the PLUGIN knows it (element stride) */
+  uint32_t struct_size;  /**< out: the bytes of this element the host filled */
   uint32_t queue;        /**< the host's dense queue id */
   uint64_t item;         /**< the host's work-item id */
   uint32_t service;      /**< the service (seed 004) the queue belongs to */
@@ -179,8 +179,9 @@ typedef struct omni_host_services {
   omni_status (*customer_session_count)(void* host, uint64_t customer, size_t* count);
 
   /** Copies up to `capacity` of the customer's sessions into `out`, an array whose elements are
-   *  `element_size` bytes apart (pass sizeof(omni_session_info)); the host fills only the fields
-   *  inside element_size and sets each element's struct_size to element_size. Sets *total to the
+   *  `element_size` bytes apart (pass sizeof(omni_session_info)); the host fills the fields that
+   *  both sides know and sets each element's struct_size to the bytes it filled,
+   *  min(element_size, the host's sizeof(omni_session_info)). Sets *total to the
    *  number of sessions (which may exceed capacity: call again with more room).
    *  OWNERSHIP: `out` belongs to the plugin. Returns as customer_session_count.
    *  Since ABI 1.0. */
