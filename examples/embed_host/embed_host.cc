@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   std::printf("first chat: %s to agent %u\n", std::string(omni::to_string(item->state)).c_str(),
               omni::index(item->agent));
   auto second = (*kernel)->submit(chat);
-  std::printf("second chat of the same customer: %s\n",
-              second ? "accepted" : std::string(omni::to_string(second.error())).c_str());
+  std::printf("second chat of the same customer: %s (%s)\n",
+              second ? "accepted" : std::string(omni::to_string(second.error())).c_str(),
+              std::string(omni::Kernel::last_policy_reason()).c_str());
   return 0;
 }
