@@ -8,6 +8,8 @@
 namespace omni::config {
 namespace {
 
+constexpr int64_t kMaxWaiting = 1 << 22;  // the kernel's bound per queue
+
 ServiceChannelConfig read_channel(const Json& value, const std::string& path) {
   JsonObject o(value, path);
   ServiceChannelConfig c;
@@ -78,8 +80,9 @@ QueueConfig read_queue(const Json& value, const std::string& path, Config& out,
     q.routing = read_name(routing, o.path_of("routing"));
   }
   o.read("service", q.service);
-  o.read("max_waiting", q.max_waiting);
-  if (q.max_waiting == 0) fail(o.path_of("max_waiting"), "must be > 0");
+  if (const Json* m = o.find("max_waiting")) {
+    q.max_waiting = static_cast<uint32_t>(read_integer(*m, o.path_of("max_waiting"), 1, kMaxWaiting));
+  }
   o.refuse_unknown_keys();
   return q;
 }
@@ -98,10 +101,16 @@ PresenceConfigConfig read_presence_config(const Json& value, const std::string& 
     fail(o.path_of("allow_decline"), "impossible together with auto_accept (seed 002)");
   }
   o.read("status_on_decline", p.status_on_decline);
+  if (!p.status_on_decline.empty() && !p.allow_decline) {
+    fail(o.path_of("status_on_decline"), "set, but declining is not allowed (allow_decline is false)");
+  }
   o.read("decline_reasons_required", p.decline_reasons_required);
   o.read("decline_reasons", p.decline_reasons);
   if (p.decline_reasons_required && p.decline_reasons.empty()) {
     fail(o.path_of("decline_reasons"), "must list reasons when decline_reasons_required is true");
+  }
+  if (!p.decline_reasons.empty() && !p.allow_decline) {
+    fail(o.path_of("decline_reasons"), "listed, but declining is not allowed (allow_decline is false)");
   }
   o.read("status_on_push_timeout", p.status_on_push_timeout);
   o.read("missed_delay", p.missed_delay);
@@ -138,6 +147,9 @@ PresenceStatusConfig read_status(const Json& value, const std::string& path) {
   o.read("pause_cause", s.pause_cause);
   if (s.kind != PresenceKind::pause && !s.pause_cause.empty()) {
     fail(o.path_of("pause_cause"), "only a pause status has a pause cause");
+  }
+  if (s.kind == PresenceKind::pause && s.pause_cause.empty()) {
+    fail(o.path_of("pause_cause"), "missing: a pause status needs a cause (seed 003)");
   }
   o.refuse_unknown_keys();
   return s;
@@ -191,13 +203,13 @@ void read_agents(const Json& value, const std::string& path, Config& out,
 Limits read_limits(const Json& value, const std::string& path) {
   JsonObject o(value, path);
   Limits l;
-  o.read("max_items", l.max_items);
-  o.read("max_customers", l.max_customers);
-  o.read("event_capacity", l.event_capacity);
-  for (auto [key, v] : {std::pair{"max_items", l.max_items}, std::pair{"max_customers", l.max_customers},
-                        std::pair{"event_capacity", l.event_capacity}}) {
-    if (v == 0) fail(o.path_of(key), "must be > 0");
-  }
+  // The kernel's own bounds (kernel/src/config_resolve.cc), checked here to name the file's field.
+  auto bounded = [&](std::string_view key, uint32_t& out, int64_t min, int64_t max) {
+    if (const Json* v = o.find(key)) out = static_cast<uint32_t>(read_integer(*v, o.path_of(key), min, max));
+  };
+  bounded("max_items", l.max_items, 1, 1 << 24);
+  bounded("max_customers", l.max_customers, 1, 1 << 26);
+  bounded("event_capacity", l.event_capacity, 2, 1 << 26);
   o.read("timer_resolution", l.timer_resolution);
   if (l.timer_resolution <= Duration::zero()) fail(o.path_of("timer_resolution"), "must be > 0");
   o.refuse_unknown_keys();

@@ -109,7 +109,12 @@ void check_references(const Config& c, const SourcePaths& paths) {
                      "presence config");
     }
     for (size_t j = 0; j < a.queues.size(); ++j) {
-      expect_defined(queues, a.queues[j], path + ".queues[" + std::to_string(j) + "]", "queue");
+      const std::string queue_path = path + ".queues[" + std::to_string(j) + "]";
+      expect_defined(queues, a.queues[j], queue_path, "queue");
+      if (std::find(a.queues.begin(), a.queues.begin() + static_cast<std::ptrdiff_t>(j), a.queues[j]) !=
+          a.queues.begin() + static_cast<std::ptrdiff_t>(j)) {
+        fail(queue_path, "queue \"" + a.queues[j] + "\" listed twice");
+      }
     }
     if (!a.status.empty()) expect_defined(statuses, a.status, path + ".status", "status");
   }

@@ -75,10 +75,30 @@ const BadCase kCases[] = {
     {"percent garbage", [](Json& d) { d["queues"][1]["routing"]["size"] = "half%"; },
      "queues[1].routing.size: invalid percentage \"half%\""},
     {"max_waiting zero", [](Json& d) { d["queues"][0]["max_waiting"] = 0; },
-     "queues[0].max_waiting: must be > 0"},
+     "queues[0].max_waiting: must be >= 1"},
+    {"max_waiting over the kernel's bound", [](Json& d) { d["queues"][0]["max_waiting"] = 5000000; },
+     "queues[0].max_waiting: must be <= 4194304"},
     {"count zero", [](Json& d) { d["agents"][1]["count"] = 0; }, "agents[1].count: must be > 0"},
-    {"limits zero", [](Json& d) { d["limits"]["event_capacity"] = 0; },
-     "limits.event_capacity: must be > 0"},
+    {"limits too small", [](Json& d) { d["limits"]["event_capacity"] = 1; },
+     "limits.event_capacity: must be >= 2"},
+    {"limits too large", [](Json& d) { d["limits"]["max_items"] = 1 << 25; },
+     "limits.max_items: must be <= 16777216"},
+    {"status on decline without declining",
+     [](Json& d) {
+       d["presence_configs"][0]["allow_decline"] = false;
+       d["presence_configs"][0]["decline_reasons"] = Json::array();
+     },
+     "presence_configs[0].status_on_decline: set, but declining is not allowed (allow_decline is false)"},
+    {"reasons without declining",
+     [](Json& d) {
+       d["presence_configs"][0]["allow_decline"] = false;
+       d["presence_configs"][0].erase("status_on_decline");
+     },
+     "presence_configs[0].decline_reasons: listed, but declining is not allowed (allow_decline is false)"},
+    {"pause without cause", [](Json& d) { d["statuses"][3].erase("pause_cause"); },
+     "statuses[3].pause_cause: missing: a pause status needs a cause (seed 003)"},
+    {"queue listed twice", [](Json& d) { d["agents"][1]["queues"] = {"wa_support", "wa_support"}; },
+     "agents[1].queues[1]: queue \"wa_support\" listed twice"},
     {"auto_accept with allow_decline", [](Json& d) { d["presence_configs"][0]["auto_accept"] = true; },
      "presence_configs[0].allow_decline: impossible together with auto_accept (seed 002)"},
     {"reasons required but none",
