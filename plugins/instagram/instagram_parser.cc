@@ -103,7 +103,7 @@ ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::stri
   OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
   if (object != "instagram") {
     return fail(make_error(ParseErrc::wrong_object, root.field("object"),
-                                      "expected \"instagram\", got \"" + std::string(object) + "\""));
+                           "expected \"instagram\", got \"" + std::string(object) + "\""));
   }
   OMNI_ASSIGN_OR_RETURN(entries_value, require_field(envelope, "entry", root));
   const JsonPath entries_path = root.field("entry");

@@ -72,7 +72,7 @@ ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string
   OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
   if (object != "webchat") {
     return fail(make_error(ParseErrc::wrong_object, root.field("object"),
-                                      "expected \"webchat\", got \"" + std::string(object) + "\""));
+                           "expected \"webchat\", got \"" + std::string(object) + "\""));
   }
   OMNI_ASSIGN_OR_RETURN(site, require_id(envelope, "site", root));
   OMNI_ASSIGN_OR_RETURN(visitor, require_id(envelope, "visitor", root));

@@ -60,7 +60,7 @@ ParseResult<Text> location_text(dom::object body, const JsonPath& path, MessageB
     OMNI_ASSIGN_OR_RETURN(value, require_field(body, key, path));
     if (value.get(*target) != simdjson::SUCCESS) {
       return fail(make_error(ParseErrc::wrong_type, path.field(key),
-                                        "expected number, got " + std::string(type_name(value.type()))));
+                             "expected number, got " + std::string(type_name(value.type()))));
     }
   }
   char latitude_digits[32];
@@ -184,8 +184,8 @@ ParseResult<std::span<const NormalizedMessage>> WhatsAppParser::parse(std::strin
   OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
   if (object != "whatsapp_business_account") {
     return fail(make_error(ParseErrc::wrong_object, root.field("object"),
-                                      "expected \"whatsapp_business_account\", got \"" +
-                                          std::string(object) + "\""));
+                           "expected \"whatsapp_business_account\", got \"" +
+                               std::string(object) + "\""));
   }
   OMNI_ASSIGN_OR_RETURN(entries_value, require_field(envelope, "entry", root));
   const JsonPath entries_path = root.field("entry");

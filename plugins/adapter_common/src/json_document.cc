@@ -1,5 +1,6 @@
 #include "omnikernel/adapters/json_document.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -11,13 +12,21 @@ JsonDocument::JsonDocument(size_t max_payload_bytes)
 ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload) {
   if (payload.size() > max_payload_bytes_) {
     return fail(ParseError{ParseErrc::too_large, {},
-                                      "payload of " + std::to_string(payload.size()) +
-                                          " bytes exceeds the limit of " +
-                                          std::to_string(max_payload_bytes_)});
+                           "payload of " + std::to_string(payload.size()) +
+                               " bytes exceeds the limit of " + std::to_string(max_payload_bytes_)});
+  }
+  if (buffer_capacity_ > kRetainedPayloadBytes && payload.size() <= kRetainedPayloadBytes) {
+    // Back to ordinary payloads after a large one: give the large buffers back.
+    buffer_.reset();
+    buffer_capacity_ = 0;
+    if (parser_.allocate(kRetainedPayloadBytes) != simdjson::SUCCESS) {
+      return fail(ParseError{ParseErrc::too_large, {}, "cannot allocate the parser"});
+    }
   }
   if (buffer_ == nullptr || payload.size() > buffer_capacity_) {
     // Grow geometrically so a slowly growing stream of payloads reallocates rarely.
     size_t capacity = std::max(payload.size(), std::min(buffer_capacity_ * 2, max_payload_bytes_));
+    if (payload.size() <= kRetainedPayloadBytes) capacity = std::min(capacity, kRetainedPayloadBytes);
     capacity = std::max<size_t>(capacity, 4096);
     buffer_ = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
     buffer_capacity_ = capacity;
@@ -29,9 +38,8 @@ ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload)
   simdjson::dom::element root;
   auto error = parser_.parse(buffer_.get(), payload.size(), /*realloc_if_needed=*/false).get(root);
   if (error != simdjson::SUCCESS) {
-    return fail(
-        ParseError{ParseErrc::invalid_json, {},
-                   std::string("invalid JSON: ") + simdjson::error_message(error)});
+    return fail(ParseError{ParseErrc::invalid_json, {},
+                           std::string("invalid JSON: ") + simdjson::error_message(error)});
   }
   return root;
 }

@@ -13,7 +13,7 @@ constexpr int64_t kMaxTimestampSeconds = kMaxTimestampMs / 1000;
 ParseResult<int64_t> checked_range(int64_t value, int64_t max, const JsonPath& path) {
   if (value < 0 || value > max) {
     return fail(make_error(ParseErrc::bad_value, path,
-                                      "timestamp out of range (0.." + std::to_string(max) + ")"));
+                           "timestamp out of range (0.." + std::to_string(max) + ")"));
   }
   return value;
 }
@@ -26,8 +26,8 @@ ParseResult<int64_t> json_integer(dom::element value, const JsonPath& path) {
     return fail(make_error(ParseErrc::bad_value, path, "timestamp must be an integer"));
   }
   return fail(make_error(ParseErrc::wrong_type, path,
-                                    std::string("expected integer, got ") +
-                                        std::string(type_name(value.type()))));
+                         std::string("expected integer, got ") +
+                             std::string(type_name(value.type()))));
 }
 }  // namespace
 
@@ -39,7 +39,7 @@ ParseResult<int64_t> unix_seconds_to_ms(dom::element value, const JsonPath& path
     auto [stop, ec] = std::from_chars(digits.data(), end, seconds);
     if (digits.empty() || digits.front() == '-' || ec != std::errc{} || stop != end) {
       return fail(make_error(ParseErrc::bad_value, path,
-                                        "expected Unix seconds as decimal digits"));
+                             "expected Unix seconds as decimal digits"));
     }
   } else {
     OMNI_ASSIGN_OR_RETURN(number, json_integer(value, path));

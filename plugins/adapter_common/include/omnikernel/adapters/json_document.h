@@ -1,6 +1,7 @@
 // Owns what parsing a payload needs and keeps it between payloads: a padded copy of the input
 // (simdjson reads up to SIMDJSON_PADDING bytes past the end) and the DOM parser with its tape.
-// After warm-up, loading a payload no larger than the previous ones allocates nothing.
+// After warm-up, loading a payload no larger than the previous ones allocates nothing (unless it
+// follows one larger than kRetainedPayloadBytes: then the extra memory is given back once).
 //
 // Not thread-safe: one per thread (a parse touches every buffer).
 #pragma once
@@ -18,12 +19,20 @@ namespace omni::adapters {
 // before it is copied, so a hostile sender cannot make a parser hold gigabytes.
 inline constexpr size_t kDefaultMaxPayloadBytes = size_t{4} << 20;
 
+// Capacity kept after a payload larger than this was parsed: the next ordinary payload gives the
+// rest back. simdjson's DOM needs ~10 bytes of tape and index per input byte, so a burst of
+// large payloads would otherwise pin tens of MiB in each of an adapter's pooled parsers.
+inline constexpr size_t kRetainedPayloadBytes = size_t{256} << 10;
+
 class JsonDocument {
  public:
   explicit JsonDocument(size_t max_payload_bytes = kDefaultMaxPayloadBytes);
 
   // Parses `payload`; the element (and every string view read from it) lives until the next load.
   [[nodiscard]] ParseResult<simdjson::dom::element> load(std::string_view payload);
+
+  // Bytes of input the copy buffer holds without growing (0 before the first load).
+  [[nodiscard]] size_t capacity() const noexcept { return buffer_capacity_; }
 
  private:
   size_t max_payload_bytes_;
