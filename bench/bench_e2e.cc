@@ -115,10 +115,11 @@ void register_e2e(const std::string& kind, uint32_t agents, uint32_t queues, uin
       ->Unit(benchmark::kMillisecond);
 }
 
-// Enough arrivals for four load phases (two of backlog) at every size, at least 100,000.
+// At least 100,000 arrivals and two and a half load phases (low, high with its backlog, low
+// again while the backlog drains) at every size.
 uint32_t arrivals_for(uint32_t agents) {
   const auto phase = static_cast<uint32_t>(2 * agents * kAgentCapacityUnits / mean_item_units());
-  return std::max<uint32_t>(100'000, 4 * phase + phase / 2);
+  return std::max<uint32_t>(100'000, 2 * phase + phase / 2);
 }
 
 }  // namespace

@@ -409,9 +409,10 @@ def targets_section(r, ratios, raw, L):
                 "customer's session, publishes two events to the MPMC event ring, picks the agent "
                 "in the AgentIndex and — the largest share in a profile (perf, docs/BENCHMARKS.md) — "
                 "re-places the agent in the AgentIndex of every queue it serves (10 here) with "
-                "seq_cst read-modify-writes. What would meet it: an index per distinct set of "
-                "queues (agents sharing skills share it) or per channel instead of per queue, "
-                "re-placing only when the agent's level changes, and batching event publication."))
+                "seq_cst operations (skipped when the agent's level in that queue is unchanged). What "
+                "would meet it: fewer indexes to maintain per capacity change — one per distinct set "
+                "of queues (agents with the same skills share it) or per channel rather than per "
+                "queue — and publishing events in batches."))
     al = raw.get("kernel_max_allocs_per_assign_steady")
     L.append(f"- **0 heap allocations per assignment in steady state**: kernel {fmt(al)} in every shape"
              f" — {'met' if al == 0 else 'NOT met'}. (Mutex router "

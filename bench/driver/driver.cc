@@ -164,7 +164,10 @@ class Worker {
     if (item) {
       s_.checker.on_submitted();
       ++result_.submitted;
-    } else if (item.error() == Status::queue_full || item.error() == Status::items_exhausted) {
+    } else if (item.error() == Status::queue_full || item.error() == Status::items_exhausted ||
+               item.error() == Status::customers_exhausted) {
+      // Typed refusals of a bounded resource: the caller keeps the item (the kernel also bounds
+      // a customer's live sessions; a rare customer of the trace can exceed it in a deep backlog).
       ++result_.rejected;
     } else {
       s_.checker.on_refused(item.error());

@@ -25,7 +25,7 @@ struct RunResult {
   uint32_t threads = 1;
   uint64_t arrivals = 0;
   uint64_t submitted = 0;
-  uint64_t rejected = 0;     // queue full: the caller keeps the item, as the kernel specifies
+  uint64_t rejected = 0;     // queue / item pool / customer sessions full: the caller keeps it
   uint64_t offers = 0;       // assignments during the timed phase
   uint64_t offers_on_submit = 0;
   uint64_t offers_on_close = 0;
