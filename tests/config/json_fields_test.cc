@@ -66,10 +66,11 @@ TEST(JsonObject, DollarKeysAreComments) {
 }
 
 TEST(JsonObject, MissingAndNotAnObject) {
-  EXPECT_EQ(error_of([] { JsonObject o(Json::array(), "queues[0]"); }),
-            "queues[0]: expected an object, got array");
-  EXPECT_EQ(error_of([] {
-              JsonObject o(Json::object(), "queues[0]");
+  const Json array = Json::array();
+  const Json empty = Json::object();
+  EXPECT_EQ(error_of([&] { JsonObject o(array, "queues[0]"); }), "queues[0]: expected an object, got array");
+  EXPECT_EQ(error_of([&] {
+              JsonObject o(empty, "queues[0]");
               (void)o.require("name");
             }),
             "queues[0].name: missing (required)");

@@ -54,7 +54,9 @@ void for_each_element(const Json& value, const std::string& path,
 // read, so a typo ("capcity") is an error instead of a silently ignored setting.
 class JsonObject {
  public:
+  // Keeps a reference to `value`, which must outlive the reader.
   JsonObject(const Json& value, std::string path);
+  JsonObject(Json&& value, std::string path) = delete;
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   [[nodiscard]] std::string path_of(std::string_view key) const;
