@@ -159,9 +159,8 @@ class KernelImpl final : public Kernel {
 
   // ---- accept: offered → active, O(1) ----------------------------------------------------------
   Status accept(ItemId id, AgentId agent) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     if (index(agent) >= cfg_.agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::offered) return Status::wrong_state;
     if (w.agent() != index(agent)) return Status::not_offered_to_agent;
@@ -175,9 +174,8 @@ class KernelImpl final : public Kernel {
 
   // ---- decline: offered → queued (retry lane), O(memberships) ----------------------------------
   Status decline(ItemId id, AgentId agent, std::optional<DeclineReasonId> reason) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     const uint32_t a = index(agent);
     if (a >= cfg_.agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::offered) return Status::wrong_state;
@@ -192,9 +190,8 @@ class KernelImpl final : public Kernel {
 
   // ---- pause / resume: the seed-000 capacity release, O(memberships) ---------------------------
   Status pause(ItemId id, PausedValueId value) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     const uint32_t q = item->queue.load(std::memory_order_relaxed);
     if (index(value) >= cfg_.channels[cfg_.queues[q].channel].paused_values.size())
       return Status::unknown_reason;
@@ -210,9 +207,8 @@ class KernelImpl final : public Kernel {
   }
 
   Status resume(ItemId id) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     if (w.state() != ItemState::paused) return Status::wrong_state;
     const uint32_t a = w.agent();
     // Take the capacity first, then the state: if the state CAS loses, give the capacity back.
@@ -231,9 +227,8 @@ class KernelImpl final : public Kernel {
 
   // ---- close / wrap-up / abandon ---------------------------------------------------------------
   Status close(ItemId id) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     switch (w.state()) {
       case ItemState::queued:
       case ItemState::offered:
@@ -247,26 +242,23 @@ class KernelImpl final : public Kernel {
   }
 
   Status end_wrap_up(ItemId id) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     if (w.state() != ItemState::wrap_up) return Status::wrong_state;
     return finish_wrap_up(id, *item, w) ? Status::ok : Status::wrong_state;
   }
 
   Status abandon(ItemId id) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     if (w.state() != ItemState::queued && w.state() != ItemState::offered) return Status::wrong_state;
     return leave(id, *item, w, EventType::abandoned);
   }
 
   // ---- transfers ---------------------------------------------------------------------------
   Status transfer_to_queue(ItemId id, QueueId to, PolicyOp how) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     const uint32_t q2 = index(to);
     if (q2 >= cfg_.queues.size()) return Status::unknown_queue;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
@@ -308,9 +300,8 @@ class KernelImpl final : public Kernel {
   }
 
   Status transfer_to_agent(ItemId id, AgentId to) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     const uint32_t b = index(to);
     if (b >= cfg_.agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
@@ -351,9 +342,8 @@ class KernelImpl final : public Kernel {
   }
 
   Status transfer_to_flow(ItemId id, FlowId flow) noexcept override {
-    ItemSlot* item;
-    ItemWord w;
-    if (Status s = load_item(id, item, w); s != Status::ok) return s;
+    const auto [found, item, w] = load_item(id);
+    if (found != Status::ok) return found;
     if (index(flow) >= cfg_.flows.size()) return Status::unknown_reason;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
@@ -479,15 +469,22 @@ class KernelImpl final : public Kernel {
 
  private:
   // ---- item helpers ----------------------------------------------------------------------
-  Status load_item(ItemId id, ItemSlot*& item, ItemWord& w) const noexcept {
+  struct Found {
+    Status status;
+    ItemSlot* item;
+    ItemWord word;
+  };
+
+  // The item an id names, with its current word; unknown for ids never issued or of a recycled slot.
+  Found load_item(ItemId id) const noexcept {
     const uint32_t slot = slot_of(id);
-    if (slot >= cfg_.source.limits.max_items || incarnation_of(id) == 0) return Status::unknown_item;
-    item = &items_[slot];
+    if (slot >= cfg_.source.limits.max_items || incarnation_of(id) == 0) return {Status::unknown_item, nullptr, {}};
+    ItemSlot* item = &items_[slot];
     // acquire: pairs with the release CAS of the last transition, so the fields it wrote are seen.
-    w = ItemWord{item->word.load(std::memory_order_acquire)};
-    if (w.incarnation() != (incarnation_of(id) & ItemWord::kIncarnationMask)) return Status::unknown_item;
-    if (w.state() == ItemState::free) return Status::wrong_state;  // done; slot not yet reused
-    return Status::ok;
+    const ItemWord w{item->word.load(std::memory_order_acquire)};
+    if (w.incarnation() != (incarnation_of(id) & ItemWord::kIncarnationMask)) return {Status::unknown_item, nullptr, {}};
+    if (w.state() == ItemState::free) return {Status::wrong_state, nullptr, {}};  // done; slot not yet reused
+    return {Status::ok, item, w};
   }
 
   static bool cas_item(ItemSlot& item, ItemWord expected, ItemWord next) noexcept {
