@@ -378,7 +378,10 @@ enum {
  *  that fit in both, then sets struct_size to ITS OWN sizeof(omni_plugin_descriptor), so the host
  *  can refuse a plugin from a newer minor whose descriptor it cannot fully read.
  *  OWNERSHIP: name, version and vtable are static storage in the plugin, valid while the library
- *  stays loaded. Since ABI 1.0. */
+ *  stays loaded.
+ *  FROZEN ACROSS MAJORS: struct_size and abi_version stay the first two fields in every ABI
+ *  version, and the entry signature never changes, so any host can tell any plugin's version.
+ *  Since ABI 1.0. */
 typedef struct omni_plugin_descriptor {
   uint32_t struct_size;  /**< in: host's sizeof; out: plugin's sizeof */
   uint32_t abi_version;  /**< out: OMNI_ABI_VERSION the plugin was built with */
