@@ -213,8 +213,8 @@ def target_line(key, value):
 def e2e_tables(r, lines):
     routers = ["kernel", "kernel+mutex", "mutex"]
     lines.append("| agents × queues | threads | router | assignments/s | vs kernel | p50 | p99 | "
-                 "p99.9 | max | allocs/assign | offers in submit / in close | preempted | status |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+                 "p99.9 | max | allocs/assign | offers in submit / in close | rejected | preempted | status |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for a in (100, 1000, 10000):
         for q in (10, 100, 1000):
             for t in (1, 2):
@@ -233,7 +233,8 @@ def e2e_tables(r, lines):
                         f"{'1' if name == 'kernel' else rx(rel)} | {ns(b['p50_ns'])} | "
                         f"{ns(b['p99_ns'])} | {ns(b['p999_ns'])} | {ns(b['max_ns'])} | "
                         f"{fmt(b['allocs_per_assign'])} | {fmt(b['on_submit'])} / "
-                        f"{fmt(b['on_close'])} | {fmt(b.get('preempted'))} | {status} |")
+                        f"{fmt(b['on_close'])} | {fmt(b.get('rejected'))} | "
+                        f"{fmt(b.get('preempted'))} | {status} |")
 
 
 def sql_table(r, lines):
@@ -498,7 +499,8 @@ def main():
              "the JSON as assign_per_s_wall). Latency percentiles are per hot-path call "
              "(submit, accept, close), including the ~30 ns rdtscp stamp. allocs/assign: steady "
              "state (second half of the trace). \"offers in submit / in close\": the two paths "
-             "(item arrives and an agent is free / backlog and an agent frees).\n")
+             "(item arrives and an agent is free / backlog and an agent frees). rejected: submits "
+             "refused because the queue was full (max_waiting), which the caller keeps.\n")
     e2e_tables(r, L)
     L.append("")
     L.append("## SQL routers (mod_callcenter style) against the kernel, same trace\n")
