@@ -2,6 +2,8 @@
 // Without FILE, the default scenario compiled into the binary. Exit status 2 on a bad scenario.
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
