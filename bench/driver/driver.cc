@@ -9,17 +9,14 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <cstdio>
 
 #include "driver/checker.h"
 #include "support/alloc_counter.h"
 #include "support/cycles.h"
 #include "support/pin.h"
+#include "support/schedstat.h"
 
 namespace omni::bench {
 
@@ -31,20 +28,6 @@ double thread_cpu_seconds() noexcept {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Seconds this thread has waited on a run queue, runnable but not running (0 if unavailable).
-// Plain open/read: no allocation, so it may sit next to the allocation-counted window.
-double runqueue_wait_seconds() noexcept {
-  const int fd = ::open("/proc/thread-self/schedstat", O_RDONLY);
-  if (fd < 0) return 0;
-  char buf[128] = {};
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return 0;
-  unsigned long long on_cpu = 0, waiting = 0;
-  if (std::sscanf(buf, "%llu %llu", &on_cpu, &waiting) != 2) return 0;
-  return static_cast<double>(waiting) * 1e-9;
 }
 
 uint64_t involuntary_switches() noexcept {
