@@ -58,7 +58,7 @@ TEST_F(DirectoryLoad, GoodPluginsLoadDespiteTheBadOnes) {
   EXPECT_EQ(loaded["duplicate_name"], "libomni_test_duplicate_a.so");  // the first, by name order
   EXPECT_TRUE(loaded.contains("throwing_adapter"));
   EXPECT_TRUE(loaded.contains("throwing_policy"));
-  EXPECT_EQ(report.refused.size(), 8u);
+  EXPECT_EQ(report.refused.size(), 9u);
   auto echo = loader.find("echo");
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->kind(), omni::runtime::PluginKind::channel_adapter);
@@ -68,6 +68,10 @@ TEST_F(DirectoryLoad, GoodPluginsLoadDespiteTheBadOnes) {
 
 TEST_F(DirectoryLoad, ATextFileNamedSoIsNotASharedLibrary) {
   expect_refused("libomni_test_text_file.so", LoadErrorKind::not_a_shared_library, "no ELF header");
+}
+
+TEST_F(DirectoryLoad, AnElfFileTheDynamicLoaderRefusesIsALoadFailureWithItsReason) {
+  expect_refused("libomni_test_executable.so", LoadErrorKind::load_failed, "cannot dynamically load");
 }
 
 TEST_F(DirectoryLoad, ALibraryWithoutTheEntrySymbolIsRefused) {
