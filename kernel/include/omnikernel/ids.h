@@ -31,5 +31,6 @@ constexpr ItemId make_item_id(uint32_t slot, uint32_t incarnation) noexcept {
 }
 
 inline constexpr AgentId kNoAgent{UINT32_MAX};
+inline constexpr QueueId kNoQueue{UINT32_MAX};
 
 }  // namespace omni

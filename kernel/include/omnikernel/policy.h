@@ -36,7 +36,7 @@ struct PolicyRequest {
   bool has_from = false;         // transfers: the item being moved
   ItemId from_item{};
   QueueId from_queue{};
-  QueueId to_queue{};
+  QueueId to_queue = kNoQueue;  // kNoQueue for outbound operations (they target a service)
   ServiceId to_service{};
   ChannelId to_channel{};
   // The customer's OTHER current sessions (a snapshot; never the item the request concerns —
