@@ -55,6 +55,16 @@ fs::path write_file(const std::string& name, const std::string& text) {
   return file;
 }
 
+// The scratch directory goes when the tests are done.
+class RemoveTempDir : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(temp_dir(), ignored);
+  }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new RemoveTempDir);
+
 TEST(OmniRun, DefaultScenarioWithPluginsAndReportFiles) {
   const fs::path dir = temp_dir();
   const Outcome o = omni_run("--quiet --json " + (dir / "r.json").string() + " --csv " + (dir / "csv").string() +
