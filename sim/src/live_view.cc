@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "omnikernel/config/duration.h"
 #include "text_table.h"
@@ -20,6 +21,16 @@ std::string pad(std::string s, size_t width) {
 }
 
 std::string milli(int32_t value) { return internal::fixed(value / 1000.0, value % 1000 ? 1 : 0); }
+
+// The first `columns` characters of a line, never cutting a UTF-8 sequence ("—", "×", "…").
+std::string_view clip(std::string_view line, size_t columns) {
+  size_t shown = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (shown++ == columns) return line.substr(0, i);
+  }
+  return line;
+}
 
 }  // namespace
 
@@ -76,7 +87,7 @@ void LiveView::loop() {
     while (start < body.size()) {
       size_t end = body.find('\n', start);
       if (end == std::string::npos) end = body.size();
-      frame.append(body, start, std::min<size_t>(end - start, static_cast<size_t>(columns)));
+      frame += clip(std::string_view(body).substr(start, end - start), static_cast<size_t>(columns));
       frame += "\x1b[K\n";
       start = end + 1;
     }
