@@ -523,6 +523,9 @@ def main():
                  "See docs/BENCHMARKS.md for the choice and its reasons.")
     L.append("")
     L.append("## mimalloc against glibc malloc (for what still allocates)\n")
+    L.append("The same benchmarks run twice, the second time under LD_PRELOAD=libmimalloc.so.2. "
+             "The kernel row allocates nothing: its difference is this machine's run-to-run "
+             "noise, the yardstick for the others.\n")
     alloc_table(r, L)
     L.append("")
     L.append("## Adapter ingest (bench/adapters)\n")
