@@ -73,8 +73,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   const Limits& lim = c.limits;
   if (lim.max_items < 1 || lim.max_items > (1u << 24))
     return fail("limits.max_items", "must be between 1 and 16777216");
-  if (lim.max_customers < 1 || lim.max_customers > (1u << 26))
-    return fail("limits.max_customers", "must be between 1 and 67108864");
+  if (lim.max_customers < 1 || lim.max_customers > (1u << 24))
+    return fail("limits.max_customers", "must be between 1 and 16777216");
   if (lim.event_capacity < 2 || lim.event_capacity > (1u << 26))
     return fail("limits.event_capacity", "must be between 2 and 67108864");
   if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");

@@ -36,6 +36,9 @@ thread_local std::string_view t_last_policy_reason;
 
 constexpr int64_t ns(Time t) { return t.time_since_epoch().count(); }
 
+// A customer's sessions a policy gets to see (a customer may span two table slots).
+constexpr size_t kSessionsSeen = 2 * CustomerTable::kSessions;
+
 // Default decline exclusion when the routing config has no push time-out.
 constexpr Duration kDefaultExclusion = std::chrono::seconds(30);
 
@@ -184,7 +187,7 @@ class KernelImpl final : public Kernel {
     if (pc.auto_accept || !pc.allow_decline) return Status::decline_not_allowed;
     if (reason && index(*reason) >= pc.reasons.size()) return Status::unknown_reason;
     if (!reason && pc.reasons_required) return Status::reason_required;
-    return requeue(id, *item, w, EventType::declined, reason ? index(*reason) : 0,
+    return requeue(id, *item, w, EventType::declined, reason ? index(*reason) : kNoReason,
                    pc.status_on_decline, Duration{});
   }
 
@@ -1060,8 +1063,8 @@ class KernelImpl final : public Kernel {
   // ---- sessions and policies -----------------------------------------------------------------
   size_t sessions_except(CustomerId customer, ItemId except, std::span<SessionInfo> out) const noexcept {
     if (index(customer) == 0) return 0;
-    uint64_t ids[CustomerTable::kSessions];
-    const size_t n = std::min<size_t>(customers_.sessions(index(customer), ids), CustomerTable::kSessions);
+    uint64_t ids[kSessionsSeen];
+    const size_t n = customers_.sessions(index(customer), ids);
     size_t k = 0;
     for (size_t i = 0; i < n; ++i) {
       if (ids[i] == index(except)) continue;
@@ -1075,9 +1078,9 @@ class KernelImpl final : public Kernel {
 
   // Runs every policy; the first refusal wins and its reason is kept for last_policy_reason().
   bool policies_allow(PolicyRequest& pr, ItemId concerned) noexcept {
-    SessionInfo sessions[CustomerTable::kSessions];
+    SessionInfo sessions[kSessionsSeen];
     const size_t n = sessions_except(pr.customer, concerned, sessions);
-    pr.sessions = std::span<const SessionInfo>(sessions, std::min<size_t>(n, CustomerTable::kSessions));
+    pr.sessions = std::span<const SessionInfo>(sessions, std::min<size_t>(n, kSessionsSeen));
     for (PolicyHook* p : policies_) {
       const PolicyVerdict v = p->check(pr);
       if (!v.allow) {

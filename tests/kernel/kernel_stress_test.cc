@@ -83,7 +83,7 @@ Config stress_config(int agents) {
     c.agents.push_back({"agent" + std::to_string(i), profiles[i % 3], "", queues, "Online"});
   }
   c.limits.max_items = 2048;
-  c.limits.max_customers = 1 << 16;
+  c.limits.max_customers = 2048;  // fewer than the 5,000 customers: table slots get reused all the time
   c.limits.event_capacity = 1 << 18;
   c.limits.timer_resolution = 10ms;
   return c;

@@ -82,3 +82,23 @@ TEST(PolicyConfig, NullPolicyIsRefused) {
 
 }  // namespace
 }  // namespace omni::testing
+
+namespace omni::testing {
+namespace {
+
+// A long-running kernel meets far more customers than it has table slots for.
+TEST(CustomerSessions, ATinyTableServesAnEndlessStreamOfCustomers) {
+  Config c = contact_centre(2, 2.0);
+  c.limits.max_customers = 4;
+  ManualClock clock;
+  auto k = *Kernel::create(c, clock);
+  const QueueId sales = *k->find_queue("sales");
+  for (uint64_t customer = 1; customer <= 20'000; ++customer) {
+    auto id = k->submit({sales, CustomerId{customer}});
+    ASSERT_TRUE(id.has_value()) << "customer " << customer << ": " << to_string(id.error());
+    ASSERT_EQ(k->abandon(*id), Status::ok);
+  }
+}
+
+}  // namespace
+}  // namespace omni::testing

@@ -109,7 +109,7 @@ struct AgentConfig {
 
 struct Limits {
   uint32_t max_items = 1 << 16;       // live work items at once (queued .. wrap-up)
-  uint32_t max_customers = 1 << 16;   // distinct customers with sessions tracked at once
+  uint32_t max_customers = 1 << 16;   // customers with open sessions at once (64 B each, ×2)
   uint32_t event_capacity = 1 << 16;  // events buffered until the host drains them
   Duration timer_resolution = std::chrono::milliseconds(10);
 };

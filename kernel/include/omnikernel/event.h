@@ -13,7 +13,7 @@ enum class EventType : uint8_t {
   submitted,         // queued
   offered,           // capacity reserved on `agent`
   accepted,          // by the agent, or auto-accept
-  declined,          // `reason` = DeclineReasonId; item re-queued
+  declined,          // `reason` = DeclineReasonId, or kNoReason; item re-queued
   push_timed_out,    // item re-queued
   paused,            // `reason` = PausedValueId; capacity released
   resumed,           // capacity consumed again
@@ -26,6 +26,9 @@ enum class EventType : uint8_t {
   agent_missed,      // agent entered the missed state
   agent_missed_ended,
 };
+
+// Event::reason of a decline without a reason.
+inline constexpr uint16_t kNoReason = UINT16_MAX;
 
 struct Event {
   Time at;
