@@ -402,7 +402,7 @@ def targets_section(r, ratios, raw, L):
                  f"router**: {rx(v)} — {target_line(key, v)}. SQL {ns(sql_ns)} per assignment "
                  f"(the issue's reference: {'≈ 0.6 ms' if flavor == 'indexed' else '≈ 4 ms'}); the kernel "
                  f"{ns(k_ns)} per assignment end to end on the same trace (submit, accept, close and "
-                 f"event polling, wall clock). Counting the routing decision alone (submit→offer, "
+                 f"event polling; wall time less run-queue wait). Counting the routing decision alone (submit→offer, "
                  f"{ns(decision)} p50 without the timer) the ratio is {rx(dec_ratio)}. "
                  + ("" if v and v >= need else
                     f"Meeting it end to end needs ≤ {ns(sql_ns / need if sql_ns else None)} per whole "
