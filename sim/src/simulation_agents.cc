@@ -157,7 +157,7 @@ void Simulation::Impl::transfer(uint64_t key) {
     if (item.agent != kNoAgent && omni::index(item.agent) < agents.size()) agents[omni::index(item.agent)].report.transfers++;
   } else {
     // Refused (e.g. by the simultaneous-sessions policy): the agent finishes it instead.
-    transfers_refused[std::string(to_string(st))]++;
+    transfers_refused[with_policy_reason(st)]++;
     (void)timed(Op::close, [&] { return kernel->close(item_of(key)); });
   }
   drain();

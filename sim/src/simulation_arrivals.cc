@@ -66,7 +66,7 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   }
   if (!id) {
     if (counted) queue.counters.refused++;
-    refused[std::string(to_string(id.error()))]++;
+    refused[with_policy_reason(id.error())]++;
     drain();
     return;
   }

@@ -121,7 +121,15 @@ struct Simulation::Impl {
   std::array<Histogram, static_cast<size_t>(Op::count)> latency;
   std::array<Event, 512> event_buffer{};
   uint64_t events = 0;
-  std::map<std::string, uint64_t> refused;  // submit refusals by status
+  std::map<std::string, uint64_t> refused;  // submit refusals by status (and policy reason)
+
+  // "policy_refused: <the policy's reason>", or the status name.
+  static std::string with_policy_reason(Status s) {
+    std::string text(to_string(s));
+    if (s == Status::policy_refused && !Kernel::last_policy_reason().empty())
+      text += ": " + std::string(Kernel::last_policy_reason());
+    return text;
+  }
   std::map<std::string, uint64_t> transfers_refused;  // by status
   uint64_t adapter_errors = 0;
   std::string last_adapter_error;
