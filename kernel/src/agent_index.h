@@ -7,15 +7,23 @@
 // non-empty levels, so best() costs O(1 + members/4096) word reads, and place() a handful of
 // atomic RMWs.
 //
-// The bitmaps are hints; the agent's AgentWord is the truth, and a candidate is only ever taken by
-// a CAS on that word. What the index guarantees: after the last writer of an agent's word has
-// called place() with the level computed from that word, the member's bit is set at exactly
-// that level (a stale bit elsewhere may linger until a search clears it). The two races this
-// needs closing are handled by "clear, then re-check, then re-set":
+// The index is *optimistic*: a member's level is never worse than its agent's true level.
+// Whoever makes an agent better (frees capacity, comes online) places it at once; whoever makes
+// it worse (takes capacity) does not — the searcher that meets it checks its true level through
+// the `valid` callback and re-places it then. That keeps the cost of an offer independent of how
+// many queues the agent serves, and best() still returns the best member: every member above it
+// in the scan was either truly better (and returned) or moved down behind it.
+//
+// The AgentWord is the truth and a candidate is only ever taken by a CAS on it. What the index
+// guarantees: a member that could take work is never absent, nor at a level worse than its true
+// one, once the writer that made it better has placed it. The races this needs closing are
+// handled by "clear, then re-check, then re-set":
 //   - place(m, new) clears m's old level; a concurrent place(m, old) may have just set it. After
 //     clearing, re-read level_[m]; if it equals what we cleared, set the bit again.
 //   - clearing a summary or level bit because a word looked empty races with a setter; after
 //     clearing, re-read the words below and re-set if anything is there.
+//   - a placement computed from a stale AgentWord is repaired by its own caller, which re-reads
+//     the word after placing and places again if it changed (Kernel::place_member).
 //
 // Memory ordering: all bitmap and level_ operations are sequentially consistent. The kernel's
 // lost-wake-up argument ("either the arriving item sees the agent in the index, or the freed
@@ -59,12 +67,14 @@ class AgentIndex {
     if (old != kAbsent && old != level) clear_and_recheck(old, m);
   }
 
-  // The best member other than `skip`: lowest level, then lowest member position.
-  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip = UINT32_MAX) noexcept {
+  // The best member other than `skip`: lowest level, then lowest member position. `valid(m, level)`
+  // says whether member m truly is at `level`; when it is not, it must re-place m (at its true,
+  // worse level) and return false, and the search goes on.
+  template <class Valid>
+  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid) noexcept {
     uint32_t mask = level_mask_.load();
     while (mask) {
       const int level = std::countr_zero(mask);
-      mask &= mask - 1;
       bool level_empty = true;
       for (uint32_t s = 0; s < summary_words_; ++s) {
         uint64_t summary = summary_word(level, s).load();
@@ -84,13 +94,19 @@ class AgentIndex {
               clear_and_recheck(static_cast<uint8_t>(level), m);
               continue;
             }
-            if (m != skip) return m;
+            if (m != skip && valid(m, level)) return m;
           }
         }
       }
       if (level_empty) clear_level_and_recheck(level);
+      // Members re-placed by `valid` moved to worse levels: read those levels afresh.
+      mask = level_mask_.load() & ~((2u << level) - 1);
     }
     return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip = UINT32_MAX) noexcept {
+    return best(skip, [](uint32_t, int) { return true; });
   }
 
  private:

@@ -222,7 +222,6 @@ class KernelImpl final : public Kernel {
       agent_freed(a);
       return Status::wrong_state;
     }
-    publish(a);
     emit(clock_.now(), id, AgentId{a}, item->queue.load(std::memory_order_relaxed), EventType::resumed,
          active.seq(), 0);
     return Status::ok;
@@ -592,21 +591,36 @@ class KernelImpl final : public Kernel {
     return static_cast<uint8_t>(AgentIndex::kLevels - fit);
   }
 
-  // After any change to agent a's word: place it in every queue it serves, at the level its
-  // current word gives. Re-reads the word until stable, so the last writer leaves it right.
+  // Places agent a in one queue's index at the level its current word gives; re-reads the word
+  // until it is stable, so a placement computed from a stale word is repaired by its own caller.
+  void place_member(uint32_t a, const Membership& m) noexcept {
+    const auto& word = agents_[a].word;
+    AgentIndex& index = queues_[m.queue]->index;
+    uint64_t raw = word.load(std::memory_order_seq_cst);
+    for (;;) {
+      index.place(m.member, level_for(m.queue, a, AgentWord{raw}));
+      const uint64_t again = word.load(std::memory_order_seq_cst);
+      if (again == raw) return;
+      raw = again;
+    }
+  }
+
+  // After agent a got better (room freed, routable again): place it in every queue it serves.
+  // Changes that make it worse skip this; searchers re-place it lazily (see agent_index.h).
   // O(memberships of a).
   void publish(uint32_t a) noexcept {
-    const auto& word = agents_[a].word;
-    for (const Membership& m : cfg_.agents[a].memberships) {
-      AgentIndex& index = queues_[m.queue]->index;
-      uint64_t raw = word.load(std::memory_order_seq_cst);
-      for (;;) {
-        index.place(m.member, level_for(m.queue, a, AgentWord{raw}));
-        const uint64_t again = word.load(std::memory_order_seq_cst);
-        if (again == raw) break;
-        raw = again;
-      }
-    }
+    for (const Membership& m : cfg_.agents[a].memberships) place_member(a, m);
+  }
+
+  // The search's check that member `member` of q truly sits at `level` (the index is optimistic).
+  auto truly_at(uint32_t q) noexcept {
+    return [this, q](uint32_t member, int level) {
+      const uint32_t a = cfg_.queues[q].members[member];
+      const AgentWord w{agents_[a].word.load(std::memory_order_seq_cst)};
+      if (level_for(q, a, w) == level) return true;
+      place_member(a, {q, member, 0});
+      return false;
+    };
   }
 
   // Capacity or routability of agent a went up: publish it, then look for work (Dekker partner
@@ -758,7 +772,6 @@ class KernelImpl final : public Kernel {
         continue;
       }
       queue.waiting.fetch_sub(1, std::memory_order_seq_cst);
-      publish(a);
       after_offer(ItemId{id}, item, offered, a, q, clock_.now());
       return Take::offered;
     }
@@ -770,13 +783,13 @@ class KernelImpl final : public Kernel {
   bool hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t q, Time now) noexcept {
     QueueSlot& queue = *queues_[q];
     for (int attempt = 0; attempt < 4; ++attempt) {
-      const auto member = queue.index.best();
+      const auto member = queue.index.best(UINT32_MAX, truly_at(q));
       if (!member) return false;
       const uint32_t a = cfg_.queues[q].members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {
-        publish(a);
+      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place here, look again
+        place_member(a, {q, *member, 0});
         continue;
       }
       item.held.store(size, std::memory_order_relaxed);
@@ -788,7 +801,6 @@ class KernelImpl final : public Kernel {
         pull(a);
         return false;
       }
-      publish(a);
       after_offer(id, item, offered, a, q, now);
       return true;
     }
@@ -810,8 +822,9 @@ class KernelImpl final : public Kernel {
   };
 
   // An item arrived (or came back) in q: offer waiting items to the best members with room until
-  // one side runs out. Cost per offer: O(levels + members/4096) to find the agent, O(1) CAS, plus
-  // publish() of the agent. `skip` is an agent that must not be picked first.
+  // one side runs out. Cost per offer: O(levels + members/4096) to find the agent (plus a re-place
+  // for each member found busier than the index thought) and O(1) CASes. `skip` is an agent that
+  // must not be picked first.
   void dispatch(uint32_t q, uint32_t skip = UINT32_MAX) noexcept {
     Depth depth;
     if (depth.too_deep()) return;
@@ -832,13 +845,13 @@ class KernelImpl final : public Kernel {
         for (const Membership& m : cfg_.agents[exclude].memberships)
           if (m.queue == q) skip_member = m.member;
       }
-      const auto member = queue.index.best(skip_member);
+      const auto member = queue.index.best(skip_member, truly_at(q));
       if (!member) break;
       const uint32_t a = members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {
-        publish(a);  // the index was stale for a; fix it and look again
+      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place here, look again
+        place_member(a, {q, *member, 0});
         continue;
       }
       // A reservation given back may have hidden a from another queue's arrival: a looks again.

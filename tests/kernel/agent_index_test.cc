@@ -62,3 +62,31 @@ TEST(AgentIndex, MatchesAModelUnderRandomPlacements) {
 
 }  // namespace
 }  // namespace omni::internal
+
+namespace omni::internal {
+namespace {
+
+// The optimistic index: a member found busier than its level is re-placed by the validator and
+// the search goes on to the truly best member, including ones behind it on worse levels.
+TEST(AgentIndex, SearchRePlacesMembersThatAreWorseThanTheirLevel) {
+  AgentIndex index(8);
+  std::vector<uint8_t> truth = {3, 1, AgentIndex::kAbsent, 2, AgentIndex::kAbsent, AgentIndex::kAbsent,
+                                AgentIndex::kAbsent, AgentIndex::kAbsent};
+  index.place(0, 0);  // claims level 0, truly 3
+  index.place(1, 0);  // claims level 0, truly 1
+  index.place(3, 2);  // exact
+  auto valid = [&](uint32_t m, int level) {
+    if (truth[m] == level) return true;
+    index.place(m, truth[m]);
+    return false;
+  };
+  EXPECT_EQ(index.best(UINT32_MAX, valid), 1u);
+  EXPECT_EQ(index.level_of(0), 3) << "re-placed on the way";
+  truth[1] = AgentIndex::kAbsent;
+  EXPECT_EQ(index.best(UINT32_MAX, valid), 3u);
+  truth[3] = AgentIndex::kAbsent;
+  EXPECT_EQ(index.best(UINT32_MAX, valid), 0u) << "found again at its true, worse level";
+}
+
+}  // namespace
+}  // namespace omni::internal
