@@ -415,14 +415,16 @@ def targets_section(r, ratios, raw, L):
              f" Minimal assignment {ns(floor)}; kernel submit→offer {ns(own(sub))} (p50, timer "
              f"removed), accept {ns(own(acc))}, close {ns(own(clo))}. "
              + ("" if v and v <= 5 else
-                "Beyond the two RMWs, submit→offer pushes the item on its queue's lane, records the "
-                "customer's session, publishes two events to the MPMC event ring, picks the agent "
-                "in the AgentIndex and — the largest share in a profile (perf, docs/BENCHMARKS.md) — "
-                "re-places the agent in the AgentIndex of every queue it serves (10 here) with "
-                "seq_cst operations (skipped when the agent's level in that queue is unchanged). What "
-                "would meet it: fewer indexes to maintain per capacity change — one per distinct set "
-                "of queues (agents with the same skills share it) or per channel rather than per "
-                "queue — and publishing events in batches."))
+                "Beyond the two RMWs, submit→offer takes an item slot and a queue-occupancy unit, "
+                "records the customer's session (for the policies), publishes two events to the "
+                "MPMC event ring, and searches the queue's AgentIndex — where, since the index is "
+                "optimistic (an offer does not re-place the agent in its other queues), it re-places "
+                "the member it finds busier than its level before it takes the next. Re-placing an "
+                "agent in every queue it serves (10 here) now happens only when capacity frees "
+                "(close, pause…), which is why close costs about what submit→offer does. What would "
+                "meet it: one index per distinct set of queues (agents with the same skills share "
+                "it) or per channel rather than per queue, events published in batches, and the "
+                "session record made only when a policy is loaded."))
     al = raw.get("kernel_max_allocs_per_assign_steady")
     L.append(f"- **0 heap allocations per assignment in steady state**: kernel {fmt(al)} in every shape"
              f" — {'met' if al == 0 else 'NOT met'}. (Mutex router "
