@@ -97,14 +97,8 @@ ParseResult<void> parse_messaging(dom::element element, const JsonPath& path,
 
 ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::string_view payload) {
   batch_.clear();
-  OMNI_ASSIGN_OR_RETURN(root_element, document_.load(payload));
+  OMNI_ASSIGN_OR_RETURN(envelope, open_envelope(document_, payload, "instagram"));
   const JsonPath root = JsonPath::root();
-  OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
-  OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
-  if (object != "instagram") {
-    return fail(make_error(ParseErrc::wrong_object, root.field("object"),
-                           "expected \"instagram\", got \"" + std::string(object) + "\""));
-  }
   OMNI_ASSIGN_OR_RETURN(entries_value, require_field(envelope, "entry", root));
   const JsonPath entries_path = root.field("entry");
   OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));

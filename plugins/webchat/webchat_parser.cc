@@ -66,14 +66,8 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
 
 ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string_view payload) {
   batch_.clear();
-  OMNI_ASSIGN_OR_RETURN(root_element, document_.load(payload));
+  OMNI_ASSIGN_OR_RETURN(envelope, open_envelope(document_, payload, "webchat"));
   const JsonPath root = JsonPath::root();
-  OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
-  OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
-  if (object != "webchat") {
-    return fail(make_error(ParseErrc::wrong_object, root.field("object"),
-                           "expected \"webchat\", got \"" + std::string(object) + "\""));
-  }
   OMNI_ASSIGN_OR_RETURN(site, require_id(envelope, "site", root));
   OMNI_ASSIGN_OR_RETURN(visitor, require_id(envelope, "visitor", root));
   OMNI_ASSIGN_OR_RETURN(session_id, require_id(envelope, "session", root));

@@ -44,4 +44,18 @@ ParseResult<simdjson::dom::element> JsonDocument::load(std::string_view payload)
   return root;
 }
 
+ParseResult<simdjson::dom::object> open_envelope(JsonDocument& document, std::string_view payload,
+                                       std::string_view expected) {
+  OMNI_ASSIGN_OR_RETURN(root_element, document.load(payload));
+  const JsonPath root = JsonPath::root();
+  OMNI_ASSIGN_OR_RETURN(envelope, as_object(root_element, root));
+  OMNI_ASSIGN_OR_RETURN(object, require_string(envelope, "object", root));
+  if (object != expected) {
+    return fail(make_error(ParseErrc::wrong_object, root.field("object"),
+                           "expected \"" + std::string(expected) + "\", got \"" +
+                               std::string(object) + "\""));
+  }
+  return envelope;
+}
+
 }  // namespace omni::adapters

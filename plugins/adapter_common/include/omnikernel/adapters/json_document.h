@@ -41,4 +41,10 @@ class JsonDocument {
   simdjson::dom::parser parser_;
 };
 
+// Loads `payload` into `document` and returns its top-level object, once its "object" field (where
+// every webhook we take names its kind) is `expected`.
+[[nodiscard]] ParseResult<simdjson::dom::object> open_envelope(JsonDocument& document,
+                                                               std::string_view payload,
+                                                               std::string_view expected);
+
 }  // namespace omni::adapters
