@@ -1,23 +1,7 @@
-// Property 4: the hot path allocates nothing in steady state. Global operator new is replaced in
-// this binary to count allocations; every hot-path operation runs inside the counted window.
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+// Property 4: the hot path allocates nothing in steady state: every hot-path operation runs inside
+// an allocation-counting window (tests/support replaces operator new in this binary).
+#include "allocation_counter.h"
 #include "kernel_fixture.h"
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace omni::testing {
 namespace {
@@ -36,8 +20,7 @@ TEST_F(HotPath, EveryOperationIsAllocationFree) {
   const StatusId online = status("Online"), lunch = status("Lunch");
   Event events[512];
 
-  g_allocations = 0;
-  g_counting = true;
+  AllocationWindow window;
   for (int round = 0; round < 200; ++round) {
     auto a = kernel->submit({sales, CustomerId{uint64_t(round % 50 + 1)}});
     auto b = kernel->submit({calls, CustomerId{}});
@@ -61,8 +44,7 @@ TEST_F(HotPath, EveryOperationIsAllocationFree) {
     while (kernel->poll_events(events) > 0) {
     }
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0u);
+  EXPECT_EQ(window.allocations(), 0u);
 }
 
 }  // namespace

@@ -1,27 +1,12 @@
 // PolicyPlugin::check runs on the kernel's hot path: with the simultaneous-sessions plugin it must
-// allocate nothing, host side or plugin side, whether it allows or refuses. Global operator new is
-// replaced in this binary and exported (ENABLE_EXPORTS), so the plugin's allocations bind to it too.
+// allocate nothing, host side or plugin side, whether it allows or refuses. tests/support replaces
+// global operator new in this binary, exported (ENABLE_EXPORTS) so the plugin's allocations bind to it too.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
+#include "allocation_counter.h"
 #include "omnikernel/runtime/plugin_loader.h"
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -44,15 +29,15 @@ TEST(PolicyCheckAllocation, AllowAndRefuseAllocateNothing) {
   omni::PolicyRequest hsm{.op = omni::PolicyOp::outbound_template, .customer = omni::CustomerId{9},
                           .to_service = omni::ServiceId{1}, .sessions = sessions};
   int allowed = 0, refused = 0;
-  g_allocations = 0;
-  g_counting = true;
-  for (int round = 0; round < 100; ++round) {
-    for (auto* policy : {off->get(), on->get()})
-      for (const auto* request : {&open_elsewhere, &open_same, &hsm})
-        (policy->check(*request).allow ? allowed : refused)++;
+  {
+    omni::testing::AllocationWindow window;
+    for (int round = 0; round < 100; ++round) {
+      for (auto* policy : {off->get(), on->get()})
+        for (const auto* request : {&open_elsewhere, &open_same, &hsm})
+          (policy->check(*request).allow ? allowed : refused)++;
+    }
+    EXPECT_EQ(window.allocations(), 0u);
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0u);
   // Off refuses all three (a session exists; HSM into a service in session); on allows the open
   // elsewhere and the HSM, and refuses the open into a service the customer is already in.
   EXPECT_EQ(allowed, 100 * 2);
@@ -72,12 +57,10 @@ TEST(PolicyCheckAllocation, TheCounterSeesThePluginsOwnAllocations) {
   omni::PolicyRequest request{.op = omni::PolicyOp::open, .customer = omni::CustomerId{9},
                               .to_queue = omni::QueueId{99}, .to_service = omni::ServiceId{99},
                               .sessions = many};
-  g_allocations = 0;
-  g_counting = true;
-  bool allow = (*off)->check(request).allow;
-  g_counting = false;
+  omni::testing::AllocationWindow window;
+  const bool allow = (*off)->check(request).allow;
   EXPECT_FALSE(allow);
-  EXPECT_GT(g_allocations.load(), 0u);
+  EXPECT_GT(window.allocations(), 0u);
 }
 
 }  // namespace
