@@ -138,11 +138,17 @@ TEST_F(BadInput, FullQueueAndExhaustedPoolAreTypedAndLoseNothing) {
   EXPECT_EQ(kernel->queue(queue("support"))->waiting, 2u);
 }
 
-TEST_F(BadInput, TickFromTwoThreadsAtOnceIsBusyNotCorrupt) {
-  // Single-threaded check of the contract: a tick in progress makes another return busy.
-  // (The stress test runs tick concurrently with everything else.)
-  EXPECT_EQ(kernel->tick(clock.now()), Status::ok);
-  EXPECT_EQ(kernel->tick(clock.now()), Status::ok) << "sequential ticks are fine";
+TEST_F(BadInput, OutboundCheckOfAnUnknownServiceIsRefusedWithAReason) {
+  const auto verdict = kernel->check_outbound(CustomerId{1}, ServiceId{999}, PolicyOp::outbound_template);
+  EXPECT_FALSE(verdict.allow);
+  EXPECT_EQ(verdict.reason, "unknown service");
+}
+
+TEST_F(BadInput, TransferWithANonTransferOperationIsRefused) {
+  const ItemId id = submit("sales");
+  ASSERT_EQ(kernel->accept(id, holder(id)), Status::ok);
+  EXPECT_EQ(kernel->transfer_to_queue(id, queue("support"), PolicyOp::outbound_broadcast), Status::wrong_state);
+  EXPECT_EQ(state(id), ItemState::active);
 }
 
 }  // namespace

@@ -122,7 +122,8 @@ class Kernel {
   [[nodiscard]] static std::string_view last_policy_reason() noexcept;
 
   // ---- timers ---------------------------------------------------------------------------------
-  // Fires every push time-out, wrap-up end and missed-state end due at or before `now`.
+  // Fires every push time-out, wrap-up end and missed-state end due at or before `now`, which is
+  // the kernel's clock's time (new deadlines set while firing are counted from clock.now()).
   // One thread at a time: a concurrent call returns Status::busy and does nothing.
   [[nodiscard]] virtual Status tick(Time now) noexcept = 0;
 
