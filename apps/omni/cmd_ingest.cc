@@ -1,7 +1,9 @@
-// `omni ingest --channel NAME [FILE|-] [--plugins DIR] [--config JSON]`: feeds webhook payloads
+// `omni ingest --channel NAME [FILE|-] [--plugins DIR...] [--config JSON]`: feeds webhook payloads
 // to a channel adapter plugin (loaded by name through the runtime loader) and prints the
 // normalized customer messages as JSON lines with the keys channel, customer, account,
-// conversation, message_id, kind, text, timestamp.
+// conversation, message_id, kind, text, timestamp (null when the channel gave the event no time).
+// Every message is validated at the plugin boundary; an adapter that returns an invalid one gets
+// an error naming the field, like a malformed payload.
 //
 // Input: one JSON document (pretty-printed or not), or JSON lines (one payload per line). A
 // malformed payload is reported on stderr with its line number and the adapter's message; the
@@ -33,7 +35,7 @@ using omni::runtime::PluginLoader;
 struct IngestArgs {
   std::string channel;
   std::string input = "-";
-  std::string plugins;
+  std::vector<std::string> plugins;
   std::string config;
 };
 
@@ -84,16 +86,15 @@ std::optional<std::string> read_input(const std::string& name) {
   return text.str();
 }
 
-// Loads the plugins of --plugins DIR, or of the default search path; refusals are returned so
+// Loads the plugins of --plugins DIR..., or of the default search path; refusals are returned so
 // that an unknown channel can be explained.
-std::vector<std::string> load_plugins(PluginLoader& loader, const std::string& directory) {
+std::vector<std::string> load_plugins(PluginLoader& loader, const std::vector<std::string>& values) {
   std::vector<std::string> refusals;
-  std::optional<fs::path> explicit_dir;
-  if (!directory.empty()) explicit_dir = directory;
-  for (const fs::path& dir : omni::runtime::plugin_search_path(explicit_dir)) {
+  const std::vector<fs::path> explicit_dirs = omni::cli::plugin_directories(values);
+  for (const fs::path& dir : omni::runtime::plugin_search_path(explicit_dirs)) {
     auto report = loader.load_directory(dir);
     if (!report) {
-      if (explicit_dir) refusals.push_back(report.error().message());
+      if (!explicit_dirs.empty()) refusals.push_back(report.error().message());
       continue;
     }
     for (const auto& refused : report->refused) refusals.push_back(refused.message());
@@ -120,7 +121,11 @@ void print_message(const omni::runtime::InboundMessage& m) {
   line["message_id"] = std::string(m.message_id);
   line["kind"] = std::string(m.kind);
   line["text"] = std::string(m.text);
-  line["timestamp"] = m.timestamp_ms;
+  if (m.timestamp_ms == OMNI_NO_TIMESTAMP) {
+    line["timestamp"] = nullptr;
+  } else {
+    line["timestamp"] = m.timestamp_ms;
+  }
   std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
@@ -155,7 +160,10 @@ int run_ingest(const IngestArgs& args) {
       ++malformed;
       std::cout.flush();  // keep stdout and stderr in payload order on a terminal
       std::cerr << "omni ingest: " << source << ':' << payload.line << ": "
-                << adapter->info().name << ": " << parsed.error().message << '\n';
+                << (parsed.error().kind == omni::runtime::PluginErrorKind::failed
+                        ? adapter->info().name + ": " + parsed.error().message
+                        : parsed.error().text())
+                << '\n';
     }
   }
   std::cout.flush();
@@ -167,13 +175,22 @@ omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   auto* command = root.add_subcommand(
       "ingest", "Parse channel webhook payloads with an adapter plugin; print normalized messages "
                 "as JSON lines");
-  command->add_option("--channel", args->channel, "Adapter plugin name (webchat, whatsapp, instagram)")
+  command->add_option("--channel", args->channel,
+                      "Channel adapter plugin name, as `omni plugins` lists it (the channel "
+                      "adapters found are listed below)")
       ->required();
   command->add_option("input", args->input, "A JSON document or JSON lines; '-' = stdin")
       ->default_str("-");
-  command->add_option("--plugins", args->plugins,
-                      "Plugin directory (default: $OMNI_PLUGIN_PATH, then <bin>/../lib/omnikernel/plugins)");
+  omni::cli::add_plugins_option(*command, args->plugins);
   command->add_option("--config", args->config, "Adapter config, a JSON object");
+  // The channels are whatever adapter plugins are installed: found when the help is shown.
+  command->footer([args] {
+    omni::runtime::HostOptions quiet;
+    quiet.log = [](auto...) {};
+    PluginLoader loader(quiet);
+    (void)load_plugins(loader, args->plugins);
+    return "Channel adapters found: " + available_channels(loader);
+  });
   command->callback([args] {
     const int status = run_ingest(*args);
     if (status != 0) throw CLI::RuntimeError(status);

@@ -1,5 +1,7 @@
 // `omni run [FILE]`: simulate a contact centre on the real kernel and plugins (docs/SIMULATOR.md).
-// Without FILE, the default scenario compiled into the binary. Exit status 2 on a bad scenario.
+// Without FILE, the default scenario compiled into the binary. Exit status 2 on a bad scenario,
+// including a policy plugin that cannot be loaded (policies fail closed; see policies_fail_open).
+// Plugins' log lines at --plugin-log LEVEL or above (default: error) go to stderr.
 #include <unistd.h>
 
 #include <atomic>
@@ -10,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "command.h"
 #include "omnikernel/config/duration.h"
@@ -33,8 +37,18 @@ struct RunArgs {
   std::string json;
   std::string csv;
   std::string plot;
-  std::string plugins;
+  std::vector<std::string> plugins;
+  std::string plugin_log = "error";
 };
+
+// --plugin-log: the OMNI_LOG_* threshold, or none for "off".
+std::optional<int> plugin_log_level(const std::string& name) {
+  if (name == "debug") return 0;
+  if (name == "info") return 1;
+  if (name == "warn") return 2;
+  if (name == "error") return 3;
+  return std::nullopt;
+}
 
 std::atomic<omni::sim::Simulation*> g_running{nullptr};
 
@@ -78,7 +92,15 @@ void run(const RunArgs& args) {
     exit_with(2);
   }
   options.speed = args.speed > 0 ? args.speed : (args.realtime ? 1.0 : 0.0);
-  if (!args.plugins.empty()) options.plugin_directory = args.plugins;
+  options.plugin_directories = omni::cli::plugin_directories(args.plugins);
+  if (args.plugin_log != "off") {
+    options.plugin_log_level = *plugin_log_level(args.plugin_log);
+    options.plugin_log = [](int level, std::string_view plugin, std::string_view message) {
+      static constexpr const char* kLevels[] = {"debug", "info", "warning", "error"};
+      std::fprintf(stderr, "omni run: plugin %.*s %s: %.*s\n", static_cast<int>(plugin.size()), plugin.data(),
+                   kLevels[level < 0 || level > 3 ? 3 : level], static_cast<int>(message.size()), message.data());
+    };
+  }
   const bool live = !args.quiet && !args.no_live && isatty(fileno(stdout));
   if (live && options.speed == 0 && !args.fast) {
     // Unpaced, a run ends before the first frame: pace it to last about kLiveSeconds so the
@@ -132,7 +154,10 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("--json", args->json, "write the report as JSON to this file");
   c->add_option("--csv", args->csv, "write the report as CSV files into this directory");
   c->add_option("--plot", args->plot, "write queue depth and service level over time as SVG to this file");
-  c->add_option("--plugins", args->plugins, "plugin directory (default: OMNI_PLUGIN_PATH, then <bin>/../lib/omnikernel/plugins)");
+  omni::cli::add_plugins_option(*c, args->plugins);
+  c->add_option("--plugin-log", args->plugin_log,
+                "show plugins' log lines at this level and above on stderr: debug, info, warn, error (default) or off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
   c->callback([args] { run(*args); });
 }};
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "command.h"
+#include "omnikernel/runtime/plugin_path.h"
 
 namespace omni::cli {
 namespace {
@@ -14,6 +15,20 @@ std::vector<CommandSetup>& registry() {
 }  // namespace
 
 CommandRegistrar::CommandRegistrar(CommandSetup setup) { registry().push_back(setup); }
+
+CLI::Option* add_plugins_option(CLI::App& command, std::vector<std::string>& values) {
+  return command.add_option("--plugins", values, kPluginsHelp)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::vector<std::filesystem::path> plugin_directories(const std::vector<std::string>& values) {
+  std::vector<std::filesystem::path> directories;
+  for (const std::string& value : values) {
+    for (auto& directory : omni::runtime::split_directory_list(value)) directories.push_back(std::move(directory));
+  }
+  return directories;
+}
 
 }  // namespace omni::cli
 

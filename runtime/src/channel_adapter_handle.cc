@@ -15,16 +15,13 @@ std::string_view view(omni_str s) noexcept {
 std::expected<ChannelAdapterHandle, PluginError> ChannelAdapterHandle::create(
     std::shared_ptr<const Plugin> plugin, std::string_view config) {
   if (!plugin || plugin->kind() != PluginKind::channel_adapter)
-    return std::unexpected(PluginError{plugin ? std::string(plugin->name()) : std::string("(none)"),
-                                       OMNI_ERR_INVALID_ARGUMENT, "not a channel adapter plugin"});
+    return std::unexpected(wrong_kind(plugin.get(), PluginKind::channel_adapter));
   void* instance = nullptr;
   ErrorText error;
-  omni_status status = plugin->adapter_vtable().create(plugin->host()->services(), config.data(),
+  omni_status status = plugin->adapter_vtable().create(plugin->services(), config.data(),
                                                        config.size(), &instance, &error.raw);
-  if (status != OMNI_OK) return std::unexpected(error.to_error(plugin->name(), status));
-  if (instance == nullptr)
-    return std::unexpected(PluginError{std::string(plugin->name()), OMNI_ERR_INTERNAL,
-                                       "create returned OK but no instance"});
+  if (status != OMNI_OK) return std::unexpected(error.to_error(plugin->name(), "create", status));
+  if (instance == nullptr) return std::unexpected(no_instance(plugin->name()));
   return ChannelAdapterHandle(std::move(plugin), instance);
 }
 
@@ -41,13 +38,66 @@ ChannelAdapterHandle::~ChannelAdapterHandle() {
   if (instance_ != nullptr) plugin_->adapter_vtable().destroy(instance_);
 }
 
-InboundMessage ChannelAdapterHandle::to_message(const omni_inbound_message* raw) noexcept {
-  // An older adapter's message may be shorter than ours: read what it has.
-  omni_inbound_message m{};
-  std::memcpy(&m, raw, std::min<size_t>(raw->struct_size, sizeof m));
-  return InboundMessage{view(m.channel),    view(m.customer), view(m.account),
-                        view(m.conversation), view(m.message_id), view(m.kind),
-                        view(m.text),       m.timestamp_ms};
+bool ChannelAdapterHandle::check_message(const omni_inbound_message* raw, std::string_view channel,
+                                         InboundMessage& out, InvalidOutput& invalid) noexcept {
+  constexpr size_t kSize = sizeof(omni_inbound_message);  // every field is ABI 1.0
+  if (raw == nullptr) {
+    invalid.set("omni_inbound_message", "the sink was handed a NULL message");
+    return false;
+  }
+  if (raw->struct_size != kSize) {
+    invalid.set("omni_inbound_message.struct_size",
+                raw->struct_size > kSize
+                    ? "is %u bytes, larger than the %zu this host (ABI %d.%d) knows"
+                    : "is %u bytes, smaller than the %zu every ABI %d.%d message has",
+                raw->struct_size, kSize, OMNI_ABI_VERSION_MAJOR, OMNI_ABI_VERSION_MINOR);
+    return false;
+  }
+  struct Field {
+    const char* name;
+    omni_str value;
+    size_t limit;
+    std::string_view* into;
+  };
+  const Field fields[] = {
+      {"omni_inbound_message.channel", raw->channel, kMaxInboundIdBytes, &out.channel},
+      {"omni_inbound_message.customer", raw->customer, kMaxInboundIdBytes, &out.customer},
+      {"omni_inbound_message.account", raw->account, kMaxInboundIdBytes, &out.account},
+      {"omni_inbound_message.conversation", raw->conversation, kMaxInboundIdBytes,
+       &out.conversation},
+      {"omni_inbound_message.message_id", raw->message_id, kMaxInboundIdBytes, &out.message_id},
+      {"omni_inbound_message.kind", raw->kind, kMaxInboundIdBytes, &out.kind},
+      {"omni_inbound_message.text", raw->text, kMaxInboundTextBytes, &out.text},
+  };
+  for (const Field& f : fields) {
+    if (f.value.size > f.limit) {
+      invalid.set(f.name, "is %zu bytes, this host accepts at most %zu", f.value.size, f.limit);
+      return false;
+    }
+    if (f.value.data == nullptr && f.value.size != 0) {
+      invalid.set(f.name, "is NULL with a size of %zu", f.value.size);
+      return false;
+    }
+    *f.into = view(f.value);
+  }
+  if (out.channel != channel) {
+    invalid.set("omni_inbound_message.channel", "is \"%.*s\", the adapter's channel is \"%.*s\"",
+                static_cast<int>(std::min<size_t>(out.channel.size(), 64)), out.channel.data(),
+                static_cast<int>(channel.size()), channel.data());
+    return false;
+  }
+  if (out.customer.empty()) {
+    invalid.set("omni_inbound_message.customer", "is empty (every message has a customer)");
+    return false;
+  }
+  if (raw->timestamp_ms < 0 && raw->timestamp_ms != OMNI_NO_TIMESTAMP) {
+    invalid.set("omni_inbound_message.timestamp_ms",
+                "is %lld, before the Unix epoch (OMNI_NO_TIMESTAMP says there is no time)",
+                static_cast<long long>(raw->timestamp_ms));
+    return false;
+  }
+  out.timestamp_ms = raw->timestamp_ms;
+  return true;
 }
 
 omni_status ChannelAdapterHandle::parse_raw(std::string_view payload, omni_message_sink sink,
@@ -80,20 +130,45 @@ std::expected<GateOutcome, PluginError> ChannelAdapterHandle::gate_outbound(
     out.message_capacity = sizeof message;
     ErrorText error;
     omni_status status = plugin_->adapter_vtable().gate_outbound(instance_, &in, &out, &error.raw);
+    InvalidOutput invalid;
     if (status == OMNI_ERR_BUFFER_TOO_SMALL && attempt == 0 && out.text_length > text.size()) {
+      if (out.text_length > kMaxOutboundTextBytes) {
+        invalid.set("omni_outbound_verdict.text_length",
+                    "asks for a %zu-byte text buffer, this host gives at most %zu",
+                    out.text_length, kMaxOutboundTextBytes);
+        return std::unexpected(invalid.to_error(info().name));
+      }
       text.assign(out.text_length, '\0');
       continue;
     }
-    if (status != OMNI_OK) return std::unexpected(error.to_error(info().name, status));
+    if (status != OMNI_OK) return std::unexpected(error.to_error(info().name, "gate_outbound", status));
+    if (out.reason < OMNI_GATE_ALLOWED || out.reason > OMNI_GATE_OTHER)
+      invalid.set("omni_outbound_verdict.reason", "is %d, which no ABI %d.%d gate reason is",
+                  static_cast<int>(out.reason), OMNI_ABI_VERSION_MAJOR, OMNI_ABI_VERSION_MINOR);
+    else if ((out.allowed != 0) != (out.reason == OMNI_GATE_ALLOWED))
+      invalid.set("omni_outbound_verdict.reason",
+                  out.allowed != 0 ? "is %d on an allowed message (must be OMNI_GATE_ALLOWED)"
+                                   : "is %d (OMNI_GATE_ALLOWED) on a refusal",
+                  static_cast<int>(out.reason));
+    else if (out.text_length > text.size())
+      invalid.set("omni_outbound_verdict.text_length",
+                  "is %zu, more than the %zu bytes of text_out", out.text_length, text.size());
+    else if (out.message_length >= sizeof message)
+      invalid.set("omni_outbound_verdict.message_length",
+                  "is %zu, more than the %zu bytes of the message buffer", out.message_length,
+                  sizeof message - 1);
+    if (invalid) return std::unexpected(invalid.to_error(info().name));
     outcome.allowed = out.allowed != 0;
     outcome.reason = static_cast<GateReason>(out.reason);
-    outcome.message.assign(message, std::min(out.message_length, sizeof message - 1));
-    text.resize(std::min(out.text_length, text.size()));
+    outcome.message.assign(message, out.message_length);
+    text.resize(out.text_length);
     outcome.text = std::move(text);
     return outcome;
   }
   return std::unexpected(PluginError{info().name, OMNI_ERR_BUFFER_TOO_SMALL,
-                                     "the adapter kept asking for a larger text buffer"});
+                                     "the adapter asked twice for a larger text buffer",
+                                     PluginErrorKind::invalid_output,
+                                     "omni_outbound_verdict.text_length"});
 }
 
 }  // namespace omni::runtime

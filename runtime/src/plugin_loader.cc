@@ -158,18 +158,26 @@ std::expected<std::shared_ptr<const Plugin>, LoadError> open_plugin(
                                        kAdapterVtableV1))
         return std::unexpected(*bad);
       adapter = widen<omni_channel_adapter_vtable>(descriptor.vtable);
-      if (!adapter.create || !adapter.destroy || !adapter.parse || !adapter.gate_outbound)
+      if (const char* missing = !adapter.create          ? "create"
+                                : !adapter.destroy       ? "destroy"
+                                : !adapter.parse         ? "parse"
+                                : !adapter.gate_outbound ? "gate_outbound"
+                                                         : nullptr)
         return std::unexpected(refuse(file, LoadErrorKind::bad_descriptor,
-                                      "a channel adapter vtable function is NULL"));
+                                      std::string("omni_channel_adapter_vtable.") + missing +
+                                          " is NULL"));
       break;
     }
     case OMNI_PLUGIN_KIND_POLICY: {
       if (auto bad = check_vtable_size("omni_policy_vtable", sizeof policy, kPolicyVtableV1))
         return std::unexpected(*bad);
       policy = widen<omni_policy_vtable>(descriptor.vtable);
-      if (!policy.create || !policy.destroy || !policy.check)
-        return std::unexpected(
-            refuse(file, LoadErrorKind::bad_descriptor, "a policy vtable function is NULL"));
+      if (const char* missing = !policy.create    ? "create"
+                                : !policy.destroy ? "destroy"
+                                : !policy.check   ? "check"
+                                                  : nullptr)
+        return std::unexpected(refuse(file, LoadErrorKind::bad_descriptor,
+                                      std::string("omni_policy_vtable.") + missing + " is NULL"));
       break;
     }
     default:
@@ -232,7 +240,8 @@ std::expected<ChannelAdapterHandle, PluginError> PluginLoader::create_adapter(
   auto plugin = find(name);
   if (!plugin)
     return std::unexpected(PluginError{std::string(name), OMNI_ERR_INVALID_ARGUMENT,
-                                       "no plugin of this name is loaded"});
+                                       "no plugin of this name is loaded",
+                                       PluginErrorKind::not_loaded});
   return ChannelAdapterHandle::create(std::move(plugin), config);
 }
 
@@ -241,7 +250,8 @@ std::expected<std::unique_ptr<PolicyPlugin>, PluginError> PluginLoader::create_p
   auto plugin = find(name);
   if (!plugin)
     return std::unexpected(PluginError{std::string(name), OMNI_ERR_INVALID_ARGUMENT,
-                                       "no plugin of this name is loaded"});
+                                       "no plugin of this name is loaded",
+                                       PluginErrorKind::not_loaded});
   return PolicyPlugin::create(std::move(plugin), config, std::move(sessions));
 }
 

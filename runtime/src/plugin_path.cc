@@ -28,22 +28,32 @@ std::filesystem::path default_plugin_directory() {
   return build_tree;
 }
 
+std::vector<std::filesystem::path> split_directory_list(std::string_view rest) {
+  std::vector<std::filesystem::path> directories;
+  while (!rest.empty()) {
+    size_t colon = rest.find(':');
+    std::string_view one = rest.substr(0, colon);
+    if (!one.empty()) directories.emplace_back(one);
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return directories;
+}
+
 std::vector<std::filesystem::path> plugin_search_path(
-    const std::optional<std::filesystem::path>& explicit_directory) {
-  if (explicit_directory) return {*explicit_directory};
+    const std::vector<std::filesystem::path>& explicit_directories) {
+  if (!explicit_directories.empty()) return explicit_directories;
   if (const char* value = std::getenv(kPluginPathVariable); value != nullptr && *value != '\0') {
-    std::vector<std::filesystem::path> directories;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      size_t colon = rest.find(':');
-      std::string_view one = rest.substr(0, colon);
-      if (!one.empty()) directories.emplace_back(one);
-      if (colon == std::string_view::npos) break;
-      rest.remove_prefix(colon + 1);
-    }
+    auto directories = split_directory_list(value);
     if (!directories.empty()) return directories;
   }
   return {default_plugin_directory()};
+}
+
+std::vector<std::filesystem::path> plugin_search_path(
+    const std::optional<std::filesystem::path>& explicit_directory) {
+  if (explicit_directory) return {*explicit_directory};
+  return plugin_search_path(std::vector<std::filesystem::path>{});
 }
 
 }  // namespace omni::runtime

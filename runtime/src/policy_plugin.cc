@@ -57,11 +57,7 @@ void write_session(omni_session_info* out, size_t element_size, size_t i,
 
 PolicyPlugin::PolicyPlugin(std::shared_ptr<const Plugin> plugin, SessionSource sessions)
     : plugin_(std::move(plugin)), sessions_(std::move(sessions)) {
-  services_.struct_size = sizeof services_;
-  services_.abi_version = OMNI_ABI_VERSION;
-  services_.host = this;
-  services_.log = &log_thunk;
-  services_.now_ns = &now_thunk;
+  fill_services(services_, this);
   services_.customer_session_count = &count_thunk;
   services_.customer_sessions = &sessions_thunk;
 }
@@ -69,19 +65,16 @@ PolicyPlugin::PolicyPlugin(std::shared_ptr<const Plugin> plugin, SessionSource s
 std::expected<std::unique_ptr<PolicyPlugin>, PluginError> PolicyPlugin::create(
     std::shared_ptr<const Plugin> plugin, std::string_view config, SessionSource sessions) {
   if (!plugin || plugin->kind() != PluginKind::policy)
-    return std::unexpected(PluginError{plugin ? std::string(plugin->name()) : std::string("(none)"),
-                                       OMNI_ERR_INVALID_ARGUMENT, "not a policy plugin"});
+    return std::unexpected(wrong_kind(plugin.get(), PluginKind::policy));
   std::unique_ptr<PolicyPlugin> self(new PolicyPlugin(plugin, std::move(sessions)));
   ErrorText error;
   omni_status status = plugin->policy_vtable().create(&self->services_, config.data(),
                                                       config.size(), &self->instance_, &error.raw);
   if (status != OMNI_OK) {
     self->instance_ = nullptr;
-    return std::unexpected(error.to_error(plugin->name(), status));
+    return std::unexpected(error.to_error(plugin->name(), "create", status));
   }
-  if (self->instance_ == nullptr)
-    return std::unexpected(PluginError{std::string(plugin->name()), OMNI_ERR_INTERNAL,
-                                       "create returned OK but no instance"});
+  if (self->instance_ == nullptr) return std::unexpected(no_instance(plugin->name()));
   return self;
 }
 
@@ -117,10 +110,15 @@ omni::PolicyVerdict PolicyPlugin::check(const omni::PolicyRequest& request) noex
 
   if (status != OMNI_OK) {
     // A broken policy must not let work through silently: refuse, and say which and why.
+    // An undefined status or an error without a message still refuses, naming the plugin.
     char text[kMaxReasonLength + 1];
-    int n = std::snprintf(text, sizeof text, "policy %s failed (%s): %.*s", plugin_->info().name.c_str(),
-                          status_name(status).data(), static_cast<int>(error.view().size()),
-                          error.view().data());
+    const std::string_view message = error.view().empty() ? "(no message)" : error.view();
+    int n = is_defined_status(status)
+                ? std::snprintf(text, sizeof text, "policy %s failed (%s): %.*s",
+                                plugin_->info().name.c_str(), status_name(status).data(),
+                                static_cast<int>(message.size()), message.data())
+                : std::snprintf(text, sizeof text, "policy %s returned undefined status %d",
+                                plugin_->info().name.c_str(), static_cast<int>(status));
     return {false, intern({text, static_cast<size_t>(std::clamp(n, 0, int(sizeof text) - 1))})};
   }
   if (out.allow != 0) return {true, {}};
@@ -148,15 +146,6 @@ std::string_view PolicyPlugin::intern(std::string_view reason) noexcept {
   slot.length = reason.size();
   reason_count_.store(count + 1, std::memory_order_release);  // publishes the slot
   return {slot.text.data(), slot.length};
-}
-
-void PolicyPlugin::log_thunk(void* host, int32_t level, const char* message, size_t length) {
-  if (message == nullptr) length = 0;
-  static_cast<PolicyPlugin*>(host)->plugin_->host()->log(level, {message, length});
-}
-
-int64_t PolicyPlugin::now_thunk(void* host) {
-  return static_cast<PolicyPlugin*>(host)->plugin_->host()->now_ns();
 }
 
 omni_status PolicyPlugin::count_thunk(void* host, uint64_t customer, size_t* count) {

@@ -1,4 +1,5 @@
 #include "arrival_process.h"
+#include "omnikernel/sdk/customer_id.hpp"
 
 #include "omnikernel/config/duration.h"
 
@@ -76,12 +77,7 @@ std::string render_payload(std::string_view tmpl, std::string_view customer, std
 }
 
 uint64_t customer_hash(std::string_view identity) noexcept {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : identity) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h == 0 ? 1 : h;  // 0 is reserved for "no customer"
+  return omni::sdk::fnv1a_customer_id(identity);  // 0 is reserved for "no customer"
 }
 
 }  // namespace omni::sim::internal

@@ -24,7 +24,8 @@ namespace omni::sim::internal {
                                          std::string_view message_id, int64_t timestamp_ms,
                                          std::string_view text);
 
-// FNV-1a: the host-assigned CustomerId of a channel's customer identity.
+// The host-assigned CustomerId of a channel's customer identity: omni::sdk::fnv1a_customer_id,
+// what the customer_id host service answers plugins (docs/ABI.md, "Customer identity").
 [[nodiscard]] uint64_t customer_hash(std::string_view identity) noexcept;
 
 }  // namespace omni::sim::internal

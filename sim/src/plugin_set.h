@@ -46,11 +46,22 @@ struct LoadedPlugins {
   std::vector<std::string> notes;  // what is missing and what the run does instead
 };
 
-// Loads what `scenario` uses from `directory` (or the default search path when empty). A missing
-// adapter or policy is a note, not an error (the run goes on without it), except for replays,
-// which cannot run without their adapter.
+// Receives the plugins' log lines (level as OMNI_LOG_*); empty = dropped.
+using PluginLog = std::function<void(int level, std::string_view plugin, std::string_view message)>;
+
+// Loads what `scenario` uses from `directories` (or the default search path when empty), giving
+// each adapter its scenario configuration. A missing adapter is a note (its arrivals are
+// submitted directly) except for replays, which cannot run without it. A policy that cannot be
+// loaded or created is an error naming policies.<name> (policies fail closed), unless the
+// scenario lists it in policies_fail_open: then it is a note and the run goes on without it.
 [[nodiscard]] std::expected<LoadedPlugins, ConfigError> load_plugins(
-    const Scenario& scenario, const std::filesystem::path& directory, const Clock& clock,
-    SessionLookup sessions);
+    const Scenario& scenario, const std::vector<std::filesystem::path>& directories,
+    const Clock& clock, SessionLookup sessions, PluginLog log);
+
+// The error or note for a policy that cannot be enforced, per the scenario's fail-open list.
+[[nodiscard]] std::expected<void, ConfigError> policy_unavailable(const Scenario& scenario,
+                                                                  const std::string& name,
+                                                                  const std::string& why,
+                                                                  std::vector<std::string>& notes);
 
 }  // namespace omni::sim::internal

@@ -16,8 +16,9 @@ class NoPlugins final : public PluginSet {
 
 }  // namespace
 
-std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario, const std::filesystem::path&,
-                                                       const Clock&, SessionLookup) {
+std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
+                                                       const std::vector<std::filesystem::path>&,
+                                                       const Clock&, SessionLookup, PluginLog) {
   LoadedPlugins out{std::make_unique<NoPlugins>(), {}};
   for (size_t i = 0; i < scenario.arrivals.size(); ++i) {
     if (!scenario.arrivals[i].replay_file.empty()) {
@@ -29,7 +30,9 @@ std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
     out.notes.push_back("adapter \"" + adapter + "\" unavailable (built without the plugin runtime): its arrivals are submitted directly");
   }
   for (const auto& [name, settings] : scenario.policies) {
-    out.notes.push_back("policy \"" + name + "\" unavailable (built without the plugin runtime): not enforced");
+    if (auto failed = policy_unavailable(scenario, name, "built without the plugin runtime", out.notes); !failed) {
+      return std::unexpected(failed.error());
+    }
   }
   return out;
 }

@@ -35,8 +35,9 @@ class RuntimePlugins final : public PluginSet {
 }  // namespace
 
 std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
-                                                       const std::filesystem::path& directory,
-                                                       const Clock& clock, SessionLookup sessions) {
+                                                       const std::vector<std::filesystem::path>& directories,
+                                                       const Clock& clock, SessionLookup sessions,
+                                                       PluginLog log) {
   auto plugins = std::make_unique<RuntimePlugins>();
   LoadedPlugins out;
   if (scenario.adapters_used().empty() && scenario.policies.empty()) {
@@ -45,10 +46,12 @@ std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
   }
   runtime::HostOptions host;
   host.clock = &clock;
-  host.log = [](runtime::LogLevel, std::string_view) {};  // plugins' chatter stays out of the view
+  host.log = [log = std::move(log)](runtime::LogLevel level, std::string_view plugin, std::string_view message) {
+    if (log) log(static_cast<int>(level), plugin, message);  // else their chatter stays out of the view
+  };
   runtime::PluginLoader loader(host);
-  std::vector<std::filesystem::path> search =
-      directory.empty() ? runtime::plugin_search_path() : std::vector<std::filesystem::path>{directory};
+  const std::vector<std::filesystem::path> search =
+      directories.empty() ? runtime::plugin_search_path() : directories;
   std::string looked_in;
   for (const auto& dir : search) {
     looked_in += (looked_in.empty() ? "" : ", ") + dir.string();
@@ -56,13 +59,22 @@ std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
     if (!report) continue;
     for (const runtime::LoadError& e : report->refused) out.notes.push_back("plugin refused: " + e.message());
   }
+  auto not_found = [&](const std::string& name) {
+    return std::unexpected(runtime::PluginError{name, OMNI_OK, "not found in " + looked_in,
+                                                runtime::PluginErrorKind::not_loaded});
+  };
 
   for (const std::string& name : scenario.adapters_used()) {
-    auto handle = loader.find(name) ? loader.create_adapter(name)
-                                    : std::unexpected(runtime::PluginError{name, OMNI_OK, "not found in " + looked_in});
+    auto config = scenario.adapter_configs.find(name);
+    auto handle = loader.find(name)
+                      ? loader.create_adapter(name, config == scenario.adapter_configs.end() ? "" : config->second)
+                      : not_found(name);
     if (handle) {
       plugins->adapters_.emplace(name, std::move(*handle));
       continue;
+    }
+    if (config != scenario.adapter_configs.end() && handle.error().kind != runtime::PluginErrorKind::not_loaded) {
+      return std::unexpected(ConfigError{"adapters." + name, handle.error().text()});
     }
     for (const ArrivalStream& a : scenario.arrivals) {
       if (a.adapter == name && !a.replay_file.empty()) {
@@ -74,11 +86,11 @@ std::expected<LoadedPlugins, ConfigError> load_plugins(const Scenario& scenario,
                         "): its arrivals are submitted directly");
   }
   for (const auto& [name, settings] : scenario.policies) {
-    auto policy = loader.find(name)
-                      ? loader.create_policy(name, settings, sessions)
-                      : std::unexpected(runtime::PluginError{name, OMNI_OK, "not found in " + looked_in});
+    auto policy = loader.find(name) ? loader.create_policy(name, settings, sessions) : not_found(name);
     if (!policy) {
-      out.notes.push_back("policy \"" + name + "\" unavailable (" + policy.error().message + "): not enforced");
+      if (auto failed = policy_unavailable(scenario, name, policy.error().text(), out.notes); !failed) {
+        return std::unexpected(failed.error());
+      }
       continue;
     }
     plugins->hooks_.push_back(policy->get());

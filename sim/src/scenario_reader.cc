@@ -175,6 +175,24 @@ void check_behaviour(const AgentBehaviour& b, const Config& c, const std::string
   }
 }
 
+// {"<plugin name>": {<its configuration>}, ...}: each configuration as JSON text.
+std::map<std::string, std::string> read_plugin_configs(JsonObject& o, const std::string& key,
+                                                       const std::string& kind) {
+  std::map<std::string, std::string> configs;
+  const Json* section = o.find(key);
+  if (section == nullptr) return configs;
+  JsonObject so(*section, key);
+  for (auto it = section->begin(); it != section->end(); ++it) {
+    const Json& settings = *so.find(it.key());
+    if (!settings.is_object()) {
+      fail(so.path_of(it.key()), "expected an object (the " + kind + "'s configuration), got " +
+                                     std::string(config::json_type_name(settings)));
+    }
+    configs[it.key()] = settings.dump();
+  }
+  return configs;
+}
+
 Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) {
   JsonObject o(json, "");
   Scenario s;
@@ -202,18 +220,19 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   std::string plugins;
   o.read("plugins", plugins);
   s.plugin_directory = plugins;
-  if (const Json* policies = o.find("policies")) {
-    // {"simultaneous_sessions": {"allow_simultaneous_sessions": false}}
-    JsonObject po(*policies, "policies");
-    for (auto it = policies->begin(); it != policies->end(); ++it) {
-      const Json& settings = *po.find(it.key());
-      if (!settings.is_object()) {
-        fail(po.path_of(it.key()), "expected an object (the policy's configuration), got " +
-                                       std::string(config::json_type_name(settings)));
-      }
-      s.policies[it.key()] = settings.dump();
+  // {"simultaneous_sessions": {"allow_simultaneous_sessions": false}}
+  s.policies = read_plugin_configs(o, "policies", "policy");
+  std::vector<std::string> fail_open;
+  o.read("policies_fail_open", fail_open);
+  for (size_t i = 0; i < fail_open.size(); ++i) {
+    if (!s.policies.contains(fail_open[i])) {
+      fail("policies_fail_open[" + std::to_string(i) + "]",
+           "\"" + fail_open[i] + "\" is not one of the scenario's policies");
     }
+    s.policies_fail_open.insert(fail_open[i]);
   }
+  // {"telegram": {"account": "my_bot"}}: given to the adapter plugin's create().
+  s.adapter_configs = read_plugin_configs(o, "adapters", "adapter");
   if (const Json* behaviour = o.find("agent_behaviour")) {
     JsonObject bo(*behaviour, "agent_behaviour");
     read_behaviour(bo, s.behaviour);
@@ -243,6 +262,14 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   if (s.config.queues.empty()) fail("queues", "a scenario needs at least one queue");
   if (s.config.agents.empty()) fail("agents", "a scenario needs at least one agent");
   if (s.arrivals.empty()) fail("arrivals", "a scenario needs at least one arrival stream");
+  const std::vector<std::string> used = s.adapters_used();
+  for (const auto& [name, settings] : s.adapter_configs) {
+    if (std::find(used.begin(), used.end(), name) == used.end()) {
+      std::string reason = "no arrival stream uses the adapter \"" + name + "\"";
+      if (auto g = config::did_you_mean(name, used)) reason += " (did you mean \"" + *g + "\"?)";
+      fail("adapters." + name, reason);
+    }
+  }
   o.refuse_unknown_keys();
   return s;
 }

@@ -1,6 +1,7 @@
 // Building a Simulation: plugins, the kernel, the simulated queues and agents, the replays.
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "arrival_process.h"
 #include "simulation_impl.h"
@@ -21,7 +22,34 @@ const PresenceConfigConfig* effective_presence(const Config& c, const AgentConfi
   return nullptr;
 }
 
+// Messages the channel sent without a time (OMNI_NO_TIMESTAMP, INT64_MIN) take the time of the
+// message before them in the file, or of the first timed one when they lead.
+void fill_missing_times(std::vector<internal::CustomerMessage>& messages) {
+  constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+  auto first = std::find_if(messages.begin(), messages.end(),
+                            [](const auto& m) { return m.timestamp_ms != kNoTime; });
+  int64_t last = first == messages.end() ? 0 : first->timestamp_ms;
+  for (auto& m : messages) {
+    if (m.timestamp_ms == kNoTime) m.timestamp_ms = last;
+    last = m.timestamp_ms;
+  }
+}
+
 }  // namespace
+
+namespace internal {
+
+std::expected<void, ConfigError> policy_unavailable(const Scenario& scenario, const std::string& name,
+                                                    const std::string& why, std::vector<std::string>& notes) {
+  if (!scenario.policies_fail_open.contains(name)) {
+    return std::unexpected(ConfigError{"policies." + name, "policy plugin unavailable, and policies fail closed: " + why +
+                                                               " (list it in policies_fail_open to run without it)"});
+  }
+  notes.push_back("policy \"" + name + "\" unavailable (" + why + "): not enforced (policies_fail_open)");
+  return {};
+}
+
+}  // namespace internal
 
 Simulation::Simulation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Simulation::~Simulation() = default;
@@ -43,18 +71,24 @@ std::expected<std::unique_ptr<Simulation>, ConfigError> Simulation::create(Scena
   s.timer_resolution = s.scenario.config.limits.timer_resolution;
   s.rng = Rng(s.scenario.seed);
 
-  std::filesystem::path plugin_dir;
-  if (options.plugin_directory) {
-    plugin_dir = *options.plugin_directory;
-  } else if (!s.scenario.plugin_directory.empty()) {
-    plugin_dir = s.scenario.plugin_directory.is_absolute() ? s.scenario.plugin_directory
-                                                           : s.scenario.base_dir / s.scenario.plugin_directory;
+  std::vector<std::filesystem::path> plugin_dirs = options.plugin_directories;
+  if (plugin_dirs.empty() && !s.scenario.plugin_directory.empty()) {
+    plugin_dirs.push_back(s.scenario.plugin_directory.is_absolute() ? s.scenario.plugin_directory
+                                                                    : s.scenario.base_dir / s.scenario.plugin_directory);
+  }
+  internal::PluginLog plugin_log;
+  if (options.plugin_log) {
+    plugin_log = [log = options.plugin_log, threshold = options.plugin_log_level](
+                     int level, std::string_view plugin, std::string_view message) {
+      if (level >= threshold) log(level, plugin, message);
+    };
   }
   Impl* self = impl.get();
-  auto loaded = internal::load_plugins(s.scenario, plugin_dir, s.clock,
+  auto loaded = internal::load_plugins(s.scenario, plugin_dirs, s.clock,
                                        [self](CustomerId customer, std::span<SessionInfo> out) -> size_t {
                                          return self->kernel ? self->kernel->sessions_of(customer, out) : 0;
-                                       });
+                                       },
+                                       std::move(plugin_log));
   if (!loaded) return std::unexpected(loaded.error());
   s.plugins = std::move(loaded->plugins);
   s.notes = std::move(loaded->notes);
@@ -152,6 +186,7 @@ std::expected<void, ConfigError> Simulation::Impl::load_replays() {
       }
       messages.insert(messages.end(), parsed->begin(), parsed->end());
     }
+    fill_missing_times(messages);
     std::stable_sort(messages.begin(), messages.end(),
                      [](const auto& a, const auto& b) { return a.timestamp_ms < b.timestamp_ms; });
     const int64_t first = messages.empty() ? 0 : messages.front().timestamp_ms;

@@ -33,7 +33,8 @@ TEST_F(AdapterRuntime, AllThreeAdaptersLoadByName) {
     ASSERT_NE(plugin, nullptr) << name;
     EXPECT_EQ(plugin->kind(), PluginKind::channel_adapter);
     EXPECT_EQ(plugin->info().version, "1.0.0");
-    EXPECT_EQ(plugin->info().abi_string(), "1.0");
+    EXPECT_EQ(plugin->info().abi_string(),
+              std::to_string(OMNI_ABI_VERSION_MAJOR) + "." + std::to_string(OMNI_ABI_VERSION_MINOR));
   }
 }
 

@@ -52,18 +52,35 @@ TEST_F(DirectoryLoad, GoodPluginsLoadDespiteTheBadOnes) {
   std::map<std::string, std::string> loaded;
   for (const auto& plugin : report.loaded)
     loaded[std::string(plugin->name())] = plugin->info().file.filename().string();
-  EXPECT_EQ(loaded.size(), 5u);
+  EXPECT_EQ(loaded.size(), 7u);
   EXPECT_EQ(loaded["c_allow_all"], "libomni_test_c_allow_all.so");
   EXPECT_EQ(loaded["echo"], "libomni_test_echo.so");
   EXPECT_EQ(loaded["duplicate_name"], "libomni_test_duplicate_a.so");  // the first, by name order
   EXPECT_TRUE(loaded.contains("throwing_adapter"));
   EXPECT_TRUE(loaded.contains("throwing_policy"));
-  EXPECT_EQ(report.refused.size(), 9u);
+  EXPECT_TRUE(loaded.contains("bad_adapter"));
+  EXPECT_EQ(loaded["c_abi_1_0"], "libomni_test_c_abi_1_0.so") << "an ABI 1.0 plugin keeps loading";
+  EXPECT_EQ(report.refused.size(), 10u);
   auto echo = loader.find("echo");
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->kind(), omni::runtime::PluginKind::channel_adapter);
   EXPECT_EQ(echo->info().version, "2.0.0");
-  EXPECT_EQ(echo->info().abi_string(), "1.0");
+  EXPECT_EQ(echo->info().abi_string(), "1.1");
+  EXPECT_EQ(loader.find("c_abi_1_0")->info().abi_string(), "1.0");
+}
+
+TEST_F(DirectoryLoad, AnAbi10PluginWorksInThisHost) {
+  auto policy = loader.create_policy("c_abi_1_0");
+  ASSERT_TRUE(policy) << policy.error().text();
+  omni::PolicyRequest request{.op = omni::PolicyOp::open, .customer = omni::CustomerId{13}, .sessions = {}};
+  EXPECT_FALSE((*policy)->check(request).allow);
+  request.customer = omni::CustomerId{14};
+  EXPECT_TRUE((*policy)->check(request).allow);
+}
+
+TEST_F(DirectoryLoad, ANullVtableFunctionIsRefusedByName) {
+  expect_refused("libomni_test_c_null_check.so", LoadErrorKind::bad_descriptor,
+                 "omni_policy_vtable.check is NULL");
 }
 
 TEST_F(DirectoryLoad, ATextFileNamedSoIsNotASharedLibrary) {
@@ -80,7 +97,7 @@ TEST_F(DirectoryLoad, ALibraryWithoutTheEntrySymbolIsRefused) {
 
 TEST_F(DirectoryLoad, AnotherAbiMajorIsRefused) {
   expect_refused("libomni_test_c_abi_99.so", LoadErrorKind::abi_major_mismatch,
-                 "built for ABI 99.0, this host speaks ABI 1.0");
+                 "built for ABI 99.0, this host speaks ABI 1.1");
 }
 
 TEST_F(DirectoryLoad, ADescriptorFromANewerMinorIsRefused) {
@@ -130,6 +147,7 @@ TEST(PluginLoader, CreatingAnUnknownPluginIsAnError) {
   auto adapter = loader.create_adapter("nope");
   ASSERT_FALSE(adapter);
   EXPECT_EQ(adapter.error().status, OMNI_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(adapter.error().kind, omni::runtime::PluginErrorKind::not_loaded);
   EXPECT_FALSE(loader.create_policy("nope"));
 }
 
@@ -138,7 +156,8 @@ TEST(PluginLoader, CreatingTheWrongKindIsAnError) {
   ASSERT_TRUE(loader.load_file(plugin_file("omni_test_echo")));
   auto policy = loader.create_policy("echo");
   ASSERT_FALSE(policy);
-  EXPECT_NE(policy.error().text().find("not a policy plugin"), std::string::npos);
+  EXPECT_NE(policy.error().text().find("not a policy plugin"), std::string::npos)
+      << policy.error().text();
 }
 
 TEST(ChannelAdapterHandle, ParsesAndGatesThroughTheLoadedPlugin) {
@@ -274,6 +293,9 @@ TEST(Lifetime, APluginOutlivesItsLoaderAndTheLibraryFollowsThePlugin) {
 
 TEST(PluginPath, ExplicitThenEnvironmentThenBesideTheExecutable) {
   EXPECT_EQ(omni::runtime::plugin_search_path(fs::path("/x/y")), std::vector<fs::path>{"/x/y"});
+  EXPECT_EQ(omni::runtime::plugin_search_path(std::vector<fs::path>{"/x", "/y"}),
+            (std::vector<fs::path>{"/x", "/y"}));
+  EXPECT_EQ(omni::runtime::split_directory_list(":/p::/q:"), (std::vector<fs::path>{"/p", "/q"}));
   ::setenv(omni::runtime::kPluginPathVariable, "/a:/b::/c", 1);
   EXPECT_EQ(omni::runtime::plugin_search_path(), (std::vector<fs::path>{"/a", "/b", "/c"}));
   ::unsetenv(omni::runtime::kPluginPathVariable);

@@ -181,4 +181,77 @@ TEST(OmniRun, BadReplayLineExitsTwoNamingTheLine) {
   EXPECT_NE(o.err.find("bad_replay.jsonl:2: "), std::string::npos) << o.err;
 }
 
+
+// A small scenario with one policy (and what else `extra` adds), for the plugin tests below.
+std::string plugin_scenario(const std::string& extra) {
+  return R"({"duration": "10m", "customers": 50,
+    "channels": [{"name": "chat"}], "routing_configs": [{"name": "r"}],
+    "queues": [{"name": "q", "channel": "chat", "routing": "r"}],
+    "presence_configs": [{"name": "p", "capacity": 2}],
+    "statuses": [{"name": "Online", "kind": "online", "channels": ["chat"]}],
+    "agents": [{"name": "a", "presence_config": "p", "queues": ["q"], "status": "Online"}],
+    )" + extra + "}";
+}
+
+TEST(OmniRunPolicies, APolicyThatCannotLoadStopsTheRun) {
+  const fs::path file = write_file("missing_policy.json",
+      plugin_scenario(R"("policies": {"vip": {"blocked": [3]}}, "arrivals": [{"queue": "q", "rate_per_hour": 60}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 2) << o.out;
+  EXPECT_NE(o.err.find("policies.vip: policy plugin unavailable, and policies fail closed: vip: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("policies_fail_open"), std::string::npos) << o.err;
+  EXPECT_TRUE(o.out.empty()) << "no report: nobody was admitted unchecked";
+}
+
+TEST(OmniRunPolicies, APolicyConfigErrorStopsTheRun) {
+  const fs::path file = write_file("policy_typo.json",
+      plugin_scenario(R"("policies": {"simultaneous_sessions": {"allow_simultanous_sessions": true}}, "arrivals": [{"queue": "q", "rate_per_hour": 60}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 2) << o.out;
+  EXPECT_NE(o.err.find("policies.simultaneous_sessions: policy plugin unavailable, and policies fail closed: "
+                       "simultaneous_sessions: invalid config:"), std::string::npos) << o.err;
+}
+
+TEST(OmniRunPolicies, FailOpenIsAnExplicitOptIn) {
+  const fs::path file = write_file("fail_open.json",
+      plugin_scenario(R"("policies": {"vip": {}}, "policies_fail_open": ["vip"], "arrivals": [{"queue": "q", "rate_per_hour": 60}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("policy \"vip\" unavailable"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("not enforced (policies_fail_open)"), std::string::npos) << o.out;
+
+  const fs::path typo = write_file("fail_open_typo.json",
+      plugin_scenario(R"("policies": {"vip": {}}, "policies_fail_open": ["vpi"], "arrivals": [{"queue": "q", "rate_per_hour": 60}])"));
+  const Outcome bad = omni_run(typo.string() + " --quiet");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("policies_fail_open[0]: \"vpi\" is not one of the scenario's policies"), std::string::npos) << bad.err;
+}
+
+// bad_adapter (tests/sdk/plugins) logs an error line with its configuration when created.
+TEST(OmniRunPlugins, AnAdaptersConfigurationAndErrorLogLinesReachIt) {
+  const fs::path file = write_file("adapter_config.json",
+      plugin_scenario(R"("adapters": {"bad_adapter": {"account": "my_bot"}},
+                         "arrivals": [{"queue": "q", "rate_per_hour": 60, "adapter": "bad_adapter", "payload_template": "ok"}])"));
+  const std::string plugins = std::string(" --plugins ") + OMNI_TEST_PLUGIN_DIR;
+  Outcome o = omni_run(file.string() + " --quiet" + plugins);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.err.find(R"(omni run: plugin bad_adapter error: bad_adapter created with config {"account":"my_bot"})"),
+            std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("unavailable"), std::string::npos) << o.out;
+  o = omni_run(file.string() + " --quiet --plugin-log off" + plugins);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err.find("bad_adapter created"), std::string::npos) << o.err;
+  // Several directories, like OMNI_PLUGIN_PATH: the test plugins and the real ones.
+  o = omni_run(file.string() + " --quiet --plugin-log off --plugins /nonexistent:" + OMNI_TEST_PLUGIN_DIR);
+  EXPECT_EQ(o.status, 0) << o.err;
+
+  const fs::path unused = write_file("adapter_unused.json",
+      plugin_scenario(R"("adapters": {"bad_adaptr": {}},
+                         "arrivals": [{"queue": "q", "rate_per_hour": 60, "adapter": "bad_adapter", "payload_template": "ok"}])"));
+  o = omni_run(unused.string() + " --quiet" + plugins);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("adapters.bad_adaptr: no arrival stream uses the adapter \"bad_adaptr\" (did you mean \"bad_adapter\"?)"),
+            std::string::npos) << o.err;
+}
+
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace omni::runtime {
@@ -12,6 +13,13 @@ inline constexpr const char* kPluginPathVariable = "OMNI_PLUGIN_PATH";
 
 [[nodiscard]] std::vector<std::filesystem::path> plugin_search_path(
     const std::optional<std::filesystem::path>& explicit_directory = std::nullopt);
+// Several explicit directories (the CLI's --plugins, repeatable): these when not empty, else as
+// above.
+[[nodiscard]] std::vector<std::filesystem::path> plugin_search_path(
+    const std::vector<std::filesystem::path>& explicit_directories);
+
+// Splits a ':'-separated list of directories (as in OMNI_PLUGIN_PATH), skipping empty entries.
+[[nodiscard]] std::vector<std::filesystem::path> split_directory_list(std::string_view list);
 
 // <dir of the running executable>/../lib/omnikernel/plugins, normalized.
 [[nodiscard]] std::filesystem::path default_plugin_directory();

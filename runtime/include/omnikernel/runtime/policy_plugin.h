@@ -49,11 +49,15 @@ class PolicyPlugin final : public omni::PolicyHook {
 
   [[nodiscard]] const PluginInfo& info() const noexcept { return plugin_->info(); }
 
+  // For fill_services (host_context.h).
+  void log_line(int32_t level, std::string_view message) const noexcept {
+    plugin_->log_line(level, message);
+  }
+  [[nodiscard]] const HostContext& host_context() const noexcept { return plugin_->host_context(); }
+
  private:
   PolicyPlugin(std::shared_ptr<const Plugin> plugin, SessionSource sessions);
 
-  static void log_thunk(void* host, int32_t level, const char* message, size_t length);
-  static int64_t now_thunk(void* host);
   static omni_status count_thunk(void* host, uint64_t customer, size_t* count);
   static omni_status sessions_thunk(void* host, uint64_t customer, omni_session_info* out,
                                     size_t capacity, size_t element_size, size_t* total);

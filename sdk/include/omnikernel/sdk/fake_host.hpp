@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "omnikernel/sdk/channel_adapter.hpp"
+#include "omnikernel/sdk/customer_id.hpp"
 #include "omnikernel/sdk/omni_plugin.h"
 #include "omnikernel/sdk/policy.hpp"
 
@@ -222,6 +224,7 @@ class FakeHost {
     services_.now_ns = &now_thunk;
     services_.customer_session_count = &count_thunk;
     services_.customer_sessions = &sessions_thunk;
+    services_.customer_id = &customer_id_thunk;
   }
   FakeHost(const FakeHost&) = delete;  // plugins keep a pointer to services_
   FakeHost& operator=(const FakeHost&) = delete;
@@ -236,6 +239,16 @@ class FakeHost {
   void clear_sessions() { sessions_.clear(); }
   // Makes the session queries answer OMNI_ERR_UNSUPPORTED, like a host without a session view.
   void set_sessions_supported(bool supported) { sessions_supported_ = supported; }
+  // The customer_id service (ABI 1.1) answers fnv1a_customer_id, as omnikernel's hosts do,
+  // except for ids given here.
+  void set_customer_id(std::string external_id, uint64_t customer) {
+    customer_ids_[std::move(external_id)] = customer;
+  }
+  // Shrinks the services table to ABI 1.0's, without customer_id: how an older host looks.
+  void set_abi_1_0_host() {
+    services_.struct_size = static_cast<uint32_t>(offsetof(omni_host_services, customer_id));
+    services_.abi_version = OMNI_ABI_MAKE_VERSION(1, 0);
+  }
   [[nodiscard]] std::vector<LogLine> logs() const {
     std::lock_guard lock(log_mutex_);
     return logs_;
@@ -320,7 +333,18 @@ class FakeHost {
     return OMNI_OK;
   }
 
+  static omni_status customer_id_thunk(void* host, const char* id, size_t length,
+                                       uint64_t* customer) {
+    if (customer == nullptr || id == nullptr || length == 0) return OMNI_ERR_INVALID_ARGUMENT;
+    std::string external(id, length);
+    auto found = self(host).customer_ids_.find(external);
+    *customer = found != self(host).customer_ids_.end() ? found->second
+                                                        : fnv1a_customer_id(external);
+    return OMNI_OK;
+  }
+
   omni_host_services services_{};
+  std::map<std::string, uint64_t, std::less<>> customer_ids_;
   int64_t now_ns_ = 0;
   bool sessions_supported_ = true;
   std::map<uint64_t, std::vector<Session>> sessions_;

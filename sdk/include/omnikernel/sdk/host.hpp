@@ -1,6 +1,6 @@
 // omni::sdk::Host — the plugin's view of the host services table (omni_plugin.h). A cheap value
 // wrapper: copy it freely. Every service is optional; an absent one degrades (log does nothing,
-// now_ns() is 0, session queries return std::nullopt) instead of crashing.
+// now_ns() is 0, session queries and customer_id return std::nullopt) instead of crashing.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +49,19 @@ class Host {
     if (services_->customer_session_count(services_->host, customer, &count) != OMNI_OK)
       return std::nullopt;
     return count;
+  }
+
+  // The host's customer id for an external id (what an adapter emits as a message's customer:
+  // a wa_id, a phone number...), as policies see it in PolicyRequest::customer. nullopt when the
+  // host does not offer the service (an ABI 1.0 host) or refuses the id (empty).
+  [[nodiscard]] std::optional<uint64_t> customer_id(std::string_view external_id) const noexcept {
+    if (!has(&omni_host_services::customer_id, offsetof(omni_host_services, customer_id)))
+      return std::nullopt;
+    uint64_t id = 0;
+    if (services_->customer_id(services_->host, external_id.data(), external_id.size(), &id) !=
+        OMNI_OK)
+      return std::nullopt;
+    return id;
   }
 
   // Copies up to out.size() of the customer's sessions into `out` and returns how many there

@@ -24,6 +24,9 @@
  *
  * Strings: omni_str is a (pointer, length) view, NOT NUL-terminated, UTF-8, valid only for the
  * duration of the call that passes it unless stated otherwise.
+ *
+ * Language: C99 or later (it uses <stdint.h>, <stddef.h> and `static inline` functions), or
+ * C++11 or later. C89/C90 compilers are not supported.
  */
 #ifndef OMNIKERNEL_SDK_OMNI_PLUGIN_H
 #define OMNIKERNEL_SDK_OMNI_PLUGIN_H
@@ -40,7 +43,7 @@ extern "C" {
 /** ABI major: bumped only by an incompatible change. Since ABI 1.0. */
 #define OMNI_ABI_VERSION_MAJOR 1
 /** ABI minor: bumped by every append-only change. Since ABI 1.0. */
-#define OMNI_ABI_VERSION_MINOR 0
+#define OMNI_ABI_VERSION_MINOR 1
 /** Packs a major.minor pair in one uint32_t: major in the high 16 bits. Since ABI 1.0. */
 #define OMNI_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** Major of a packed version. Since ABI 1.0. */
@@ -187,6 +190,19 @@ typedef struct omni_host_services {
    *  Since ABI 1.0. */
   omni_status (*customer_sessions)(void* host, uint64_t customer, omni_session_info* out,
                                    size_t capacity, size_t element_size, size_t* total);
+
+  /** Maps a customer's external id (the `customer` string an adapter puts in an
+   *  omni_inbound_message: a wa_id, an Instagram-scoped id, a visitor id, a phone number) to the
+   *  host's customer id, the uint64_t that omni_policy_request.customer and the session queries
+   *  use, into *customer. `external_id` is `length` bytes, need not be NUL-terminated, and is not
+   *  kept. The mapping is deterministic for the life of the host and never yields 0 (0 means "no
+   *  customer"). omnikernel's own hosts (omni::runtime by default, and the simulator behind
+   *  `omni run`) use FNV-1a-64 of the bytes, with 0 replaced by 1; other hosts may differ, which
+   *  is why a plugin asks instead of hashing itself (docs/ABI.md, "Customer identity").
+   *  Returns OMNI_OK; OMNI_ERR_INVALID_ARGUMENT when customer is NULL or the id is empty.
+   *  Since ABI 1.1: absent (outside struct_size) in an ABI 1.0 host. */
+  omni_status (*customer_id)(void* host, const char* external_id, size_t length,
+                             uint64_t* customer);
 } omni_host_services;
 
 /* ---- channel adapters ---------------------------------------------------------------------- */
@@ -194,18 +210,23 @@ typedef struct omni_host_services {
 /** One normalized inbound customer message, as an adapter hands it to the host's sink.
  *  OWNERSHIP: every omni_str points into the payload or the adapter's memory and is valid only
  *  during the sink call; the host copies what it keeps. Absent text fields have size 0.
- *  Since ABI 1.0. */
+ *  VALIDATED: the host refuses a message (the sink returns non-OK and parse() fails with an error
+ *  naming the field) whose struct_size is not a size the host knows, whose channel is not the
+ *  adapter's name, whose customer is empty, whose timestamp_ms is negative (other than
+ *  OMNI_NO_TIMESTAMP), or whose omni_str is NULL with a size or longer than the host accepts
+ *  (omnikernel's runtime: 1 KiB per id field, 1 MiB of text). Since ABI 1.0. */
 typedef struct omni_inbound_message {
   uint32_t struct_size;   /**< sizeof(omni_inbound_message) as the ADAPTER knows it */
   uint32_t reserved0;     /**< zero */
-  omni_str channel;       /**< e.g. "whatsapp", "instagram", "webchat" */
-  omni_str customer;      /**< wa_id, Instagram-scoped id, visitor id */
+  omni_str channel;       /**< the adapter's plugin name, e.g. "whatsapp" (the host checks it) */
+  omni_str customer;      /**< wa_id, Instagram-scoped id, visitor id; never empty */
   omni_str account;       /**< the business account that received the message */
   omni_str conversation;  /**< a key grouping the customer's messages on this account */
   omni_str message_id;    /**< the channel's message id */
   omni_str kind;          /**< text, image, audio, video, document, location, interactive, ... */
   omni_str text;          /**< body, caption or a short textual rendering; may be empty */
-  int64_t timestamp_ms;   /**< when the customer sent it, ms since the Unix epoch */
+  int64_t timestamp_ms;   /**< when the customer sent it, ms since the Unix epoch (>= 0), or
+                               OMNI_NO_TIMESTAMP when the channel gives the event no time */
 } omni_inbound_message;
 
 /** The host's callback that receives each normalized message of a payload, in payload order.
@@ -230,7 +251,8 @@ enum {
   OMNI_GATE_OTHER = 6              /**< see the verdict's message */
 };
 
-/** No inbound message known: value for omni_outbound_request.last_inbound_ms. Since ABI 1.0. */
+/** No time known: value for omni_outbound_request.last_inbound_ms (no inbound message) and for
+ *  omni_inbound_message.timestamp_ms (an event the channel sends without a time). Since ABI 1.0. */
 #define OMNI_NO_TIMESTAMP INT64_MIN
 
 /** An outbound message the host wants to send, for the adapter to gate.
@@ -322,7 +344,8 @@ enum {
 typedef struct omni_policy_request {
   uint32_t struct_size;  /**< sizeof(omni_policy_request) as the HOST knows it */
   int32_t op;            /**< OMNI_POLICY_* */
-  uint64_t customer;     /**< the host's customer id */
+  uint64_t customer;     /**< the host's customer id; 0 = anonymous (no identity, never tracked).
+                              See omni_host_services.customer_id for how it is derived. */
   uint32_t is_bot;       /**< non-zero: the session is (or would be) handled by a bot */
   uint32_t has_from;     /**< non-zero: transfers, from_item/from_queue are set */
   uint64_t from_item;    /**< the item being transferred */
@@ -391,6 +414,18 @@ typedef struct omni_plugin_descriptor {
   const char* version;   /**< out: the plugin's own version, e.g. "1.2.3", NUL-terminated */
   const void* vtable;    /**< out: the kind's vtable, starts with its own uint32_t struct_size */
 } omni_plugin_descriptor;
+
+/** The handshake for plugins written in C: copies the bytes of `mine` that fit in the host's
+ *  descriptor (min(descriptor->struct_size, sizeof *mine)), then sets descriptor->struct_size to
+ *  mine->struct_size so the host knows how large the plugin's descriptor is. Since ABI 1.1
+ *  (a static inline function: it works with any host). */
+static inline void omni_descriptor_handshake(omni_plugin_descriptor* descriptor,
+                                             const omni_plugin_descriptor* mine) {
+  size_t n = descriptor->struct_size < sizeof *mine ? descriptor->struct_size : sizeof *mine;
+  size_t i;
+  for (i = 0; i < n; ++i) ((unsigned char*)descriptor)[i] = ((const unsigned char*)mine)[i];
+  descriptor->struct_size = mine->struct_size;
+}
 
 /** The signature of the entry symbol. The host calls it once after loading the library, from one
  *  thread, before anything else. `host_abi_version` is the host's OMNI_ABI_VERSION; the plugin

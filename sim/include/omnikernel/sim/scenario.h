@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,8 +96,13 @@ struct Scenario {
   uint64_t customers = 0;
   std::optional<Distribution> patience;  // none = customers never abandon
   std::filesystem::path plugin_directory;  // empty = the CLI's default search path
-  // Policy plugins to load, by name, each with its configuration (JSON text).
+  // Policy plugins to load, by name, each with its configuration (JSON text). A policy that
+  // cannot be loaded or refuses its configuration stops the run (policies fail closed) unless
+  // it is named in policies_fail_open: then the run goes on without it, with a note.
   std::map<std::string, std::string> policies;
+  std::set<std::string> policies_fail_open;
+  // Channel adapter plugins' configurations (JSON text) by adapter name; others get "".
+  std::map<std::string, std::string> adapter_configs;
   AgentBehaviour behaviour;
   std::map<std::string, AgentBehaviour> behaviour_by_profile;
   std::vector<ArrivalStream> arrivals;

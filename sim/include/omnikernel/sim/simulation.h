@@ -16,8 +16,11 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "omnikernel/error.h"
 #include "omnikernel/kernel.h"
@@ -31,8 +34,13 @@ struct RunOptions {
   std::optional<Duration> duration;      // overrides the scenario's
   // 0 = as fast as possible; otherwise virtual seconds per wall-clock second (--realtime = 1).
   double speed = 0;
-  // Where plugins are looked for, before the scenario's "plugins" and the default search path.
-  std::optional<std::filesystem::path> plugin_directory;
+  // Where plugins are looked for, in order; empty = the scenario's "plugins", else the default
+  // search path ($OMNI_PLUGIN_PATH, else <dir of the program>/../lib/omnikernel/plugins).
+  std::vector<std::filesystem::path> plugin_directories;
+  // Receives the plugins' log lines at plugin_log_level or above (levels as OMNI_LOG_*:
+  // 0 debug, 1 info, 2 warn, 3 error); empty = they are dropped. Called from the run's thread.
+  std::function<void(int level, std::string_view plugin, std::string_view message)> plugin_log;
+  int plugin_log_level = 3;
 };
 
 struct QueueProgress {
