@@ -56,9 +56,6 @@ OMNI_PLUGIN_EXPORT omni_status omni_plugin_entry(const omni_host_services* servi
                                                  omni_plugin_descriptor* descriptor,
                                                  omni_error* error) {
   omni_plugin_descriptor mine = {0};
-  const unsigned char* from = (const unsigned char*)&mine;
-  unsigned char* to = (unsigned char*)descriptor;
-  size_t n, i;
   (void)services;
   if (OMNI_ABI_VERSION_MAJOR_OF(host_abi_version) != OMNI_ABI_VERSION_MAJOR) {
     omni_error_set(error, "max_sessions speaks ABI 1.x only");
@@ -71,8 +68,6 @@ OMNI_PLUGIN_EXPORT omni_status omni_plugin_entry(const omni_host_services* servi
   mine.version = "1.0.0";
   mine.vtable = &vtable;
   /* Write only what the host's descriptor holds, then report our own size. */
-  n = descriptor->struct_size < sizeof mine ? descriptor->struct_size : sizeof mine;
-  for (i = 0; i < n; ++i) to[i] = from[i];
-  descriptor->struct_size = sizeof mine;
+  omni_descriptor_handshake(descriptor, &mine);
   return OMNI_OK;
 }

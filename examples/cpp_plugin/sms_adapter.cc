@@ -1,6 +1,9 @@
-// example_sms — a channel adapter in C++: a payload holds lines "<phone>\t<unix ms>\t<text>" and
-// each becomes a normalized message; outbound free-form text is allowed within 24 hours of the
+// sms — a channel adapter in C++ (built as libexample_sms.so): a payload holds lines
+// "<phone>\t<unix ms>\t<text>" and each becomes a normalized message; "-" for the time means the
+// gateway gave none (OMNI_NO_TIMESTAMP). Outbound free-form text is allowed within 24 hours of the
 // customer's last message (templates any time), prefixed with the agent's alias.
+// The plugin's name is its channel: every message says channel "sms" (the host checks it), and
+// `omni ingest --channel sms` finds it.
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -27,8 +30,9 @@ class SmsAdapter final : public omni::sdk::ChannelAdapter {
         throw omni::sdk::PayloadError("line " + std::to_string(line_number) +
                                       ": expected <phone>\\t<unix ms>\\t<text>");
       std::string_view stamp = line.substr(tab1 + 1, tab2 - tab1 - 1);
-      int64_t ms = 0;
-      if (std::from_chars(stamp.data(), stamp.data() + stamp.size(), ms).ec != std::errc{})
+      int64_t ms = OMNI_NO_TIMESTAMP;  // an event without a time says so; it never invents one
+      if (stamp != "-" &&
+          (std::from_chars(stamp.data(), stamp.data() + stamp.size(), ms).ec != std::errc{} || ms < 0))
         throw omni::sdk::PayloadError("line " + std::to_string(line_number) + ": bad timestamp");
       std::string_view phone = line.substr(0, tab1);
       if (!sink.emit({.channel = "sms", .customer = phone, .account = account_,
@@ -60,4 +64,4 @@ class SmsAdapter final : public omni::sdk::ChannelAdapter {
 
 }  // namespace
 
-OMNI_PLUGIN(SmsAdapter, "example_sms", "1.0.0");
+OMNI_PLUGIN(SmsAdapter, "sms", "1.0.0");

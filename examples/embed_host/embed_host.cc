@@ -28,7 +28,12 @@ int main(int argc, char** argv) {
 
   omni::SubmitRequest chat{.queue = *(*kernel)->find_queue("support"), .customer = omni::CustomerId{42}};
   auto first = (*kernel)->submit(chat);
-  auto item = (*kernel)->item(first.value());
+  if (!first) {  // e.g. a policy refusing every open: an answer, not a crash
+    std::printf("first chat: %s (%s)\n", std::string(omni::to_string(first.error())).c_str(),
+                std::string(omni::Kernel::last_policy_reason()).c_str());
+    return 0;
+  }
+  auto item = (*kernel)->item(*first);
   std::printf("first chat: %s to agent %u\n", std::string(omni::to_string(item->state)).c_str(),
               omni::index(item->agent));
   auto second = (*kernel)->submit(chat);

@@ -30,10 +30,8 @@ function(omni_add_plugin target)
     # Hidden visibility does not cover std:: template instantiations (namespace std is declared
     # visible) nor static libraries linked in (e.g. simdjson): a version script exports exactly
     # the entry symbol, so two plugins never interpose each other's copies.
-    set(script ${CMAKE_CURRENT_BINARY_DIR}/omni_plugin_exports.map)
-    if(NOT EXISTS ${script})
-      file(WRITE ${script} "{\n  global: omni_plugin_entry;\n  local: *;\n};\n")
-    endif()
+    # Installed beside this file; the .pc file's plugin_ldflags point to the same script.
+    set(script ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/omni_plugin.map)
     target_link_options(${target} PRIVATE "LINKER:--version-script=${script}"
                                            "LINKER:--exclude-libs,ALL")
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${script})
