@@ -27,7 +27,9 @@
 //    or timed out; declines respect allow_decline and decline_reasons_required; time-outs only on
 //    queues with a push time-out and never before its deadline; wrap-up follows the presence config (none → done at once,
 //    refuse-rule paused items may skip it); a stale id (an item already done) never gets an ok
-//    nor an event; sequence numbers only grow, per item and (64-bit seq) per slot.
+//    nor an event; sequence numbers only grow, per item and (64-bit seq) per slot, and (64-bit
+//    seq: the version is +1 per transition) by exactly one per transition — no silent transition —
+//    and an item snapshot's seq is its last event's.
 //  * Lossless events. The event ring is small (4,096 by default) so back-pressure is exercised:
 //    Status::events_full is a legal "retry later" answer; stats().events_dropped (while it exists)
 //    must stay 0.
@@ -667,6 +669,11 @@ class Checker {
                        : std::string(to_string(snap.error()))));
         continue;
       }
+      if constexpr (kWideSeq) {
+        if (snap->seq != im.seq && mismatches++ < 5)
+          v_.add(std::string(where) + ": item " + id_text(raw) + " is at version " + std::to_string(snap->seq) +
+                 ", its last event says " + std::to_string(im.seq));
+      }
       if (expect == ItemState::offered || expect == ItemState::active || expect == ItemState::wrap_up) {
         const int32_t size = m_.size[im.queue][im.agent];
         if (snap->held_milli != size && mismatches++ < 5)
@@ -798,6 +805,11 @@ class Checker {
         }
       } else if (im.state == MState::await_offer) {
         fail(i, "a transfer to an agent must offer the item in the same transition");
+        break;
+      } else if (kWideSeq && im.has_seq && seq != im.seq + 1) {
+        // The version grows by one per transition and every transition has an event: a gap is a
+        // transition the host never heard of.
+        fail(i, "sequence jumped from " + std::to_string(im.seq) + ": a transition without an event");
         break;
       }
       switch (e.type) {
