@@ -787,6 +787,11 @@ class Checker {
       const Event& e = events[evs[i].second];
       const uint64_t seq = evs[i].first;
       const uint32_t a = index(e.agent);
+      if (im.state == MState::none && e.type != EventType::submitted) {
+        fail(i, "event before `submitted`: an event carrying another item's id (a later life of "
+                "the slot?)");
+        break;
+      }
       const bool same_transition = im.has_seq && seq == im.seq;
       if (im.has_seq && seq < im.seq) {
         fail(i, "sequence number went backwards (last " + std::to_string(im.seq) + ")");
