@@ -306,6 +306,41 @@ std::string World::check(const CheckOptions& options) {
     for (const auto& s : report.violations) fail("audit: " + s);
     if (report.repaired != 0) fail("audit: safety-net sweeps repaired " + std::to_string(report.repaired) + " times");
   }
+  if (!v.empty() || !options.check_timers) return v;
+
+  // Timers, last because tick() routes: every offer has its push time-out and every wrap-up its
+  // end. Past both deadlines one tick must fire each exactly for the items in those states now.
+  Duration longest{};
+  std::vector<ItemId> offered, wrapping;
+  for (ItemId id : all) {
+    auto s = kernel->item(id);
+    if (!s) continue;
+    const QueueConfig& qc = c.queues[index(s->queue)];
+    if (s->state == ItemState::offered && routing_of(c, qc).push_timeout.count() > 0) {
+      offered.push_back(id);
+      longest = std::max(longest, routing_of(c, qc).push_timeout);
+    }
+    if (s->state == ItemState::wrap_up) {
+      wrapping.push_back(id);
+      longest = std::max(longest, presence_of(c, c.agents[index(s->agent)]).wrap_up);
+    }
+  }
+  if (offered.empty() && wrapping.empty()) return v;
+  clock.advance(longest + c.limits.timer_resolution + std::chrono::seconds(1));
+  if (const Status st = kernel->tick(clock.now()); st != Status::ok)
+    fail("tick() returned " + std::string(to_string(st)));
+  const std::vector<Event> fired = drain();
+  auto count = [&](ItemId id, EventType type) {
+    return std::count_if(fired.begin(), fired.end(), [&](const Event& e) { return e.item == id && e.type == type; });
+  };
+  for (ItemId id : offered)
+    if (count(id, EventType::push_timed_out) != 1)
+      fail(item_name(id) + " was offered, but " + std::to_string(count(id, EventType::push_timed_out)) +
+           " push time-outs fired past its deadline");
+  for (ItemId id : wrapping)
+    if (count(id, EventType::wrap_up_ended) != 1)
+      fail(item_name(id) + " was in wrap-up, but " + std::to_string(count(id, EventType::wrap_up_ended)) +
+           " wrap-up ends fired past its deadline");
   return v;
 }
 

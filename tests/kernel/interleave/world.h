@@ -43,6 +43,10 @@ Config tiny_config(const TinyConfig& t);
 
 struct CheckOptions {
   bool over_capacity_allowed = false;  // a resume may legally exceed capacity
+  // After the quiescent checks pass: advance the clock past every deadline, tick once, and check
+  // that each offered item timed out and each wrap-up ended exactly once (this routes, so it
+  // comes after everything that must be seen unrepaired).
+  bool check_timers = true;
 };
 
 class World {
