@@ -31,9 +31,6 @@ class KernelRouter : public Router {
   [[nodiscard]] size_t drain_offers(std::span<Offer> out) noexcept override;
   [[nodiscard]] int64_t used_milli(AgentId agent) const noexcept override;
   [[nodiscard]] uint64_t waiting() const noexcept override;
-  [[nodiscard]] uint64_t lost_reports() const noexcept override {
-    return kernel_->stats().events_dropped;
-  }
 
   [[nodiscard]] Kernel& kernel() noexcept { return *kernel_; }
   [[nodiscard]] ManualClock& clock() noexcept { return *clock_; }

@@ -36,6 +36,8 @@
 #include <memory>
 #include <optional>
 
+#include "sched_point.h"
+
 namespace omni::internal {
 
 class AgentIndex {
@@ -57,21 +59,32 @@ class AgentIndex {
   [[nodiscard]] uint32_t members() const noexcept { return members_; }
   [[nodiscard]] uint8_t level_of(uint32_t m) const noexcept { return level_[m].load(); }
 
-  // Moves member m to `level` (kAbsent removes it). Callers re-place whenever the agent's word
-  // changed under them (Kernel::publish), so when the member already sits at `level` there is
-  // nothing to do: whoever put it there set the bit, and a racing clear re-sets it (see above).
-  void place(uint32_t m, uint8_t level) noexcept {
-    if (level_[m].load() == level) return;
+  // Moves member m to `level` (kAbsent removes it). Returns true when it made m visible at a
+  // level better than before (or restored a bit a racing clear took): the caller must then read
+  // the queue's `waiting` and route, because an arrival may have searched while m was hidden
+  // (the "whoever sets a bit looks for work" rule, docs/ARCHITECTURE.md).
+  [[nodiscard]] bool place(uint32_t m, uint8_t level) noexcept {
+    OMNI_SCHED_POINT("index.place.read");
+    if (level_[m].load() == level) {
+      // Already there; make sure the bit is (its placer may not have set it yet).
+      if (level != kAbsent) set(level, m);
+      return false;
+    }
+    OMNI_SCHED_POINT("index.place.exchange");
     const uint8_t old = level_[m].exchange(level);
     if (level != kAbsent) set(level, m);
-    if (old != kAbsent && old != level) clear_and_recheck(old, m);
+    bool restored = false;
+    if (old != kAbsent && old != level) restored = clear_and_recheck(old, m);
+    return restored || (level != kAbsent && (old == kAbsent || level < old));
   }
 
   // The best member other than `skip`: lowest level, then lowest member position. `valid(m, level)`
   // says whether member m truly is at `level`; when it is not, it must re-place m (at its true,
   // worse level) and return false, and the search goes on.
+  // `restored` is set when the search re-set a bit that a racing clear had taken (see place()).
   template <class Valid>
-  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid) noexcept {
+  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid, bool& restored) noexcept {
+    OMNI_SCHED_POINT("index.best.mask");
     uint32_t mask = level_mask_.load();
     while (mask) {
       const int level = std::countr_zero(mask);
@@ -83,22 +96,23 @@ class AgentIndex {
           summary &= summary - 1;
           uint64_t leaf = leaf_word(level, w).load();
           if (leaf == 0) {
-            clear_summary_and_recheck(level, w);
+            restored |= clear_summary_and_recheck(level, w);
             continue;
           }
           level_empty = false;
           while (leaf) {
             const uint32_t m = w * 64 + std::countr_zero(leaf);
             leaf &= leaf - 1;
+            OMNI_SCHED_POINT("index.best.level");
             if (level_[m].load() != level) {  // stale bit left by a racing place()
-              clear_and_recheck(static_cast<uint8_t>(level), m);
+              restored |= clear_and_recheck(static_cast<uint8_t>(level), m);
               continue;
             }
             if (m != skip && valid(m, level)) return m;
           }
         }
       }
-      if (level_empty) clear_level_and_recheck(level);
+      if (level_empty) restored |= clear_level_and_recheck(level);
       // Members re-placed by `valid` moved to worse levels: read those levels afresh.
       mask = level_mask_.load() & ~((2u << level) - 1);
     }
@@ -106,7 +120,8 @@ class AgentIndex {
   }
 
   [[nodiscard]] std::optional<uint32_t> best(uint32_t skip = UINT32_MAX) noexcept {
-    return best(skip, [](uint32_t, int) { return true; });
+    bool restored = false;
+    return best(skip, [](uint32_t, int) { return true; }, restored);
   }
 
  private:
@@ -120,6 +135,7 @@ class AgentIndex {
   void set(uint8_t level, uint32_t m) noexcept {
     const uint32_t w = m / 64;
     const uint64_t bit = uint64_t{1} << (m % 64), sbit = uint64_t{1} << (w % 64);
+    OMNI_SCHED_POINT("index.set");
     if (!(leaf_word(level, w).load() & bit)) leaf_word(level, w).fetch_or(bit);
     auto& summary = summary_word(level, w / 64);
     if (!(summary.load() & sbit)) summary.fetch_or(sbit);
@@ -127,33 +143,45 @@ class AgentIndex {
     if (!(level_mask_.load() & lbit)) level_mask_.fetch_or(lbit);
   }
 
-  void clear_and_recheck(uint8_t level, uint32_t m) noexcept {
+  // Returns true when it had to re-set the bit (a racing place(m, level) was hidden meanwhile).
+  bool clear_and_recheck(uint8_t level, uint32_t m) noexcept {
     const uint32_t w = m / 64;
     const uint64_t bit = uint64_t{1} << (m % 64);
+    OMNI_SCHED_POINT("index.clear");
     const uint64_t before = leaf_word(level, w).fetch_and(~bit);
+    OMNI_SCHED_POINT("index.clear.recheck");
     if (level_[m].load() == level) {  // a place(m, level) raced with us: keep it visible
       set(level, m);
-      return;
+      return true;
     }
-    if ((before & ~bit) == 0) clear_summary_and_recheck(level, w);
+    if ((before & ~bit) == 0) return clear_summary_and_recheck(level, w);
+    return false;
   }
 
-  void clear_summary_and_recheck(int level, uint32_t w) noexcept {
+  bool clear_summary_and_recheck(int level, uint32_t w) noexcept {
     const uint64_t sbit = uint64_t{1} << (w % 64);
     auto& summary = summary_word(level, w / 64);
+    OMNI_SCHED_POINT("index.clear_summary");
     summary.fetch_and(~sbit);
-    if (leaf_word(level, w).load() != 0) summary.fetch_or(sbit);
+    OMNI_SCHED_POINT("index.clear_summary.recheck");
+    if (leaf_word(level, w).load() != 0) {
+      summary.fetch_or(sbit);
+      return true;
+    }
+    return false;
   }
 
-  void clear_level_and_recheck(int level) noexcept {
+  bool clear_level_and_recheck(int level) noexcept {
     const uint32_t lbit = 1u << level;
+    OMNI_SCHED_POINT("index.clear_level");
     level_mask_.fetch_and(~lbit);
     for (uint32_t s = 0; s < summary_words_; ++s) {
       if (summary_word(level, s).load() != 0) {
         level_mask_.fetch_or(lbit);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   const uint32_t members_, leaf_words_, summary_words_, level_words_;

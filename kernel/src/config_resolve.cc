@@ -79,6 +79,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     return fail("limits.event_capacity", "must be between 2 and 67108864");
   if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");
 
+  if (c.queues.size() > kMaxQueues) return fail("queues", "at most 1048575 queues");
   if (c.channels.empty()) return fail("channels", "at least one service channel is required");
   if (c.channels.size() > 64) return fail("channels", "at most 64 service channels");
   OMNI_TRY(channel_names, index_names(c.channels, "channels"));
@@ -101,6 +102,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     const auto& rc = c.routing_configs[i];
     const auto base = at("routing_configs", i);
     if (rc.push_timeout.count() < 0) return fail(base + ".push_timeout", "must be >= 0");
+    if (rc.push_timeout > kMaxTimer) return fail(base + ".push_timeout", "must be at most 1h");
     if (rc.model != RoutingModel::least_active && rc.model != RoutingModel::most_available)
       return fail(base + ".model", "unknown routing model");
     RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0};
@@ -194,7 +196,9 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       info.status_on_push_timeout = static_cast<int32_t>(s);
     }
     if (p.missed_delay.count() < 0) return fail(base + ".missed_delay", "must be >= 0");
+    if (p.missed_delay > kMaxTimer) return fail(base + ".missed_delay", "must be at most 1h");
     if (p.wrap_up.count() < 0) return fail(base + ".wrap_up", "must be >= 0");
+    if (p.wrap_up > kMaxTimer) return fail(base + ".wrap_up", "must be at most 1h");
     info.missed_delay = p.missed_delay;
     info.wrap_up = p.wrap_up;
     if (p.resume_rule != ResumeRule::allow_over_capacity && p.resume_rule != ResumeRule::refuse)
@@ -231,7 +235,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   }
 
   OMNI_TRY(agent_names, index_names(c.agents, "agents"));
-  if (c.agents.size() >= 0xFFFFFF) return fail("agents", "at most 16777214 agents");
+  if (c.agents.size() >= kMaxAgents) return fail("agents", "at most 2097150 agents");
   uint16_t default_status = UINT16_MAX;
   for (size_t s = 0; s < c.statuses.size(); ++s)
     if (c.statuses[s].kind == PresenceKind::offline) { default_status = static_cast<uint16_t>(s); break; }
@@ -263,6 +267,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
       if (!seen.insert(q).second)
         return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
+      if (a.queues.size() > kMaxMemberships)
+        return fail(base + ".queues", "an agent serves at most 4096 queues");
       auto& members = r.queues[q].members;
       info.memberships.push_back({q, static_cast<uint32_t>(members.size()),
                                   r.routings[r.queues[q].routing].priority});

@@ -39,24 +39,30 @@ class CustomerTable {
 
   explicit CustomerTable(uint32_t max_customers)
       : mask_(std::bit_ceil(std::max<uint64_t>(uint64_t{max_customers} * 2, kWindow)) - 1),
+        shift_(64 - std::countr_zero(mask_ + 1)),
         slots_(std::make_unique<Slot[]>(mask_ + 1)) {}
 
-  // Records `item` as a session of `customer` (≠ 0). False when the customer's window is full of
-  // other customers' sessions (or this customer has kSessions in each of its slots).
+  // Records `item` as a session of `customer` (≠ 0). False only when the customer's window holds
+  // no slot it may use: every one belongs to another customer with sessions (or to this customer
+  // with kSessions already). A lost race is retried, never reported as full: each retry follows
+  // another thread's successful CAS on a slot of the window.
   [[nodiscard]] bool add(uint64_t customer, uint64_t item) noexcept {
-    for (int attempt = 0; attempt < 4; ++attempt) {
+    for (;;) {
       uint64_t reusable = kNone, reusable_state = 0;
+      bool raced = false;  // a slot was mid hand-over or a join lost: the answer is not final
       for (uint64_t probe = 0; probe < kWindow; ++probe) {
         Slot& slot = at(customer, probe);
         uint64_t state = slot.state.load(std::memory_order_acquire);
         const uint64_t key = slot.key.load(std::memory_order_acquire);
         const uint64_t held = state & kHeldMask;
+        if (held == kLocked) continue;  // mid hand-over: not ours to wait for (lock-freedom)
         if (key == customer && held < kSessions) {
           // Join: only if the slot did not change hands since `state` was read.
           if (slot.state.compare_exchange_strong(state, state + 1, std::memory_order_acq_rel)) {
             place(slot, item);
             return true;
           }
+          raced = true;
           continue;
         }
         if (held == 0 && reusable == kNone) {
@@ -65,7 +71,10 @@ class CustomerTable {
         }
         if (key == 0 && state == 0) break;  // never used: nobody lives beyond it
       }
-      if (reusable == kNone) return false;
+      if (reusable == kNone) {
+        if (!raced) return false;
+        continue;
+      }
       Slot& slot = at(customer, reusable);
       uint64_t state = reusable_state;
       const uint64_t version = (state >> kVersionShift) + 1;
@@ -96,9 +105,9 @@ class CustomerTable {
     }
   }
 
-  // Copies the ids recorded for `customer` into `out` (up to out.size()); returns how many.
-  size_t sessions(uint64_t customer, std::span<uint64_t> out) const noexcept {
-    size_t n = 0;
+  // Calls f(item) for every id recorded for `customer`, in every slot it has.
+  template <class F>
+  void for_each_session(uint64_t customer, F&& f) const noexcept {
     for (uint64_t probe = 0; probe < kWindow; ++probe) {
       const Slot& slot = at(customer, probe);
       const uint64_t state = slot.state.load(std::memory_order_acquire);
@@ -106,9 +115,18 @@ class CustomerTable {
       if ((state & kHeldMask) == 0 || slot.key.load(std::memory_order_acquire) != customer) continue;
       for (const auto& id : slot.ids) {
         const uint64_t v = id.load(std::memory_order_acquire);
-        if (v != 0 && n < out.size()) out[n++] = v;
+        if (v != 0) f(v);
       }
     }
+  }
+
+  // Copies the ids recorded for `customer` into `out` (up to out.size()); returns how many exist.
+  size_t sessions(uint64_t customer, std::span<uint64_t> out) const noexcept {
+    size_t n = 0;
+    for_each_session(customer, [&](uint64_t v) {
+      if (n < out.size()) out[n] = v;
+      ++n;
+    });
     return n;
   }
 
@@ -125,8 +143,9 @@ class CustomerTable {
   static_assert(sizeof(Slot) == kCacheLine);
 
   Slot& at(uint64_t customer, uint64_t probe) const noexcept {
-    // Fibonacci hashing spreads sequential ids (hosts often hand out counters).
-    const uint64_t home = (customer * 0x9E3779B97F4A7C15ull) >> 20;
+    // Fibonacci hashing: the TOP bits of the product depend on every bit of the id, so both
+    // sequential counters and hashes that differ only in high bits spread over the table.
+    const uint64_t home = (customer * 0x9E3779B97F4A7C15ull) >> shift_;
     return slots_[(home + probe) & mask_];
   }
 
@@ -144,6 +163,7 @@ class CustomerTable {
   }
 
   const uint64_t mask_;
+  const int shift_;
   std::unique_ptr<Slot[]> slots_;
 };
 

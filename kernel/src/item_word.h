@@ -1,37 +1,107 @@
-// ItemWord — a work item's life-cycle state, packed in one 64-bit atomic. Every transition is a
-// CAS from the exact word the caller validated, so two racing transitions (close during a
-// time-out, pause twice) cannot both win: capacity is released by the single winner only.
+// ItemWord — a work item's whole routing state in one 16-byte atomic (x86-64 cmpxchg16b).
 //
-//   bits  0..23  agent index (offered/active/paused/wrap-up), 0xFFFFFF = none
-//   bits 24..31  ItemState
-//   bits 32..39  transition sequence (mod 256), copied into events for ordering
-//   bits 40..63  incarnation of the slot (mod 2^24): stale ItemIds are refused
+// Every transition is ONE compare-and-swap from the exact word the caller validated to the next,
+// and everything a racing thread needs to act on the item travels inside that word: the state,
+// the agent, the capacity the item holds, the queue and the paused value. Nothing another thread
+// may read is written beside the word before the CAS that makes the transition yours, so a losing
+// transfer cannot leave its sizes behind for a winning pause (issue 8, defect 1), and a thread
+// holding a stale word cannot write into the slot's next occupant (defect 2): its CAS fails.
+//
+//   lo  bits  0..20  agent index (offered/active/paused/wrap-up), kNoAgent = none
+//       bits 21..23  ItemState
+//       bits 24..63  version: +1 on every transition of the slot, never reset (40 bits)
+//   hi  bits  0..23  capacity held, 1/1000 units (meaningful in offered/active/wrap-up; kept
+//                    while paused, so resume and close know what to take back)
+//       bit  24      held on the interruptible pool
+//       bits 25..44  queue index
+//       bits 45..60  paused value (while paused)
+//
+// Why 40 bits of version never wrap in use (docs/ARCHITECTURE.md, "Widths"): a stale word matches
+// again only after exactly 2^40 transitions of its slot. A slot is retired (never reused) once its
+// version passes kRetireVersion = 2^39, so ids are never issued twice; the remaining headroom is
+// 2^39 transitions of ONE life — 3.8 hours of nothing but transitions of one item at a bare
+// CAS each — while the longest anyone holds a word is a timer's, and timers are capped at one hour
+// by the configuration.
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "omnikernel/kernel.h"
 
 namespace omni::internal {
 
-struct ItemWord {
-  uint64_t raw = 0;
+struct alignas(16) ItemWord {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
 
-  static constexpr uint32_t kNoAgent = 0xFFFFFF;
-  static constexpr uint32_t kIncarnationMask = 0xFFFFFF;
+  static constexpr int kAgentBits = 21, kStateShift = 21, kVersionShift = 24;
+  static constexpr uint32_t kNoAgent = (1u << kAgentBits) - 1;
+  static constexpr uint64_t kVersionMask = (uint64_t{1} << 40) - 1;
+  static constexpr uint64_t kRetireVersion = uint64_t{1} << 39;
+  static constexpr int32_t kMaxHeld = (1 << 24) - 1;
+  static constexpr uint32_t kMaxQueues = (1u << 20) - 1;
 
-  static ItemWord make(uint32_t incarnation, uint8_t seq, ItemState state, uint32_t agent) {
-    return {(uint64_t{incarnation & kIncarnationMask} << 40) | (uint64_t{seq} << 32) |
-            (uint64_t{static_cast<uint8_t>(state)} << 24) | (agent & kNoAgent)};
+  static ItemWord make(uint64_t version, ItemState state, uint32_t agent, uint32_t queue) {
+    ItemWord w;
+    w.lo = ((version & kVersionMask) << kVersionShift) |
+           (uint64_t{static_cast<uint8_t>(state)} << kStateShift) | (agent & kNoAgent);
+    w.hi = uint64_t{queue & kMaxQueues} << 25;
+    return w;
   }
-  [[nodiscard]] uint32_t agent() const { return static_cast<uint32_t>(raw & kNoAgent); }
-  [[nodiscard]] ItemState state() const { return static_cast<ItemState>((raw >> 24) & 0xFF); }
-  [[nodiscard]] uint8_t seq() const { return static_cast<uint8_t>(raw >> 32); }
-  [[nodiscard]] uint32_t incarnation() const { return static_cast<uint32_t>(raw >> 40); }
+  [[nodiscard]] uint32_t agent() const { return static_cast<uint32_t>(lo & kNoAgent); }
+  [[nodiscard]] ItemState state() const { return static_cast<ItemState>((lo >> kStateShift) & 7); }
+  [[nodiscard]] uint64_t version() const { return lo >> kVersionShift; }
+  [[nodiscard]] int32_t held() const { return static_cast<int32_t>(hi & kMaxHeld); }
+  [[nodiscard]] bool interruptible() const { return (hi >> 24) & 1; }
+  [[nodiscard]] uint32_t queue() const { return static_cast<uint32_t>((hi >> 25) & kMaxQueues); }
+  [[nodiscard]] uint16_t paused_value() const { return static_cast<uint16_t>(hi >> 45); }
+  // Does the item hold capacity on its agent in this state?
+  [[nodiscard]] bool holds() const {
+    return state() == ItemState::offered || state() == ItemState::active || state() == ItemState::wrap_up;
+  }
 
-  // The next word of a transition: same incarnation, sequence + 1.
+  // The next word of a transition: version + 1, the new state and agent, the rest kept.
   [[nodiscard]] ItemWord next(ItemState state, uint32_t agent = kNoAgent) const {
-    return make(incarnation(), static_cast<uint8_t>(seq() + 1), state, agent);
+    ItemWord w = *this;
+    w.lo = (((version() + 1) & kVersionMask) << kVersionShift) |
+           (uint64_t{static_cast<uint8_t>(state)} << kStateShift) | (agent & kNoAgent);
+    return w;
   }
+  [[nodiscard]] ItemWord with_hold(int32_t held, bool interruptible) const {
+    ItemWord w = *this;
+    w.hi = (w.hi & ~uint64_t{(1u << 25) - 1}) | (static_cast<uint64_t>(held) & kMaxHeld) |
+           (uint64_t{interruptible} << 24);
+    return w;
+  }
+  [[nodiscard]] ItemWord with_queue(uint32_t q) const {
+    ItemWord w = *this;
+    w.hi = (w.hi & ~(uint64_t{kMaxQueues} << 25)) | (uint64_t{q & kMaxQueues} << 25);
+    return w;
+  }
+  [[nodiscard]] ItemWord with_paused_value(uint16_t v) const {
+    ItemWord w = *this;
+    w.hi = (w.hi & ~(uint64_t{0xFFFF} << 45)) | (uint64_t{v} << 45);
+    return w;
+  }
+  friend bool operator==(const ItemWord&, const ItemWord&) = default;
+};
+static_assert(sizeof(ItemWord) == 16);
+
+// A lane entry names one queued life of an item: its slot and the version of the queued word.
+// An entry whose item has moved on (offered, closed, recycled) no longer matches: it is stale.
+struct LaneEntry {
+  static uint64_t make(uint32_t slot, uint64_t version) { return (version << kItemSlotBits) | slot; }
+  static uint32_t slot(uint64_t e) { return static_cast<uint32_t>(e & ((1u << kItemSlotBits) - 1)); }
+  static uint64_t version(uint64_t e) { return e >> kItemSlotBits; }
+};
+
+// An exclusion: "not back to this agent first" for one queued version of an item. Tagged with
+// that version, so it means nothing once the item moves on — a late writer cannot exclude anyone
+// from a later life.
+struct Exclusion {
+  static uint64_t make(uint32_t agent, uint64_t version) { return (uint64_t{agent + 1} << 40) | version; }
+  static uint64_t version(uint64_t e) { return e & ItemWord::kVersionMask; }
+  static uint32_t agent(uint64_t e) { return static_cast<uint32_t>(e >> 40) - 1; }  // UINT32_MAX: none
 };
 
 }  // namespace omni::internal

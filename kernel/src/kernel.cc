@@ -1,32 +1,45 @@
 // The hot path. Every operation of omni::Kernel is here, in the order of an item's life.
 //
 // Three kinds of atomic state decide everything:
-//   ItemSlot::word   (ItemWord)  — an item's state; each transition is one CAS, so exactly one of
-//                                  two racing calls wins and only the winner touches capacity.
+//   ItemSlot::word   (ItemWord, 16 bytes) — an item's state, agent, held capacity, queue and
+//                    version; each transition is ONE CAS from the exact word the caller validated,
+//                    so exactly one of two racing calls wins, and the winner reads what it must
+//                    release from the word it replaced — never from a field beside it.
 //   AgentSlot::word  (AgentWord) — an agent's used capacity, open items and status; an offer is a
-//                                  CAS that checks "routable and has room" and takes the room at once,
-//                                  so routing can never put an agent over capacity.
-//   QueueSlot lanes + AgentIndex — where the waiting items are, and which agents can take one.
+//                    CAS that checks "routable and has room" and takes the room at once, so routing
+//                    can never put an agent over capacity.
+//   QueueSlot lanes + `waiting` + `pushes` + AgentIndex — which items wait, which agents can take one.
 //
 // Lost wake-ups. An item arriving and an agent freeing capacity at the same moment must not miss
-// each other. The arriving side publishes the item (lane push, then `waiting` +1) and then looks in
-// the AgentIndex; the freeing side changes its AgentWord, publishes itself in the AgentIndex, then
-// reads `waiting`. Both the index and `waiting` are accessed seq_cst, so in the single total order
-// one of the two reads comes after the other side's write: either the item sees the agent, or the
-// agent sees the item (Dekker). Whoever sees the other makes the offer.
+// each other (Dekker). The arriving side pushes its lane entry, increments `pushes` and `waiting`
+// (seq_cst), then searches the AgentIndex and reads candidates' words (seq_cst). The freeing side
+// changes its AgentWord (seq_cst CAS), places itself in the index (seq_cst), then reads `waiting`
+// (and `pushes`) of its queues. In the single total order either the arrival's search comes after
+// the agent's word change and bit — it sees the agent — or the agent's read comes after the
+// arrival's increment — it sees the item. Two rules keep third parties from breaking the pairing:
+//   1. whoever SETS a member's bit (publishing, or restoring a bit a racing clear took) reads
+//      `waiting` afterwards and routes: dispatch() loops again after any repair that set a bit;
+//   2. whoever gives a reservation back (an agent better again) reads `waiting`/`pushes` after the
+//      seq_cst CAS that gave it back (pull()).
 //
-// Lock-freedom: no operation waits for another thread. CAS loops retry only when another thread's
-// CAS succeeded (system-wide progress). The one exception is inherited from the bounded ring: a
-// thread stalled between claiming a lane cell and publishing it holds up that cell one lap later;
-// the lanes have 2× headroom over max_waiting so that needs a stall of a full lap.
+// Progress. No loop gives up: every retry is caused by another thread's successful step (a CAS it
+// won, an entry it pushed or popped), so some call always completes (lock-freedom), and a routing
+// loop runs until one side is exhausted. Named exceptions, each bounded by a stalled thread's
+// stall and nothing else (docs/ARCHITECTURE.md "Progress"): the bounded rings' claim-to-publish
+// window, and the index's clear-and-recheck window; plus two rules of the product: a declined
+// item is not re-offered to its decliner for one push time-out, and while the event ring is full
+// no new offer is made until the host drains it.
 //
 // Allocation: none after Kernel::create — items, timers, events, lanes and indexes are
 // preallocated from the limits in the configuration.
 #include <algorithm>
+#include <bitset>
 #include <cstring>
 #include <string>
 
+#include "audit.h"
 #include "kernel_impl.h"
+#include "sched_point.h"
 
 namespace omni {
 namespace internal {
@@ -36,11 +49,17 @@ thread_local std::string_view t_last_policy_reason;
 
 constexpr int64_t ns(Time t) { return t.time_since_epoch().count(); }
 
-// A customer's sessions a policy gets to see (a customer may span two table slots).
-constexpr size_t kSessionsSeen = 2 * CustomerTable::kSessions;
+// A customer's sessions a policy gets to see at most (PolicyRequest::sessions).
+constexpr size_t kSessionsSeen = 32;
 
 // Default decline exclusion when the routing config has no push time-out.
 constexpr Duration kDefaultExclusion = std::chrono::seconds(30);
+
+// Submit's own state while it records the customer and asks the policies: observers see the item
+// (as queued) but no call may move it, so a refusal can retire it without a trace.
+constexpr ItemState kOpening = static_cast<ItemState>(6);
+
+constexpr auto kSeq = std::memory_order_seq_cst;
 
 class KernelImpl final : public Kernel {
  public:
@@ -48,18 +67,18 @@ class KernelImpl final : public Kernel {
       : cfg_(std::move(cfg)),
         clock_(clock),
         policies_(policies.begin(), policies.end()),
-        items_(std::make_unique<ItemSlot[]>(cfg_.source.limits.max_items)),
-        free_slots_(cfg_.source.limits.max_items),
+        max_items_(cfg_.source.limits.max_items),
+        items_(std::make_unique<ItemSlot[]>(max_items_)),
+        // 2× headroom: a push never meets a cell whose pop is still in progress (mpmc_ring.h).
+        free_slots_(2 * size_t{max_items_}),
         agents_(std::make_unique<AgentSlot[]>(std::max<size_t>(cfg_.agents.size(), 1))),
         customers_(cfg_.source.limits.max_customers),
-        events_(cfg_.source.limits.event_capacity),
-        // Per item at most one live push time-out or wrap-up end and one exclusion end, plus
-        // stale time-outs of offers answered since (each offer schedules one); ×6 covers
-        // answer-then-re-offer churn within one push time-out. Per agent one missed-state end,
-        // ×2 for the same reason.
-        timers_(6 * cfg_.source.limits.max_items + 2 * static_cast<uint32_t>(cfg_.agents.size()) + 64,
+        events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
+        credits_(cfg_.source.limits.event_capacity),
+        // One item node and one exclusion node per slot, one missed node per agent.
+        timers_(2 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
                 cfg_.source.limits.timer_resolution, clock.now()) {
-    for (uint32_t i = 0; i < cfg_.source.limits.max_items; ++i) (void)free_slots_.try_push(i);
+    for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
     queues_.reserve(cfg_.queues.size());
     for (const auto& q : cfg_.queues)
       queues_.push_back(std::make_unique<QueueSlot>(q.max_waiting, static_cast<uint32_t>(q.members.size())));
@@ -101,11 +120,62 @@ class KernelImpl final : public Kernel {
   uint32_t agent_count() const noexcept override { return static_cast<uint32_t>(cfg_.agents.size()); }
   uint32_t queue_count() const noexcept override { return static_cast<uint32_t>(cfg_.queues.size()); }
 
+  // ---- events: credits first, so that a transition never happens without its event ------------
+  // A call takes credits for the most events it can emit before it changes anything; without
+  // them it returns Status::events_full. Credits come back when the host drains (poll_events).
+  class Budget {
+   public:
+    Budget(KernelImpl& k, int64_t n) noexcept : k_(k), left_(k.take_credits(n) ? n : -1) {}
+    ~Budget() {
+      if (left_ > 0) k_.credits_.fetch_add(left_, std::memory_order_relaxed);
+    }
+    Budget(const Budget&) = delete;
+    Budget& operator=(const Budget&) = delete;
+    explicit operator bool() const noexcept { return left_ >= 0; }
+    void emit(Time at, ItemId item, AgentId agent, QueueId q, EventType type, uint64_t seq,
+              uint16_t reason = 0) noexcept {
+      --left_;  // a call never emits more than it reserved (each call's count is beside it)
+      k_.push_event(Event{at, item, agent, q, type, reason, seq});
+    }
+    void emit(Time at, ItemId item, AgentId agent, uint32_t q, EventType type, uint64_t seq,
+              uint16_t reason = 0) noexcept {
+      emit(at, item, agent, QueueId{q}, type, seq, reason);
+    }
+
+   private:
+    KernelImpl& k_;
+    int64_t left_;
+  };
+
+  bool take_credits(int64_t n) noexcept {
+    int64_t c = credits_.load(std::memory_order_relaxed);
+    do {
+      if (c < n) return false;
+      OMNI_SCHED_POINT("events.credits");
+    } while (!credits_.compare_exchange_weak(c, c - n, std::memory_order_relaxed));
+    return true;
+  }
+
+  void push_event(const Event& e) noexcept {
+    // Credits bound the entries to half the ring and one thread drains it in order, so the push
+    // finds its cell free unless a producer one lap behind is stalled mid-push (mpmc_ring.h).
+    while (!events_.try_push(e)) {
+    }
+  }
+
+  // Routing could not offer for lack of event credits: the next poll_events routes again.
+  void defer_routing() noexcept {
+    routing_deferred_.store(true, kSeq);
+    deferrals_.fetch_add(1, std::memory_order_relaxed);
+  }
+
   // ---- submit: O(1) + one routing attempt (see dispatch) ---------------------------------------
   Result<ItemId> submit(const SubmitRequest& req) noexcept override {
     const uint32_t q = index(req.queue);
     if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
     QueueSlot& queue = *queues_[q];
+    Budget budget(*this, 3);  // submitted, offered, accepted
+    if (!budget) return std::unexpected(Status::events_full);
     if (!acquire_occupancy(queue, q)) return std::unexpected(Status::queue_full);
     uint32_t slot;
     if (!free_slots_.try_pop(slot)) {
@@ -114,26 +184,23 @@ class KernelImpl final : public Kernel {
     }
     ItemSlot& item = items_[slot];
     const Time now = clock_.now();
-    const ItemWord old{item.word.load(std::memory_order_relaxed)};
-    const uint32_t incarnation = (old.incarnation() + 1) & ItemWord::kIncarnationMask;
-    const ItemId id = make_item_id(slot, incarnation);
-    item.queue.store(q, std::memory_order_relaxed);
-    item.held.store(0, std::memory_order_relaxed);
-    item.interruptible.store(false, std::memory_order_relaxed);
+    // The slot is ours alone: it came off the free list and its word says free, which no call
+    // moves. Its fields are written before the release store that publishes the new life.
+    const ItemWord free_word = item.word.load(std::memory_order_relaxed);
+    const ItemWord opening = free_word.next(kOpening).with_queue(q).with_hold(0, false).with_paused_value(0);
+    const ItemId id = make_item_id(slot, opening.version());
+    item.birth.store(opening.version(), std::memory_order_relaxed);
     item.is_bot.store(req.is_bot, std::memory_order_relaxed);
-    item.paused_value.store(0, std::memory_order_relaxed);
     item.arrival.store(ns(now), std::memory_order_relaxed);
     item.customer.store(index(req.customer), std::memory_order_relaxed);
-    item.excluded_agent.store(UINT32_MAX, std::memory_order_relaxed);
-    // release: the fields above are visible to whoever acquires this word (poppers, observers).
-    const ItemWord queued = ItemWord::make(incarnation, 0, ItemState::queued, ItemWord::kNoAgent);
-    item.word.store(queued.raw, std::memory_order_release);
+    OMNI_SCHED_POINT("submit.publish");
+    item.word.store(opening, std::memory_order_release);
 
     // The session is recorded before the policy looks, so two concurrent opens for one customer
     // see each other (both may be refused; neither slips through).
     const uint64_t customer = index(req.customer);
     if (customer != 0 && !customers_.add(customer, index(id))) {
-      retire_unpublished(item, slot, queue);
+      retire_unopened(item, slot, opening, queue);
       return std::unexpected(Status::customers_exhausted);
     }
     if (!policies_.empty()) {
@@ -146,16 +213,25 @@ class KernelImpl final : public Kernel {
       pr.to_channel = ChannelId{cfg_.queues[q].channel};
       if (!policies_allow(pr, id)) {
         if (customer != 0) customers_.remove(customer, index(id));
-        retire_unpublished(item, slot, queue);
+        retire_unopened(item, slot, opening, queue);
         return std::unexpected(Status::policy_refused);
       }
     }
-    emit(now, id, kNoAgent, q, EventType::submitted, 0, 0);
+    const ItemWord queued = opening.next(ItemState::queued);
+    OMNI_SCHED_POINT("submit.queued");
+    item.word.store(queued, std::memory_order_release);  // nobody moves an opening item but us
+    budget.emit(now, id, kNoAgent, q, EventType::submitted, queued.version());
     // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
     // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
-    if (queue.waiting.load(std::memory_order_seq_cst) <= 0 && hand_off(id, item, queued, q, now)) return id;
-    push_lane(queue.fresh, index(id));
-    queue.waiting.fetch_add(1, std::memory_order_seq_cst);  // Dekker: publish, then look
+    if (queue.waiting.load(kSeq) <= 0) {
+      bool repaired = false;
+      const HandOff h = hand_off(id, item, queued, q, now, budget, repaired);
+      if (h != HandOff::none) {
+        if (repaired) dispatch(q);  // rule 1: a bit it set may hide an arrival's miss
+        return id;
+      }
+    }
+    enqueue(queue, queue.fresh, slot, queued.version());
     dispatch(q);
     return id;
   }
@@ -167,11 +243,12 @@ class KernelImpl final : public Kernel {
     if (index(agent) >= cfg_.agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::offered) return Status::wrong_state;
     if (w.agent() != index(agent)) return Status::not_offered_to_agent;
+    Budget budget(*this, 1);
+    if (!budget) return Status::events_full;
     const ItemWord active = w.next(ItemState::active, w.agent());
     if (!cas_item(*item, w, active)) return Status::wrong_state;
-    const uint32_t q = item->queue.load(std::memory_order_relaxed);
-    release_occupancy(*queues_[q]);  // the item has left its queue for good
-    emit(clock_.now(), id, agent, q, EventType::accepted, active.seq(), 0);
+    release_occupancy(*queues_[w.queue()]);  // the item has left its queue for good
+    budget.emit(clock_.now(), id, agent, w.queue(), EventType::accepted, active.version());
     return Status::ok;
   }
 
@@ -195,16 +272,18 @@ class KernelImpl final : public Kernel {
   Status pause(ItemId id, PausedValueId value) noexcept override {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
-    const uint32_t q = item->queue.load(std::memory_order_relaxed);
-    if (index(value) >= cfg_.channels[cfg_.queues[q].channel].paused_values.size())
+    if (index(value) >= cfg_.channels[cfg_.queues[w.queue()].channel].paused_values.size())
       return Status::unknown_reason;
     if (w.state() != ItemState::active) return Status::wrong_state;
-    const ItemWord paused = w.next(ItemState::paused, w.agent());
+    Budget budget(*this, 1);
+    if (!budget) return Status::events_full;
+    const ItemWord paused = w.next(ItemState::paused, w.agent()).with_paused_value(index(value));
     if (!cas_item(*item, w, paused)) return Status::wrong_state;  // a racing pause/close won
-    item->paused_value.store(index(value), std::memory_order_relaxed);
-    // Only the winner of the CAS above gets here: the capacity is released exactly once.
-    release_capacity(w.agent(), *item, /*open=*/true);
-    emit(clock_.now(), id, AgentId{w.agent()}, q, EventType::paused, paused.seq(), index(value));
+    // Only the winner of the CAS above gets here, and it releases what the word it replaced held:
+    // the capacity is released exactly once, by the right amount.
+    release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
+    budget.emit(clock_.now(), id, AgentId{w.agent()}, w.queue(), EventType::paused, paused.version(),
+                index(value));
     agent_freed(w.agent());
     return Status::ok;
   }
@@ -213,17 +292,18 @@ class KernelImpl final : public Kernel {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     if (w.state() != ItemState::paused) return Status::wrong_state;
+    Budget budget(*this, 1);
+    if (!budget) return Status::events_full;
     const uint32_t a = w.agent();
     // Take the capacity first, then the state: if the state CAS loses, give the capacity back.
-    if (!consume_again(a, *item, /*open=*/true)) return Status::no_capacity;
+    if (!consume_again(a, w.held(), w.interruptible(), /*open=*/1)) return Status::no_capacity;
     const ItemWord active = w.next(ItemState::active, a);
     if (!cas_item(*item, w, active)) {
-      release_capacity(a, *item, /*open=*/true);
+      release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
       agent_freed(a);
       return Status::wrong_state;
     }
-    emit(clock_.now(), id, AgentId{a}, item->queue.load(std::memory_order_relaxed), EventType::resumed,
-         active.seq(), 0);
+    budget.emit(clock_.now(), id, AgentId{a}, w.queue(), EventType::resumed, active.version());
     return Status::ok;
   }
 
@@ -247,7 +327,7 @@ class KernelImpl final : public Kernel {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     if (w.state() != ItemState::wrap_up) return Status::wrong_state;
-    return finish_wrap_up(id, *item, w) ? Status::ok : Status::wrong_state;
+    return finish_wrap_up(id, *item, w);
   }
 
   Status abandon(ItemId id) noexcept override {
@@ -258,6 +338,8 @@ class KernelImpl final : public Kernel {
   }
 
   // ---- transfers ---------------------------------------------------------------------------
+  // active/paused → queued in another queue. The item keeps its original arrival time, so a
+  // transferred customer does not start waiting again from zero.
   Status transfer_to_queue(ItemId id, QueueId to, PolicyOp how) noexcept override {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
@@ -268,39 +350,30 @@ class KernelImpl final : public Kernel {
     if (!pc.transfer_anywhere && !pc.transfer_queues[q2]) return Status::not_a_destination;
     if (how != PolicyOp::transfer && how != PolicyOp::transfer_by_tag && how != PolicyOp::transfer_bulk)
       return Status::wrong_state;
-    if (!transfer_allowed(id, *item, how, q2)) return Status::policy_refused;
+    if (!transfer_allowed(id, *item, w, how, q2)) return Status::policy_refused;
+    Budget budget(*this, 1);
+    if (!budget) return Status::events_full;
     QueueSlot& dest = *queues_[q2];
     if (!acquire_occupancy(dest, q2)) return Status::queue_full;
-    // queued directly from active/paused: the item leaves its agent and enters the new queue as a
-    // new arrival there. The queue field is written before the CAS (release) that publishes it;
-    // nothing reads the queue of an active/paused item on the hot path except transfers and
-    // events, and a losing transfer restores it below.
-    const uint32_t q1 = item->queue.load(std::memory_order_relaxed);
-    const Time now = clock_.now();
-    const ItemWord queued = w.next(ItemState::queued);
-    item->queue.store(q2, std::memory_order_relaxed);
-    item->arrival.store(ns(now), std::memory_order_relaxed);
-    // Like a decline: not straight back to the agent who moved it, while someone else can take it.
-    const Duration push_timeout = cfg_.routings[cfg_.queues[q2].routing].push_timeout;
-    item->excluded_agent.store(w.agent(), std::memory_order_relaxed);
-    item->excluded_until.store(ns(now + (push_timeout.count() > 0 ? push_timeout : kDefaultExclusion)),
-                               std::memory_order_relaxed);
+    const ItemWord queued = w.next(ItemState::queued).with_queue(q2);
     if (!cas_item(*item, w, queued)) {
-      item->queue.store(q1, std::memory_order_relaxed);
       release_occupancy(dest);
       return Status::wrong_state;
     }
-    if (w.state() == ItemState::active) release_capacity(w.agent(), *item, /*open=*/true);
-    push_lane(dest.fresh, index(id));
-    dest.waiting.fetch_add(1, std::memory_order_seq_cst);
-    (void)timers_.schedule({TimerKind::exclusion_end, q2, 0,
-                            Time{Duration{item->excluded_until.load(std::memory_order_relaxed)}}});
-    emit(now, id, AgentId{w.agent()}, q2, EventType::transferred, queued.seq(), 0);
-    agent_freed(w.agent());
+    const uint32_t a = w.agent();
+    if (w.state() == ItemState::active) release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
+    const Time now = clock_.now();
+    budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
+    // Like a decline: not straight back to the agent who moved it, while someone else can take it.
+    exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
+    enqueue(dest, dest.retry, slot_of(id), queued.version());
+    agent_freed(a);
     dispatch(q2);
     return Status::ok;
   }
 
+  // active/paused(a) → offered(b): capacity is taken on b before the CAS and released on a after
+  // it, each by the amount the words say, so a racing pause or close can never release b's size.
   Status transfer_to_agent(ItemId id, AgentId to) noexcept override {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
@@ -311,8 +384,10 @@ class KernelImpl final : public Kernel {
     const PresenceInfo& pc = presence_of(w.agent());
     const int32_t profile = cfg_.agents[b].profile;
     if (!pc.transfer_anywhere && (profile < 0 || !pc.transfer_profiles[profile])) return Status::not_a_destination;
-    const uint32_t q = item->queue.load(std::memory_order_relaxed);
-    if (!transfer_allowed(id, *item, PolicyOp::transfer, q)) return Status::policy_refused;
+    const uint32_t q = w.queue();
+    if (!transfer_allowed(id, *item, w, PolicyOp::transfer, q)) return Status::policy_refused;
+    Budget budget(*this, 3);  // transferred, offered, accepted
+    if (!budget) return Status::events_full;
     QueueSlot& queue = *queues_[q];
     // An offer holds a unit of its queue's occupancy: a decline sends it back there.
     if (!acquire_occupancy(queue, q)) return Status::queue_full;
@@ -322,23 +397,17 @@ class KernelImpl final : public Kernel {
       release_occupancy(queue);
       return Status::no_capacity;
     }
-    const int32_t old_held = item->held.load(std::memory_order_relaxed);
-    const bool old_int = item->interruptible.load(std::memory_order_relaxed);
-    const ItemWord offered = w.next(ItemState::offered, b);
-    item->held.store(size, std::memory_order_relaxed);
-    item->interruptible.store(interruptible, std::memory_order_relaxed);
+    const ItemWord offered = w.next(ItemState::offered, b).with_hold(size, interruptible);
     if (!cas_item(*item, w, offered)) {
-      item->held.store(old_held, std::memory_order_relaxed);
-      item->interruptible.store(old_int, std::memory_order_relaxed);
-      release_amount(b, size, interruptible, /*open=*/true);
-      agent_freed(b);
+      release_amount(b, size, interruptible, /*open=*/-1);
       release_occupancy(queue);
+      agent_freed(b);
       return Status::wrong_state;
     }
-    if (w.state() == ItemState::active) release_amount(w.agent(), old_held, old_int, /*open=*/true);
+    if (w.state() == ItemState::active) release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
     const Time now = clock_.now();
-    emit(now, id, AgentId{w.agent()}, q, EventType::transferred, offered.seq(), 0);
-    after_offer(id, *item, offered, b, q, now);
+    budget.emit(now, id, AgentId{w.agent()}, q, EventType::transferred, offered.version());
+    after_offer(id, *item, offered, b, q, now, budget);
     agent_freed(w.agent());
     return Status::ok;
   }
@@ -350,14 +419,15 @@ class KernelImpl final : public Kernel {
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
     if (!pc.transfer_anywhere && !pc.transfer_flows[index(flow)]) return Status::not_a_destination;
+    Budget budget(*this, 2);
+    if (!budget) return Status::events_full;
     const ItemWord gone = w.next(ItemState::free);
     if (!cas_item(*item, w, gone)) return Status::wrong_state;
-    if (w.state() == ItemState::active) release_capacity(w.agent(), *item, /*open=*/true);
-    const uint32_t q = item->queue.load(std::memory_order_relaxed);
+    if (w.state() == ItemState::active) release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
     const Time now = clock_.now();
-    emit(now, id, AgentId{w.agent()}, q, EventType::transferred, gone.seq(), index(flow));
-    emit(now, id, AgentId{w.agent()}, q, EventType::done, gone.seq(), 0);
-    retire(id, *item);
+    budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::transferred, gone.version(), index(flow));
+    budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::done, gone.version());
+    retire(id, *item, gone);
     agent_freed(w.agent());
     return Status::ok;
   }
@@ -367,14 +437,16 @@ class KernelImpl final : public Kernel {
     const uint32_t a = index(agent);
     if (a >= cfg_.agents.size()) return Status::unknown_agent;
     if (index(status) >= cfg_.statuses.size()) return Status::unknown_status;
+    Budget budget(*this, 1);
+    if (!budget) return Status::events_full;
     AgentSlot& slot = agents_[a];
-    uint64_t raw = slot.word.load(std::memory_order_acquire);
+    uint64_t raw = slot.word.load(kSeq);
     AgentWord next;
     do {  // a status chosen by the agent also ends the missed state
       next = AgentWord{raw}.with_status(index(status)).with_missed(false);
-    } while (!slot.word.compare_exchange_weak(raw, next.raw, std::memory_order_acq_rel,
-                                              std::memory_order_acquire));
-    emit(clock_.now(), ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
+      OMNI_SCHED_POINT("agent.cas.status");
+    } while (!slot.word.compare_exchange_weak(raw, next.raw, kSeq, kSeq));
+    budget.emit(clock_.now(), ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
     agent_freed(a);
     return Status::ok;
   }
@@ -391,38 +463,45 @@ class KernelImpl final : public Kernel {
     return {false, t_last_policy_reason};
   }
 
-  // ---- timers: O(due timers + buckets passed) ----------------------------------------------
+  // ---- timers: O(requests + due timers + buckets passed) -----------------------------------
   Status tick(Time now) noexcept override {
     if (ticking_.exchange(true, std::memory_order_acquire)) return Status::busy;
-    timers_.advance(now, [&](const TimerFire& t) { fire(t, now); });
+    timers_.advance(now, [&](uint32_t node, uint64_t expect) { return fire(node, expect, now); });
     ticking_.store(false, std::memory_order_release);
     return Status::ok;
   }
 
+  // One drainer at a time (a concurrent call returns 0): draining in order is what lets the event
+  // ring promise that a producer holding credits always finds a free cell.
   size_t poll_events(std::span<Event> out) noexcept override {
+    if (draining_.exchange(true, std::memory_order_acquire)) return 0;
     size_t n = 0;
     while (n < out.size() && events_.try_pop(out[n])) ++n;
+    draining_.store(false, std::memory_order_release);
+    if (n) credits_.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
+    // Routing that stopped for lack of credits goes on now. O(queues), only after back-pressure.
+    if (routing_deferred_.load(kSeq) && routing_deferred_.exchange(false, kSeq)) {
+      for (uint32_t q = 0; q < queues_.size(); ++q) dispatch(q);
+    }
     return n;
   }
 
   // ---- observation ---------------------------------------------------------------------------
   Result<ItemSnapshot> item(ItemId id) const noexcept override {
     const uint32_t slot = slot_of(id);
-    if (slot >= cfg_.source.limits.max_items) return std::unexpected(Status::unknown_item);
+    if (slot >= max_items_ || birth_of(id) == 0) return std::unexpected(Status::unknown_item);
     const ItemSlot& item = items_[slot];
-    const ItemWord w{item.word.load(std::memory_order_acquire)};
-    if (w.incarnation() != (incarnation_of(id) & ItemWord::kIncarnationMask) || incarnation_of(id) == 0)
-      return std::unexpected(Status::unknown_item);
+    const ItemWord w = item.word.load(std::memory_order_acquire);
+    if (!same_life(item, w, birth_of(id))) return std::unexpected(Status::unknown_item);
     ItemSnapshot s;
-    s.state = w.state();
-    s.queue = QueueId{item.queue.load(std::memory_order_relaxed)};
+    s.state = w.state() == kOpening ? ItemState::queued : w.state();
+    s.queue = QueueId{w.queue()};
     s.agent = w.agent() == ItemWord::kNoAgent ? kNoAgent : AgentId{w.agent()};
     s.customer = CustomerId{item.customer.load(std::memory_order_relaxed)};
     s.arrival = Time{Duration{item.arrival.load(std::memory_order_relaxed)}};
-    const bool holds = s.state == ItemState::offered || s.state == ItemState::active || s.state == ItemState::wrap_up;
-    s.held_milli = holds ? item.held.load(std::memory_order_relaxed) : 0;
-    s.paused_value = item.paused_value.load(std::memory_order_relaxed);
-    s.seq = w.seq();
+    s.held_milli = w.holds() ? w.held() : 0;
+    s.paused_value = w.state() == ItemState::paused ? w.paused_value() : 0;
+    s.seq = w.version();
     return s;
   }
 
@@ -462,12 +541,16 @@ class KernelImpl final : public Kernel {
   }
 
   KernelStats stats() const noexcept override {
-    return {events_dropped_.load(std::memory_order_relaxed)};
+    KernelStats s;
+    s.routing_deferred = deferrals_.load(std::memory_order_relaxed);
+    s.slots_retired = slots_retired_.load(std::memory_order_relaxed);
+    return s;
   }
 
   size_t sessions_of(CustomerId customer, std::span<SessionInfo> out) const noexcept override {
     return sessions_except(customer, ItemId{}, out);
   }
+
 
  private:
   // ---- item helpers ----------------------------------------------------------------------
@@ -477,23 +560,32 @@ class KernelImpl final : public Kernel {
     ItemWord word;
   };
 
+  // Is `w` (loaded with acquire before this call) a word of the life that began at `birth`? The
+  // birth field is written before the word that starts a life is published, so a word of a later
+  // life always comes with that life's birth: equal births mean the same life.
+  static bool same_life(const ItemSlot& item, ItemWord w, uint64_t birth) noexcept {
+    return w.version() >= birth && item.birth.load(std::memory_order_acquire) == birth;
+  }
+
   // The item an id names, with its current word; unknown for ids never issued or of a recycled slot.
   Found load_item(ItemId id) const noexcept {
     const uint32_t slot = slot_of(id);
-    if (slot >= cfg_.source.limits.max_items || incarnation_of(id) == 0) return {Status::unknown_item, nullptr, {}};
+    if (slot >= max_items_ || birth_of(id) == 0) return {Status::unknown_item, nullptr, {}};
     ItemSlot* item = &items_[slot];
-    // acquire: pairs with the release CAS of the last transition, so the fields it wrote are seen.
-    const ItemWord w{item->word.load(std::memory_order_acquire)};
-    if (w.incarnation() != (incarnation_of(id) & ItemWord::kIncarnationMask)) return {Status::unknown_item, nullptr, {}};
-    if (w.state() == ItemState::free) return {Status::wrong_state, nullptr, {}};  // done; slot not yet reused
+    OMNI_SCHED_POINT("item.load");
+    // acquire: pairs with the release of the last transition (its CAS or submit's store).
+    const ItemWord w = item->word.load(std::memory_order_acquire);
+    if (!same_life(*item, w, birth_of(id))) return {Status::unknown_item, nullptr, {}};
+    // done (slot not yet reused), or still being opened by its submit
+    if (w.state() == ItemState::free || w.state() == kOpening) return {Status::wrong_state, nullptr, {}};
     return {Status::ok, item, w};
   }
 
   static bool cas_item(ItemSlot& item, ItemWord expected, ItemWord next) noexcept {
-    uint64_t e = expected.raw;
-    // acq_rel: release publishes the fields written before the transition; acquire makes the
-    // winner see everything the previous transition published.
-    return item.word.compare_exchange_strong(e, next.raw, std::memory_order_acq_rel,
+    OMNI_SCHED_POINT("item.cas");
+    // acq_rel: the winner sees everything the previous transition published and publishes its
+    // own; the word carries all a racing caller needs, so no other ordering is involved.
+    return item.word.compare_exchange_strong(expected, next, std::memory_order_acq_rel,
                                              std::memory_order_acquire);
   }
 
@@ -514,7 +606,14 @@ class KernelImpl final : public Kernel {
     return static_cast<int32_t>(std::max<int64_t>(1, (base * r.size + 100 * kMilli - 1) / (100 * kMilli)));
   }
 
-  // ---- agent capacity: every change is one CAS on the AgentWord ---------------------------
+  Duration exclusion_for(uint32_t q) const noexcept {
+    const Duration push_timeout = cfg_.routings[cfg_.queues[q].routing].push_timeout;
+    return push_timeout.count() > 0 ? push_timeout : kDefaultExclusion;
+  }
+
+  // ---- agent capacity: every change is one seq_cst CAS on the AgentWord --------------------
+  // seq_cst, not just acq_rel: a CAS that makes an agent better is half of the Dekker pairing with
+  // an arrival that read the older word (see the top of this file).
   // Routable for queue q, not missed, and room for `size` on the right pool.
   bool can_take(AgentWord w, uint32_t q, uint32_t a, int32_t size, bool interruptible) const noexcept {
     if (w.missed() || w.open() >= AgentWord::kMaxOpen) return false;
@@ -533,47 +632,44 @@ class KernelImpl final : public Kernel {
   // The only way routing takes capacity: checks and takes it in one CAS, so it can never exceed.
   bool reserve(uint32_t a, uint32_t q, int32_t size, bool interruptible) noexcept {
     auto& word = agents_[a].word;
-    uint64_t raw = word.load(std::memory_order_acquire);
+    uint64_t raw = word.load(kSeq);
     for (;;) {
       const AgentWord w{raw};
       if (!can_take(w, q, a, size, interruptible)) return false;
-      if (word.compare_exchange_weak(raw, add(w, size, interruptible, +1).raw, std::memory_order_acq_rel,
-                                     std::memory_order_acquire))
-        return true;
+      OMNI_SCHED_POINT("agent.cas.reserve");
+      if (word.compare_exchange_weak(raw, add(w, size, interruptible, +1).raw, kSeq, kSeq)) return true;
     }
   }
 
-  void release_amount(uint32_t a, int32_t size, bool interruptible, bool open) noexcept {
+  // Gives back `size` (and `open` open items, ≤ 0) taken by an item. The amount always comes from
+  // the item word that the caller's winning CAS replaced, so it is exactly what was taken.
+  void release_amount(uint32_t a, int32_t size, bool interruptible, int open) noexcept {
     auto& word = agents_[a].word;
-    uint64_t raw = word.load(std::memory_order_relaxed);
-    while (!word.compare_exchange_weak(raw, add(AgentWord{raw}, -size, interruptible, open ? -1 : 0).raw,
-                                       std::memory_order_acq_rel, std::memory_order_relaxed)) {
+    uint64_t raw = word.load(kSeq);
+    for (;;) {
+      OMNI_SCHED_POINT("agent.cas.release");
+      if (word.compare_exchange_weak(raw, add(AgentWord{raw}, -size, interruptible, open).raw, kSeq, kSeq))
+        return;
     }
-  }
-
-  void release_capacity(uint32_t a, const ItemSlot& item, bool open) noexcept {
-    release_amount(a, item.held.load(std::memory_order_relaxed),
-                   item.interruptible.load(std::memory_order_relaxed), open);
   }
 
   // Resume (and closing a paused item into wrap-up): the capacity comes back, over the limit if
   // the agent's ResumeRule allows it; such an agent gets no new offer until it is under again.
-  bool consume_again(uint32_t a, const ItemSlot& item, bool open) noexcept {
-    const int32_t size = item.held.load(std::memory_order_relaxed);
-    const bool interruptible = item.interruptible.load(std::memory_order_relaxed);
+  // Never past what the word can count: the field widths and 255 open items are hard limits
+  // (Status::no_capacity), whatever the rule.
+  bool consume_again(uint32_t a, int32_t size, bool interruptible, int open) noexcept {
     const PresenceInfo& pc = presence_of(a);
     auto& word = agents_[a].word;
-    uint64_t raw = word.load(std::memory_order_acquire);
+    uint64_t raw = word.load(kSeq);
     for (;;) {
       const AgentWord w{raw};
       const int32_t used = interruptible ? w.interruptible_used() : w.used();
       const int32_t cap = interruptible ? pc.interruptible_capacity : pc.capacity;
       const int32_t limit = interruptible ? AgentWord::kMaxInt : AgentWord::kMaxUsed;
-      if (used + size > limit) return false;
+      if (used + size > limit || w.open() + static_cast<uint32_t>(open) > AgentWord::kMaxOpen) return false;
       if (pc.resume_rule == ResumeRule::refuse && used + size > cap) return false;
-      if (word.compare_exchange_weak(raw, add(w, size, interruptible, open ? 1 : 0).raw,
-                                     std::memory_order_acq_rel, std::memory_order_acquire))
-        return true;
+      OMNI_SCHED_POINT("agent.cas.consume");
+      if (word.compare_exchange_weak(raw, add(w, size, interruptible, open).raw, kSeq, kSeq)) return true;
     }
   }
 
@@ -591,40 +687,32 @@ class KernelImpl final : public Kernel {
     return static_cast<uint8_t>(AgentIndex::kLevels - fit);
   }
 
-  // Places agent a in one queue's index at the level its current word gives; re-reads the word
+  // Places agent a in one queue's index at the level its current word gives, re-reading the word
   // until it is stable, so a placement computed from a stale word is repaired by its own caller.
-  void place_member(uint32_t a, const Membership& m) noexcept {
+  // Returns true when some placement set a bit (made a visible or better): the caller must then
+  // read `waiting` and route (rule 1 at the top of this file).
+  bool place_member(uint32_t a, uint32_t q, uint32_t member) noexcept {
     const auto& word = agents_[a].word;
-    AgentIndex& index = queues_[m.queue]->index;
-    uint64_t raw = word.load(std::memory_order_seq_cst);
+    AgentIndex& index = queues_[q]->index;
+    bool promoted = false;
+    OMNI_SCHED_POINT("index.member.word");
+    uint64_t raw = word.load(kSeq);
     for (;;) {
-      index.place(m.member, level_for(m.queue, a, AgentWord{raw}));
-      const uint64_t again = word.load(std::memory_order_seq_cst);
-      if (again == raw) return;
+      promoted |= index.place(member, level_for(q, a, AgentWord{raw}));
+      OMNI_SCHED_POINT("index.member.reread");
+      const uint64_t again = word.load(kSeq);
+      if (again == raw) return promoted;
       raw = again;
     }
   }
 
-  // After agent a got better (room freed, routable again): place it in every queue it serves.
-  // Changes that make it worse skip this; searchers re-place it lazily (see agent_index.h).
-  // O(memberships of a).
+  // After agent a changed: place it in every queue it serves. O(memberships of a).
   void publish(uint32_t a) noexcept {
-    for (const Membership& m : cfg_.agents[a].memberships) place_member(a, m);
+    for (const Membership& m : cfg_.agents[a].memberships) (void)place_member(a, m.queue, m.member);
   }
 
-  // The search's check that member `member` of q truly sits at `level` (the index is optimistic).
-  auto truly_at(uint32_t q) noexcept {
-    return [this, q](uint32_t member, int level) {
-      const uint32_t a = cfg_.queues[q].members[member];
-      const AgentWord w{agents_[a].word.load(std::memory_order_seq_cst)};
-      if (level_for(q, a, w) == level) return true;
-      place_member(a, {q, member, 0});
-      return false;
-    };
-  }
-
-  // Capacity or routability of agent a went up: publish it, then look for work (Dekker partner
-  // of submit's "publish the item, then look for an agent").
+  // Capacity or routability of agent a went up: publish it, then look for work (the freeing side
+  // of the Dekker pairing).
   void agent_freed(uint32_t a) noexcept {
     publish(a);
     pull(a);
@@ -632,38 +720,48 @@ class KernelImpl final : public Kernel {
 
   // ---- lanes -----------------------------------------------------------------------------
   struct Head {
-    uint64_t id;
+    uint64_t entry;
     int64_t arrival;
-    bool retry;
   };
 
-  std::optional<Head> peek_lane(const MpmcRing<uint64_t>& lane, bool retry) const noexcept {
-    auto id = lane.peek();
-    if (!id) return std::nullopt;
-    return Head{*id, items_[slot_of(ItemId{*id})].arrival.load(std::memory_order_relaxed), retry};
+  std::optional<Head> peek_lane(const MpmcRing<uint64_t>& lane) const noexcept {
+    auto e = lane.peek();
+    if (!e) return std::nullopt;
+    return Head{*e, items_[LaneEntry::slot(*e)].arrival.load(std::memory_order_relaxed)};
   }
 
-  // The head that arrived first of the two lanes (hint).
+  // The head that arrived first of the two lanes (a hint: it may be gone by the time we act).
   std::optional<Head> oldest_head(const QueueSlot& queue) const noexcept {
-    auto f = peek_lane(queue.fresh, false);
-    auto r = peek_lane(queue.retry, true);
+    auto f = peek_lane(queue.fresh);
+    auto r = peek_lane(queue.retry);
     if (f && r) return r->arrival <= f->arrival ? r : f;
     return f ? f : r;
   }
 
-  bool pop_oldest(QueueSlot& queue, uint64_t& id) noexcept {
-    const auto head = oldest_head(queue);
-    const bool retry_first = !head || head->retry;
-    MpmcRing<uint64_t>& first = retry_first ? queue.retry : queue.fresh;
-    MpmcRing<uint64_t>& second = retry_first ? queue.fresh : queue.retry;
-    return first.try_pop(id) || second.try_pop(id);
+  static void push_lane(MpmcRing<uint64_t>& lane, uint64_t entry) noexcept {
+    // Occupancy keeps live + stale entries ≤ max_waiting ≤ capacity / 2, so this succeeds at
+    // once unless a consumer stalled mid-pop a full lap ago (the ring's named exception).
+    while (!lane.try_push(entry)) {
+    }
   }
 
-  static void push_lane(MpmcRing<uint64_t>& lane, uint64_t id) noexcept {
-    // Occupancy keeps live + stale entries ≤ max_waiting ≤ capacity / 2, so this succeeds at
-    // once unless a consumer stalled mid-pop a full lap ago (see the note at the top).
-    while (!lane.try_push(id)) {
-    }
+  // A new queued version of an item enters q: its entry, then `pushes` and `waiting` (seq_cst:
+  // the arriving half of the Dekker pairing; the caller then routes).
+  static void enqueue(QueueSlot& queue, MpmcRing<uint64_t>& lane, uint32_t slot, uint64_t version) noexcept {
+    push_lane(lane, LaneEntry::make(slot, version));
+    OMNI_SCHED_POINT("queue.pushes");
+    queue.pushes.fetch_add(1, kSeq);
+    OMNI_SCHED_POINT("queue.waiting.inc");
+    queue.waiting.fetch_add(1, kSeq);
+  }
+
+  // An entry taken out of its lane for a moment goes back. It counts in `pushes` like an arrival:
+  // an agent that freed capacity while the entry was out must look at the queue again (rule 2),
+  // and the caller routes the queue afterwards (the arriving half).
+  static void repush(QueueSlot& queue, MpmcRing<uint64_t>& lane, uint64_t entry) noexcept {
+    push_lane(lane, entry);
+    OMNI_SCHED_POINT("queue.pushes");
+    queue.pushes.fetch_add(1, kSeq);
   }
 
   bool acquire_occupancy(QueueSlot& queue, uint32_t q) noexcept {
@@ -681,18 +779,17 @@ class KernelImpl final : public Kernel {
     return false;
   }
 
-  // Takes every entry out of both lanes once and puts the live ones back, in order, at the tail.
-  // Returns whether any stale entry was dropped. Live entries are out of their lane for a moment,
-  // so the queue is re-dispatched afterwards.
+  // Takes every entry out of both lanes once and puts the live ones back at the tail. Returns
+  // whether any stale entry was dropped. Live entries are out of their lane for a moment, so the
+  // queue is routed again afterwards.
   bool compact(QueueSlot& queue, uint32_t q) noexcept {
     bool dropped = false;
     for (MpmcRing<uint64_t>* lane : {&queue.retry, &queue.fresh}) {
       for (size_t n = lane->size_hint(); n > 0; --n) {
-        uint64_t id;
-        if (!lane->try_pop(id)) break;
-        ItemWord w;
-        if (live_entry(id, w)) {
-          push_lane(*lane, id);
+        uint64_t e;
+        if (!lane->try_pop(e)) break;
+        if (live_entry(e)) {
+          repush(queue, *lane, e);
         } else {
           release_occupancy(queue);
           dropped = true;
@@ -703,184 +800,254 @@ class KernelImpl final : public Kernel {
     return dropped;
   }
 
-  // A queued item left: drop the stale entries at the heads of its queue's lanes, so an unattended
-  // queue whose customers give up does not fill with them.
-  void purge_stale_heads(QueueSlot& queue) noexcept {
-    for (MpmcRing<uint64_t>* lane : {&queue.fresh, &queue.retry}) {
-      for (int n = 0; n < 8; ++n) {
-        const auto head = lane->peek();
-        ItemWord w;
-        if (!head || live_entry(*head, w)) break;
-        uint64_t id;
-        if (!lane->try_pop(id)) break;
-        if (live_entry(id, w)) {  // raced: someone took the stale one, this one is live
-          push_lane(queue.retry, id);
-          break;
-        }
-        release_occupancy(queue);
-      }
-    }
-  }
   static void release_occupancy(QueueSlot& queue) noexcept {
     queue.occupancy.fetch_sub(1, std::memory_order_relaxed);
   }
 
   // Is this lane entry still the queued item it was pushed for? (Closed or abandoned items leave
   // their entry behind; the slot may even hold a newer item by now.)
-  bool live_entry(uint64_t id, ItemWord& w) const noexcept {
-    const ItemSlot& item = items_[slot_of(ItemId{id})];
-    w = ItemWord{item.word.load(std::memory_order_acquire)};
-    return w.incarnation() == (incarnation_of(ItemId{id}) & ItemWord::kIncarnationMask) &&
-           w.state() == ItemState::queued;
+  bool live_entry(uint64_t e, ItemWord* out = nullptr) const noexcept {
+    const ItemWord w = items_[LaneEntry::slot(e)].word.load(std::memory_order_acquire);
+    if (out) *out = w;
+    return w.version() == LaneEntry::version(e) && w.state() == ItemState::queued;
   }
 
-  bool excluded_for(const ItemSlot& item, uint32_t a) const noexcept {
-    return item.excluded_agent.load(std::memory_order_relaxed) == a &&
-           ns(clock_.now()) < item.excluded_until.load(std::memory_order_relaxed);
+  // "Not back to agent a first" for the queued version `version` of the item, until `until`.
+  // Written after the CAS that queued the item and before its lane entry is pushed (so a popper
+  // sees it); tagged, so a late write from an older version changes nothing for a newer one.
+  void exclude(uint32_t slot, ItemSlot& item, uint32_t a, uint64_t version, Time until) noexcept {
+    const uint64_t mine = Exclusion::make(a, version);
+    uint64_t cur = item.exclusion.load(std::memory_order_relaxed);
+    while (Exclusion::version(cur) < version &&
+           !item.exclusion.compare_exchange_weak(cur, mine, std::memory_order_release,
+                                                 std::memory_order_relaxed)) {
+    }
+    timers_.arm(exclusion_node(slot), version, until);
+  }
+
+  static bool excluded_for(const ItemSlot& item, uint32_t a, uint64_t version) noexcept {
+    const uint64_t e = item.exclusion.load(std::memory_order_acquire);
+    return Exclusion::version(e) == version && Exclusion::agent(e) == a;
   }
 
   // ---- routing: an item meets an agent --------------------------------------------------------
-  enum class Take : uint8_t { offered, empty, excluded };
+  enum class Take : uint8_t { offered, empty, not_for_me, no_credits };
 
-  // Takes one entry from q for agent a, who already holds a reservation of `size` for it. On
-  // anything but `offered` the reservation is given back (and a re-published); the caller decides
-  // what to look at next — take_for itself never recurses into pull() or dispatch().
-  Take take_for(uint32_t a, uint32_t q, int32_t size, bool interruptible) noexcept {
+  // Takes the oldest entry of q that agent a may have, for a who already holds a reservation of
+  // `size`. Stale entries met on the way are dropped; entries excluded for a go back to the tail
+  // of the retry lane, each looked at once. The caller gives the reservation back on anything but
+  // `offered`. O(stale entries + entries excluded for a).
+  // `repushed` counts the entries it put back (the caller must see that q is routed afterwards:
+  // an entry out of its lane for a moment may have been missed by an agent freeing meanwhile).
+  Take take_for(uint32_t a, uint32_t q, int32_t size, bool interruptible, uint32_t& repushed) noexcept {
+    Budget budget(*this, 2);  // offered, accepted
+    if (!budget) return Take::no_credits;
     QueueSlot& queue = *queues_[q];
-    bool excluded = false;
-    for (int spins = 0; spins < 4; ++spins) {
-      uint64_t id;
-      // After skipping an item a declined, look past the retry lane: the excluded item went back
-      // there and would come straight out again.
-      if (!(excluded ? queue.fresh.try_pop(id) : pop_oldest(queue, id))) break;
-      ItemWord w;
-      if (!live_entry(id, w)) {  // stale entry: its occupancy unit ends here
-        release_occupancy(queue);
+    size_t retry_left = queue.retry.size_hint();
+    bool saw_excluded = false;
+    for (;;) {
+      const auto f = peek_lane(queue.fresh);
+      const auto r = retry_left > 0 ? peek_lane(queue.retry) : std::nullopt;
+      if (!f && !r) {
+        // Peeks can miss an entry whose push is being published; a pop settles it.
+        uint64_t e;
+        if (!queue.fresh.try_pop(e)) return saw_excluded ? Take::not_for_me : Take::empty;
+        if (auto t = consider(a, q, size, interruptible, e, budget, saw_excluded, repushed)) return *t;
         continue;
       }
-      ItemSlot& item = items_[slot_of(ItemId{id})];
-      if (excluded_for(item, a)) {  // not back to the agent that declined it, if anyone else can
-        push_lane(queue.retry, id);
-        excluded = true;
+      const bool from_retry = r && (!f || r->arrival <= f->arrival);
+      MpmcRing<uint64_t>& lane = from_retry ? queue.retry : queue.fresh;
+      uint64_t e;
+      OMNI_SCHED_POINT("lane.pop");
+      if (!lane.try_pop(e)) {
+        if (from_retry) retry_left = 0;  // emptied under us
         continue;
       }
-      item.held.store(size, std::memory_order_relaxed);
-      item.interruptible.store(interruptible, std::memory_order_relaxed);
-      const ItemWord offered = w.next(ItemState::offered, a);
-      if (!cas_item(item, w, offered)) {  // closed or abandoned since we looked: a stale entry now
-        release_occupancy(queue);
-        continue;
-      }
-      queue.waiting.fetch_sub(1, std::memory_order_seq_cst);
-      after_offer(ItemId{id}, item, offered, a, q, clock_.now());
-      return Take::offered;
+      if (from_retry) --retry_left;
+      if (auto t = consider(a, q, size, interruptible, e, budget, saw_excluded, repushed)) return *t;
     }
-    give_back(a, size, interruptible);
-    return excluded ? Take::excluded : Take::empty;
   }
 
-  // Offers a not-yet-enqueued item straight to the best member of q, if one has room.
-  bool hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t q, Time now) noexcept {
+  // One popped entry: dropped if stale, put back if excluded for a, else offered to a.
+  std::optional<Take> consider(uint32_t a, uint32_t q, int32_t size, bool interruptible, uint64_t e,
+                               Budget& budget, bool& saw_excluded, uint32_t& repushed) noexcept {
     QueueSlot& queue = *queues_[q];
-    for (int attempt = 0; attempt < 4; ++attempt) {
-      const auto member = queue.index.best(UINT32_MAX, truly_at(q));
-      if (!member) return false;
+    ItemWord w;
+    if (!live_entry(e, &w)) {  // stale entry: its occupancy unit ends here
+      release_occupancy(queue);
+      return std::nullopt;
+    }
+    const uint32_t slot = LaneEntry::slot(e);
+    ItemSlot& item = items_[slot];
+    if (excluded_for(item, a, w.version())) {  // not back to the agent that declined it, yet
+      repush(queue, queue.retry, e);
+      ++repushed;
+      saw_excluded = true;
+      return std::nullopt;
+    }
+    const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
+    if (!cas_item(item, w, offered)) {  // closed or abandoned since we looked: a stale entry now
+      release_occupancy(queue);
+      return std::nullopt;
+    }
+    OMNI_SCHED_POINT("queue.waiting.dec");
+    queue.waiting.fetch_sub(1, kSeq);
+    after_offer(make_item_id(slot, item.birth.load(std::memory_order_relaxed)), item, offered, a, q,
+                clock_.now(), budget);
+    return Take::offered;
+  }
+
+  // The search's check that member `member` of q truly sits at `level` (the index is optimistic:
+  // whoever makes an agent worse leaves its place alone; the searcher that meets it re-places it).
+  auto truly_at(uint32_t q, bool& repaired) noexcept {
+    return [this, q, &repaired](uint32_t member, int level) {
+      const uint32_t a = cfg_.queues[q].members[member];
+      OMNI_SCHED_POINT("index.valid.word");
+      const AgentWord w{agents_[a].word.load(kSeq)};
+      if (level_for(q, a, w) == level) return true;
+      repaired |= place_member(a, q, member);
+      return false;
+    };
+  }
+
+  enum class HandOff : uint8_t { offered, none, gone };
+
+  // Offers a not-yet-enqueued item straight to the best member of q, if one has room.
+  HandOff hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t q, Time now, Budget& budget,
+                   bool& repaired) noexcept {
+    QueueSlot& queue = *queues_[q];
+    for (;;) {
+      bool restored = false;
+      const auto member = queue.index.best(UINT32_MAX, truly_at(q, repaired), restored);
+      repaired |= restored;
+      if (!member) return HandOff::none;
       const uint32_t a = cfg_.queues[q].members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place here, look again
-        place_member(a, {q, *member, 0});
+      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
+        repaired |= place_member(a, q, *member);
         continue;
       }
-      item.held.store(size, std::memory_order_relaxed);
-      item.interruptible.store(interruptible, std::memory_order_relaxed);
-      const ItemWord offered = queued.next(ItemState::offered, a);
-      // Nobody else can know this item yet but an observer; the CAS only publishes the fields.
-      if (!cas_item(item, queued, offered)) {
+      const ItemWord offered = queued.next(ItemState::offered, a).with_hold(size, interruptible);
+      if (!cas_item(item, queued, offered)) {  // the host closed it meanwhile
         give_back(a, size, interruptible);
         pull(a);
-        return false;
+        return HandOff::gone;
       }
-      after_offer(id, item, offered, a, q, now);
-      return true;
+      after_offer(id, item, offered, a, q, now, budget);
+      return HandOff::offered;
     }
-    return false;
   }
 
   void give_back(uint32_t a, int32_t size, bool interruptible) noexcept {
-    release_amount(a, size, interruptible, /*open=*/true);
+    release_amount(a, size, interruptible, /*open=*/-1);
     publish(a);
   }
 
-  // pull() and dispatch() call each other only after a lost race or an exclusion; the depth guard
-  // bounds the stack in pathological interleavings (the outer loops keep going regardless).
-  struct Depth {
-    static inline thread_local int depth = 0;
-    Depth() { ++depth; }
-    ~Depth() { --depth; }
-    [[nodiscard]] bool too_deep() const { return depth > 4; }
-  };
-
   // An item arrived (or came back) in q: offer waiting items to the best members with room until
   // one side runs out. Cost per offer: O(levels + members/4096) to find the agent (plus a re-place
-  // for each member found busier than the index thought) and O(1) CASes. `skip` is an agent that
-  // must not be picked first.
-  void dispatch(uint32_t q, uint32_t skip = UINT32_MAX) noexcept {
-    Depth depth;
-    if (depth.too_deep()) return;
+  // for each member found busier than the index thought) and O(1) CASes. `skip` is a member that
+  // must not be picked (the agent that just declined); a member that may take none of the waiting
+  // items (all excluded for it) replaces it — one suffices, as each item excludes one agent.
+  void dispatch(uint32_t q, uint32_t skip_agent = UINT32_MAX) noexcept {
+    RouteScope scope(*this);
     QueueSlot& queue = *queues_[q];
     const auto& members = cfg_.queues[q].members;
-    uint32_t to_pull[4];
-    int n_pull = 0;
-    for (int attempt = 0; attempt < 64; ++attempt) {
-      if (queue.waiting.load(std::memory_order_seq_cst) <= 0) break;
-      uint32_t exclude = skip;
-      if (auto head = oldest_head(queue); head) {
-        const ItemSlot& item = items_[slot_of(ItemId{head->id})];
-        const uint32_t decliner = item.excluded_agent.load(std::memory_order_relaxed);
-        if (decliner != UINT32_MAX && excluded_for(item, decliner)) exclude = decliner;
+    uint32_t skip = member_of(skip_agent, q);
+    for (;;) {
+      OMNI_SCHED_POINT("dispatch.waiting");
+      if (queue.waiting.load(kSeq) <= 0) return;
+      bool repaired = false, restored = false;
+      const auto member = queue.index.best(skip, truly_at(q, repaired), restored);
+      if (!member) {
+        if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
+        return;
       }
-      uint32_t skip_member = UINT32_MAX;
-      if (exclude != UINT32_MAX) {
-        for (const Membership& m : cfg_.agents[exclude].memberships)
-          if (m.queue == q) skip_member = m.member;
-      }
-      const auto member = queue.index.best(skip_member, truly_at(q));
-      if (!member) break;
       const uint32_t a = members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place here, look again
-        place_member(a, {q, *member, 0});
+      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
+        (void)place_member(a, q, *member);
         continue;
       }
-      // A reservation given back may have hidden a from another queue's arrival: a looks again.
-      if (take_for(a, q, size, interruptible) != Take::offered && n_pull < 4) to_pull[n_pull++] = a;
+      uint32_t repushed = 0;  // this loop routes q again anyway
+      switch (take_for(a, q, size, interruptible, repushed)) {
+        case Take::offered:
+          continue;
+        case Take::not_for_me:
+          give_back(a, size, interruptible);
+          skip = *member;
+          pull(a);  // rule 2: a is better again
+          continue;
+        case Take::empty:  // another popper holds the entries `waiting` counts; it offers them
+          give_back(a, size, interruptible);
+          pull(a);
+          if (repushed) continue;
+          return;
+        case Take::no_credits:
+          give_back(a, size, interruptible);
+          defer_routing();
+          return;
+      }
     }
-    for (int i = 0; i < n_pull; ++i) pull(to_pull[i]);
   }
 
-  // Agent a has room (or just became routable): offer it the best waiting item it can take —
-  // routing priority first, then the earliest arrival among queues of that priority.
-  // O(memberships of a) per offer.
-  void pull(uint32_t a) noexcept {
-    Depth depth;
-    if (depth.too_deep()) return;
-    const auto& memberships = cfg_.agents[a].memberships;
-    uint32_t excluded[4];
-    int n_excluded = 0;
-    auto is_excluded = [&](uint32_t q) {
-      return std::find(excluded, excluded + n_excluded, q) != excluded + n_excluded;
+  uint32_t member_of(uint32_t a, uint32_t q) const noexcept {
+    if (a == UINT32_MAX) return UINT32_MAX;
+    for (const Membership& m : cfg_.agents[a].memberships)
+      if (m.queue == q) return m.member;
+    return UINT32_MAX;
+  }
+
+  // Routing recurses one level at most (dispatch → pull). Queues that must be routed again from
+  // inside it are listed per thread and routed when the outermost routing call ends.
+  struct RouteScope {
+    static constexpr int kPending = 32;
+    struct Pending {
+      uint32_t queue, skip_agent;
     };
-    for (int round = 0; round < 64; ++round) {
-      const AgentWord w{agents_[a].word.load(std::memory_order_seq_cst)};
+    static inline thread_local int depth = 0;
+    static inline thread_local int n_pending = 0;
+    static inline thread_local Pending pending[kPending];
+    KernelImpl& k;
+    explicit RouteScope(KernelImpl& kernel) noexcept : k(kernel) { ++depth; }
+    ~RouteScope() {
+      if (--depth != 0) return;
+      while (n_pending > 0) {
+        const Pending p = pending[--n_pending];
+        k.dispatch(p.queue, p.skip_agent);
+      }
+    }
+  };
+
+  // Agent a put back entries of q that it may not take: route q for the OTHER members (the
+  // arriving half of rule 2 — one of them may have freed room while the entries were out).
+  void route_later(uint32_t q, uint32_t a) noexcept {
+    for (int i = 0; i < RouteScope::n_pending; ++i)
+      if (RouteScope::pending[i].queue == q && RouteScope::pending[i].skip_agent == a) return;
+    if (RouteScope::n_pending < RouteScope::kPending) RouteScope::pending[RouteScope::n_pending++] = {q, a};
+    else dispatch(q, a);  // a list this long takes contention no test has produced: route it now
+  }
+
+  // Agent a has room (or just became routable): offer it the best waiting items it can take —
+  // routing priority first, then the earliest arrival among queues of that priority — until it
+  // is full or nothing it may take waits. O(memberships of a) per offer.
+  void pull(uint32_t a) noexcept {
+    RouteScope scope(*this);
+    const auto& memberships = cfg_.agents[a].memberships;
+    std::bitset<kMaxMemberships> done;  // queues with nothing for a (for this call)
+    for (;;) {
+      OMNI_SCHED_POINT("pull.word");
+      const AgentWord w{agents_[a].word.load(kSeq)};
       int best = -1;
       int64_t best_arrival = INT64_MAX;
       for (size_t i = 0; i < memberships.size(); ++i) {
         const Membership& m = memberships[i];
         if (best >= 0 && m.priority > memberships[best].priority) break;
+        if (done[i]) continue;
         QueueSlot& queue = *queues_[m.queue];
-        if (queue.waiting.load(std::memory_order_seq_cst) <= 0 || is_excluded(m.queue)) continue;
+        OMNI_SCHED_POINT("pull.waiting");
+        if (queue.waiting.load(kSeq) <= 0) continue;
         if (!can_take(w, m.queue, a, size_for(m.queue, a), uses_interruptible(m.queue, a))) continue;
         const auto head = oldest_head(queue);
         const int64_t arrival = head ? head->arrival : INT64_MAX - 1;
@@ -889,35 +1056,45 @@ class KernelImpl final : public Kernel {
           best_arrival = arrival;
         }
       }
-      if (best < 0) break;
+      if (best < 0) return;
       const uint32_t q = memberships[best].queue;
+      QueueSlot& queue = *queues_[q];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) continue;
-      if (take_for(a, q, size, interruptible) == Take::excluded) {
-        if (n_excluded == 4) break;
-        excluded[n_excluded++] = q;
+      const uint64_t pushes_before = queue.pushes.load(kSeq);
+      if (!reserve(a, q, size, interruptible)) continue;  // its word changed: look again
+      uint32_t repushed = 0;
+      const Take t = take_for(a, q, size, interruptible, repushed);
+      if (repushed) route_later(q, a);  // entries a may not take were out of the lane for a moment
+      if (t == Take::offered) continue;
+      give_back(a, size, interruptible);
+      if (t == Take::no_credits) {
+        defer_routing();
+        return;
       }
+      // Rule 2: after giving the reservation back (seq_cst), an item pushed meanwhile (or an entry
+      // another thread put back) may have been missed while a looked full; `pushes` moved past
+      // a's own re-pushes iff so, and then q is looked at again.
+      OMNI_SCHED_POINT("pull.pushes");
+      if (queue.pushes.load(kSeq) - pushes_before <= repushed) done[best] = true;
     }
-    // Items a may not take first go to the other members now.
-    for (int i = 0; i < n_excluded; ++i) dispatch(excluded[i], a);
   }
 
   // The item is now offered to agent a: arm the push time-out, or accept it at once.
-  void after_offer(ItemId id, ItemSlot& item, ItemWord offered, uint32_t a, uint32_t q, Time now) noexcept {
-    emit(now, id, AgentId{a}, q, EventType::offered, offered.seq(), 0);
+  void after_offer(ItemId id, ItemSlot& item, ItemWord offered, uint32_t a, uint32_t q, Time now,
+                   Budget& budget) noexcept {
+    budget.emit(now, id, AgentId{a}, q, EventType::offered, offered.version());
     const PresenceInfo& pc = presence_of(a);
     if (pc.auto_accept) {
       const ItemWord active = offered.next(ItemState::active, a);
       if (cas_item(item, offered, active)) {
         release_occupancy(*queues_[q]);
-        emit(now, id, AgentId{a}, q, EventType::accepted, active.seq(), 0);
+        budget.emit(now, id, AgentId{a}, q, EventType::accepted, active.version());
       }
       return;
     }
     const Duration timeout = cfg_.routings[cfg_.queues[q].routing].push_timeout;
-    if (timeout.count() > 0)
-      (void)timers_.schedule({TimerKind::push_timeout, slot_of(id), offered.raw, now + timeout});
+    if (timeout.count() > 0) timers_.arm(slot_of(id), offered.version(), now + timeout);
   }
 
   // offered → queued again (decline or push time-out): the item keeps its arrival time, goes to
@@ -925,40 +1102,35 @@ class KernelImpl final : public Kernel {
   // new presence status, set in the same CAS that releases the capacity.
   Status requeue(ItemId id, ItemSlot& item, ItemWord w, EventType why, uint16_t reason, int32_t status,
                  Duration missed) noexcept {
+    Budget budget(*this, 3);  // why, agent_status, agent_missed
+    if (!budget) return Status::events_full;
     const uint32_t a = w.agent();
-    const uint32_t q = item.queue.load(std::memory_order_relaxed);
-    const Time now = clock_.now();
-    const Duration push_timeout = cfg_.routings[cfg_.queues[q].routing].push_timeout;
-    item.excluded_agent.store(a, std::memory_order_relaxed);
-    item.excluded_until.store(ns(now + (push_timeout.count() > 0 ? push_timeout : kDefaultExclusion)),
-                              std::memory_order_relaxed);
+    const uint32_t q = w.queue();
     const ItemWord queued = w.next(ItemState::queued);
     if (!cas_item(item, w, queued)) return Status::wrong_state;
+    const Time now = clock_.now();
     // Release the capacity and apply the presence config's status in one CAS.
     auto& word = agents_[a].word;
-    uint64_t raw = word.load(std::memory_order_relaxed);
-    const int32_t held = item.held.load(std::memory_order_relaxed);
-    const bool interruptible = item.interruptible.load(std::memory_order_relaxed);
+    uint64_t raw = word.load(kSeq);
     uint32_t epoch = 0;
     if (missed.count() > 0) epoch = agents_[a].missed_epoch.fetch_add(1, std::memory_order_relaxed) + 1;
     AgentWord next;
     do {
-      next = add(AgentWord{raw}, -held, interruptible, -1);
+      next = add(AgentWord{raw}, -w.held(), w.interruptible(), -1);
       if (status >= 0) next = next.with_status(static_cast<uint16_t>(status));
       if (missed.count() > 0) next = next.with_missed(true);
-    } while (!word.compare_exchange_weak(raw, next.raw, std::memory_order_acq_rel, std::memory_order_relaxed));
-    QueueSlot& queue = *queues_[q];
-    push_lane(queue.retry, index(id));
-    queue.waiting.fetch_add(1, std::memory_order_seq_cst);
-    emit(now, id, AgentId{a}, q, why, queued.seq(), reason);
-    if (status >= 0) emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_status, 0, static_cast<uint16_t>(status));
-    // If nobody else takes it meanwhile, the decliner may have it once the exclusion ends.
-    (void)timers_.schedule({TimerKind::exclusion_end, q, 0,
-                            Time{Duration{item.excluded_until.load(std::memory_order_relaxed)}}});
+      OMNI_SCHED_POINT("agent.cas.requeue");
+    } while (!word.compare_exchange_weak(raw, next.raw, kSeq, kSeq));
+    budget.emit(now, id, AgentId{a}, q, why, queued.version(), reason);
+    if (status >= 0)
+      budget.emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_status, 0, static_cast<uint16_t>(status));
     if (missed.count() > 0) {
-      emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_missed, 0, 0);
-      (void)timers_.schedule({TimerKind::missed_end, a, epoch, now + missed});
+      budget.emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_missed, 0);
+      timers_.arm(missed_node(a), epoch, now + missed);
     }
+    exclude(slot_of(id), item, a, queued.version(), now + exclusion_for(q));
+    QueueSlot& queue = *queues_[q];
+    enqueue(queue, queue.retry, slot_of(id), queued.version());
     publish(a);
     dispatch(q, a);  // someone else first
     pull(a);         // then other work for a
@@ -967,125 +1139,141 @@ class KernelImpl final : public Kernel {
 
   // queued/offered → gone (closed by the host, or abandoned by the customer).
   Status leave(ItemId id, ItemSlot& item, ItemWord w, EventType why) noexcept {
+    Budget budget(*this, 2);
+    if (!budget) return Status::events_full;
     const ItemWord gone = w.next(ItemState::free);
     if (!cas_item(item, w, gone)) return Status::wrong_state;
-    const uint32_t q = item.queue.load(std::memory_order_relaxed);
+    const uint32_t q = w.queue();
     const Time now = clock_.now();
     if (w.state() == ItemState::queued) {
-      // Its lane entry stays behind; whoever pops it releases the occupancy.
-      queues_[q]->waiting.fetch_sub(1, std::memory_order_seq_cst);
-      purge_stale_heads(*queues_[q]);
+      // Its lane entry stays behind, stale; whoever pops it releases the occupancy.
+      OMNI_SCHED_POINT("queue.waiting.dec");
+      queues_[q]->waiting.fetch_sub(1, kSeq);
     } else {
       release_occupancy(*queues_[q]);
-      release_capacity(w.agent(), item, /*open=*/true);
+      release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
     }
     const AgentId agent = w.state() == ItemState::offered ? AgentId{w.agent()} : kNoAgent;
-    emit(now, id, agent, q, why, gone.seq(), 0);
-    emit(now, id, agent, q, EventType::done, gone.seq(), 0);
-    retire(id, item);
+    budget.emit(now, id, agent, q, why, gone.version());
+    budget.emit(now, id, agent, q, EventType::done, gone.version());
+    retire(id, item, gone);
     if (w.state() == ItemState::offered) agent_freed(w.agent());
     return Status::ok;
   }
 
   // active/paused → wrap-up (capacity held for the after-conversation time) or done.
   Status close_conversation(ItemId id, ItemSlot& item, ItemWord w) noexcept {
+    Budget budget(*this, 2);
+    if (!budget) return Status::events_full;
     const uint32_t a = w.agent();
-    const uint32_t q = item.queue.load(std::memory_order_relaxed);
+    const uint32_t q = w.queue();
     const Duration wrap = presence_of(a).wrap_up;
     const Time now = clock_.now();
     const bool was_paused = w.state() == ItemState::paused;
     // A paused item holds no capacity; its wrap-up takes it again (resume rule applies; if the
     // rule refuses, the item skips wrap-up).
-    const bool wrap_up = wrap.count() > 0 && (!was_paused || consume_again(a, item, /*open=*/false));
+    const bool wrap_up = wrap.count() > 0 && (!was_paused || consume_again(a, w.held(), w.interruptible(), 0));
     const ItemWord next = wrap_up ? w.next(ItemState::wrap_up, a) : w.next(ItemState::free);
     if (!cas_item(item, w, next)) {
       if (wrap_up && was_paused) {
-        release_capacity(a, item, /*open=*/false);
+        release_amount(a, w.held(), w.interruptible(), 0);
         agent_freed(a);
       }
       return Status::wrong_state;
     }
     remove_session(id, item);
-    emit(now, id, AgentId{a}, q, EventType::closed, next.seq(), 0);
+    budget.emit(now, id, AgentId{a}, q, EventType::closed, next.version());
     if (wrap_up) {
-      if (!was_paused) release_amount(a, 0, false, /*open=*/true);  // no longer open, still held
+      if (!was_paused) release_amount(a, 0, false, /*open=*/-1);  // no longer open, still held
       agents_[a].wrap_up_items.fetch_add(1, std::memory_order_relaxed);
-      (void)timers_.schedule({TimerKind::wrap_up_end, slot_of(id), next.raw, now + wrap});
-      publish(a);  // open items fell: Least Active levels change
+      timers_.arm(slot_of(id), next.version(), now + wrap);
+      if (!was_paused) agent_freed(a);  // open items fell: Least Active levels improve
       return Status::ok;
     }
-    if (!was_paused) release_capacity(a, item, /*open=*/true);
-    emit(now, id, AgentId{a}, q, EventType::done, next.seq(), 0);
-    retire_slot(id);
+    if (!was_paused) release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
+    budget.emit(now, id, AgentId{a}, q, EventType::done, next.version());
+    retire_slot(slot_of(id), next);
     agent_freed(a);
     return Status::ok;
   }
 
-  bool finish_wrap_up(ItemId id, ItemSlot& item, ItemWord w) noexcept {
+  Status finish_wrap_up(ItemId id, ItemSlot& item, ItemWord w) noexcept {
+    Budget budget(*this, 2);
+    if (!budget) return Status::events_full;
     const ItemWord gone = w.next(ItemState::free);
-    if (!cas_item(item, w, gone)) return false;
+    if (!cas_item(item, w, gone)) return Status::wrong_state;
     const uint32_t a = w.agent();
-    release_capacity(a, item, /*open=*/false);
+    release_amount(a, w.held(), w.interruptible(), 0);
     agents_[a].wrap_up_items.fetch_sub(1, std::memory_order_relaxed);
-    const uint32_t q = item.queue.load(std::memory_order_relaxed);
     const Time now = clock_.now();
-    emit(now, id, AgentId{a}, q, EventType::wrap_up_ended, gone.seq(), 0);
-    emit(now, id, AgentId{a}, q, EventType::done, gone.seq(), 0);
-    retire_slot(id);
+    budget.emit(now, id, AgentId{a}, w.queue(), EventType::wrap_up_ended, gone.version());
+    budget.emit(now, id, AgentId{a}, w.queue(), EventType::done, gone.version());
+    retire_slot(slot_of(id), gone);
+    agent_freed(a);
+    return Status::ok;
+  }
+
+  // ---- timers ---------------------------------------------------------------------------
+  uint32_t exclusion_node(uint32_t slot) const noexcept { return max_items_ + slot; }
+  uint32_t missed_node(uint32_t a) const noexcept { return 2 * max_items_ + a; }
+
+  // Returns false when the timer's events do not fit now: it stays due and fires next tick.
+  bool fire(uint32_t node, uint64_t expect, Time now) noexcept {
+    if (node < max_items_) {  // push time-out or wrap-up end of the item in slot `node`
+      ItemSlot& item = items_[node];
+      const ItemWord w = item.word.load(std::memory_order_acquire);
+      if (w.version() != expect) return true;  // answered / ended since
+      const ItemId id = make_item_id(node, item.birth.load(std::memory_order_relaxed));
+      Status s = Status::ok;
+      if (w.state() == ItemState::offered) {
+        const PresenceInfo& pc = presence_of(w.agent());
+        s = requeue(id, item, w, EventType::push_timed_out, 0, pc.status_on_push_timeout, pc.missed_delay);
+      } else if (w.state() == ItemState::wrap_up) {
+        s = finish_wrap_up(id, item, w);
+      }
+      return s != Status::events_full;
+    }
+    if (node < 2 * max_items_) {  // an exclusion lapses: the decliner may have the item now
+      const uint32_t slot = node - max_items_;
+      ItemSlot& item = items_[slot];
+      uint64_t e = item.exclusion.load(std::memory_order_acquire);
+      if (Exclusion::version(e) != expect) return true;
+      (void)item.exclusion.compare_exchange_strong(e, 0, std::memory_order_acq_rel);
+      const ItemWord w = item.word.load(std::memory_order_acquire);
+      if (w.version() == expect && w.state() == ItemState::queued) dispatch(w.queue());
+      return true;
+    }
+    const uint32_t a = node - 2 * max_items_;  // the missed state ends
+    if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != expect) return true;  // missed again
+    Budget budget(*this, 1);
+    if (!budget) return false;
+    auto& word = agents_[a].word;
+    uint64_t raw = word.load(kSeq);
+    do {
+      if (!AgentWord{raw}.missed()) return true;  // a status change ended it already
+      OMNI_SCHED_POINT("agent.cas.missed");
+    } while (!word.compare_exchange_weak(raw, AgentWord{raw}.with_missed(false).raw, kSeq, kSeq));
+    budget.emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_missed_ended, 0);
     agent_freed(a);
     return true;
   }
 
-  void fire(const TimerFire& t, Time now) noexcept {
-    switch (t.kind) {
-      case TimerKind::push_timeout: {
-        ItemSlot& item = items_[t.target];
-        const ItemWord w{t.expect};
-        if (item.word.load(std::memory_order_acquire) != w.raw) return;  // answered since
-        const PresenceInfo& pc = presence_of(w.agent());
-        (void)requeue(make_item_id(t.target, w.incarnation()), item, w, EventType::push_timed_out, 0,
-                      pc.status_on_push_timeout, pc.missed_delay);
-        return;
-      }
-      case TimerKind::wrap_up_end: {
-        ItemSlot& item = items_[t.target];
-        const ItemWord w{t.expect};
-        if (item.word.load(std::memory_order_acquire) != w.raw) return;  // ended by the agent
-        (void)finish_wrap_up(make_item_id(t.target, w.incarnation()), item, w);
-        return;
-      }
-      case TimerKind::exclusion_end:
-        dispatch(t.target);
-        return;
-      case TimerKind::missed_end: {
-        const uint32_t a = t.target;
-        if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != t.expect) return;  // missed again
-        auto& word = agents_[a].word;
-        uint64_t raw = word.load(std::memory_order_acquire);
-        do {
-          if (!AgentWord{raw}.missed()) return;  // a status change ended it already
-        } while (!word.compare_exchange_weak(raw, AgentWord{raw}.with_missed(false).raw,
-                                             std::memory_order_acq_rel, std::memory_order_acquire));
-        emit(now, ItemId{}, AgentId{a}, QueueId{}, EventType::agent_missed_ended, 0, 0);
-        agent_freed(a);
-        return;
-      }
-    }
-  }
-
   // ---- sessions and policies -----------------------------------------------------------------
+  // Copies the customer's sessions other than `except` into `out`; returns how many there are.
   size_t sessions_except(CustomerId customer, ItemId except, std::span<SessionInfo> out) const noexcept {
     if (index(customer) == 0) return 0;
-    uint64_t ids[kSessionsSeen];
-    const size_t n = customers_.sessions(index(customer), ids);
     size_t k = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (ids[i] == index(except)) continue;
-      const uint32_t q = items_[slot_of(ItemId{ids[i]})].queue.load(std::memory_order_relaxed);
+    customers_.for_each_session(index(customer), [&](uint64_t raw) {
+      if (raw == index(except)) return;
+      const ItemId id{raw};
+      const ItemSlot& item = items_[slot_of(id)];
+      const ItemWord w = item.word.load(std::memory_order_acquire);
+      if (!same_life(item, w, birth_of(id)) || w.state() == ItemState::free) return;  // ending now
+      const uint32_t q = w.queue();
       if (k < out.size())
-        out[k] = {ItemId{ids[i]}, QueueId{q}, ServiceId{cfg_.queues[q].service}, ChannelId{cfg_.queues[q].channel}};
+        out[k] = {id, QueueId{q}, ServiceId{cfg_.queues[q].service}, ChannelId{cfg_.queues[q].channel}};
       ++k;
-    }
+    });
     return k;
   }
 
@@ -1095,6 +1283,7 @@ class KernelImpl final : public Kernel {
     const size_t n = sessions_except(pr.customer, concerned, sessions);
     pr.sessions = std::span<const SessionInfo>(sessions, std::min<size_t>(n, kSessionsSeen));
     for (PolicyHook* p : policies_) {
+      OMNI_SCHED_POINT("policy.check");
       const PolicyVerdict v = p->check(pr);
       if (!v.allow) {
         t_last_policy_reason = v.reason;
@@ -1105,7 +1294,7 @@ class KernelImpl final : public Kernel {
     return true;
   }
 
-  bool transfer_allowed(ItemId id, const ItemSlot& item, PolicyOp how, uint32_t to) noexcept {
+  bool transfer_allowed(ItemId id, const ItemSlot& item, ItemWord w, PolicyOp how, uint32_t to) noexcept {
     if (policies_.empty()) return true;
     PolicyRequest pr{};
     pr.op = how;
@@ -1113,7 +1302,7 @@ class KernelImpl final : public Kernel {
     pr.is_bot = item.is_bot.load(std::memory_order_relaxed);
     pr.has_from = true;
     pr.from_item = id;
-    pr.from_queue = QueueId{item.queue.load(std::memory_order_relaxed)};
+    pr.from_queue = QueueId{w.queue()};
     pr.to_queue = QueueId{to};
     pr.to_service = ServiceId{cfg_.queues[to].service};
     pr.to_channel = ChannelId{cfg_.queues[to].channel};
@@ -1126,48 +1315,172 @@ class KernelImpl final : public Kernel {
   }
 
   // ---- slot recycling ------------------------------------------------------------------------
-  void retire(ItemId id, const ItemSlot& item) noexcept {
+  void retire(ItemId id, const ItemSlot& item, ItemWord gone) noexcept {
     remove_session(id, item);
-    retire_slot(id);
+    retire_slot(slot_of(id), gone);
   }
-  void retire_slot(ItemId id) noexcept {
-    // The slot's word already says free (with this incarnation); the next submit bumps it.
-    while (!free_slots_.try_push(slot_of(id))) {
+  // The slot's word already says free. A slot near the end of its version space is retired for
+  // good instead of reused, so its versions and ids never wrap (item_word.h).
+  void retire_slot(uint32_t slot, ItemWord gone) noexcept {
+    if (gone.version() >= ItemWord::kRetireVersion) {
+      slots_retired_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    // 2× headroom: fails only while a pop a full lap behind is stalled (the ring's exception).
+    while (!free_slots_.try_push(slot)) {
     }
   }
-  // A submit refused after its word was written but before anyone could see it in a lane.
-  void retire_unpublished(ItemSlot& item, uint32_t slot, QueueSlot& queue) noexcept {
-    const ItemWord w{item.word.load(std::memory_order_relaxed)};
-    item.word.store(w.next(ItemState::free).raw, std::memory_order_release);
-    retire_slot(make_item_id(slot, w.incarnation()));
+  // A submit refused while opening: nobody could move the item, so it simply ends.
+  void retire_unopened(ItemSlot& item, uint32_t slot, ItemWord opening, QueueSlot& queue) noexcept {
+    const ItemWord gone = opening.next(ItemState::free);
+    item.word.store(gone, std::memory_order_release);
+    retire_slot(slot, gone);
     release_occupancy(queue);
   }
 
-  void emit(Time at, ItemId item, AgentId agent, uint32_t q, EventType type, uint8_t seq,
-            uint16_t reason) noexcept {
-    emit(at, item, agent, QueueId{q}, type, seq, reason);
-  }
-  void emit(Time at, ItemId item, AgentId agent, QueueId q, EventType type, uint8_t seq,
-            uint16_t reason) noexcept {
-    if (!events_.try_push(Event{at, item, agent, q, type, seq, reason}))
-      events_dropped_.fetch_add(1, std::memory_order_relaxed);
-  }
+  friend AuditReport internal::audit(const Kernel&);
 
   const ResolvedConfig cfg_;
   const Clock& clock_;
   const std::vector<PolicyHook*> policies_;
+  const uint32_t max_items_;
   std::unique_ptr<ItemSlot[]> items_;
   MpmcRing<uint32_t> free_slots_;
   std::unique_ptr<AgentSlot[]> agents_;
   std::vector<std::unique_ptr<QueueSlot>> queues_;
   CustomerTable customers_;
   MpmcRing<Event> events_;
+  alignas(kCacheLine) std::atomic<int64_t> credits_;
   TimerWheel timers_;
   alignas(kCacheLine) std::atomic<bool> ticking_{false};
-  alignas(kCacheLine) std::atomic<uint64_t> events_dropped_{0};
+  alignas(kCacheLine) std::atomic<bool> draining_{false};
+  alignas(kCacheLine) std::atomic<bool> routing_deferred_{false};
+  std::atomic<uint64_t> deferrals_{0};
+  std::atomic<uint64_t> slots_retired_{0};
 };
 
 }  // namespace
+
+// Every invariant of a quiescent kernel, from its internal state. Reads only: nothing here routes.
+AuditReport audit(const Kernel& kernel) {
+  const auto& k = static_cast<const KernelImpl&>(kernel);
+  AuditReport r;
+  auto fail = [&](std::string s) { r.violations.push_back(std::move(s)); };
+  const auto& cfg = k.cfg_;
+  const size_t n_agents = cfg.agents.size(), n_queues = cfg.queues.size();
+  std::vector<int64_t> used(n_agents), int_used(n_agents), open(n_agents), wrap(n_agents);
+  std::vector<int64_t> queued(n_queues), offered_from(n_queues), entries(n_queues);
+  std::vector<int> live_entries(k.max_items_);
+  for (uint32_t q = 0; q < n_queues; ++q) {
+    for (const auto* lane : {&k.queues_[q]->fresh, &k.queues_[q]->retry}) {
+      lane->for_each([&](uint64_t e) {
+        ++entries[q];
+        if (k.live_entry(e)) {
+          if (k.items_[LaneEntry::slot(e)].word.load().queue() != q)
+            fail("lane entry of queue " + std::to_string(q) + " names an item queued elsewhere");
+          ++live_entries[LaneEntry::slot(e)];
+        }
+      });
+    }
+  }
+  uint64_t free_listed = 0;
+  k.free_slots_.for_each([&](uint32_t) { ++free_listed; });
+  uint64_t free_words = 0;
+  for (uint32_t s = 0; s < k.max_items_; ++s) {
+    const ItemSlot& item = k.items_[s];
+    const ItemWord w = item.word.load();
+    const std::string name = "item " + std::to_string(s) + "@" + std::to_string(w.version());
+    const ItemState st = w.state();
+    if (st == ItemState::free) {
+      ++free_words;
+      continue;
+    }
+    ++r.live_items;
+    if (st == kOpening || static_cast<uint8_t>(st) > static_cast<uint8_t>(ItemState::wrap_up)) {
+      fail(name + ": state " + std::to_string(static_cast<int>(st)) + " at quiescence");
+      continue;
+    }
+    const uint32_t q = w.queue();
+    if (q >= n_queues) {
+      fail(name + ": queue out of range");
+      continue;
+    }
+    if (st == ItemState::queued) {
+      ++queued[q];
+      ++r.queued_items;
+      if (live_entries[s] != 1)
+        fail(name + ": queued with " + std::to_string(live_entries[s]) + " live lane entries");
+      const uint64_t e = item.exclusion.load();
+      if (Exclusion::version(e) == w.version() && !k.timers_.armed_with(k.exclusion_node(s), w.version()))
+        fail(name + ": excluded with no exclusion-end timer");
+      continue;
+    }
+    const uint32_t a = w.agent();
+    if (a >= n_agents) {
+      fail(name + ": agent out of range");
+      continue;
+    }
+    if (w.holds()) (w.interruptible() ? int_used : used)[a] += w.held();
+    if (st == ItemState::offered || st == ItemState::active) ++open[a];
+    if (st == ItemState::wrap_up) ++wrap[a];
+    if (st == ItemState::offered) {
+      ++offered_from[q];
+      const Duration timeout = cfg.routings[cfg.queues[q].routing].push_timeout;
+      if (timeout.count() > 0 && !k.timers_.armed_with(s, w.version()))
+        fail(name + ": offered with no push time-out armed");
+    }
+    if (st == ItemState::wrap_up && !k.timers_.armed_with(s, w.version()))
+      fail(name + ": in wrap-up with no wrap-up end armed");
+  }
+  if (free_listed + r.live_items + k.slots_retired_.load() != k.max_items_ || free_words < free_listed)
+    fail("slots: " + std::to_string(free_listed) + " free-listed + " + std::to_string(r.live_items) +
+         " live + " + std::to_string(k.slots_retired_.load()) + " retired != " + std::to_string(k.max_items_));
+  for (uint32_t a = 0; a < n_agents; ++a) {
+    const AgentWord w{k.agents_[a].word.load()};
+    const std::string name = "agent " + cfg.source.agents[a].name;
+    if (w.used() != used[a] || w.interruptible_used() != int_used[a])
+      fail(name + ": used " + std::to_string(w.used()) + "/" + std::to_string(w.interruptible_used()) +
+           " but its items hold " + std::to_string(used[a]) + "/" + std::to_string(int_used[a]));
+    if (w.open() != open[a])
+      fail(name + ": open " + std::to_string(w.open()) + " but " + std::to_string(open[a]) + " items offered or active");
+    if (k.agents_[a].wrap_up_items.load() != wrap[a])
+      fail(name + ": wrap_up_items " + std::to_string(k.agents_[a].wrap_up_items.load()) + " but " +
+           std::to_string(wrap[a]) + " items in wrap-up");
+    if (w.status() >= cfg.statuses.size()) fail(name + ": status index out of range");
+  }
+  for (uint32_t q = 0; q < n_queues; ++q) {
+    const QueueSlot& queue = *k.queues_[q];
+    const std::string name = "queue " + cfg.source.queues[q].name;
+    if (queue.waiting.load() != queued[q])
+      fail(name + ": waiting " + std::to_string(queue.waiting.load()) + " but " + std::to_string(queued[q]) + " queued");
+    if (queue.occupancy.load() != entries[q] + offered_from[q])
+      fail(name + ": occupancy " + std::to_string(queue.occupancy.load()) + " but " + std::to_string(entries[q]) +
+           " lane entries + " + std::to_string(offered_from[q]) + " offered");
+  }
+  // Progress: no queued item beside an agent that may take it and has room — from the words alone.
+  for (uint32_t s = 0; s < k.max_items_; ++s) {
+    const ItemSlot& item = k.items_[s];
+    const ItemWord w = item.word.load();
+    if (w.state() != ItemState::queued) continue;
+    const uint32_t q = w.queue();
+    const uint64_t e = item.exclusion.load();
+    for (uint32_t a : cfg.queues[q].members) {
+      if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) continue;
+      const AgentWord aw{k.agents_[a].word.load()};
+      if (k.can_take(aw, q, a, k.size_for(q, a), k.uses_interruptible(q, a)))
+        fail("item " + std::to_string(s) + " waits in queue " + cfg.source.queues[q].name + " while agent " +
+             cfg.source.agents[a].name + " has room for it");
+    }
+  }
+  if (k.routing_deferred_.load()) fail("routing deferred by back-pressure and not resumed");
+  size_t pending = 0;
+  k.events_.for_each([&](const Event&) { ++pending; });
+  if (k.credits_.load() + static_cast<int64_t>(pending) != cfg.source.limits.event_capacity)
+    fail("event credits " + std::to_string(k.credits_.load()) + " + " + std::to_string(pending) +
+         " pending != capacity " + std::to_string(cfg.source.limits.event_capacity));
+  return r;
+}
+
 }  // namespace internal
 
 std::expected<std::unique_ptr<Kernel>, ConfigError> Kernel::create(const Config& config, const Clock& clock,

@@ -17,19 +17,17 @@
 
 namespace omni::internal {
 
-// One work item slot. Every field is atomic because a stale ItemId (or an observer) may read a
-// slot while its owner rewrites it; the `word` CAS is what decides who owns a transition.
+// One work item slot. The routing state is the 16-byte `word` (item_word.h): every transition is
+// one CAS on it. The other fields are written once per life by submit, before the release store
+// that publishes the queued word, while the slot is owned by that submit alone (just popped from
+// the free list) — except `exclusion`, which is tagged with the queued version it belongs to.
 struct alignas(kCacheLine) ItemSlot {
-  std::atomic<uint64_t> word{ItemWord::make(0, 0, ItemState::free, ItemWord::kNoAgent).raw};
-  std::atomic<uint32_t> queue{0};
-  std::atomic<int32_t> held{0};            // milli-units the item holds (or held before pausing)
-  std::atomic<bool> interruptible{false};  // held on the interruptible pool
-  std::atomic<bool> is_bot{false};
-  std::atomic<uint16_t> paused_value{0};
-  std::atomic<int64_t> arrival{0};
+  std::atomic<ItemWord> word{ItemWord{}};
+  std::atomic<uint64_t> birth{0};      // version of the queued word that began this life (the id)
+  std::atomic<uint64_t> exclusion{0};  // Exclusion: decliner + the queued version it applies to
+  std::atomic<int64_t> arrival{0};     // ns; kept through re-queues and transfers
   std::atomic<uint64_t> customer{0};
-  std::atomic<uint32_t> excluded_agent{UINT32_MAX};  // last decliner / time-out
-  std::atomic<int64_t> excluded_until{0};
+  std::atomic<bool> is_bot{false};
 };
 static_assert(sizeof(ItemSlot) == kCacheLine, "one item per cache line");
 
@@ -44,11 +42,14 @@ struct QueueSlot {
       : fresh(2 * std::bit_ceil(max_waiting)), retry(2 * std::bit_ceil(max_waiting)), index(members) {}
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
-  MpmcRing<uint64_t> fresh;
-  MpmcRing<uint64_t> retry;
+  MpmcRing<uint64_t> fresh;  // LaneEntry values
+  MpmcRing<uint64_t> retry;  // items with an exclusion (declined, timed out, transferred in)
   AgentIndex index;
   // Items in state queued here. Dekker partner of the AgentIndex (see kernel.cc "lost wake-ups").
   alignas(kCacheLine) std::atomic<int32_t> waiting{0};
+  // New queued versions ever pushed (not re-pushes): lets a freeing agent tell whether an item
+  // arrived while it held a reservation it then gave back (kernel.cc, rule 2).
+  std::atomic<uint64_t> pushes{0};
   // Lane entries (live or stale) + items offered from here: bounded by max_waiting, which keeps
   // both lanes from ever filling up.
   alignas(kCacheLine) std::atomic<int32_t> occupancy{0};

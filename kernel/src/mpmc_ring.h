@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "cache_line.h"
+#include "sched_point.h"
 
 namespace omni::internal {
 
@@ -54,8 +55,10 @@ class MpmcRing {
       const std::size_t seq = cell.seq.load(std::memory_order_acquire);
       const auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos);
       if (diff == 0) {
+        OMNI_SCHED_POINT("ring.push.claim");
         if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
           store(cell, value);
+          OMNI_SCHED_POINT("ring.push.publish");
           cell.seq.store(pos + 1, std::memory_order_release);  // publish to the consumer
           return true;
         }
@@ -75,8 +78,10 @@ class MpmcRing {
       const std::size_t seq = cell.seq.load(std::memory_order_acquire);
       const auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos + 1);
       if (diff == 0) {
+        OMNI_SCHED_POINT("ring.pop.claim");
         if (head_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
           out = load(cell);
+          OMNI_SCHED_POINT("ring.pop.release");
           cell.seq.store(pos + mask_ + 1, std::memory_order_release);  // hand back to producers
           return true;
         }
@@ -100,6 +105,17 @@ class MpmcRing {
     // Re-check: if the cell moved on while we read, the value may belong to a later lap.
     if (cell.seq.load(std::memory_order_acquire) != pos + 1) return std::nullopt;
     return value;
+  }
+
+  // Calls f(value) for every published, not yet popped entry, oldest first. For the white-box
+  // audit only: call it while no thread pushes or pops.
+  template <class F>
+  void for_each(F&& f) const noexcept {
+    for (std::size_t pos = head_.load(std::memory_order_acquire);; ++pos) {
+      const Cell& cell = cells_[pos & mask_];
+      if (cell.seq.load(std::memory_order_acquire) != pos + 1) return;
+      f(load(cell));
+    }
   }
 
   // Entries published and not yet popped; approximate under concurrency.

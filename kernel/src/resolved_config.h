@@ -14,6 +14,13 @@
 namespace omni::internal {
 
 inline constexpr int32_t kMilli = 1000;  // capacity is kept in 1/1000 units
+// Widths of the packed words (item_word.h, agent_word.h) and of the routing scratch space.
+inline constexpr size_t kMaxAgents = (1u << 21) - 1;   // ItemWord agent field, kNoAgent excluded
+inline constexpr size_t kMaxQueues = (1u << 20) - 1;   // ItemWord queue field
+inline constexpr size_t kMaxMemberships = 4096;        // pull()'s per-call bitset of queues
+// Longest timer (push time-out, wrap-up, missed delay): bounds how long a timer holds an item
+// word, which the 40-bit version's no-wrap argument needs (item_word.h).
+inline constexpr Duration kMaxTimer = std::chrono::hours(1);
 
 struct ChannelInfo {
   bool interruptible = false;

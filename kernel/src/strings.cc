@@ -23,6 +23,7 @@ std::string_view to_string(Status s) noexcept {
     case Status::not_a_destination: return "not_a_destination";
     case Status::policy_refused: return "policy_refused";
     case Status::busy: return "busy";
+    case Status::events_full: return "events_full";
   }
   return "unknown_status_code";
 }

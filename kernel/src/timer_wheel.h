@@ -1,40 +1,36 @@
-// TimerWheel — push time-outs, wrap-up ends and missed-state ends, advanced by the host's tick().
+// TimerWheel — push time-outs, wrap-up ends, exclusion ends and missed-state ends, advanced by the
+// host's tick(). No timer is ever lost and arming one can never fail.
 //
-// A hashed wheel of kBuckets slots of `resolution` each. Any thread schedules a timer by taking a
-// node from a preallocated pool (a Treiber stack whose head carries an ABA tag) and pushing it on
-// its bucket's stack (CAS). One thread at a time advances the wheel: it takes a bucket's whole
-// stack with one exchange, fires the due nodes and pushes the rest back. Timers are never
-// cancelled: a node records the exact state word it expects, and the kernel's handler does
-// nothing if the item has moved on — so a late time-out cannot race a close into a double release.
+// Each timer has its own node, preallocated by the kernel: one "item" node per item slot (an item
+// is offered or in wrap-up, never both, so one node serves both time-outs), one exclusion node per
+// item slot, one missed node per agent. Arming a node from any thread replaces what it was armed
+// with: it stores {expect, deadline} in the node's 16-byte record and, unless a request for the
+// node is already pending, pushes the node's index on a request ring. The ring holds every node
+// at most once, so it never fills (capacity ≥ nodes + 2; see mpmc_ring.h on a stalled consumer).
+// One thread at a time (the kernel's tick()) drains the requests into a wheel that only it
+// touches — doubly linked bucket lists, so re-arming moves a node in O(1) — and fires the due
+// nodes. A firing the kernel cannot complete now (its events do not fit: back-pressure) returns
+// false and the node stays due, to fire on the next advance. Timers are never cancelled: a node
+// carries the exact word it expects and the kernel's handler does nothing if its target moved on.
 //
-// Complexity: schedule O(1) (one CAS + one CAS); advance O(buckets visited + nodes in them).
+// Complexity: arm O(1) (a 16-byte store, an exchange, at most one ring push); advance
+// O(requests + buckets passed + nodes in them).
 //
-// Memory ordering: a node's fields are written (relaxed) before the release CAS that links it
-// into a bucket; advance() takes the bucket with an acquire exchange and so sees them. The pool's
-// head is popped with an acquire CAS (seeing the node's `next` as published by the release CAS
-// that pushed it); the 32-bit tag in the head makes a stale `next` read lose its CAS.
+// Memory ordering: arm stores the record (release) before its acq_rel exchange of `pending`; the
+// ticker pops the request (acquire, from the ring), clears `pending` with an acq_rel exchange,
+// then loads the record (acquire). An arm that found `pending` already set came before that
+// clearing exchange in `pending`'s modification order, so the ticker synchronises with it and
+// reads its record or a later one; an arm after the clearing exchange pushes a new request.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <memory>
 
+#include "mpmc_ring.h"
 #include "omnikernel/time.h"
+#include "sched_point.h"
 
 namespace omni::internal {
-
-enum class TimerKind : uint8_t {
-  push_timeout,    // target = item slot, expect = the offered item word
-  wrap_up_end,     // target = item slot, expect = the wrap-up item word
-  missed_end,      // target = agent, expect = the agent's missed epoch
-  exclusion_end,   // target = queue: a declined item may now go back to its decliner
-};
-
-struct TimerFire {
-  TimerKind kind;
-  uint32_t target;  // item slot or agent index
-  uint64_t expect;  // the item word (or agent missed epoch) the timer was set for
-  Time deadline;
-};
 
 class TimerWheel {
  public:
@@ -42,114 +38,135 @@ class TimerWheel {
   static constexpr uint32_t kNil = UINT32_MAX;
 
   TimerWheel(uint32_t nodes, Duration resolution, Time start)
-      : resolution_(resolution.count() > 0 ? resolution.count() : 1),
-        nodes_(std::make_unique<Node[]>(nodes)),
-        buckets_(std::make_unique<std::atomic<uint32_t>[]>(kBuckets)),
+      : nodes_(nodes),
+        resolution_(resolution.count() > 0 ? resolution.count() : 1),
+        records_(std::make_unique<std::atomic<Record>[]>(nodes)),
+        pending_(std::make_unique<std::atomic<bool>[]>(nodes)),
+        requests_(nodes + 2),
+        next_(std::make_unique<uint32_t[]>(nodes)),
+        prev_(std::make_unique<uint32_t[]>(nodes)),
+        bucket_of_(std::make_unique<uint32_t[]>(nodes)),
+        deadline_(std::make_unique<int64_t[]>(nodes)),
+        expect_(std::make_unique<uint64_t[]>(nodes)),
+        buckets_(std::make_unique<uint32_t[]>(kBuckets)),
         last_slot_(start.time_since_epoch().count() / resolution_) {
-    for (uint32_t i = 0; i < kBuckets; ++i) buckets_[i].store(kNil, std::memory_order_relaxed);
-    for (uint32_t i = 0; i < nodes; ++i)
-      nodes_[i].next.store(i + 1 < nodes ? i + 1 : kNil, std::memory_order_relaxed);
-    free_.store(nodes ? 0 : kNil, std::memory_order_relaxed);
+    for (uint32_t i = 0; i < nodes; ++i) {
+      records_[i].store(Record{}, std::memory_order_relaxed);
+      pending_[i].store(false, std::memory_order_relaxed);
+      bucket_of_[i] = kNil;
+    }
+    for (uint32_t b = 0; b < kBuckets; ++b) buckets_[b] = kNil;
   }
 
-  // False when the node pool is exhausted (sized so that it is not, see Kernel::create).
-  [[nodiscard]] bool schedule(const TimerFire& t) noexcept {
-    const uint32_t n = pop_free();
-    if (n == kNil) return false;
-    Node& node = nodes_[n];
-    node.kind.store(t.kind, std::memory_order_relaxed);
-    node.target.store(t.target, std::memory_order_relaxed);
-    node.expect.store(t.expect, std::memory_order_relaxed);
-    node.deadline.store(t.deadline.time_since_epoch().count(), std::memory_order_relaxed);
-    push(bucket_for(t.deadline.time_since_epoch().count()), n);
-    return true;
+  [[nodiscard]] uint32_t nodes() const noexcept { return nodes_; }
+
+  // Any thread: node n fires at `deadline` with `expect`, replacing its previous arming.
+  void arm(uint32_t n, uint64_t expect, Time deadline) noexcept {
+    const int64_t d = deadline.time_since_epoch().count();
+    OMNI_SCHED_POINT("timer.arm.record");
+    records_[n].store(Record{expect, d == 0 ? 1 : d}, std::memory_order_release);
+    OMNI_SCHED_POINT("timer.arm.pending");
+    if (!pending_[n].exchange(true, std::memory_order_acq_rel)) {
+      // Never full: each node is in the ring at most once (the `pending` flag).
+      const bool pushed = requests_.try_push(n);
+      (void)pushed;
+    }
   }
 
-  // Fires every timer due at or before `now` (calls fire(const TimerFire&)). One caller at a time:
-  // the kernel guards it with an atomic flag.
+  // Is node n armed (requested or linked) with exactly `expect`? For the white-box audit only:
+  // call it while no thread arms or advances.
+  [[nodiscard]] bool armed_with(uint32_t n, uint64_t expect) const noexcept {
+    const Record r = records_[n].load(std::memory_order_acquire);
+    if (pending_[n].load(std::memory_order_acquire)) return r.deadline != 0 && r.expect == expect;
+    return bucket_of_[n] != kNil && expect_[n] == expect;
+  }
+
+  // One thread at a time: fires every node due at or before `now`. fire(n, expect) returns false
+  // to keep the node due (it fires again on the next advance).
   template <class Fire>
   void advance(Time now, Fire&& fire) noexcept {
+    drain_requests();
     const int64_t now_ns = now.time_since_epoch().count();
     const int64_t now_slot = now_ns / resolution_;
-    const int64_t last = last_slot_.load(std::memory_order_relaxed);
-    if (now_slot <= last) return;
-    const int64_t first = (now_slot - last >= kBuckets) ? now_slot - kBuckets + 1 : last + 1;
-    // Publish the new horizon first: timers scheduled while we fire land in future buckets.
-    last_slot_.store(now_slot, std::memory_order_release);
+    const int64_t last = last_slot_;
+    if (now_slot < last) return;
+    const int64_t first = (now_slot - last >= kBuckets) ? now_slot - kBuckets + 1 : last;
+    last_slot_ = now_slot;
+    uint32_t kept = kNil;  // due but not completed: relinked after the walk
     for (int64_t slot = first; slot <= now_slot; ++slot) {
-      uint32_t n = buckets_[slot % kBuckets].exchange(kNil, std::memory_order_acquire);
+      const uint32_t b = static_cast<uint32_t>(slot % kBuckets);
+      uint32_t n = buckets_[b];
       while (n != kNil) {
-        Node& node = nodes_[n];
-        const uint32_t next = node.next.load(std::memory_order_relaxed);
-        const int64_t deadline = node.deadline.load(std::memory_order_relaxed);
-        if (deadline <= now_ns) {
-          const TimerFire t{node.kind.load(std::memory_order_relaxed),
-                            node.target.load(std::memory_order_relaxed),
-                            node.expect.load(std::memory_order_relaxed), Time{Duration{deadline}}};
-          push_free(n);
-          fire(t);
-        } else {
-          push(bucket_for(deadline), n);  // a later lap of the wheel
+        const uint32_t after = next_[n];
+        if (deadline_[n] <= now_ns) {
+          unlink(n);
+          if (!fire(n, expect_[n])) {
+            next_[n] = kept;
+            kept = n;
+          }
         }
-        n = next;
+        n = after;
       }
+    }
+    while (kept != kNil) {
+      const uint32_t after = next_[kept];
+      link(kept, bucket_for(deadline_[kept]));
+      kept = after;
     }
   }
 
  private:
-  struct Node {
-    std::atomic<uint32_t> next{kNil};
-    std::atomic<TimerKind> kind{};
-    std::atomic<uint32_t> target{};
-    std::atomic<uint64_t> expect{};
-    std::atomic<int64_t> deadline{};
+  struct alignas(16) Record {
+    uint64_t expect = 0;
+    int64_t deadline = 0;  // 0 = never armed
   };
+
+  void drain_requests() noexcept {
+    uint32_t n;
+    while (requests_.try_pop(n)) {
+      pending_[n].exchange(false, std::memory_order_acq_rel);
+      const Record r = records_[n].load(std::memory_order_acquire);
+      if (bucket_of_[n] != kNil) unlink(n);
+      deadline_[n] = r.deadline;
+      expect_[n] = r.expect;
+      link(n, bucket_for(r.deadline));
+    }
+  }
 
   [[nodiscard]] uint32_t bucket_for(int64_t deadline_ns) const noexcept {
     int64_t slot = deadline_ns / resolution_;
-    // Never behind the horizon: such a timer would wait a whole lap.
-    const int64_t horizon = last_slot_.load(std::memory_order_acquire) + 1;
-    if (slot < horizon) slot = horizon;
+    if (slot < last_slot_) slot = last_slot_;  // overdue: the next advance visits it first
     return static_cast<uint32_t>(slot % kBuckets);
   }
 
-  void push(uint32_t bucket, uint32_t n) noexcept {
-    uint32_t head = buckets_[bucket].load(std::memory_order_relaxed);
-    do {
-      nodes_[n].next.store(head, std::memory_order_relaxed);
-    } while (!buckets_[bucket].compare_exchange_weak(head, n, std::memory_order_release,
-                                                     std::memory_order_relaxed));
+  void link(uint32_t n, uint32_t b) noexcept {
+    prev_[n] = kNil;
+    next_[n] = buckets_[b];
+    if (buckets_[b] != kNil) prev_[buckets_[b]] = n;
+    buckets_[b] = n;
+    bucket_of_[n] = b;
   }
 
-  uint32_t pop_free() noexcept {
-    uint64_t head = free_.load(std::memory_order_acquire);
-    for (;;) {
-      const auto n = static_cast<uint32_t>(head);
-      if (n == kNil) return kNil;
-      const uint64_t next = (head & ~uint64_t{UINT32_MAX}) + (uint64_t{1} << 32) +
-                            nodes_[n].next.load(std::memory_order_relaxed);
-      if (free_.compare_exchange_weak(head, next, std::memory_order_acquire,
-                                      std::memory_order_acquire))
-        return n;
-    }
+  void unlink(uint32_t n) noexcept {
+    const uint32_t b = bucket_of_[n];
+    if (prev_[n] != kNil) next_[prev_[n]] = next_[n];
+    else buckets_[b] = next_[n];
+    if (next_[n] != kNil) prev_[next_[n]] = prev_[n];
+    bucket_of_[n] = kNil;
   }
 
-  void push_free(uint32_t n) noexcept {
-    uint64_t head = free_.load(std::memory_order_relaxed);
-    for (;;) {
-      nodes_[n].next.store(static_cast<uint32_t>(head), std::memory_order_relaxed);
-      const uint64_t next = (head & ~uint64_t{UINT32_MAX}) + (uint64_t{1} << 32) + n;
-      if (free_.compare_exchange_weak(head, next, std::memory_order_release,
-                                      std::memory_order_relaxed))
-        return;
-    }
-  }
-
+  const uint32_t nodes_;
   const int64_t resolution_;
-  std::unique_ptr<Node[]> nodes_;
-  std::unique_ptr<std::atomic<uint32_t>[]> buckets_;
-  std::atomic<int64_t> last_slot_;
-  std::atomic<uint64_t> free_{kNil};  // tag (high 32) | node index (low 32)
+  // Shared between arming threads and the ticker.
+  std::unique_ptr<std::atomic<Record>[]> records_;
+  std::unique_ptr<std::atomic<bool>[]> pending_;
+  MpmcRing<uint32_t> requests_;
+  // The ticker's own: no other thread reads or writes these.
+  std::unique_ptr<uint32_t[]> next_, prev_, bucket_of_;
+  std::unique_ptr<int64_t[]> deadline_;
+  std::unique_ptr<uint64_t[]> expect_;
+  std::unique_ptr<uint32_t[]> buckets_;
+  int64_t last_slot_;
 };
 
 }  // namespace omni::internal

@@ -78,7 +78,7 @@ std::string report_json(const Report& r) {
   Json& by_op = latency["by_operation"] = Json::object();
   for (const LatencyReport& l : r.latency) by_op[l.operation] = latency_json(l);
   doc["latency"] = std::move(latency);
-  doc["events"] = {{"drained", r.events}, {"dropped", r.events_dropped}};
+  doc["events"] = {{"drained", r.events}, {"routing_deferred", r.routing_deferred}};
   Json& series = doc["series"] = Json::object();
   series["queues"] = r.series_queues;
   Json& points = series["points"] = Json::array();

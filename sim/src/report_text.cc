@@ -86,7 +86,7 @@ void print_report(const Report& r, std::ostream& out) {
   for (const LatencyReport& l : r.latency) latency_row(l);
   latency_row(r.routing);
   latency.print(out);
-  out << "  events drained: " << r.events << ", dropped: " << r.events_dropped << '\n';
+  out << "  events drained: " << r.events << ", routing deferred by back-pressure: " << r.routing_deferred << '\n';
 
   if (!r.notes.empty()) {
     out << "\nNotes\n";

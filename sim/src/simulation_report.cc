@@ -23,7 +23,7 @@ Report Simulation::Impl::build_report(double wall_seconds) {
   r.service_level_threshold_s = config::to_seconds(scenario.service_level_threshold);
   r.wall_seconds = wall_seconds;
   r.events = events;
-  r.events_dropped = kernel->stats().events_dropped;
+  r.routing_deferred = kernel->stats().routing_deferred;
 
   for (const QueueModel& q : queues) {
     QueueReport qr{q.name, q.channel, q.counters, 0};
@@ -69,8 +69,9 @@ Report Simulation::Impl::build_report(double wall_seconds) {
   if (adapter_errors) {
     r.notes.push_back(std::to_string(adapter_errors) + " payloads refused by their adapter, e.g. " + last_adapter_error);
   }
-  if (r.events_dropped) {
-    r.notes.push_back(std::to_string(r.events_dropped) + " kernel events were dropped: the counts may be off");
+  if (r.routing_deferred) {
+    r.notes.push_back("routing waited " + std::to_string(r.routing_deferred) +
+                      " times for the event ring to be drained (back-pressure)");
   }
   return r;
 }

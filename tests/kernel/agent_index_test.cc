@@ -14,31 +14,31 @@ TEST(AgentIndex, EmptyHasNoBest) {
 
 TEST(AgentIndex, LowestLevelWinsThenLowestMember) {
   AgentIndex index(200);
-  index.place(150, 3);
-  index.place(70, 1);
-  index.place(90, 1);
+  (void)index.place(150, 3);
+  (void)index.place(70, 1);
+  (void)index.place(90, 1);
   EXPECT_EQ(index.best(), 70u);
-  index.place(70, AgentIndex::kAbsent);
+  (void)index.place(70, AgentIndex::kAbsent);
   EXPECT_EQ(index.best(), 90u);
-  index.place(90, 5);
+  (void)index.place(90, 5);
   EXPECT_EQ(index.best(), 150u);
 }
 
 TEST(AgentIndex, SkipsTheExcludedMember) {
   AgentIndex index(10);
-  index.place(2, 0);
-  index.place(5, 4);
+  (void)index.place(2, 0);
+  (void)index.place(5, 4);
   EXPECT_EQ(index.best(2), 5u);
-  index.place(5, AgentIndex::kAbsent);
+  (void)index.place(5, AgentIndex::kAbsent);
   EXPECT_FALSE(index.best(2).has_value());
 }
 
 TEST(AgentIndex, WorksAcrossManySummaryWords) {
   AgentIndex index(10'000);
-  index.place(9'999, 7);
-  index.place(4'100, 7);
+  (void)index.place(9'999, 7);
+  (void)index.place(4'100, 7);
   EXPECT_EQ(index.best(), 4'100u);
-  index.place(4'100, AgentIndex::kAbsent);
+  (void)index.place(4'100, AgentIndex::kAbsent);
   EXPECT_EQ(index.best(), 9'999u);
 }
 
@@ -51,7 +51,7 @@ TEST(AgentIndex, MatchesAModelUnderRandomPlacements) {
   for (int step = 0; step < 20'000; ++step) {
     const uint32_t m = rng() % kMembers;
     const uint8_t level = rng() % 4 == 0 ? AgentIndex::kAbsent : static_cast<uint8_t>(rng() % AgentIndex::kLevels);
-    index.place(m, level);
+    (void)index.place(m, level);
     model[m] = level;
     std::optional<uint32_t> expected;
     for (uint32_t i = 0; i < kMembers; ++i)
@@ -72,20 +72,33 @@ TEST(AgentIndex, SearchRePlacesMembersThatAreWorseThanTheirLevel) {
   AgentIndex index(8);
   std::vector<uint8_t> truth = {3, 1, AgentIndex::kAbsent, 2, AgentIndex::kAbsent, AgentIndex::kAbsent,
                                 AgentIndex::kAbsent, AgentIndex::kAbsent};
-  index.place(0, 0);  // claims level 0, truly 3
-  index.place(1, 0);  // claims level 0, truly 1
-  index.place(3, 2);  // exact
+  (void)index.place(0, 0);  // claims level 0, truly 3
+  (void)index.place(1, 0);  // claims level 0, truly 1
+  (void)index.place(3, 2);  // exact
   auto valid = [&](uint32_t m, int level) {
     if (truth[m] == level) return true;
-    index.place(m, truth[m]);
+    (void)index.place(m, truth[m]);
     return false;
   };
-  EXPECT_EQ(index.best(UINT32_MAX, valid), 1u);
+  bool restored = false;
+  EXPECT_EQ(index.best(UINT32_MAX, valid, restored), 1u);
   EXPECT_EQ(index.level_of(0), 3) << "re-placed on the way";
   truth[1] = AgentIndex::kAbsent;
-  EXPECT_EQ(index.best(UINT32_MAX, valid), 3u);
+  EXPECT_EQ(index.best(UINT32_MAX, valid, restored), 3u);
   truth[3] = AgentIndex::kAbsent;
-  EXPECT_EQ(index.best(UINT32_MAX, valid), 0u) << "found again at its true, worse level";
+  EXPECT_EQ(index.best(UINT32_MAX, valid, restored), 0u) << "found again at its true, worse level";
+  EXPECT_FALSE(restored) << "no racing clear: nothing to restore";
+}
+
+// place() reports whether it made a member visible or better: the kernel's rule "whoever sets a
+// bit reads `waiting` afterwards" depends on it (a demotion or a no-op reports false).
+TEST(AgentIndex, PlaceReportsPromotions) {
+  AgentIndex index(4);
+  EXPECT_TRUE(index.place(1, 5)) << "absent -> visible";
+  EXPECT_TRUE(index.place(1, 2)) << "better level";
+  EXPECT_FALSE(index.place(1, 2)) << "same level";
+  EXPECT_FALSE(index.place(1, 7)) << "worse level";
+  EXPECT_FALSE(index.place(1, AgentIndex::kAbsent)) << "removed";
 }
 
 }  // namespace

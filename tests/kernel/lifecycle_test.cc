@@ -272,11 +272,11 @@ TEST_F(Lifecycle, EveryTransitionIsPublishedInOrderWithSequenceNumbers) {
   ASSERT_EQ(kernel->close(id), Status::ok);
   ASSERT_EQ(kernel->end_wrap_up(id), Status::ok);
   std::vector<EventType> types;
-  int last_seq = -1;
+  uint64_t last_seq = 0;
   for (const Event& e : drain()) {
     if (e.item != id) continue;
     types.push_back(e.type);
-    EXPECT_GE(e.seq, last_seq);
+    EXPECT_GE(e.seq, last_seq);  // strictly greater per transition; `done` shares its transition's
     last_seq = e.seq;
   }
   EXPECT_EQ(types, (std::vector<EventType>{EventType::submitted, EventType::offered, EventType::accepted,

@@ -97,6 +97,9 @@ TEST(CustomerSessions, ATinyTableServesAnEndlessStreamOfCustomers) {
     auto id = k->submit({sales, CustomerId{customer}});
     ASSERT_TRUE(id.has_value()) << "customer " << customer << ": " << to_string(id.error());
     ASSERT_EQ(k->abandon(*id), Status::ok);
+    Event events[8];
+    while (k->poll_events(events) > 0) {
+    }
   }
 }
 

@@ -78,7 +78,7 @@ void validate(double occupancy, int hours) {
     ASSERT_TRUE(sim.has_value()) << sim.error().message();
     const Report report = (*sim)->run();
     ASSERT_EQ(report.total.refused, 0u);
-    ASSERT_EQ(report.events_dropped, 0u);
+    ASSERT_EQ(report.routing_deferred, 0u);
     p_wait.push_back(report.total.probability_of_waiting());
     asa.push_back(report.total.asa());
     occ.push_back(report.occupancy);

@@ -70,7 +70,7 @@ TEST(Simulation, ItemsAreConservedAndTimesAdd) {
   const Report r = run(base_scenario());
   expect_conserved(r);
   EXPECT_GT(r.total.answered, 0u);
-  EXPECT_EQ(r.events_dropped, 0u);
+  EXPECT_EQ(r.routing_deferred, 0u);
   // Answer delay is 2 s, so nobody is answered faster; handle time has mean 5 min.
   EXPECT_GE(r.total.asa(), 2.0);
   EXPECT_NEAR(r.total.aht(), 300, 60);

@@ -46,7 +46,7 @@ struct QueueConfig {
   std::string routing;  // RoutingConfig::name
   // Seed 004's "service" for the simultaneous-sessions policy; empty = the queue's own name.
   std::string service;
-  uint32_t max_waiting = 1024;  // items queued or offered at once; rounded up to a power of two
+  uint32_t max_waiting = 1024;  // items queued or offered from here at once (exactly this many)
 };
 
 // What the agent may do when resuming a paused item would exceed capacity.

@@ -25,7 +25,9 @@ enum class Status : uint8_t {
   customers_exhausted, // the customer session table is full
   not_a_destination,   // transfer target not in the agent's transfer destinations
   policy_refused,      // a policy hook said no; see the reason text
-  busy,                // tick() already running on another thread
+  busy,                // tick() or poll_events() already running on another thread
+  events_full,         // the event ring has no room for this call's events: drain with
+                       // poll_events and call again (nothing was changed)
 };
 
 [[nodiscard]] std::string_view to_string(Status s) noexcept;

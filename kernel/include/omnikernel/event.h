@@ -1,6 +1,8 @@
 // Every transition the kernel makes is published as an Event, which the host drains without
-// locks (Kernel::poll_events). Events of one item carry a per-item sequence number so a consumer
-// can order transitions that different threads published concurrently.
+// locks (Kernel::poll_events). None is ever dropped: a call whose events do not fit returns
+// Status::events_full before it changes anything, and routing waits for the host to drain.
+// Events of one item carry the item's version after the transition (`seq`, strictly increasing
+// per item), so a consumer can order transitions that different threads published concurrently.
 #pragma once
 #include <cstdint>
 
@@ -36,8 +38,8 @@ struct Event {
   AgentId agent = kNoAgent;
   QueueId queue{};
   EventType type{};
-  uint8_t seq = 0;      // per-item transition number (mod 256)
   uint16_t reason = 0;  // per type, see above
+  uint64_t seq = 0;     // the item's version after this transition; strictly increasing per item
 };
 
 }  // namespace omni

@@ -14,20 +14,24 @@ enum class PausedValueId : uint16_t {};     // index into the channel's "values 
 enum class FlowId : uint16_t {};            // a transfer destination outside the kernel
 enum class CustomerId : uint64_t {};        // host-assigned (e.g. a hash of wa_id / IGSID / visitor id)
 
-// Slot index (low 32 bits) + incarnation (high 32 bits, only 24 are significant): a stale id
-// of a recycled slot is refused as unknown instead of touching the new item.
+// Slot index (low 24 bits) + the slot's version when the item was submitted (high 40 bits, ≥ 1).
+// A slot's version grows by one on every transition and is never reset, and a slot is retired
+// before it could wrap (docs/ARCHITECTURE.md), so an id is never issued twice: a stale id of a
+// recycled slot is refused as unknown instead of touching the new item.
 enum class ItemId : uint64_t {};
 
 template <class Id>
 constexpr auto index(Id id) noexcept {
   return static_cast<std::underlying_type_t<Id>>(id);
 }
-constexpr uint32_t slot_of(ItemId id) noexcept { return static_cast<uint32_t>(index(id)); }
-constexpr uint32_t incarnation_of(ItemId id) noexcept {
-  return static_cast<uint32_t>(index(id) >> 32);
+inline constexpr int kItemSlotBits = 24;
+constexpr uint32_t slot_of(ItemId id) noexcept {
+  return static_cast<uint32_t>(index(id) & ((uint64_t{1} << kItemSlotBits) - 1));
 }
-constexpr ItemId make_item_id(uint32_t slot, uint32_t incarnation) noexcept {
-  return ItemId{(uint64_t{incarnation} << 32) | slot};
+// The slot version at which the item was submitted ("birth"); 0 for ids never issued.
+constexpr uint64_t birth_of(ItemId id) noexcept { return index(id) >> kItemSlotBits; }
+constexpr ItemId make_item_id(uint32_t slot, uint64_t birth) noexcept {
+  return ItemId{(birth << kItemSlotBits) | slot};
 }
 
 inline constexpr AgentId kNoAgent{UINT32_MAX};

@@ -45,7 +45,7 @@ struct ItemSnapshot {
   Time arrival{};
   int32_t held_milli = 0;   // capacity the item holds now (0 when queued or paused), 1/1000 units
   uint16_t paused_value = 0;
-  uint8_t seq = 0;
+  uint64_t seq = 0;  // the item's version: +1 per transition (Event::seq of its last event)
 };
 
 struct AgentSnapshot {
@@ -55,7 +55,7 @@ struct AgentSnapshot {
   int32_t capacity_milli = 0;
   int32_t interruptible_used_milli = 0;
   int32_t interruptible_capacity_milli = 0;
-  uint32_t open_items = 0;   // offered + active + paused
+  uint32_t open_items = 0;   // offered + active (paused items released their capacity; ≤ 255)
   uint32_t wrap_up_items = 0;
   bool missed = false;
 };
@@ -66,7 +66,11 @@ struct QueueSnapshot {
 };
 
 struct KernelStats {
-  uint64_t events_dropped = 0;     // events lost because the host drained too slowly
+  // Times routing stopped because the event ring was full (back-pressure: it resumes on the next
+  // poll_events). Events themselves are never dropped.
+  uint64_t routing_deferred = 0;
+  // Item slots taken out of service for good at the end of their 2^39 versions (never in practice).
+  uint64_t slots_retired = 0;
 };
 
 class Kernel {
@@ -128,7 +132,9 @@ class Kernel {
   [[nodiscard]] virtual Status tick(Time now) noexcept = 0;
 
   // ---- events -------------------------------------------------------------------------------
-  // Copies up to out.size() pending events into `out`; returns how many. Any thread may drain.
+  // Copies up to out.size() pending events into `out`, oldest first; returns how many. One thread
+  // drains at a time: a concurrent call returns 0 at once. Draining gives the ring's room back,
+  // and routing that stopped because the ring was full (Status::events_full) resumes here.
   [[nodiscard]] virtual size_t poll_events(std::span<Event> out) noexcept = 0;
 
   // ---- observation (lock-free reads; a snapshot may be a moment stale under concurrency) -----
@@ -136,7 +142,8 @@ class Kernel {
   [[nodiscard]] virtual Result<AgentSnapshot> agent(AgentId agent) const noexcept = 0;
   [[nodiscard]] virtual Result<QueueSnapshot> queue(QueueId queue) const noexcept = 0;
   [[nodiscard]] virtual KernelStats stats() const noexcept = 0;
-  // Copies the customer's sessions into `out`; returns how many there are (may exceed out.size()).
+  // Copies the customer's sessions into `out`; returns how many there are, all of them (may
+  // exceed out.size()).
   [[nodiscard]] virtual size_t sessions_of(CustomerId customer,
                                            std::span<SessionInfo> out) const noexcept = 0;
 };

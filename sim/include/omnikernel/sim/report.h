@@ -98,7 +98,7 @@ struct Report {
   double service_level_threshold_s = 0;
   double wall_seconds = 0;
   uint64_t events = 0;           // kernel events drained
-  uint64_t events_dropped = 0;   // kernel events lost (KernelStats)
+  uint64_t routing_deferred = 0;  // KernelStats: routing waited for the host to drain events
   ContactCounters total;
   double occupancy = 0;          // mean over agents
   std::vector<QueueReport> queues;
