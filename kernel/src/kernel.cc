@@ -885,6 +885,10 @@ class KernelImpl final : public Kernel {
       saw_excluded = true;
       return std::nullopt;
     }
+    // The id is read BEFORE the CAS: if the CAS wins, no later life can have begun (its birth is
+    // written only after this life ends, which happens after our CAS), so this is w's life's id.
+    // Read after the CAS, a slow offerer could name the slot's next item in its event.
+    const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
     const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
     if (!cas_item(item, w, offered)) {  // closed or abandoned since we looked: a stale entry now
       release_occupancy(queue);
@@ -892,8 +896,7 @@ class KernelImpl final : public Kernel {
     }
     OMNI_SCHED_POINT("queue.waiting.dec");
     queue.waiting.fetch_sub(1, kSeq);
-    after_offer(make_item_id(slot, item.birth.load(std::memory_order_relaxed)), item, offered, a, q,
-                clock_.now(), budget);
+    after_offer(id, item, offered, a, q, clock_.now(), budget);
     return Take::offered;
   }
 
