@@ -16,11 +16,11 @@
 
 namespace omni::interleave {
 
-// Whether AgentSnapshot::open_items counts paused items. kernel.h (at 1bcf866) says it does, the
-// agent word at 1bcf866 counts offered + active only (issue 8, item 12). The check follows the
-// definition the kernel under test documents; -DOMNI_INTERLEAVE_OPEN_COUNTS_PAUSED=0 for 1bcf866.
+// Whether AgentSnapshot::open_items counts paused items. It does not (kernel.h: offered + active;
+// a paused item released its capacity) — issue 8, item 12 corrected kernel.h, which used to say it
+// did. Kept as a switch only to build the harness against the old kernel for comparison.
 #ifndef OMNI_INTERLEAVE_OPEN_COUNTS_PAUSED
-#define OMNI_INTERLEAVE_OPEN_COUNTS_PAUSED 1
+#define OMNI_INTERLEAVE_OPEN_COUNTS_PAUSED 0
 #endif
 
 // A small contact centre: channel "chat" (paused value "Paused"); queues "q0", "q1" (chat);
