@@ -1,14 +1,117 @@
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "config_internal.h"
 #include "omnikernel/config/loader.h"
 
 namespace omni::config {
+namespace {
+
+// A duplicate key: JSON leaves its meaning undefined and nlohmann::json keeps the last one, so a
+// second "capacity" would silently replace the first. Thrown from the SAX handler below.
+struct DuplicateKey {
+  std::string path;
+};
+
+// Builds the document like Json::parse and refuses a key its object already has, naming the
+// key's path in the field-path style of the readers ("agents[3].name"). A syntax error is
+// rethrown as nlohmann's parse_error, as Json::parse would.
+class DomRefusingDuplicateKeys {
+ public:
+  explicit DomRefusingDuplicateKeys(Json& root) : root_(root) {}
+
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool v) { return add(Json(v)); }
+  bool number_integer(Json::number_integer_t v) { return add(Json(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return add(Json(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t&) { return add(Json(v)); }
+  bool string(Json::string_t& v) { return add(Json(std::move(v))); }
+  bool binary(Json::binary_t& v) { return add(Json(std::move(v))); }
+
+  bool start_object(std::size_t) { return open(Json::object()); }
+  bool start_array(std::size_t) { return open(Json::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  bool key(Json::string_t& k) {
+    const Container& top = stack_.back();
+    if (top.value->contains(k)) throw DuplicateKey{join(top.path, k)};
+    key_ = std::move(k);
+    return true;
+  }
+
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& e) {
+    throw e;
+  }
+
+ private:
+  struct Container {
+    Json* value;
+    std::string path;
+  };
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  // The path of the value about to be added.
+  std::string next_path() const {
+    if (stack_.empty()) return {};
+    const Container& top = stack_.back();
+    if (top.value->is_array()) return top.path + "[" + std::to_string(top.value->size()) + "]";
+    return join(top.path, key_);
+  }
+
+  Json* place(Json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Json& top = *stack_.back().value;
+    if (top.is_array()) {
+      top.push_back(std::move(v));
+      return &top.back();
+    }
+    // Objects are std::map: the element's address stays valid while its children are added.
+    return &(top[key_] = std::move(v));
+  }
+
+  bool add(Json&& v) {
+    place(std::move(v));
+    return true;
+  }
+
+  bool open(Json&& container) {
+    std::string path = next_path();
+    stack_.push_back({place(std::move(container)), std::move(path)});
+    return true;
+  }
+
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  Json& root_;
+  std::vector<Container> stack_;
+  std::string key_;
+};
+
+}  // namespace
+
 
 std::expected<Json, ConfigError> parse_json_text(std::string_view text, std::string_view source) {
   try {
-    return Json::parse(text.begin(), text.end());
+    Json json;
+    DomRefusingDuplicateKeys dom(json);
+    Json::sax_parse(text.begin(), text.end(), &dom);
+    return json;
+  } catch (const DuplicateKey& e) {
+    return std::unexpected(ConfigError{e.path, "duplicate key"});
   } catch (const Json::parse_error& e) {
     // Report line and column rather than nlohmann's byte offset.
     const size_t offset = std::min(e.byte == 0 ? 0 : e.byte - 1, text.size());

@@ -78,6 +78,44 @@ TEST(LoadConfig, MissingFileNamesIt) {
   EXPECT_EQ(config.error().message(), "/nonexistent/omni.json: cannot open the file");
 }
 
+// JSON leaves duplicate keys undefined and nlohmann keeps the last one: a second "capacity" or a
+// second "channels" section would silently replace the first. Refused, naming the path.
+TEST(LoadConfig, DuplicateKeysAreRefusedNamingThePath) {
+  struct Case {
+    std::string from, to, expected;
+  };
+  const Case cases[] = {
+      {R"("limits": {)", R"("channels": [], "limits": {)", "channels: duplicate key"},
+      {R"({"name": "alice", "profile": "agent",)", R"({"name": "alice", "profile": "agent", "name": "bob",)",
+       "agents[0].name: duplicate key"},
+      {R"("model": "most_available",)", R"("model": "most_available", "model": "least_active",)",
+       "queues[1].routing.model: duplicate key"},
+      {R"("flows": ["bot"]})", R"("flows": ["bot"], "queues": []})",
+       "presence_configs[0].transfer_destinations.queues: duplicate key"},
+      {R"("$comment": "two channels, two queues, one profile",)", R"("$comment": "a", "$comment": "b",)",
+       "$comment: duplicate key"},
+  };
+  for (const Case& c : cases) {
+    std::string text = testing::kSampleConfig;
+    const size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    auto config = load_config_text(text, "omni.json");
+    ASSERT_FALSE(config.has_value()) << c.expected;
+    EXPECT_EQ(config.error().message(), c.expected);
+  }
+  // In an array of objects, each object has its own keys; agents[3] is the fourth element.
+  auto config = load_config_text(R"({"agents": [{"name": "a"}, {"name": "b"}, {"name": "c"},
+                                                {"name": "d", "profile": "p", "name": "e"}]})");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message(), "agents[3].name: duplicate key");
+  // A syntax error before the duplicate is still reported with its line and column.
+  config = load_config_text("{\"a\": 1,, \"a\": 2}", "x.json");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().field.rfind("x.json:1:", 0), 0u) << config.error().message();
+  EXPECT_EQ(config.error().reason.rfind("invalid JSON", 0), 0u) << config.error().message();
+}
+
 TEST(ValidateReferences, WorksOnConfigsBuiltInCode) {
   Config config;
   config.channels.emplace_back().name = "chat";

@@ -3,7 +3,7 @@
 // the document ("presence_configs[0].capacity") and whose `reason` says what is wrong; JSON syntax
 // errors name the source, line and column instead.
 //
-// The loader refuses unknown keys, wrong types, out-of-range values and references to names that
+// The loader refuses duplicate keys, unknown keys, wrong types, out-of-range values and references to names that
 // are not defined. Kernel::create validates the result again (it is the authority); the loader's
 // job is that a mistake in a file is reported against the place in the file.
 #pragma once
@@ -28,7 +28,8 @@ namespace omni::config {
 
 // ---- building blocks for documents that embed a configuration (the simulator's scenario) ----
 
-// Syntax errors: field = "<source>:<line>:<column>".
+// Syntax errors: field = "<source>:<line>:<column>". A key twice in one object is refused:
+// field = its path ("agents[3].name"), reason "duplicate key".
 [[nodiscard]] std::expected<Json, ConfigError> parse_json_text(std::string_view text,
                                                                std::string_view source);
 [[nodiscard]] std::expected<std::string, ConfigError> read_text_file(
