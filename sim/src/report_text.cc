@@ -50,7 +50,7 @@ void print_report(const Report& r, std::ostream& out) {
   for (const ChannelReport& c : r.channels) channels.add_row(contact_cells(c.name, c.counters));
   channels.print(out);
 
-  out << "\nAgents (mean occupancy " << percent(r.occupancy) << ")\n";
+  out << "\nAgents (occupancy " << percent(r.occupancy) << ": busy time / time available)\n";
   std::vector<std::string> headers{"agent", "profile", "occupancy", "offered", "handled", "declined",
                                    "time-outs", "pauses", "transfers"};
   for (const char* a : kActivityNames) headers.push_back(a);

@@ -221,11 +221,15 @@ void Simulation::Impl::account(AgentId id) {
   if (omni::index(id) >= agents.size()) return;
   AgentModel& agent = agents[omni::index(id)];
   integrate(agent, now());
-  if (auto s = kernel->agent(id)) {
-    agent.activity = s->activity;
-    agent.used_milli = s->used_milli;
-    agent.capacity_milli = s->capacity_milli;
-  }
+  if (auto s = kernel->agent(id)) observe(agent, *s);
+}
+
+void Simulation::Impl::observe(AgentModel& agent, const AgentSnapshot& snapshot) {
+  agent.activity = snapshot.activity;
+  agent.used_milli = snapshot.used_milli;
+  agent.capacity_milli = snapshot.capacity_milli;
+  const size_t status = omni::index(snapshot.status);
+  agent.available = status < status_kinds.size() && status_kinds[status] == PresenceKind::online;
 }
 
 void Simulation::Impl::integrate(AgentModel& agent, Time until) {
@@ -234,8 +238,8 @@ void Simulation::Impl::integrate(AgentModel& agent, Time until) {
     const double dt = config::to_seconds(until - from);
     const size_t activity = std::min<size_t>(static_cast<size_t>(agent.activity), kActivityNames.size() - 1);
     agent.report.seconds_in[activity] += dt;
-    if (agent.activity != AgentActivity::offline) {
-      agent.logged_in_s += dt;
+    if (agent.available) {
+      agent.available_s += dt;
       if (agent.capacity_milli > 0) agent.occupied_s += dt * agent.used_milli / agent.capacity_milli;
     }
   }

@@ -64,9 +64,12 @@ struct AgentModel {
   // Time accounting since the last kernel observation.
   Time last{};
   AgentActivity activity = AgentActivity::offline;
+  bool available = false;  // in an online (routable) status; not in a pause, away, busy… one
   int32_t used_milli = 0;
   int32_t capacity_milli = 0;
-  double logged_in_s = 0;
+  // Occupancy = occupied_s / available_s: capacity held over time available, both counted only
+  // while the agent is in an online status (time paused or away is neither).
+  double available_s = 0;
   double occupied_s = 0;
   AgentReport report;
 };
@@ -160,6 +163,7 @@ struct Simulation::Impl {
   void transfer(uint64_t item);
   void set_status(AgentModel& agent, StatusId status);
   void account(AgentId agent);
+  void observe(AgentModel& agent, const AgentSnapshot& snapshot);  // the state integrate() counts from
   void integrate(AgentModel& agent, Time until);
   void take_sample();
   void pace(Time at, std::chrono::steady_clock::time_point wall_start);

@@ -36,17 +36,16 @@ Report Simulation::Impl::build_report(double wall_seconds) {
     r.queues.push_back(std::move(qr));
     r.series_queues.push_back(q.name);
   }
-  double occupancy_sum = 0;
-  size_t working = 0;
+  // Busy time over time available, per agent and over all agents (an agent never available
+  // counts for neither: occupancy 0, and no weight in the centre's).
+  double occupied_s = 0, available_s = 0;
   for (AgentModel& a : agents) {
-    a.report.occupancy = a.logged_in_s > 0 ? a.occupied_s / a.logged_in_s : 0;
-    if (a.logged_in_s > 0) {
-      occupancy_sum += a.report.occupancy;
-      ++working;
-    }
+    a.report.occupancy = a.available_s > 0 ? a.occupied_s / a.available_s : 0;
+    occupied_s += a.occupied_s;
+    available_s += a.available_s;
     r.agents.push_back(a.report);
   }
-  r.occupancy = working ? occupancy_sum / working : 0;
+  r.occupancy = available_s > 0 ? occupied_s / available_s : 0;
 
   Histogram routing;
   for (size_t op = 0; op < latency.size(); ++op) {

@@ -157,11 +157,8 @@ std::expected<void, ConfigError> Simulation::Impl::build_models() {
       }
     }
     if (auto snapshot = kernel->agent(a.id)) {
-      a.activity = snapshot->activity;
-      a.used_milli = snapshot->used_milli;
-      a.capacity_milli = snapshot->capacity_milli;
-      const size_t status = omni::index(snapshot->status);
-      if (status < status_kinds.size() && status_kinds[status] == PresenceKind::online) a.home = snapshot->status;
+      observe(a, *snapshot);
+      if (a.available) a.home = snapshot->status;
     }
   }
   return {};

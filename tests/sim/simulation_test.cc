@@ -179,6 +179,47 @@ TEST(Simulation, BreaksAreSpentInThePauseStatus) {
   }
 }
 
+// Occupancy is busy time over time available: time in a pause or away status is neither.
+// M/M/12 at 83 % load on 24 agents, 12 of them held all day in a pause (6) or an away (6) status:
+// the 12 who work are 83 % occupied, and so is the centre (not 0.417, half of it).
+TEST(Simulation, OccupancyExcludesTimeInPauseAndAwayStatuses) {
+  Json s = base_scenario();
+  s["duration"] = "200h";
+  s["presence_configs"] = Json::parse(R"([{"name": "pc", "capacity": 1, "auto_accept": true}])");
+  s["agents"] = Json::parse(R"([{"name": "on", "profile": "p", "count": 12, "queues": ["q"], "status": "On"},
+                                {"name": "lunch", "profile": "p", "count": 6, "queues": ["q"], "status": "Lunch"},
+                                {"name": "away", "profile": "p", "count": 6, "queues": ["q"], "status": "Away"}])");
+  s["arrivals"][0]["rate_per_hour"] = 200;  // 200/h × 3 min = 10 erlangs on 12 agents
+  s["agent_behaviour"] = Json::parse(R"({"answer_delay": 0, "handle_time": {"type": "exponential", "mean": "3m"}})");
+  const Report r = run(s);
+  ASSERT_EQ(r.agents.size(), 24u);
+  EXPECT_NEAR(r.occupancy, 10.0 / 12, 0.02);
+  double worked = 0;
+  for (size_t i = 0; i < 12; ++i) worked += r.agents[i].occupancy;
+  EXPECT_NEAR(worked / 12, 10.0 / 12, 0.02);
+  for (size_t i = 12; i < 24; ++i) {
+    EXPECT_EQ(r.agents[i].handled, 0u) << r.agents[i].name;
+    EXPECT_DOUBLE_EQ(r.agents[i].occupancy, 0) << r.agents[i].name;  // never available, never busy
+  }
+}
+
+// Per agent too: breaks are not time available. One agent, always busy while online (the queue
+// never empties), on a 30-minute break every hour, is fully occupied, not about two thirds.
+TEST(Simulation, AnAgentsOccupancyCountsOnlyItsTimeAvailable) {
+  Json s = base_scenario();
+  s["duration"] = "8h";
+  s["presence_configs"] = Json::parse(R"([{"name": "pc", "capacity": 1, "auto_accept": true}])");
+  s["agents"] = Json::parse(R"([{"name": "solo", "profile": "p", "queues": ["q"], "status": "On"}])");
+  s["arrivals"][0]["rate_per_hour"] = 120;
+  s["agent_behaviour"] = Json::parse(R"({"answer_delay": 0, "handle_time": "5m",
+      "breaks": [{"status": "Lunch", "every": "1h", "length": "30m"}]})");
+  const Report r = run(s);
+  ASSERT_EQ(r.agents.size(), 1u);
+  EXPECT_GT(r.agents[0].seconds_in[3], 2 * 3600);  // paused for hours
+  EXPECT_GT(r.agents[0].occupancy, 0.99);
+  EXPECT_DOUBLE_EQ(r.occupancy, r.agents[0].occupancy);
+}
+
 TEST(Simulation, WarmUpArrivalsAreNotCounted) {
   Json s = base_scenario();
   const Report all = run(s);

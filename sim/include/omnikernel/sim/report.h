@@ -9,7 +9,9 @@
 //   AHT           mean time from acceptance to close (pauses included) over closed items
 //   P(wait)       share of answered items that queued before their first offer (Erlang C's
 //                 probability of waiting; the agent's answer delay is not queueing)
-//   occupancy     time-average of capacity held / capacity, while the agent is not offline
+//   occupancy     busy time / time available: capacity held / capacity, integrated over the time
+//                 the agent is in an online status (not paused, away, busy, dnd or offline);
+//                 overall, the agents' busy time summed over their time available summed
 #pragma once
 #include <array>
 #include <cstdint>
@@ -100,7 +102,7 @@ struct Report {
   uint64_t events = 0;           // kernel events drained
   uint64_t routing_deferred = 0;  // KernelStats: routing waited for the host to drain events
   ContactCounters total;
-  double occupancy = 0;          // mean over agents
+  double occupancy = 0;          // all agents' busy time / all agents' time available
   std::vector<QueueReport> queues;
   std::vector<ChannelReport> channels;
   std::vector<AgentReport> agents;
