@@ -1,6 +1,7 @@
 // The scenario format: what it reads, and an error naming the field path for every bad input.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 
 #include "omnikernel/sim/scenario.h"
@@ -190,7 +191,46 @@ TEST(ScenarioReader, SyntaxErrorNamesFileLineColumn) {
 TEST(ScenarioReader, MissingFile) {
   auto s = load_scenario_file("/nonexistent/scenario.json");
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().message(), "/nonexistent/scenario.json: cannot open the file");
+  EXPECT_EQ(s.error().message(), "/nonexistent/scenario.json: cannot open the file: No such file or directory");
+}
+
+// Not "invalid JSON": what is wrong with the path itself.
+TEST(ScenarioReader, DirectoryIsNotAScenarioFile) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  auto s = load_scenario_file(dir);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().message(), dir.string() + ": is a directory, not a scenario file");
+}
+
+// A duplicate key is refused wherever it is, naming its path (nlohmann would keep the last one).
+TEST(ScenarioReader, DuplicateKeysNameTheirPath) {
+  struct Case {
+    std::string from, to, expected;
+  };
+  const Case cases[] = {
+      {R"("seed": 9,)", R"("seed": 9, "seed": 10,)", "seed: duplicate key"},
+      {R"({"profile": "p", "count": 4,)", R"({"profile": "p", "count": 4, "count": 5,)", "agents[0].count: duplicate key"},
+      {R"({"queue": "q1", "rate_per_hour": 30})", R"({"queue": "q1", "rate_per_hour": 30, "queue": "q2"})",
+       "arrivals[0].queue: duplicate key"},
+      {R"({"from": "1h", "rate_per_hour": 50})", R"({"from": "1h", "rate_per_hour": 50, "from": "2h"})",
+       "arrivals[1].schedule[1].from: duplicate key"},
+      {R"({"decline_probability": 0})", R"({"decline_probability": 0, "decline_probability": 1})",
+       "agent_behaviour.by_profile.vip.decline_probability: duplicate key"},
+      {R"({"allow_simultaneous_sessions": true})", R"({"allow_simultaneous_sessions": true, "allow_simultaneous_sessions": false})",
+       "policies.simultaneous_sessions.allow_simultaneous_sessions: duplicate key"},
+      {R"("busy": 3,)", R"("busy": 3, "busy": 1,)", "agent_behaviour.decline_reasons.busy: duplicate key"},
+  };
+  for (const Case& c : cases) {
+    std::string text = kScenario;
+    const size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    auto s = load_scenario_text(text, "test.json");
+    ASSERT_FALSE(s.has_value()) << c.expected;
+    EXPECT_EQ(s.error().message(), c.expected);
+  }
+  // The same key in different objects is not a duplicate.
+  EXPECT_TRUE(load_scenario_text(kScenario, "test.json").has_value());
 }
 
 }  // namespace
