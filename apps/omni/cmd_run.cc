@@ -1,13 +1,17 @@
 // `omni run [FILE]`: simulate a contact centre on the real kernel and plugins (docs/SIMULATOR.md).
 // Without FILE, the default scenario compiled into the binary. Exit status 2 on a bad scenario,
-// including a policy plugin that cannot be loaded (policies fail closed; see policies_fail_open).
+// including a policy plugin that cannot be loaded (policies fail closed; see policies_fail_open),
+// and on a bad --seed, --duration or --speed (the message names the option and why).
 // Plugins' log lines at --plugin-log LEVEL or above (default: error) go to stderr.
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <csignal>
 #include <cstdio>
+#include <expected>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -27,8 +31,8 @@ namespace {
 
 struct RunArgs {
   std::string file;
-  std::optional<uint64_t> seed;
-  std::string duration;
+  std::optional<std::string> seed;      // checked by parse_seed
+  std::optional<std::string> duration;  // checked by parse_duration_option
   bool realtime = false;
   double speed = 0;
   bool quiet = false;
@@ -48,6 +52,44 @@ std::optional<int> plugin_log_level(const std::string& name) {
   if (name == "warn") return 2;
   if (name == "error") return 3;
   return std::nullopt;
+}
+
+// --duration: seconds (3600, 0.5), as docs/SIMULATOR.md shows, or a duration with units as in
+// configuration files (90m, 2h, 1h30m). The reason on failure, for "omni run: --duration: …".
+std::expected<omni::Duration, std::string> parse_duration_option(const std::string& text) {
+  const std::string invalid = "invalid duration \"" + text +
+                              "\": use seconds (3600, 0.5) or a number with a unit (30s, 500ms, 90m, 2h, 1h30m, 1d)";
+  const std::string not_positive = "must be > 0 (got \"" + text + "\")";
+  if (text.starts_with('-')) return std::unexpected(not_positive);
+  std::expected<omni::Duration, std::string> d;
+  if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos) {
+    double seconds = 0;
+    const char* last = text.data() + text.size();
+    auto [end, ec] = std::from_chars(text.data(), last, seconds, std::chars_format::fixed);
+    if (ec != std::errc{} || end != last) return std::unexpected(invalid);
+    d = omni::config::duration_from_seconds(seconds);
+  } else {
+    d = omni::config::parse_duration(text);
+  }
+  if (!d) {
+    if (d.error() == "duration is too large") return std::unexpected("\"" + text + "\" is too large");
+    return std::unexpected(invalid);
+  }
+  if (*d <= omni::Duration::zero()) return std::unexpected(not_positive);
+  return *d;
+}
+
+// --seed: a whole number the scenario's "seed" could hold too (0 … 2^63 − 1), never wrapped
+// around ("-1" is not 2^64 − 1).
+std::expected<uint64_t, std::string> parse_seed(const std::string& text) {
+  constexpr uint64_t kMax = INT64_MAX;
+  uint64_t seed = 0;
+  const char* last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(text.data(), last, seed);  // no sign, no spaces
+  if (text.empty() || ec != std::errc{} || end != last || seed > kMax) {
+    return std::unexpected("must be an integer from 0 to " + std::to_string(kMax) + ", got \"" + text + "\"");
+  }
+  return seed;
 }
 
 std::atomic<omni::sim::Simulation*> g_running{nullptr};
@@ -72,21 +114,29 @@ extern "C" void stop_on_signal(int) {
 }
 
 void run(const RunArgs& args) {
+  // The options first: a mistake in them is reported before the scenario is read.
+  omni::sim::RunOptions options;
+  if (args.seed) {
+    auto seed = parse_seed(*args.seed);
+    if (!seed) {
+      std::fprintf(stderr, "omni run: --seed: %s\n", seed.error().c_str());
+      exit_with(2);
+    }
+    options.seed = *seed;
+  }
+  if (args.duration) {
+    auto d = parse_duration_option(*args.duration);
+    if (!d) {
+      std::fprintf(stderr, "omni run: --duration: %s\n", d.error().c_str());
+      exit_with(2);
+    }
+    options.duration = *d;
+  }
   auto scenario = args.file.empty()
                       ? omni::sim::load_scenario_text(omni::sim::default_scenario_json(), "default scenario")
                       : omni::sim::load_scenario_file(args.file);
   const std::string source = args.file.empty() ? "default scenario" : args.file;
   if (!scenario) bad_scenario(source, scenario.error());
-  omni::sim::RunOptions options;
-  options.seed = args.seed;
-  if (!args.duration.empty()) {
-    auto d = omni::config::parse_duration(args.duration);
-    if (!d || *d <= omni::Duration::zero()) {
-      std::fprintf(stderr, "omni run: --duration: %s\n", d ? "must be > 0" : d.error().c_str());
-      exit_with(2);
-    }
-    options.duration = *d;
-  }
   if (args.speed < 0) {
     std::fprintf(stderr, "omni run: --speed: must be > 0\n");
     exit_with(2);
@@ -143,8 +193,10 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   CLI::App* c = root.add_subcommand(
       "run", "Simulate a contact centre on the real kernel and plugins; without FILE, the built-in default scenario");
   c->add_option("FILE", args->file, "scenario file (JSON, see docs/SIMULATOR.md)");
-  c->add_option("--seed", args->seed, "random seed (overrides the scenario's); same seed, same run");
-  c->add_option("--duration", args->duration, "simulated time, e.g. 2h or 90m (overrides the scenario's)");
+  c->add_option("--seed", args->seed,
+                "random seed, 0 to 9223372036854775807 (overrides the scenario's); same seed, same run");
+  c->add_option("--duration", args->duration,
+                "simulated time: seconds (3600) or with a unit (90m, 2h, 1h30m); overrides the scenario's");
   c->add_flag("--realtime", args->realtime, "pace simulated time by the wall clock");
   c->add_option("--speed", args->speed, "pace at X simulated seconds per wall second (implies --realtime)");
   c->add_flag("-q,--quiet", args->quiet, "print nothing until the report");

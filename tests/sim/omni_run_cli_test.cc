@@ -129,9 +129,73 @@ TEST(OmniRun, BadOptionsExitTwo) {
   Outcome o = omni_run("--duration soon");
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--duration: invalid duration \"soon\""), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("3600"), std::string::npos) << "the accepted forms are named: " << o.err;
+  EXPECT_NE(o.err.find("90m"), std::string::npos) << "the accepted forms are named: " << o.err;
+  EXPECT_TRUE(o.out.empty());
   o = omni_run("--quiet --duration 1h --json /nonexistent/dir/r.json");
   EXPECT_EQ(o.status, 1);
   EXPECT_NE(o.err.find("--json: /nonexistent/dir/r.json: cannot open for writing"), std::string::npos) << o.err;
+}
+
+// docs/SIMULATOR.md lists `--duration 3600`: plain seconds are accepted beside the unit forms.
+TEST(OmniRun, DurationTakesSecondsOrUnits) {
+  const fs::path json = temp_dir() / "duration_report.json";
+  for (const char* d : {"3600", "3600s", "60m", "1h", "0.5h30m", "3600.0"}) {
+    const Outcome o = omni_run("--quiet --duration " + std::string(d) + " --json " + json.string());
+    ASSERT_EQ(o.status, 0) << d << ": " << o.err;
+    EXPECT_DOUBLE_EQ(nlohmann::json::parse(slurp(json))["duration"].get<double>(), 3600) << d;
+  }
+}
+
+// A bad --duration says why, naming the flag.
+TEST(OmniRun, DurationMustBePositive) {
+  for (const char* d : {"0", "0s", "0h0m", "0.0"}) {
+    const Outcome o = omni_run("--quiet --duration " + std::string(d));
+    EXPECT_EQ(o.status, 2) << d;
+    EXPECT_NE(o.err.find("omni run: --duration: must be > 0"), std::string::npos) << d << ": " << o.err;
+    EXPECT_EQ(o.err.find("invalid duration"), std::string::npos) << d << ": " << o.err;
+  }
+  Outcome o = omni_run("--quiet --duration -5");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("omni run: --duration: must be > 0"), std::string::npos) << o.err;
+  for (const char* d : {"1e3", "1h-5m", "5x", "30sec", "\"\""}) {
+    o = omni_run("--quiet --duration " + std::string(d));
+    EXPECT_EQ(o.status, 2) << d;
+    EXPECT_NE(o.err.find("omni run: --duration: invalid duration"), std::string::npos) << d << ": " << o.err;
+  }
+}
+
+// --seed is a whole number the scenario's "seed" could also hold: no silent wrap-around.
+TEST(OmniRun, SeedMustBeANonNegativeInteger) {
+  for (const char* seed : {"-1", "-0x1", "9223372036854775808", "18446744073709551615", "99999999999999999999",
+                           "abc", "1.5", "7x", "\"\""}) {
+    const Outcome o = omni_run("--quiet --duration 10m --seed " + std::string(seed));
+    EXPECT_EQ(o.status, 2) << seed << ": " << o.out;
+    EXPECT_NE(o.err.find("omni run: --seed: "), std::string::npos) << seed << ": " << o.err;
+    EXPECT_NE(o.err.find("an integer from 0 to 9223372036854775807"), std::string::npos) << seed << ": " << o.err;
+    EXPECT_TRUE(o.out.empty()) << seed;
+  }
+  const fs::path json = temp_dir() / "seed_report.json";
+  for (const char* seed : {"0", "9223372036854775807"}) {
+    const Outcome o = omni_run("--quiet --duration 10m --seed " + std::string(seed) + " --json " + json.string());
+    ASSERT_EQ(o.status, 0) << seed << ": " << o.err;
+    EXPECT_EQ(nlohmann::json::parse(slurp(json))["seed"].get<uint64_t>(), std::stoull(seed));
+  }
+}
+
+// A directory (or a file that cannot be read) is not "invalid JSON".
+TEST(OmniRun, DirectoryOrUnreadableScenarioSaysSo) {
+  Outcome o = omni_run(temp_dir().string());
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find(temp_dir().string() + ": is a directory, not a scenario file"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("invalid JSON"), std::string::npos) << o.err;
+  if (::geteuid() != 0) {  // root reads anything
+    const fs::path locked = write_file("locked.json", "{}");
+    fs::permissions(locked, fs::perms::none);
+    o = omni_run(locked.string());
+    EXPECT_EQ(o.status, 2);
+    EXPECT_NE(o.err.find("locked.json: cannot open the file: Permission denied"), std::string::npos) << o.err;
+  }
 }
 
 std::string whatsapp_payload(const std::string& wa_id, const std::string& id, long seconds) {
@@ -252,6 +316,15 @@ TEST(OmniRunPlugins, AnAdaptersConfigurationAndErrorLogLinesReachIt) {
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("adapters.bad_adaptr: no arrival stream uses the adapter \"bad_adaptr\" (did you mean \"bad_adapter\"?)"),
             std::string::npos) << o.err;
+}
+
+// Duplicate keys are refused, not silently resolved to the last one.
+TEST(OmniRun, DuplicateKeyExitsTwoNamingThePath) {
+  const fs::path file = write_file("duplicate.json", plugin_scenario(R"("arrivals": [{"queue": "q", "rate_per_hour": 60, "rate_per_hour": 6}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("duplicate.json: arrivals[0].rate_per_hour: duplicate key"), std::string::npos) << o.err;
+  EXPECT_TRUE(o.out.empty());
 }
 
 }  // namespace
