@@ -78,6 +78,34 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   if (lim.event_capacity < 2 || lim.event_capacity > (1u << 26))
     return fail("limits.event_capacity", "must be between 2 and 67108864");
   if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");
+  if (lim.max_requirement_sets > kMaxRequirementSets)
+    return fail("limits.max_requirement_sets", "must be at most 4096");
+
+  // Skills (seed 002): names → dense ids.
+  Names skill_names;
+  if (c.skills.size() > kMaxSkills) return fail("skills", "at most 4096 skills");
+  for (size_t i = 0; i < c.skills.size(); ++i) {
+    if (c.skills[i].empty()) return fail(at("skills", i), "must not be empty");
+    if (!skill_names.emplace(c.skills[i], static_cast<uint32_t>(i)).second)
+      return fail(at("skills", i), format("duplicate skill \"{}\"", c.skills[i]));
+  }
+  r.skills = c.skills;
+  // A list of skill levels (a profile's or an agent's) into `levels` (one byte per skill).
+  auto read_levels = [&](const std::vector<SkillLevelConfig>& list, const std::string& base,
+                         std::vector<uint8_t>& levels) -> std::expected<void, ConfigError> {
+    std::unordered_set<uint32_t> seen;
+    for (size_t k = 0; k < list.size(); ++k) {
+      const auto field = at(base + ".skills", k);
+      auto id = lookup(skill_names, list[k].skill, field + ".skill", "skill");
+      if (!id) return std::unexpected(id.error());
+      if (!seen.insert(*id).second)
+        return std::unexpected(ConfigError{field + ".skill", format("skill \"{}\" listed twice", list[k].skill)});
+      if (list[k].level < 1 || list[k].level > 10)
+        return std::unexpected(ConfigError{field + ".level", "must be between 1 and 10"});
+      levels[*id] = static_cast<uint8_t>(list[k].level);
+    }
+    return {};
+  };
 
   if (c.queues.size() > kMaxQueues) return fail("queues", "at most 1048575 queues");
   if (c.channels.empty()) return fail("channels", "at least one service channel is required");
@@ -92,8 +120,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       if (!seen.insert(ch.paused_values[v]).second)
         return fail(field, format("duplicate value \"{}\"", ch.paused_values[v]));
     }
-    if (ch.paused_values.size() > UINT16_MAX)
-      return fail(at("channels", i) + ".paused_values", "too many values");
+    if (ch.paused_values.size() > kMaxPausedValues)
+      return fail(at("channels", i) + ".paused_values", "at most 4096 values");
     r.channels.push_back({ch.interruptible, ch.paused_values});
   }
 
@@ -105,7 +133,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     if (rc.push_timeout > kMaxTimer) return fail(base + ".push_timeout", "must be at most 1h");
     if (rc.model != RoutingModel::least_active && rc.model != RoutingModel::most_available)
       return fail(base + ".model", "unknown routing model");
-    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0};
+    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0, rc.skills_based};
     if (rc.size_unit == SizeUnit::percent) {
       OMNI_TRY(pct, to_milli(rc.size, base + ".size", 100.0));
       info.size = pct;
@@ -228,10 +256,14 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   for (auto& p : r.presences) p.transfer_flows.resize(r.flows.size(), false);
 
   std::vector<uint32_t> profile_presence;
+  std::vector<std::vector<uint8_t>> profile_levels;
   for (size_t i = 0; i < c.profiles.size(); ++i) {
     OMNI_TRY(p, lookup(presence_names, c.profiles[i].presence_config,
                        at("profiles", i) + ".presence_config", "presence config"));
     profile_presence.push_back(p);
+    std::vector<uint8_t> levels(c.skills.size(), 0);
+    if (auto ok = read_levels(c.profiles[i].skills, at("profiles", i), levels); !ok) return Error(ok.error());
+    profile_levels.push_back(std::move(levels));
   }
 
   OMNI_TRY(agent_names, index_names(c.agents, "agents"));
@@ -262,24 +294,27 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       OMNI_TRY(s, lookup(status_names, a.status, base + ".status", "status"));
       info.initial_status = static_cast<uint16_t>(s);
     }
+    if (a.queues.size() > kMaxMemberships) return fail(base + ".queues", "an agent serves at most 4096 queues");
     std::unordered_set<uint32_t> seen;
     for (size_t k = 0; k < a.queues.size(); ++k) {
       OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
       if (!seen.insert(q).second)
         return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
-      if (a.queues.size() > kMaxMemberships)
-        return fail(base + ".queues", "an agent serves at most 4096 queues");
       auto& members = r.queues[q].members;
       info.memberships.push_back({q, static_cast<uint32_t>(members.size()),
                                   r.routings[r.queues[q].routing].priority});
       members.push_back(static_cast<uint32_t>(i));
     }
+    info.skill_levels.assign(c.skills.size(), 0);
+    if (info.profile >= 0) info.skill_levels = profile_levels[info.profile];
+    if (auto ok = read_levels(a.skills, base, info.skill_levels); !ok) return Error(ok.error());
     std::sort(info.memberships.begin(), info.memberships.end(), [](const auto& x, const auto& y) {
-      return x.priority != y.priority ? x.priority < y.priority : x.queue < y.queue;
+      return x.priority != y.priority ? x.priority < y.priority : x.set < y.set;
     });
     r.agents.push_back(std::move(info));
   }
 
+  r.skill_by_name = std::move(skill_names);
   r.queue_by_name = std::move(queue_names);
   r.agent_by_name = std::move(agent_names);
   r.status_by_name = std::move(status_names);

@@ -14,7 +14,8 @@
 //                    while paused, so resume and close know what to take back)
 //       bit  24      held on the interruptible pool
 //       bits 25..44  queue index
-//       bits 45..60  paused value (while paused)
+//       bits 45..56  paused value (while paused)
+//       bits 57..60  optional skills dropped so far (the item's requirement stage)
 //
 // Why 40 bits of version never wrap in use (docs/ARCHITECTURE.md, "Widths"): a stale word matches
 // again only after exactly 2^40 transitions of its slot. A slot is retired (never reused) once its
@@ -54,7 +55,8 @@ struct alignas(16) ItemWord {
   [[nodiscard]] int32_t held() const { return static_cast<int32_t>(hi & kMaxHeld); }
   [[nodiscard]] bool interruptible() const { return (hi >> 24) & 1; }
   [[nodiscard]] uint32_t queue() const { return static_cast<uint32_t>((hi >> 25) & kMaxQueues); }
-  [[nodiscard]] uint16_t paused_value() const { return static_cast<uint16_t>(hi >> 45); }
+  [[nodiscard]] uint16_t paused_value() const { return static_cast<uint16_t>((hi >> 45) & 0xFFF); }
+  [[nodiscard]] uint32_t stage() const { return static_cast<uint32_t>((hi >> 57) & 0xF); }
   // Does the item hold capacity on its agent in this state?
   [[nodiscard]] bool holds() const {
     return state() == ItemState::offered || state() == ItemState::active || state() == ItemState::wrap_up;
@@ -80,7 +82,12 @@ struct alignas(16) ItemWord {
   }
   [[nodiscard]] ItemWord with_paused_value(uint16_t v) const {
     ItemWord w = *this;
-    w.hi = (w.hi & ~(uint64_t{0xFFFF} << 45)) | (uint64_t{v} << 45);
+    w.hi = (w.hi & ~(uint64_t{0xFFF} << 45)) | (uint64_t{v & 0xFFFu} << 45);
+    return w;
+  }
+  [[nodiscard]] ItemWord with_stage(uint32_t stage) const {
+    ItemWord w = *this;
+    w.hi = (w.hi & ~(uint64_t{0xF} << 57)) | (uint64_t{stage & 0xFu} << 57);
     return w;
   }
   friend bool operator==(const ItemWord&, const ItemWord&) = default;

@@ -35,6 +35,8 @@
 #include <algorithm>
 #include <bitset>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "audit.h"
@@ -75,14 +77,20 @@ class KernelImpl final : public Kernel {
         customers_(cfg_.source.limits.max_customers),
         events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
         credits_(cfg_.source.limits.event_capacity),
-        // One item node and one exclusion node per slot, one missed node per agent.
-        timers_(2 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
-                cfg_.source.limits.timer_resolution, clock.now()) {
+        // Per slot an item node, an exclusion node and a drop node; one missed node per agent.
+        timers_(3 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
+                cfg_.source.limits.timer_resolution, clock.now()),
+        max_classes_(cfg_.source.limits.max_requirement_sets),
+        sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cfg_.queues.size() + max_classes_)),
+        requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
+        agent_classes_(std::make_unique<Membership[]>(std::max<size_t>(cfg_.agents.size(), 1) * max_classes_)),
+        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(std::max<size_t>(cfg_.agents.size(), 1))) {
     for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
-    queues_.reserve(cfg_.queues.size());
-    for (const auto& q : cfg_.queues)
-      queues_.push_back(std::make_unique<QueueSlot>(q.max_waiting, static_cast<uint32_t>(q.members.size())));
+    for (uint32_t q = 0; q < cfg_.queues.size(); ++q)
+      sets_[q] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, cfg_.queues[q].members);
+    set_count_.store(static_cast<uint32_t>(cfg_.queues.size()), std::memory_order_release);
     for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
+      agent_class_count_[a].store(0, std::memory_order_relaxed);
       agents_[a].word.store(AgentWord{}.with_status(cfg_.agents[a].initial_status).raw,
                             std::memory_order_relaxed);
       publish(a);
@@ -102,6 +110,89 @@ class KernelImpl final : public Kernel {
   std::optional<ChannelId> find_channel(std::string_view n) const override { return find<ChannelId>(cfg_.channel_by_name, n); }
   std::optional<ServiceId> find_service(std::string_view n) const override { return find<ServiceId>(cfg_.service_by_name, n); }
   std::optional<FlowId> find_flow(std::string_view n) const override { return find<FlowId>(cfg_.flow_by_name, n); }
+  std::optional<SkillId> find_skill(std::string_view n) const override { return find<SkillId>(cfg_.skill_by_name, n); }
+
+  // ---- skill requirement classes (control plane) -------------------------------------------
+  // Builds, once per distinct set, a lane set of the agents qualified for it: its own lanes and
+  // index, added to each qualified agent's class list. Routing threads never wait for this: a
+  // class becomes visible (set_count_, release) only when complete, and no item can be in it
+  // before its RequirementsId is returned. O(agents) per new class.
+  Result<RequirementsId> prepare_requirements(QueueId queue, std::span<const SkillRequirement> skills) override {
+    const uint32_t q = index(queue);
+    if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
+    if (skills.empty() || skills.size() > 8) return std::unexpected(Status::invalid_requirements);
+    std::vector<SkillRequirement> required, optional;
+    for (size_t i = 0; i < skills.size(); ++i) {
+      const SkillRequirement& r = skills[i];
+      if (index(r.skill) >= cfg_.skills.size()) return std::unexpected(Status::unknown_skill);
+      if (r.min_level < 1 || r.min_level > 10 || r.drop_after.count() < 0)
+        return std::unexpected(Status::invalid_requirements);
+      for (size_t j = 0; j < i; ++j)
+        if (skills[j].skill == r.skill) return std::unexpected(Status::invalid_requirements);
+      (r.drop_after.count() == 0 ? required : optional).push_back(r);
+    }
+    auto by_skill = [](const SkillRequirement& x, const SkillRequirement& y) { return x.skill < y.skill; };
+    std::sort(required.begin(), required.end(), by_skill);
+    std::sort(optional.begin(), optional.end(), [](const SkillRequirement& x, const SkillRequirement& y) {
+      return x.drop_after != y.drop_after ? x.drop_after < y.drop_after : x.skill < y.skill;
+    });
+    auto key_of = [&](size_t stage) {  // the class of a stage: required + optional[stage..]
+      std::vector<SkillRequirement> set(required);
+      set.insert(set.end(), optional.begin() + static_cast<ptrdiff_t>(stage), optional.end());
+      std::sort(set.begin(), set.end(), by_skill);
+      std::string key = std::to_string(q);
+      for (const auto& r : set) key += ":" + std::to_string(index(r.skill)) + "@" + std::to_string(r.min_level);
+      return std::pair{key, set};
+    };
+    std::string id_key = key_of(0).first;
+    for (const auto& r : optional) id_key += "/" + std::to_string(index(r.skill)) + "~" + std::to_string(r.drop_after.count());
+
+    std::lock_guard lock(control_mu_);
+    if (auto it = requirement_ids_.find(id_key); it != requirement_ids_.end()) return RequirementsId{it->second};
+    const uint32_t rid = req_count_.load(std::memory_order_relaxed) + 1;
+    size_t new_classes = 0;
+    for (size_t k = 0; k <= optional.size(); ++k) new_classes += !class_ids_.contains(key_of(k).first);
+    if (rid > max_classes_ ||
+        set_count_.load(std::memory_order_relaxed) + new_classes > cfg_.queues.size() + max_classes_)
+      return std::unexpected(Status::requirements_exhausted);
+    RequirementSet& info = requirements_[rid];
+    info.queue = q;
+    info.stages = static_cast<uint32_t>(optional.size() + 1);
+    for (size_t k = 0; k <= optional.size(); ++k) {
+      auto [key, set] = key_of(k);
+      auto it = class_ids_.find(key);
+      info.set[k] = it != class_ids_.end() ? it->second : create_class(q, set);
+      if (it == class_ids_.end()) class_ids_.emplace(key, info.set[k]);
+      if (k < optional.size()) info.drop_after[k] = optional[k].drop_after;
+    }
+    requirement_ids_.emplace(id_key, rid);
+    req_count_.store(rid, std::memory_order_release);
+    return RequirementsId{rid};
+  }
+
+  uint32_t create_class(uint32_t q, const std::vector<SkillRequirement>& set) {
+    const bool anyone = cfg_.routings[cfg_.queues[q].routing].skills_based;
+    std::vector<uint32_t> members;
+    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
+      if (!anyone && member_of(a, q) == UINT32_MAX) continue;
+      const auto& levels = cfg_.agents[a].skill_levels;
+      bool qualified = true;
+      for (const auto& r : set) qualified &= levels[index(r.skill)] >= r.min_level;
+      if (qualified) members.push_back(a);
+    }
+    const uint32_t c = set_count_.load(std::memory_order_relaxed);
+    sets_[c] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, members);
+    set_count_.store(c + 1, std::memory_order_release);
+    const int32_t priority = cfg_.routings[cfg_.queues[q].routing].priority;
+    for (uint32_t i = 0; i < members.size(); ++i) {
+      const uint32_t a = members[i];
+      const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
+      agent_classes_[size_t{a} * max_classes_ + n] = {c, i, priority};
+      agent_class_count_[a].store(n + 1, std::memory_order_release);
+      (void)place_member(a, c, i);  // no item can wait here yet: nobody to wake
+    }
+    return c;
+  }
   std::optional<DeclineReasonId> find_decline_reason(AgentId agent, std::string_view reason) const override {
     if (index(agent) >= cfg_.agents.size()) return std::nullopt;
     const auto& reasons = presence_of(index(agent)).reasons;
@@ -173,7 +264,10 @@ class KernelImpl final : public Kernel {
   Result<ItemId> submit(const SubmitRequest& req) noexcept override {
     const uint32_t q = index(req.queue);
     if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
-    QueueSlot& queue = *queues_[q];
+    const uint32_t rid = index(req.requirements);
+    if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q))
+      return std::unexpected(Status::unknown_requirements);
+    QueueSlot& queue = *sets_[q];
     Budget budget(*this, 3);  // submitted, offered, accepted
     if (!budget) return std::unexpected(Status::events_full);
     if (!acquire_occupancy(queue, q)) return std::unexpected(Status::queue_full);
@@ -193,6 +287,7 @@ class KernelImpl final : public Kernel {
     item.is_bot.store(req.is_bot, std::memory_order_relaxed);
     item.arrival.store(ns(now), std::memory_order_relaxed);
     item.customer.store(index(req.customer), std::memory_order_relaxed);
+    item.requirements.store(rid, std::memory_order_relaxed);
     OMNI_SCHED_POINT("submit.publish");
     item.word.store(opening, std::memory_order_release);
 
@@ -221,18 +316,21 @@ class KernelImpl final : public Kernel {
     OMNI_SCHED_POINT("submit.queued");
     item.word.store(queued, std::memory_order_release);  // nobody moves an opening item but us
     budget.emit(now, id, kNoAgent, q, EventType::submitted, queued.version());
+    const uint32_t s = set_of(q, rid, 0);
+    QueueSlot& set = *sets_[s];
     // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
     // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
-    if (queue.waiting.load(kSeq) <= 0) {
+    if (set.waiting.load(kSeq) <= 0) {
       bool repaired = false;
-      const HandOff h = hand_off(id, item, queued, q, now, budget, repaired);
+      const HandOff h = hand_off(id, item, queued, s, now, budget, repaired);
       if (h != HandOff::none) {
-        if (repaired) dispatch(q);  // rule 1: a bit it set may hide an arrival's miss
+        if (repaired) dispatch(s);  // rule 1: a bit it set may hide an arrival's miss
         return id;
       }
     }
-    enqueue(queue, queue.fresh, slot, queued.version());
-    dispatch(q);
+    arm_drop(slot, item, queued);
+    enqueue(set, set.fresh, slot, queued.version());
+    dispatch(s);
     return id;
   }
 
@@ -247,7 +345,7 @@ class KernelImpl final : public Kernel {
     if (!budget) return Status::events_full;
     const ItemWord active = w.next(ItemState::active, w.agent());
     if (!cas_item(*item, w, active)) return Status::wrong_state;
-    release_occupancy(*queues_[w.queue()]);  // the item has left its queue for good
+    release_occupancy(*sets_[w.queue()]);  // the item has left its queue for good
     budget.emit(clock_.now(), id, agent, w.queue(), EventType::accepted, active.version());
     return Status::ok;
   }
@@ -353,11 +451,11 @@ class KernelImpl final : public Kernel {
     if (!transfer_allowed(id, *item, w, how, q2)) return Status::policy_refused;
     Budget budget(*this, 1);
     if (!budget) return Status::events_full;
-    QueueSlot& dest = *queues_[q2];
-    if (!acquire_occupancy(dest, q2)) return Status::queue_full;
+    QueueSlot& dest_queue = *sets_[q2];
+    if (!acquire_occupancy(dest_queue, q2)) return Status::queue_full;
     const ItemWord queued = w.next(ItemState::queued).with_queue(q2);
     if (!cas_item(*item, w, queued)) {
-      release_occupancy(dest);
+      release_occupancy(dest_queue);
       return Status::wrong_state;
     }
     const uint32_t a = w.agent();
@@ -366,9 +464,11 @@ class KernelImpl final : public Kernel {
     budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
     exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
-    enqueue(dest, dest.retry, slot_of(id), queued.version());
+    arm_drop(slot_of(id), *item, queued);
+    const uint32_t s2 = set_of(*item, queued);
+    enqueue(*sets_[s2], sets_[s2]->retry, slot_of(id), queued.version());
     agent_freed(a);
-    dispatch(q2);
+    dispatch(s2);
     return Status::ok;
   }
 
@@ -388,7 +488,7 @@ class KernelImpl final : public Kernel {
     if (!transfer_allowed(id, *item, w, PolicyOp::transfer, q)) return Status::policy_refused;
     Budget budget(*this, 3);  // transferred, offered, accepted
     if (!budget) return Status::events_full;
-    QueueSlot& queue = *queues_[q];
+    QueueSlot& queue = *sets_[q];
     // An offer holds a unit of its queue's occupancy: a decline sends it back there.
     if (!acquire_occupancy(queue, q)) return Status::queue_full;
     const int32_t size = size_for(q, b);
@@ -479,9 +579,10 @@ class KernelImpl final : public Kernel {
     while (n < out.size() && events_.try_pop(out[n])) ++n;
     draining_.store(false, std::memory_order_release);
     if (n) credits_.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
-    // Routing that stopped for lack of credits goes on now. O(queues), only after back-pressure.
+    // Routing that stopped for lack of credits goes on now. O(lane sets), only after back-pressure.
     if (routing_deferred_.load(kSeq) && routing_deferred_.exchange(false, kSeq)) {
-      for (uint32_t q = 0; q < queues_.size(); ++q) dispatch(q);
+      const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
+      for (uint32_t set = 0; set < n_sets; ++set) dispatch(set);
     }
     return n;
   }
@@ -502,6 +603,8 @@ class KernelImpl final : public Kernel {
     s.held_milli = w.holds() ? w.held() : 0;
     s.paused_value = w.state() == ItemState::paused ? w.paused_value() : 0;
     s.seq = w.version();
+    s.requirements = RequirementsId{item.requirements.load(std::memory_order_relaxed)};
+    s.skills_dropped = static_cast<uint8_t>(w.stage());
     return s;
   }
 
@@ -533,10 +636,14 @@ class KernelImpl final : public Kernel {
   Result<QueueSnapshot> queue(QueueId qid) const noexcept override {
     const uint32_t q = index(qid);
     if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
-    const QueueSlot& queue = *queues_[q];
     QueueSnapshot s;
-    s.waiting = static_cast<uint32_t>(std::max(0, queue.waiting.load(std::memory_order_acquire)));
-    if (auto oldest = oldest_head(queue)) s.oldest = Time{Duration{oldest->arrival}};
+    int64_t waiting = 0;
+    for_each_set_of(q, [&](const QueueSlot& set) {  // O(lane sets): observation only
+      waiting += set.waiting.load(std::memory_order_acquire);
+      if (auto oldest = oldest_head(set); oldest && (!s.oldest || Time{Duration{oldest->arrival}} < *s.oldest))
+        s.oldest = Time{Duration{oldest->arrival}};
+    });
+    s.waiting = static_cast<uint32_t>(std::max<int64_t>(0, waiting));
     return s;
   }
 
@@ -604,6 +711,37 @@ class KernelImpl final : public Kernel {
     const PresenceInfo& pc = presence_of(a);
     const int64_t base = uses_interruptible(q, a) ? pc.interruptible_capacity : pc.capacity;
     return static_cast<int32_t>(std::max<int64_t>(1, (base * r.size + 100 * kMilli - 1) / (100 * kMilli)));
+  }
+
+  // ---- lane sets --------------------------------------------------------------------------
+  // The lane set of an item of queue q with requirement set `rid` after `stage` optional skills
+  // dropped: its class, or the queue's own set (no requirements, or requirements prepared for
+  // another queue — an item transferred to a queue routes by that queue's members then).
+  uint32_t set_of(uint32_t q, uint32_t rid, uint32_t stage) const noexcept {
+    if (rid == 0) return q;
+    const RequirementSet& r = requirements_[rid];
+    if (r.queue != q) return q;
+    return r.set[std::min(stage, r.stages - 1)];
+  }
+  uint32_t set_of(const ItemSlot& item, ItemWord w) const noexcept {
+    return set_of(w.queue(), item.requirements.load(std::memory_order_relaxed), w.stage());
+  }
+  uint32_t queue_of(uint32_t set) const noexcept { return sets_[set]->queue; }
+
+  template <class F>
+  void for_each_set_of(uint32_t q, F&& f) const {
+    f(*sets_[q]);
+    const uint32_t n = set_count_.load(std::memory_order_acquire);
+    for (uint32_t c = static_cast<uint32_t>(cfg_.queues.size()); c < n; ++c)
+      if (sets_[c]->queue == q) f(*sets_[c]);
+  }
+
+  // Every lane set agent a takes work from: its queues (by priority) and then its classes.
+  template <class F>
+  void for_each_membership(uint32_t a, F&& f) const {
+    for (const Membership& m : cfg_.agents[a].memberships) f(m);
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i) f(agent_classes_[size_t{a} * max_classes_ + i]);
   }
 
   Duration exclusion_for(uint32_t q) const noexcept {
@@ -691,9 +829,10 @@ class KernelImpl final : public Kernel {
   // until it is stable, so a placement computed from a stale word is repaired by its own caller.
   // Returns true when some placement set a bit (made a visible or better): the caller must then
   // read `waiting` and route (rule 1 at the top of this file).
-  bool place_member(uint32_t a, uint32_t q, uint32_t member) noexcept {
+  bool place_member(uint32_t a, uint32_t set, uint32_t member) noexcept {
     const auto& word = agents_[a].word;
-    AgentIndex& index = queues_[q]->index;
+    AgentIndex& index = sets_[set]->index;
+    const uint32_t q = sets_[set]->queue;
     bool promoted = false;
     OMNI_SCHED_POINT("index.member.word");
     uint64_t raw = word.load(kSeq);
@@ -706,9 +845,10 @@ class KernelImpl final : public Kernel {
     }
   }
 
-  // After agent a changed: place it in every queue it serves. O(memberships of a).
+  // After agent a changed: place it in every lane set it serves (its queues and its classes).
+  // O(memberships + classes of a).
   void publish(uint32_t a) noexcept {
-    for (const Membership& m : cfg_.agents[a].memberships) (void)place_member(a, m.queue, m.member);
+    for_each_membership(a, [&](const Membership& m) { (void)place_member(a, m.set, m.member); });
   }
 
   // Capacity or routability of agent a went up: publish it, then look for work (the freeing side
@@ -784,19 +924,27 @@ class KernelImpl final : public Kernel {
   // queue is routed again afterwards.
   bool compact(QueueSlot& queue, uint32_t q) noexcept {
     bool dropped = false;
-    for (MpmcRing<uint64_t>* lane : {&queue.retry, &queue.fresh}) {
-      for (size_t n = lane->size_hint(); n > 0; --n) {
-        uint64_t e;
-        if (!lane->try_pop(e)) break;
-        if (live_entry(e)) {
-          repush(queue, *lane, e);
-        } else {
-          release_occupancy(queue);
-          dropped = true;
+    uint32_t to_route[kMaxRequirementSets + 1];
+    uint32_t n_route = 0;
+    const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
+    for (uint32_t s = 0; s < n_sets; ++s) {
+      if (s != q && (s < cfg_.queues.size() || sets_[s]->queue != q)) continue;
+      QueueSlot& set = *sets_[s];
+      for (MpmcRing<uint64_t>* lane : {&set.retry, &set.fresh}) {
+        for (size_t n = lane->size_hint(); n > 0; --n) {
+          uint64_t e;
+          if (!lane->try_pop(e)) break;
+          if (live_entry(e)) {
+            repush(set, *lane, e);
+          } else {
+            release_occupancy(queue);
+            dropped = true;
+          }
         }
       }
+      to_route[n_route++] = s;
     }
-    dispatch(q);
+    for (uint32_t i = 0; i < n_route; ++i) dispatch(to_route[i]);
     return dropped;
   }
 
@@ -842,7 +990,7 @@ class KernelImpl final : public Kernel {
   Take take_for(uint32_t a, uint32_t q, int32_t size, bool interruptible, uint32_t& repushed) noexcept {
     Budget budget(*this, 2);  // offered, accepted
     if (!budget) return Take::no_credits;
-    QueueSlot& queue = *queues_[q];
+    QueueSlot& queue = *sets_[q];  // q: the lane set
     size_t retry_left = queue.retry.size_hint();
     bool saw_excluded = false;
     for (;;) {
@@ -869,12 +1017,13 @@ class KernelImpl final : public Kernel {
   }
 
   // One popped entry: dropped if stale, put back if excluded for a, else offered to a.
-  std::optional<Take> consider(uint32_t a, uint32_t q, int32_t size, bool interruptible, uint64_t e,
+  std::optional<Take> consider(uint32_t a, uint32_t set, int32_t size, bool interruptible, uint64_t e,
                                Budget& budget, bool& saw_excluded, uint32_t& repushed) noexcept {
-    QueueSlot& queue = *queues_[q];
+    QueueSlot& queue = *sets_[set];
+    QueueSlot& own = *sets_[queue.queue];  // the queue's own set keeps its occupancy
     ItemWord w;
     if (!live_entry(e, &w)) {  // stale entry: its occupancy unit ends here
-      release_occupancy(queue);
+      release_occupancy(own);
       return std::nullopt;
     }
     const uint32_t slot = LaneEntry::slot(e);
@@ -891,24 +1040,24 @@ class KernelImpl final : public Kernel {
     const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
     const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
     if (!cas_item(item, w, offered)) {  // closed or abandoned since we looked: a stale entry now
-      release_occupancy(queue);
+      release_occupancy(own);
       return std::nullopt;
     }
     OMNI_SCHED_POINT("queue.waiting.dec");
     queue.waiting.fetch_sub(1, kSeq);
-    after_offer(id, item, offered, a, q, clock_.now(), budget);
+    after_offer(id, item, offered, a, queue.queue, clock_.now(), budget);
     return Take::offered;
   }
 
   // The search's check that member `member` of q truly sits at `level` (the index is optimistic:
   // whoever makes an agent worse leaves its place alone; the searcher that meets it re-places it).
-  auto truly_at(uint32_t q, bool& repaired) noexcept {
-    return [this, q, &repaired](uint32_t member, int level) {
-      const uint32_t a = cfg_.queues[q].members[member];
+  auto truly_at(uint32_t set, bool& repaired) noexcept {
+    return [this, set, &repaired](uint32_t member, int level) {
+      const uint32_t a = sets_[set]->members[member];
       OMNI_SCHED_POINT("index.valid.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
-      if (level_for(q, a, w) == level) return true;
-      repaired |= place_member(a, q, member);
+      if (level_for(sets_[set]->queue, a, w) == level) return true;
+      repaired |= place_member(a, set, member);
       return false;
     };
   }
@@ -916,19 +1065,20 @@ class KernelImpl final : public Kernel {
   enum class HandOff : uint8_t { offered, none, gone };
 
   // Offers a not-yet-enqueued item straight to the best member of q, if one has room.
-  HandOff hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t q, Time now, Budget& budget,
+  HandOff hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t set, Time now, Budget& budget,
                    bool& repaired) noexcept {
-    QueueSlot& queue = *queues_[q];
+    QueueSlot& lanes = *sets_[set];
+    const uint32_t q = lanes.queue;
     for (;;) {
       bool restored = false;
-      const auto member = queue.index.best(UINT32_MAX, truly_at(q, repaired), restored);
+      const auto member = lanes.index.best(UINT32_MAX, truly_at(set, repaired), restored);
       repaired |= restored;
       if (!member) return HandOff::none;
-      const uint32_t a = cfg_.queues[q].members[*member];
+      const uint32_t a = lanes.members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
       if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
-        repaired |= place_member(a, q, *member);
+        repaired |= place_member(a, set, *member);
         continue;
       }
       const ItemWord offered = queued.next(ItemState::offered, a).with_hold(size, interruptible);
@@ -952,16 +1102,17 @@ class KernelImpl final : public Kernel {
   // for each member found busier than the index thought) and O(1) CASes. `skip` is a member that
   // must not be picked (the agent that just declined); a member that may take none of the waiting
   // items (all excluded for it) replaces it — one suffices, as each item excludes one agent.
-  void dispatch(uint32_t q, uint32_t skip_agent = UINT32_MAX) noexcept {
+  void dispatch(uint32_t set, uint32_t skip_agent = UINT32_MAX) noexcept {
     RouteScope scope(*this);
-    QueueSlot& queue = *queues_[q];
-    const auto& members = cfg_.queues[q].members;
-    uint32_t skip = member_of(skip_agent, q);
+    QueueSlot& queue = *sets_[set];
+    const uint32_t q = queue.queue;
+    const auto& members = queue.members;
+    uint32_t skip = member_of(skip_agent, set);
     for (;;) {
       OMNI_SCHED_POINT("dispatch.waiting");
       if (queue.waiting.load(kSeq) <= 0) return;
       bool repaired = false, restored = false;
-      const auto member = queue.index.best(skip, truly_at(q, repaired), restored);
+      const auto member = queue.index.best(skip, truly_at(set, repaired), restored);
       if (!member) {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
@@ -970,11 +1121,11 @@ class KernelImpl final : public Kernel {
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
       if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
-        (void)place_member(a, q, *member);
+        (void)place_member(a, set, *member);
         continue;
       }
-      uint32_t repushed = 0;  // this loop routes q again anyway
-      switch (take_for(a, q, size, interruptible, repushed)) {
+      uint32_t repushed = 0;  // this loop routes the set again anyway
+      switch (take_for(a, set, size, interruptible, repushed)) {
         case Take::offered:
           continue;
         case Take::not_for_me:
@@ -995,11 +1146,13 @@ class KernelImpl final : public Kernel {
     }
   }
 
-  uint32_t member_of(uint32_t a, uint32_t q) const noexcept {
+  uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
     if (a == UINT32_MAX) return UINT32_MAX;
-    for (const Membership& m : cfg_.agents[a].memberships)
-      if (m.queue == q) return m.member;
-    return UINT32_MAX;
+    uint32_t found = UINT32_MAX;
+    for_each_membership(a, [&](const Membership& m) {
+      if (m.set == set) found = m.member;
+    });
+    return found;
   }
 
   // Routing recurses one level at most (dispatch → pull). Queues that must be routed again from
@@ -1038,37 +1191,47 @@ class KernelImpl final : public Kernel {
   void pull(uint32_t a) noexcept {
     RouteScope scope(*this);
     const auto& memberships = cfg_.agents[a].memberships;
-    std::bitset<kMaxMemberships> done;  // queues with nothing for a (for this call)
+    const uint32_t n_base = static_cast<uint32_t>(memberships.size());
+    std::bitset<kMaxMemberships + kMaxRequirementSets> done;  // lane sets with nothing for a
     for (;;) {
       OMNI_SCHED_POINT("pull.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
-      int best = -1;
+      const uint32_t n = n_base + agent_class_count_[a].load(std::memory_order_acquire);
+      int64_t best = -1;
+      int32_t best_priority = INT32_MAX;
       int64_t best_arrival = INT64_MAX;
-      for (size_t i = 0; i < memberships.size(); ++i) {
-        const Membership& m = memberships[i];
-        if (best >= 0 && m.priority > memberships[best].priority) break;
-        if (done[i]) continue;
-        QueueSlot& queue = *queues_[m.queue];
+      for (uint32_t i = 0; i < n; ++i) {
+        const Membership& m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)];
+        if (i < n_base && best >= 0 && m.priority > best_priority) {  // queues are sorted by priority
+          i = n_base - 1;
+          continue;
+        }
+        if (done[i] || m.priority > best_priority) continue;
+        QueueSlot& set = *sets_[m.set];
         OMNI_SCHED_POINT("pull.waiting");
-        if (queue.waiting.load(kSeq) <= 0) continue;
-        if (!can_take(w, m.queue, a, size_for(m.queue, a), uses_interruptible(m.queue, a))) continue;
-        const auto head = oldest_head(queue);
+        if (set.waiting.load(kSeq) <= 0) continue;
+        const uint32_t q = set.queue;
+        if (!can_take(w, q, a, size_for(q, a), uses_interruptible(q, a))) continue;
+        const auto head = oldest_head(set);
         const int64_t arrival = head ? head->arrival : INT64_MAX - 1;
-        if (arrival < best_arrival) {
-          best = static_cast<int>(i);
+        if (m.priority < best_priority || arrival < best_arrival) {
+          best = i;
+          best_priority = m.priority;
           best_arrival = arrival;
         }
       }
       if (best < 0) return;
-      const uint32_t q = memberships[best].queue;
-      QueueSlot& queue = *queues_[q];
+      const Membership& m =
+          best < n_base ? memberships[best] : agent_classes_[size_t{a} * max_classes_ + (best - n_base)];
+      QueueSlot& set = *sets_[m.set];
+      const uint32_t q = set.queue;
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
-      const uint64_t pushes_before = queue.pushes.load(kSeq);
+      const uint64_t pushes_before = set.pushes.load(kSeq);
       if (!reserve(a, q, size, interruptible)) continue;  // its word changed: look again
       uint32_t repushed = 0;
-      const Take t = take_for(a, q, size, interruptible, repushed);
-      if (repushed) route_later(q, a);  // entries a may not take were out of the lane for a moment
+      const Take t = take_for(a, m.set, size, interruptible, repushed);
+      if (repushed) route_later(m.set, a);  // entries a may not take were out of the lane a moment
       if (t == Take::offered) continue;
       give_back(a, size, interruptible);
       if (t == Take::no_credits) {
@@ -1077,9 +1240,9 @@ class KernelImpl final : public Kernel {
       }
       // Rule 2: after giving the reservation back (seq_cst), an item pushed meanwhile (or an entry
       // another thread put back) may have been missed while a looked full; `pushes` moved past
-      // a's own re-pushes iff so, and then q is looked at again.
+      // a's own re-pushes iff so, and then the set is looked at again.
       OMNI_SCHED_POINT("pull.pushes");
-      if (queue.pushes.load(kSeq) - pushes_before <= repushed) done[best] = true;
+      if (set.pushes.load(kSeq) - pushes_before <= repushed) done[best] = true;
     }
   }
 
@@ -1091,7 +1254,7 @@ class KernelImpl final : public Kernel {
     if (pc.auto_accept) {
       const ItemWord active = offered.next(ItemState::active, a);
       if (cas_item(item, offered, active)) {
-        release_occupancy(*queues_[q]);
+        release_occupancy(*sets_[q]);
         budget.emit(now, id, AgentId{a}, q, EventType::accepted, active.version());
       }
       return;
@@ -1132,10 +1295,11 @@ class KernelImpl final : public Kernel {
       timers_.arm(missed_node(a), epoch, now + missed);
     }
     exclude(slot_of(id), item, a, queued.version(), now + exclusion_for(q));
-    QueueSlot& queue = *queues_[q];
-    enqueue(queue, queue.retry, slot_of(id), queued.version());
+    arm_drop(slot_of(id), item, queued);
+    const uint32_t set = set_of(item, queued);
+    enqueue(*sets_[set], sets_[set]->retry, slot_of(id), queued.version());
     publish(a);
-    dispatch(q, a);  // someone else first
+    dispatch(set, a);  // someone else first
     pull(a);         // then other work for a
     return Status::ok;
   }
@@ -1151,9 +1315,9 @@ class KernelImpl final : public Kernel {
     if (w.state() == ItemState::queued) {
       // Its lane entry stays behind, stale; whoever pops it releases the occupancy.
       OMNI_SCHED_POINT("queue.waiting.dec");
-      queues_[q]->waiting.fetch_sub(1, kSeq);
+      sets_[set_of(item, w)]->waiting.fetch_sub(1, kSeq);
     } else {
-      release_occupancy(*queues_[q]);
+      release_occupancy(*sets_[q]);
       release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
     }
     const AgentId agent = w.state() == ItemState::offered ? AgentId{w.agent()} : kNoAgent;
@@ -1218,7 +1382,54 @@ class KernelImpl final : public Kernel {
 
   // ---- timers ---------------------------------------------------------------------------
   uint32_t exclusion_node(uint32_t slot) const noexcept { return max_items_ + slot; }
-  uint32_t missed_node(uint32_t a) const noexcept { return 2 * max_items_ + a; }
+  uint32_t drop_node(uint32_t slot) const noexcept { return 2 * max_items_ + slot; }
+  uint32_t missed_node(uint32_t a) const noexcept { return 3 * max_items_ + a; }
+
+  // A queued item with optional skills left: its next one drops at arrival + drop_after.
+  void arm_drop(uint32_t slot, const ItemSlot& item, ItemWord queued) noexcept {
+    const uint32_t rid = item.requirements.load(std::memory_order_relaxed);
+    if (rid == 0) return;
+    const RequirementSet& r = requirements_[rid];
+    if (r.queue != queued.queue() || queued.stage() + 1 >= r.stages) return;
+    const Time arrival{Duration{item.arrival.load(std::memory_order_relaxed)}};
+    timers_.arm(drop_node(slot), queued.version(), arrival + r.drop_after[queued.stage()]);
+  }
+
+  // The next optional skill drops: queued (stage k) → queued (stage k + 1) in the broader class,
+  // keeping the arrival time and any exclusion. A full queue postpones the drop by one timer
+  // resolution (back-pressure: the item keeps waiting in its narrower class meanwhile).
+  bool drop_skill(uint32_t slot, uint64_t expect, Time now) noexcept {
+    ItemSlot& item = items_[slot];
+    const ItemWord w = item.word.load(std::memory_order_acquire);
+    if (w.version() != expect || w.state() != ItemState::queued) return true;
+    const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
+    const uint32_t q = w.queue();
+    Budget budget(*this, 1);
+    if (!budget) return false;
+    QueueSlot& own = *sets_[q];
+    if (!acquire_occupancy(own, q)) {  // the new entry needs a unit; the old one goes stale
+      timers_.arm(drop_node(slot), expect, now + cfg_.source.limits.timer_resolution);
+      return true;
+    }
+    const ItemWord next = w.next(ItemState::queued).with_stage(w.stage() + 1);
+    if (!cas_item(item, w, next)) {
+      release_occupancy(own);
+      return true;
+    }
+    const uint32_t from = set_of(item, w), to = set_of(item, next);
+    OMNI_SCHED_POINT("queue.waiting.dec");
+    sets_[from]->waiting.fetch_sub(1, kSeq);
+    const RequirementSet& r = requirements_[item.requirements.load(std::memory_order_relaxed)];
+    budget.emit(now, id, kNoAgent, q, EventType::requirements_relaxed, next.version(),
+                static_cast<uint16_t>(r.stages - 1 - next.stage()));
+    const uint64_t e = item.exclusion.load(std::memory_order_acquire);
+    if (Exclusion::version(e) == w.version())
+      exclude(slot, item, Exclusion::agent(e), next.version(), now + exclusion_for(q));
+    arm_drop(slot, item, next);
+    enqueue(*sets_[to], sets_[to]->retry, slot, next.version());
+    dispatch(to);
+    return true;
+  }
 
   // Returns false when the timer's events do not fit now: it stays due and fires next tick.
   bool fire(uint32_t node, uint64_t expect, Time now) noexcept {
@@ -1243,10 +1454,11 @@ class KernelImpl final : public Kernel {
       if (Exclusion::version(e) != expect) return true;
       (void)item.exclusion.compare_exchange_strong(e, 0, std::memory_order_acq_rel);
       const ItemWord w = item.word.load(std::memory_order_acquire);
-      if (w.version() == expect && w.state() == ItemState::queued) dispatch(w.queue());
+      if (w.version() == expect && w.state() == ItemState::queued) dispatch(set_of(item, w));
       return true;
     }
-    const uint32_t a = node - 2 * max_items_;  // the missed state ends
+    if (node < 3 * max_items_) return drop_skill(node - 2 * max_items_, expect, now);
+    const uint32_t a = node - 3 * max_items_;  // the missed state ends
     if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != expect) return true;  // missed again
     Budget budget(*this, 1);
     if (!budget) return false;
@@ -1350,7 +1562,6 @@ class KernelImpl final : public Kernel {
   std::unique_ptr<ItemSlot[]> items_;
   MpmcRing<uint32_t> free_slots_;
   std::unique_ptr<AgentSlot[]> agents_;
-  std::vector<std::unique_ptr<QueueSlot>> queues_;
   CustomerTable customers_;
   MpmcRing<Event> events_;
   alignas(kCacheLine) std::atomic<int64_t> credits_;
@@ -1360,6 +1571,18 @@ class KernelImpl final : public Kernel {
   alignas(kCacheLine) std::atomic<bool> routing_deferred_{false};
   std::atomic<uint64_t> deferrals_{0};
   std::atomic<uint64_t> slots_retired_{0};
+  // Lane sets: [0, queues) the queues' own, then the requirement classes, published by
+  // set_count_ (release) once complete. Requirement sets 1..req_count_ likewise.
+  const uint32_t max_classes_;
+  std::unique_ptr<std::unique_ptr<QueueSlot>[]> sets_;
+  std::atomic<uint32_t> set_count_{0};
+  std::unique_ptr<RequirementSet[]> requirements_;
+  std::atomic<uint32_t> req_count_{0};
+  // Agent a's classes: agent_classes_[a * max_classes_ + i] for i < agent_class_count_[a].
+  std::unique_ptr<Membership[]> agent_classes_;
+  std::unique_ptr<std::atomic<uint32_t>[]> agent_class_count_;
+  std::mutex control_mu_;  // control plane only: serialises prepare_requirements
+  std::map<std::string, uint32_t> class_ids_, requirement_ids_;
 };
 
 }  // namespace
@@ -1372,15 +1595,18 @@ AuditReport audit(const Kernel& kernel) {
   const auto& cfg = k.cfg_;
   const size_t n_agents = cfg.agents.size(), n_queues = cfg.queues.size();
   std::vector<int64_t> used(n_agents), int_used(n_agents), open(n_agents), wrap(n_agents);
-  std::vector<int64_t> queued(n_queues), offered_from(n_queues), entries(n_queues);
+  const uint32_t n_sets = k.set_count_.load();
+  std::vector<int64_t> offered_from(n_queues), entries(n_queues), queued_in(n_sets);
   std::vector<int> live_entries(k.max_items_);
-  for (uint32_t q = 0; q < n_queues; ++q) {
-    for (const auto* lane : {&k.queues_[q]->fresh, &k.queues_[q]->retry}) {
+  for (uint32_t set = 0; set < n_sets; ++set) {
+    const QueueSlot& lanes = *k.sets_[set];
+    for (const auto* lane : {&lanes.fresh, &lanes.retry}) {
       lane->for_each([&](uint64_t e) {
-        ++entries[q];
+        ++entries[lanes.queue];
         if (k.live_entry(e)) {
-          if (k.items_[LaneEntry::slot(e)].word.load().queue() != q)
-            fail("lane entry of queue " + std::to_string(q) + " names an item queued elsewhere");
+          const ItemSlot& item = k.items_[LaneEntry::slot(e)];
+          if (k.set_of(item, item.word.load()) != set)
+            fail("lane set " + std::to_string(set) + " holds an item whose class is another");
           ++live_entries[LaneEntry::slot(e)];
         }
       });
@@ -1409,8 +1635,12 @@ AuditReport audit(const Kernel& kernel) {
       continue;
     }
     if (st == ItemState::queued) {
-      ++queued[q];
+      ++queued_in[k.set_of(item, w)];
       ++r.queued_items;
+      const uint32_t rid = item.requirements.load();
+      if (rid != 0 && k.requirements_[rid].queue == q && w.stage() + 1 < k.requirements_[rid].stages &&
+          !k.timers_.armed_with(k.drop_node(s), w.version()))
+        fail(name + ": optional skills left and no drop timer");
       if (live_entries[s] != 1)
         fail(name + ": queued with " + std::to_string(live_entries[s]) + " live lane entries");
       const uint64_t e = item.exclusion.load();
@@ -1451,11 +1681,16 @@ AuditReport audit(const Kernel& kernel) {
            std::to_string(wrap[a]) + " items in wrap-up");
     if (w.status() >= cfg.statuses.size()) fail(name + ": status index out of range");
   }
+  for (uint32_t set = 0; set < n_sets; ++set) {
+    const QueueSlot& lanes = *k.sets_[set];
+    if (lanes.waiting.load() != queued_in[set])
+      fail("lane set " + std::to_string(set) + " of queue " + cfg.source.queues[lanes.queue].name + ": waiting " +
+           std::to_string(lanes.waiting.load()) + " but " + std::to_string(queued_in[set]) + " queued");
+    if (set >= n_queues && lanes.occupancy.load() != 0) fail("a class set counts occupancy");
+  }
   for (uint32_t q = 0; q < n_queues; ++q) {
-    const QueueSlot& queue = *k.queues_[q];
+    const QueueSlot& queue = *k.sets_[q];
     const std::string name = "queue " + cfg.source.queues[q].name;
-    if (queue.waiting.load() != queued[q])
-      fail(name + ": waiting " + std::to_string(queue.waiting.load()) + " but " + std::to_string(queued[q]) + " queued");
     if (queue.occupancy.load() != entries[q] + offered_from[q])
       fail(name + ": occupancy " + std::to_string(queue.occupancy.load()) + " but " + std::to_string(entries[q]) +
            " lane entries + " + std::to_string(offered_from[q]) + " offered");
@@ -1467,7 +1702,7 @@ AuditReport audit(const Kernel& kernel) {
     if (w.state() != ItemState::queued) continue;
     const uint32_t q = w.queue();
     const uint64_t e = item.exclusion.load();
-    for (uint32_t a : cfg.queues[q].members) {
+    for (uint32_t a : k.sets_[k.set_of(item, w)]->members) {
       if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) continue;
       const AgentWord aw{k.agents_[a].word.load()};
       if (k.can_take(aw, q, a, k.size_for(q, a), k.uses_interruptible(q, a)))

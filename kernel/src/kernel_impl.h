@@ -27,6 +27,7 @@ struct alignas(kCacheLine) ItemSlot {
   std::atomic<uint64_t> exclusion{0};  // Exclusion: decliner + the queued version it applies to
   std::atomic<int64_t> arrival{0};     // ns; kept through re-queues and transfers
   std::atomic<uint64_t> customer{0};
+  std::atomic<uint32_t> requirements{0};  // RequirementsId of this life (0 = none)
   std::atomic<bool> is_bot{false};
 };
 static_assert(sizeof(ItemSlot) == kCacheLine, "one item per cache line");
@@ -37,9 +38,19 @@ struct alignas(kCacheLine) AgentSlot {
   std::atomic<uint32_t> wrap_up_items{0};
 };
 
+// A lane set: where waiting items of one routing class wait, and which agents may take them.
+// Each queue has its own (set index = queue index, members = the queue's agents); each prepared
+// skill requirement class of a queue has another (members = the agents qualified for it). Items
+// are counted against their queue's max_waiting in `occupancy` of the queue's own set.
 struct QueueSlot {
-  QueueSlot(uint32_t max_waiting, uint32_t members)
-      : fresh(2 * std::bit_ceil(max_waiting)), retry(2 * std::bit_ceil(max_waiting)), index(members) {}
+  QueueSlot(uint32_t queue_index, uint32_t max_waiting, std::vector<uint32_t> member_agents)
+      : queue(queue_index),
+        members(std::move(member_agents)),
+        fresh(2 * std::bit_ceil(max_waiting)),
+        retry(2 * std::bit_ceil(max_waiting)),
+        index(static_cast<uint32_t>(members.size())) {}
+  const uint32_t queue;                // the queue whose items wait here
+  const std::vector<uint32_t> members; // agent indices; position = member slot in `index`
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
   MpmcRing<uint64_t> fresh;  // LaneEntry values
@@ -50,9 +61,17 @@ struct QueueSlot {
   // New queued versions ever pushed (not re-pushes): lets a freeing agent tell whether an item
   // arrived while it held a reservation it then gave back (kernel.cc, rule 2).
   std::atomic<uint64_t> pushes{0};
-  // Lane entries (live or stale) + items offered from here: bounded by max_waiting, which keeps
-  // both lanes from ever filling up.
+  // On a queue's own set: lane entries (live or stale) in all of the queue's sets + items offered
+  // from the queue, bounded by max_waiting, which keeps every lane from ever filling up.
   alignas(kCacheLine) std::atomic<int32_t> occupancy{0};
+};
+
+// A prepared skill requirement set (Kernel::prepare_requirements): immutable once published.
+struct RequirementSet {
+  uint32_t queue = 0;
+  uint32_t stages = 1;                // 1 + optional skills
+  uint32_t set[9] = {};               // the lane set (class) of each stage
+  Duration drop_after[8] = {};        // since arrival, when the optional skill of each stage drops
 };
 
 }  // namespace omni::internal

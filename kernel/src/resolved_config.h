@@ -18,6 +18,9 @@ inline constexpr int32_t kMilli = 1000;  // capacity is kept in 1/1000 units
 inline constexpr size_t kMaxAgents = (1u << 21) - 1;   // ItemWord agent field, kNoAgent excluded
 inline constexpr size_t kMaxQueues = (1u << 20) - 1;   // ItemWord queue field
 inline constexpr size_t kMaxMemberships = 4096;        // pull()'s per-call bitset of queues
+inline constexpr size_t kMaxRequirementSets = 4096;    // ... and of requirement classes
+inline constexpr size_t kMaxSkills = 4096;
+inline constexpr size_t kMaxPausedValues = 4096;       // ItemWord paused-value field (12 bits)
 // Longest timer (push time-out, wrap-up, missed delay): bounds how long a timer holds an item
 // word, which the 40-bit version's no-wrap argument needs (item_word.h).
 inline constexpr Duration kMaxTimer = std::chrono::hours(1);
@@ -33,6 +36,7 @@ struct RoutingInfo {
   Duration push_timeout{};
   SizeUnit unit = SizeUnit::units;
   int32_t size = 0;  // milli-units, or milli-percent
+  bool skills_based = false;
 };
 
 struct QueueInfo {
@@ -67,8 +71,8 @@ struct StatusInfo {
 };
 
 struct Membership {
-  uint32_t queue;
-  uint32_t member;    // position in the queue's AgentIndex
+  uint32_t set;       // lane set: its queue's own (= the queue index) or a requirement class
+  uint32_t member;    // position in the set's AgentIndex
   int32_t priority;   // the queue's routing priority, cached: memberships are sorted by it
 };
 
@@ -77,6 +81,7 @@ struct AgentInfo {
   int32_t profile = -1;
   uint16_t initial_status = 0;
   std::vector<Membership> memberships;  // by (priority, queue)
+  std::vector<uint8_t> skill_levels;    // by skill id; 0 = does not have it
 };
 
 struct ResolvedConfig {
@@ -89,8 +94,9 @@ struct ResolvedConfig {
   std::vector<AgentInfo> agents;
   std::vector<std::string> services;  // ServiceId → name
   std::vector<std::string> flows;     // FlowId → name
+  std::vector<std::string> skills;    // SkillId → name
   std::unordered_map<std::string, uint32_t> queue_by_name, agent_by_name, status_by_name,
-      channel_by_name, service_by_name, flow_by_name;
+      channel_by_name, service_by_name, flow_by_name, skill_by_name;
 };
 
 [[nodiscard]] std::expected<ResolvedConfig, ConfigError> resolve(const Config& config);

@@ -24,6 +24,10 @@ std::string_view to_string(Status s) noexcept {
     case Status::policy_refused: return "policy_refused";
     case Status::busy: return "busy";
     case Status::events_full: return "events_full";
+    case Status::unknown_skill: return "unknown_skill";
+    case Status::unknown_requirements: return "unknown_requirements";
+    case Status::invalid_requirements: return "invalid_requirements";
+    case Status::requirements_exhausted: return "requirements_exhausted";
   }
   return "unknown_status_code";
 }

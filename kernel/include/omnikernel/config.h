@@ -38,6 +38,10 @@ struct RoutingConfig {
   Duration push_timeout{};  // 0 = offers never time out
   SizeUnit size_unit = SizeUnit::units;
   double size = 1.0;  // units of capacity, or percent (0, 100] of the agent's capacity
+  // Skills-based (seed 002): items of its queues that carry skill requirements go to any agent
+  // qualified for them, not only to the queue's members. Without it, such an item goes to the
+  // qualified members of its queue.
+  bool skills_based = false;
 };
 
 struct QueueConfig {
@@ -94,9 +98,16 @@ struct PresenceStatusConfig {
   std::string pause_cause;            // pause only
 };
 
+// An agent's level in one skill, 1 (novice) to 10 (expert).
+struct SkillLevelConfig {
+  std::string skill;  // Config::skills
+  int level = 1;
+};
+
 struct ProfileConfig {
   std::string name;
   std::string presence_config;
+  std::vector<SkillLevelConfig> skills;
 };
 
 struct AgentConfig {
@@ -105,6 +116,9 @@ struct AgentConfig {
   std::string presence_config;   // user-level assignment; wins over the profile's
   std::vector<std::string> queues;  // queues the agent serves
   std::string status;            // initial presence status; empty = first offline status
+  // User-level skills: a skill listed here wins over the profile's level of the same skill;
+  // the profile's other skills are kept.
+  std::vector<SkillLevelConfig> skills;
 };
 
 struct Limits {
@@ -112,9 +126,13 @@ struct Limits {
   uint32_t max_customers = 1 << 16;   // customers with open sessions at once (64 B each, ×2)
   uint32_t event_capacity = 1 << 16;  // events buffered until the host drains them
   Duration timer_resolution = std::chrono::milliseconds(10);
+  // Distinct skill requirement sets (per queue) the host may prepare (Kernel::prepare_requirements);
+  // each costs lanes and an index. Memory: agents × this × 12 bytes for the agents' class lists.
+  uint32_t max_requirement_sets = 64;
 };
 
 struct Config {
+  std::vector<std::string> skills;  // named skills (seed 002), e.g. languages or product lines
   std::vector<ServiceChannelConfig> channels;
   std::vector<RoutingConfig> routing_configs;
   std::vector<QueueConfig> queues;

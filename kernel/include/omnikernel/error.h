@@ -28,6 +28,10 @@ enum class Status : uint8_t {
   busy,                // tick() or poll_events() already running on another thread
   events_full,         // the event ring has no room for this call's events: drain with
                        // poll_events and call again (nothing was changed)
+  unknown_skill,       // a skill id out of range
+  unknown_requirements,// a RequirementsId never prepared, or prepared for another queue
+  invalid_requirements,// 0 or more than 8 skills, a skill twice, a level outside 1–10
+  requirements_exhausted, // limits.max_requirement_sets reached
 };
 
 [[nodiscard]] std::string_view to_string(Status s) noexcept;

@@ -27,6 +27,7 @@ enum class EventType : uint8_t {
   agent_status,      // `agent` moved to StatusId `reason`
   agent_missed,      // agent entered the missed state
   agent_missed_ended,
+  requirements_relaxed,  // an optional skill was dropped after its wait; `reason` = skills still asked
 };
 
 // Event::reason of a decline without a reason.

@@ -13,6 +13,8 @@ enum class DeclineReasonId : uint16_t {};   // index into the agent's presence c
 enum class PausedValueId : uint16_t {};     // index into the channel's "values for paused"
 enum class FlowId : uint16_t {};            // a transfer destination outside the kernel
 enum class CustomerId : uint64_t {};        // host-assigned (e.g. a hash of wa_id / IGSID / visitor id)
+enum class SkillId : uint16_t {};           // Config::skills
+enum class RequirementsId : uint32_t {};    // a prepared skill requirement set; 0 = none
 
 // Slot index (low 24 bits) + the slot's version when the item was submitted (high 40 bits, ≥ 1).
 // A slot's version grows by one on every transition and is never reset, and a slot is retired

@@ -31,10 +31,21 @@ enum class ItemState : uint8_t { free = 0, queued, offered, active, paused, wrap
 // Supervisor's view of an agent (seed 003), derived from its status and its items.
 enum class AgentActivity : uint8_t { offline, waiting, busy, paused, wrap_up, missed, away };
 
+// One skill an item asks for (seed 002). Required when drop_after is zero; otherwise optional,
+// dropped once the item has waited drop_after since its arrival (Salesforce "drop additional
+// skills", Genesys bullseye rings): the item then goes to the broader set of qualified agents.
+struct SkillRequirement {
+  SkillId skill{};
+  uint8_t min_level = 1;  // 1–10: an agent qualifies with a level at least this
+  Duration drop_after{};  // 0 = required
+};
+
 struct SubmitRequest {
   QueueId queue{};
   CustomerId customer{};
   bool is_bot = false;  // policies treat bot sessions like any other (seed 004)
+  // Skills the item asks for, prepared once by prepare_requirements for this queue; 0 = none.
+  RequirementsId requirements{};
 };
 
 struct ItemSnapshot {
@@ -46,6 +57,8 @@ struct ItemSnapshot {
   int32_t held_milli = 0;   // capacity the item holds now (0 when queued or paused), 1/1000 units
   uint16_t paused_value = 0;
   uint64_t seq = 0;  // the item's version: +1 per transition (Event::seq of its last event)
+  RequirementsId requirements{};
+  uint8_t skills_dropped = 0;  // optional skills dropped so far
 };
 
 struct AgentSnapshot {
@@ -88,6 +101,14 @@ class Kernel {
   [[nodiscard]] virtual std::optional<ChannelId> find_channel(std::string_view name) const = 0;
   [[nodiscard]] virtual std::optional<ServiceId> find_service(std::string_view name) const = 0;
   [[nodiscard]] virtual std::optional<FlowId> find_flow(std::string_view name) const = 0;
+  [[nodiscard]] virtual std::optional<SkillId> find_skill(std::string_view name) const = 0;
+  // Prepares a skill requirement set for items of `queue` (control plane: it may allocate and it
+  // serialises with other preparations, but never blocks routing threads). The kernel builds, for
+  // the set and for each broader set left after optional skills drop, a class of the agents
+  // qualified for it — once: submits then route by it in O(1), without scanning agents. The
+  // same set prepared again returns the same id. 1–8 skills per set; errors are typed.
+  [[nodiscard]] virtual Result<RequirementsId> prepare_requirements(
+      QueueId queue, std::span<const SkillRequirement> skills) = 0;
   // Decline reasons belong to the agent's effective presence configuration.
   [[nodiscard]] virtual std::optional<DeclineReasonId> find_decline_reason(
       AgentId agent, std::string_view reason) const = 0;
