@@ -73,6 +73,16 @@ World::World(const Config& c, std::span<PolicyHook* const> policies) : config(c)
   kernel = std::move(*made);
 }
 
+RequirementsId World::prepare(std::string_view queue, std::vector<SkillRequirement> skills) {
+  auto r = kernel->prepare_requirements(q(queue), skills);
+  if (!r) {
+    std::fprintf(stderr, "[interleave] prepare_requirements: %s\n", std::string(to_string(r.error())).c_str());
+    std::abort();
+  }
+  requirement_sets[index(*r)] = std::move(skills);
+  return *r;
+}
+
 PausedValueId World::paused() const { return *kernel->find_paused_value(*kernel->find_channel("chat"), "Paused"); }
 
 void World::track(ItemId id, int thread) {
@@ -167,8 +177,11 @@ std::string World::check(const CheckOptions& options) {
   struct Waiting {
     ItemId id;
     uint32_t queue;
+    uint32_t requirements = 0;
+    uint32_t dropped = 0;
   };
   std::vector<Waiting> waiting;
+  std::vector<std::pair<Waiting, uint32_t>> offered_skilled;  // (item, holder)
 
   for (ItemId id : all) {
     auto s = kernel->item(id);
@@ -191,9 +204,11 @@ std::string World::check(const CheckOptions& options) {
     }
     if (s->state == ItemState::queued) {
       ++queued_in[q];
-      waiting.push_back({id, q});
+      waiting.push_back({id, q, index(s->requirements), s->skills_dropped});
       continue;
     }
+    if (s->state == ItemState::offered && index(s->requirements) != 0)
+      offered_skilled.push_back({{id, q, index(s->requirements), s->skills_dropped}, index(s->agent)});
     const uint32_t a = index(s->agent);
     if (a >= n_agents) {
       fail(item_name(id) + ": agent " + std::to_string(a) + " out of range");
@@ -278,11 +293,42 @@ std::string World::check(const CheckOptions& options) {
 
   // Liveness at quiescence: no item waits while an agent that serves its queue, is routable for
   // its channel, not missed, not excluded from it, has room for it.
+  // Qualified: every requirement still asked (optional ones drop in order of their wait).
+  auto qualified = [&](const Waiting& w, const AgentConfig& ac) {
+    if (w.requirements == 0) return true;
+    std::vector<SkillRequirement> reqs = requirement_sets.at(w.requirements), optional;
+    std::erase_if(reqs, [&](const SkillRequirement& r) {
+      if (r.drop_after.count() > 0) optional.push_back(r);
+      return r.drop_after.count() > 0;
+    });
+    std::stable_sort(optional.begin(), optional.end(), [](const auto& x, const auto& y) {
+      return x.drop_after != y.drop_after ? x.drop_after < y.drop_after : x.skill < y.skill;
+    });
+    reqs.insert(reqs.end(), optional.begin() + std::min<size_t>(w.dropped, optional.size()), optional.end());
+    for (const auto& r : reqs) {
+      int level = 0;
+      const std::string& name = c.skills[index(r.skill)];
+      for (const auto& p : c.profiles)
+        if (p.name == ac.profile)
+          for (const auto& l : p.skills)
+            if (l.skill == name) level = l.level;
+      for (const auto& l : ac.skills)
+        if (l.skill == name) level = l.level;
+      if (level < r.min_level) return false;
+    }
+    return true;
+  };
+  // Issue 9's invariant: an item is offered only to an agent qualified for it.
+  for (const auto& [w, holder] : offered_skilled)
+    if (holder < n_agents && !qualified(w, c.agents[holder]))
+      fail(item_name(w.id) + " offered to agent a" + std::to_string(holder) + ", who lacks a skill it asks for");
   for (const Waiting& w : waiting) {
     const QueueConfig& qc = c.queues[w.queue];
+    const bool anyone = w.requirements != 0 && routing_of(c, qc).skills_based;
     for (uint32_t a = 0; a < n_agents; ++a) {
       const AgentConfig& ac = c.agents[a];
-      if (std::find(ac.queues.begin(), ac.queues.end(), qc.name) == ac.queues.end()) continue;
+      if (!anyone && std::find(ac.queues.begin(), ac.queues.end(), qc.name) == ac.queues.end()) continue;
+      if (!qualified(w, ac)) continue;
       const AgentSnapshot& s = agents[a];
       if (index(s.status) >= c.statuses.size() || s.missed) continue;
       const PresenceStatusConfig& status = c.statuses[index(s.status)];

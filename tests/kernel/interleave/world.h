@@ -6,6 +6,7 @@
 // and drains events, so a lost wake-up is seen, not repaired, by the check itself.
 #pragma once
 #include <array>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -66,6 +67,10 @@ class World {
   ItemId submit(std::string_view queue, uint64_t customer = 0);
   // The agent an item is offered to / held by (kNoAgent if none).
   AgentId holder(ItemId id) const;
+  // Prepares a skill requirement set (setup only) and remembers it, so that the liveness check
+  // counts only the agents qualified for an item's remaining requirements.
+  RequirementsId prepare(std::string_view queue, std::vector<SkillRequirement> skills);
+  std::map<uint32_t, std::vector<SkillRequirement>> requirement_sets;
 
   // Every invariant; "" when all hold. Drains the events (kept in `events`).
   std::string check(const CheckOptions& options = {});
