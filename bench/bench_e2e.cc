@@ -79,10 +79,12 @@ void report(benchmark::State& state, const RunResult& r) {
   state.counters["on_submit"] = static_cast<double>(r.offers_on_submit);
   state.counters["on_close"] = static_cast<double>(r.offers_on_close);
   state.counters["rejected"] = static_cast<double>(r.rejected);
+  state.counters["back_pressure"] = static_cast<double>(r.back_pressure);
   state.counters["broken"] = r.broken ? 1 : 0;
   state.counters["cpu_s"] = r.cpu_seconds;
   state.counters["preempted"] = static_cast<double>(r.involuntary_switches);
   std::string label = std::string(allocator_name());
+  if (r.back_pressure) label += " back-pressure×" + std::to_string(r.back_pressure);
   if (r.broken) label += " BROKEN: " + r.why;
   state.SetLabel(label);
 }

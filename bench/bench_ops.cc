@@ -11,7 +11,9 @@
 //                  (plugins/simultaneous_sessions) loaded through omni_runtime's loader, when
 //                  built: the difference is the plugin call overhead (C ABI, session copy)
 // submit_offer, accept and close also run through the baselines on the same scenario.
-// Counters: ns_per_op (batch mean), p50_ns p99_ns p999_ns, allocs_per_op.
+// Counters: ns_per_op (batch mean), p50_ns p99_ns p999_ns, allocs_per_op, back_pressure (calls
+// answered Status::events_full and retried after a drain; expected 0 — the driver drains each
+// batch).
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -44,6 +46,7 @@ struct OpStats {
   uint64_t ticks = 0;
   uint64_t ops = 0;
   uint64_t allocations = 0;
+  uint64_t back_pressure = 0;  // events_full answers retried after a drain (Router::back_pressure)
 };
 
 // Times op(i) for i in [0, n) one by one; returns the batch's ticks.
@@ -71,6 +74,7 @@ void report(benchmark::State& state, const OpStats& s) {
   state.counters["p99_ns"] = static_cast<double>(s.latency.percentile(0.99)) * ns;
   state.counters["p999_ns"] = static_cast<double>(s.latency.percentile(0.999)) * ns;
   state.counters["allocs_per_op"] = s.ops ? static_cast<double>(s.allocations) / s.ops : 0;
+  state.counters["back_pressure"] = static_cast<double>(s.back_pressure);
 }
 
 const Scenario& op_scenario(bool timeouts) {
@@ -146,6 +150,7 @@ void register_router_ops(const std::string& kind, int iterations) {
       collect(*r, offers);
       close_all(*r, offers);
     }
+    stats.back_pressure = r->back_pressure();
     report(state, stats);
   });
   register_op("accept/" + kind, iterations, [kind](benchmark::State& state) {
@@ -159,6 +164,7 @@ void register_router_ops(const std::string& kind, int iterations) {
       state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
       close_all(*r, offers);
     }
+    stats.back_pressure = r->back_pressure();
     report(state, stats);
   });
   register_op("close/" + kind, iterations, [kind](benchmark::State& state) {
@@ -171,6 +177,7 @@ void register_router_ops(const std::string& kind, int iterations) {
           timed(stats, kBatch, [&](uint32_t i) { (void)r->close(offers[i].item); });
       state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
     }
+    stats.back_pressure = r->back_pressure();
     report(state, stats);
   });
 }
@@ -236,6 +243,7 @@ void register_kernel_ops(int iterations) {
         const uint64_t t = body(*r, stats);
         state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
       }
+      stats.back_pressure = r->back_pressure();
       report(state, stats);
     });
   };
@@ -245,7 +253,7 @@ void register_kernel_ops(int iterations) {
     const auto offers = submit_offered(r, kBatch, pausable_queue);
     for (const Offer& o : offers) (void)r.accept(o.item, o.agent);
     const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-      if (k.pause(offers[i].item, value) != Status::ok) std::abort();
+      if (r.retry([&] { return k.pause(offers[i].item, value); }) != Status::ok) std::abort();
     });
     close_all(r, offers);
     return t;
@@ -256,10 +264,10 @@ void register_kernel_ops(int iterations) {
     const auto offers = submit_offered(r, kBatch, pausable_queue);
     for (const Offer& o : offers) {
       (void)r.accept(o.item, o.agent);
-      (void)k.pause(o.item, value);
+      (void)r.retry([&] { return k.pause(o.item, value); });
     }
     const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-      if (k.resume(offers[i].item) != Status::ok) std::abort();
+      if (r.retry([&] { return k.resume(offers[i].item); }) != Status::ok) std::abort();
     });
     close_all(r, offers);
     return t;
@@ -268,7 +276,9 @@ void register_kernel_ops(int iterations) {
     Kernel& k = r.kernel();
     const auto offers = submit_offered(r, kBatch, any_queue);
     const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-      if (k.decline(offers[i].item, offers[i].agent) != Status::ok) std::abort();
+      if (r.retry([&] { return k.decline(offers[i].item, offers[i].agent); }) != Status::ok) {
+        std::abort();
+      }
     });
     close_all(r, offers);
     return t;
@@ -281,7 +291,7 @@ void register_kernel_ops(int iterations) {
     // One tick fires the whole batch: its ticks are spread over the batch's items.
     const uint64_t allocs = thread_allocations();
     const uint64_t t0 = ticks();
-    if (k.tick(now) != Status::ok) std::abort();
+    if (r.retry([&] { return k.tick(now); }) != Status::ok) std::abort();
     const uint64_t t = ticks() - t0;
     stats.allocations += thread_allocations() - allocs;
     stats.ops += kBatch;
@@ -295,9 +305,11 @@ void register_kernel_ops(int iterations) {
     const StatusId online = *k.find_status("online");
     const StatusId busy = *k.find_status("busy");
     const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
-      if (k.set_status(AgentId{i}, (i & 1) ? online : busy) != Status::ok) std::abort();
+      if (r.retry([&] { return k.set_status(AgentId{i}, (i & 1) ? online : busy); }) != Status::ok) {
+        std::abort();
+      }
     });
-    for (uint32_t i = 0; i < kBatch; ++i) (void)k.set_status(AgentId{i}, online);
+    for (uint32_t i = 0; i < kBatch; ++i) (void)r.retry([&] { return k.set_status(AgentId{i}, online); });
     std::vector<Offer> none;
     collect(r, none);
     return t;

@@ -242,6 +242,7 @@ namespace {
 
 RunResult run_pass(Router& router, const Scenario& scenario, const Trace& trace,
                    uint32_t threads) {
+  const uint64_t back_pressure_start = router.back_pressure();
   Shared shared{.scenario = scenario,
                 .trace = trace,
                 .router = router,
@@ -295,6 +296,7 @@ RunResult run_pass(Router& router, const Scenario& scenario, const Trace& trace,
     for (auto& w : workers) moved += w->settle_offers();
     if (moved == 0) break;
   }
+  total.back_pressure = router.back_pressure() - back_pressure_start;
   total.broken = !shared.checker.final_check(router, total.why);
   return total;
 }

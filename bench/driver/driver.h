@@ -26,6 +26,7 @@ struct RunResult {
   uint64_t arrivals = 0;
   uint64_t submitted = 0;
   uint64_t rejected = 0;     // queue / item pool / customer sessions full: the caller keeps it
+  uint64_t back_pressure = 0;  // Router::back_pressure() during the pass (events_full, retried)
   uint64_t offers = 0;       // assignments during the timed phase
   uint64_t offers_on_submit = 0;
   uint64_t offers_on_close = 0;

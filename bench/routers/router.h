@@ -6,7 +6,7 @@
 // waiting items to agents that now have room; every offer is reported once through
 // drain_offers(), from whichever thread drains first.
 //
-// Item handles use the kernel's ItemId layout (slot in the low 32 bits, below max_items()), so the
+// Item handles use the kernel's ItemId layout (slot_of(): the low 24 bits, below max_items()), so the
 // checker can keep per-slot state in flat arrays.
 #pragma once
 #include <cstdint>
@@ -38,9 +38,13 @@ class Router {
   // Quiescent observation for the checker (not timed, not thread-safe against the hot path).
   [[nodiscard]] virtual int64_t used_milli(AgentId agent) const noexcept = 0;
   [[nodiscard]] virtual uint64_t waiting() const noexcept = 0;
-  // Offers the router could not report because the driver drained too slowly (the kernel's
-  // bounded event buffer); non-zero makes the run invalid, whatever the router did.
+  // Offers the router could not report because the driver drained too slowly; non-zero makes the
+  // run invalid, whatever the router did. (The kernel no longer drops events: see back_pressure.)
   [[nodiscard]] virtual uint64_t lost_reports() const noexcept { return 0; }
+  // Times a call was refused for lack of room to report it (the kernel's Status::events_full,
+  // retried by the router after a drain) plus times routing waited for a drain: back-pressure,
+  // not a fault; reported beside the figures.
+  [[nodiscard]] virtual uint64_t back_pressure() const noexcept { return 0; }
 };
 
 }  // namespace omni::bench
