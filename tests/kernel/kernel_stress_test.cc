@@ -236,13 +236,23 @@ Config stress_config(uint32_t event_capacity) {
   picky.resume_rule = ResumeRule::refuse;
   picky.transfer_destinations = {{"chat", "whatsapp", "tasks"}, {"strict", "picky"}, {"bot", "ivr"}};
   c.presence_configs = {strict, lenient, automatic, picky};
-  c.profiles = {{"strict", "strict"}, {"lenient", "lenient"}, {"automatic", "automatic"}, {"picky", "picky"}};
+  for (const char* p : {"strict", "lenient", "automatic", "picky"}) {  // fields by name: the types grow
+    ProfileConfig profile;
+    profile.name = p;
+    profile.presence_config = p;
+    c.profiles.push_back(std::move(profile));
+  }
   const char* profiles[] = {"strict", "lenient", "automatic", "picky"};
   for (int i = 0; i < kAgents; ++i) {
     std::vector<std::string> queues = {"chat", "whatsapp", "voice", "tasks", "cases"};
     if (i % 5 == 4) queues = {"chat", "tasks"};
     if (i % 7 == 6) queues = {"voice", "whatsapp", "cases"};
-    c.agents.push_back({"agent" + std::to_string(i), profiles[i % 4], "", queues, "Online"});
+    AgentConfig agent;
+    agent.name = "agent" + std::to_string(i);
+    agent.profile = profiles[i % 4];
+    agent.queues = std::move(queues);
+    agent.status = "Online";
+    c.agents.push_back(std::move(agent));
   }
   c.limits.max_items = 1024;
   c.limits.max_customers = 512;  // fewer than the customers: table slots change hands all the time
@@ -1121,7 +1131,7 @@ class Checker {
           }
           break;
         }
-        default: fail(i, "agent event on an item");
+        default: fail(i, "an event type this test does not expect on an item");
       }
       im.seq = seq;
       im.has_seq = true;
