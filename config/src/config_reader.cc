@@ -9,6 +9,25 @@ namespace omni::config {
 namespace {
 
 constexpr int64_t kMaxWaiting = 1 << 22;  // the kernel's bound per queue
+constexpr int64_t kMaxRequirementSets = 4096;  // the kernel's bound on limits.max_requirement_sets
+
+// A profile's or an agent's skills: [{"skill": "English", "level": 8}, ...], levels 1 (novice)
+// to 10 (expert). That the skill is defined, and listed once, is checked with the references.
+std::vector<SkillLevelConfig> read_skill_levels(const Json& value, const std::string& path) {
+  std::vector<SkillLevelConfig> levels;
+  for_each_element(value, path, [&](const Json& element, const std::string& element_path) {
+    JsonObject o(element, element_path);
+    SkillLevelConfig s;
+    s.skill = read_name(o.require("skill"), o.path_of("skill"));
+    // Type and whole-number errors from read_integer; the range in the kernel's words.
+    const int64_t level = read_integer(o.require("level"), o.path_of("level"), INT32_MIN, INT32_MAX);
+    if (level < 1 || level > 10) fail(o.path_of("level"), "must be between 1 and 10");
+    s.level = static_cast<int>(level);
+    o.refuse_unknown_keys();
+    levels.push_back(std::move(s));
+  });
+  return levels;
+}
 
 ServiceChannelConfig read_channel(const Json& value, const std::string& path) {
   JsonObject o(value, path);
@@ -56,6 +75,7 @@ RoutingConfig read_routing(const Json& value, const std::string& path) {
   }
   o.read("push_timeout", r.push_timeout);
   if (const Json* s = o.find("size")) read_item_size(*s, o.path_of("size"), r);
+  o.read("skills_based", r.skills_based);
   o.refuse_unknown_keys();
   return r;
 }
@@ -160,6 +180,7 @@ ProfileConfig read_profile(const Json& value, const std::string& path) {
   ProfileConfig p;
   p.name = read_name(o.require("name"), o.path_of("name"));
   p.presence_config = read_name(o.require("presence_config"), o.path_of("presence_config"));
+  if (const Json* skills = o.find("skills")) p.skills = read_skill_levels(*skills, o.path_of("skills"));
   o.refuse_unknown_keys();
   return p;
 }
@@ -177,6 +198,7 @@ void read_agents(const Json& value, const std::string& path, Config& out,
   }
   o.read("queues", a.queues);
   o.read("status", a.status);
+  if (const Json* skills = o.find("skills")) a.skills = read_skill_levels(*skills, o.path_of("skills"));
   uint32_t count = 0;
   const bool counted = o.has("count");
   o.read("count", count);
@@ -210,6 +232,7 @@ Limits read_limits(const Json& value, const std::string& path) {
   bounded("max_items", l.max_items, 1, 1 << 24);
   bounded("max_customers", l.max_customers, 1, 1 << 26);
   bounded("event_capacity", l.event_capacity, 2, 1 << 26);
+  bounded("max_requirement_sets", l.max_requirement_sets, 0, kMaxRequirementSets);
   o.read("timer_resolution", l.timer_resolution);
   if (l.timer_resolution <= Duration::zero()) fail(o.path_of("timer_resolution"), "must be > 0");
   o.refuse_unknown_keys();
@@ -226,6 +249,7 @@ void read_section(JsonObject& document, std::string_view key, Read read) {
 }  // namespace
 
 void read_config_sections(JsonObject& document, Config& out) {
+  if (const Json* skills = document.find("skills")) out.skills = read_string_list(*skills, document.path_of("skills"));
   read_section(document, "channels", [&](const Json& v, const std::string& p) {
     out.channels.push_back(read_channel(v, p));
   });

@@ -48,9 +48,32 @@ void expect_unique_values(const std::vector<std::string>& values, const std::str
   }
 }
 
+// A profile's or an agent's skills: each a defined skill, listed once.
+void check_skill_levels(const std::vector<SkillLevelConfig>& levels, const Names& skills,
+                        const std::string& path) {
+  Names seen;
+  for (size_t k = 0; k < levels.size(); ++k) {
+    const std::string skill_path = path + ".skills[" + std::to_string(k) + "]";
+    expect_defined(skills, levels[k].skill, skill_path + ".skill", "skill");
+    if (!seen.insert(levels[k].skill).second) {
+      fail(skill_path + ".skill", "skill \"" + levels[k].skill + "\" listed twice");
+    }
+    if (levels[k].level < 1 || levels[k].level > 10) fail(skill_path + ".level", "must be between 1 and 10");
+  }
+}
+
 }  // namespace
 
 void check_references(const Config& c, const SourcePaths& paths) {
+  // Skills (seed 002): non-empty, unique, at most the kernel's 4096.
+  if (c.skills.size() > 4096) fail("skills", "at most 4096 skills");
+  Names skills;
+  for (size_t i = 0; i < c.skills.size(); ++i) {
+    if (c.skills[i].empty()) fail(indexed("skills", i), "must not be empty");
+    if (!skills.insert(c.skills[i]).second) {
+      fail(indexed("skills", i), "duplicate skill \"" + c.skills[i] + "\"");
+    }
+  }
   const Names channels = unique_names(c.channels, "channels");
   const Names routings = unique_names(c.routing_configs, "routing_configs", paths.routing_configs);
   const Names queues = unique_names(c.queues, "queues");
@@ -96,6 +119,7 @@ void check_references(const Config& c, const SourcePaths& paths) {
   for (size_t i = 0; i < c.profiles.size(); ++i) {
     expect_defined(presence_configs, c.profiles[i].presence_config,
                    indexed("profiles", i) + ".presence_config", "presence config");
+    check_skill_levels(c.profiles[i].skills, skills, indexed("profiles", i));
   }
   for (size_t i = 0; i < c.agents.size(); ++i) {
     const AgentConfig& a = c.agents[i];
@@ -117,6 +141,7 @@ void check_references(const Config& c, const SourcePaths& paths) {
       }
     }
     if (!a.status.empty()) expect_defined(statuses, a.status, path + ".status", "status");
+    check_skill_levels(a.skills, skills, path);
   }
 }
 

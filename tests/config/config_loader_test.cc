@@ -55,6 +55,59 @@ TEST(LoadConfig, ReadsEverySection) {
 
   EXPECT_EQ(config->limits.max_items, 1000u);
   EXPECT_EQ(config->limits.timer_resolution, Duration(5ms));
+  EXPECT_EQ(config->limits.max_requirement_sets, 16u);
+}
+
+// Skills (seed 002): named at the top, held with levels by profiles and agents; a routing
+// configuration may be skills-based. The loader keeps the lists as written: merging the user's
+// levels over the profile's is the kernel's (Kernel::create).
+TEST(LoadConfig, ReadsSkills) {
+  auto config = load_config_text(testing::kSampleConfig);
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->skills, (std::vector<std::string>{"English", "Spanish", "Billing"}));
+  EXPECT_TRUE(config->routing_configs[0].skills_based);
+  EXPECT_FALSE(config->routing_configs[1].skills_based);  // the default
+  const auto& profile = config->profiles.at(0).skills;
+  ASSERT_EQ(profile.size(), 2u);
+  EXPECT_EQ(profile[0].skill, "English");
+  EXPECT_EQ(profile[0].level, 8);
+  EXPECT_EQ(profile[1].skill, "Billing");
+  EXPECT_EQ(profile[1].level, 4);
+  const auto& alice = config->agents[0].skills;
+  ASSERT_EQ(alice.size(), 2u);
+  EXPECT_EQ(alice[0].skill, "Spanish");
+  EXPECT_EQ(alice[1].level, 9);
+  for (size_t i = 1; i <= 3; ++i) {  // "count" copies the skills to every agent it makes
+    ASSERT_EQ(config->agents[i].skills.size(), 1u) << i;
+    EXPECT_EQ(config->agents[i].skills[0].skill, "English");
+    EXPECT_EQ(config->agents[i].skills[0].level, 3);
+  }
+}
+
+TEST(LoadConfig, SkillsDefaultToNone) {
+  auto config = load_config_text(R"({"profiles": [{"name": "p", "presence_config": "pc"}],
+                                     "presence_configs": [{"name": "pc"}]})");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_TRUE(config->skills.empty());
+  EXPECT_TRUE(config->profiles[0].skills.empty());
+  EXPECT_EQ(config->limits.max_requirement_sets, Limits{}.max_requirement_sets);
+}
+
+TEST(ValidateReferences, ChecksSkillsOfConfigsBuiltInCode) {
+  Config config;
+  config.skills = {"English"};
+  config.presence_configs.emplace_back().name = "pc";
+  ProfileConfig& profile = config.profiles.emplace_back();
+  profile.name = "p";
+  profile.presence_config = "pc";
+  profile.skills.push_back({"English", 12});
+  auto result = validate_references(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(), "profiles[0].skills[0].level: must be between 1 and 10");
+  profile.skills[0] = {"Engish", 5};
+  result = validate_references(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(), "profiles[0].skills[0].skill: unknown skill \"Engish\" (did you mean \"English\"?)");
 }
 
 TEST(LoadConfig, EmptyDocumentIsAnEmptyConfig) {

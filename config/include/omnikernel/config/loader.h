@@ -35,7 +35,7 @@ namespace omni::config {
 [[nodiscard]] std::expected<std::string, ConfigError> read_text_file(
     const std::filesystem::path& file);
 
-// Reads the configuration sections (channels, routing_configs, queues, presence_configs,
+// Reads the configuration sections (skills, channels, routing_configs, queues, presence_configs,
 // statuses, profiles, agents, limits) from `document` into `out`, leaving its other keys to the
 // caller, then checks references. Throws FieldError.
 void read_config_sections(JsonObject& document, Config& out);
