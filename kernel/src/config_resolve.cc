@@ -182,8 +182,31 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     const std::string& service = q.service.empty() ? q.name : q.service;
     auto [it, added] = r.service_by_name.emplace(service, static_cast<uint32_t>(r.services.size()));
     if (added) r.services.push_back(service);
+    if (q.max_wait.count() < 0) return fail(base + ".max_wait", "must be >= 0");
+    if (q.overflow_after.count() < 0) return fail(base + ".overflow_after", "must be >= 0");
     r.queues.push_back({static_cast<uint16_t>(ch), static_cast<uint16_t>(rt),
-                        static_cast<uint16_t>(it->second), q.max_waiting, {}});
+                        static_cast<uint16_t>(it->second), q.max_waiting, {}, q.overflow_after, 0, q.max_wait});
+  }
+  // Overflow targets: named, not the queue itself, and no chain that comes back.
+  for (size_t i = 0; i < c.queues.size(); ++i) {
+    const auto& q = c.queues[i];
+    const auto base = at("queues", i);
+    if (q.overflow_after.count() == 0) {
+      if (!q.overflow_to.empty()) return fail(base + ".overflow_to", "set, but overflow_after is 0");
+      continue;
+    }
+    if (q.overflow_to.empty()) return fail(base + ".overflow_to", "overflow_after is set: name the queue to move to");
+    OMNI_TRY(to, lookup(queue_names, q.overflow_to, base + ".overflow_to", "queue"));
+    if (to == i) return fail(base + ".overflow_to", "a queue cannot overflow into itself");
+    r.queues[i].overflow_to = to;
+  }
+  for (size_t i = 0; i < c.queues.size(); ++i) {
+    size_t q = i, steps = 0;
+    while (r.queues[q].overflow_after.count() > 0) {
+      q = r.queues[q].overflow_to;
+      if (++steps > c.queues.size())
+        return fail(at("queues", i) + ".overflow_to", "the overflow chain from here comes back to a queue it left");
+    }
   }
   if (r.services.size() > UINT16_MAX) return fail("queues", "too many services");
 

@@ -77,8 +77,9 @@ class KernelImpl final : public Kernel {
         customers_(cfg_.source.limits.max_customers),
         events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
         credits_(cfg_.source.limits.event_capacity),
-        // Per slot an item node, an exclusion node and a drop node; one missed node per agent.
-        timers_(3 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
+        // Per slot an item node, an exclusion node, a drop node and a wait node (overflow and
+        // expiry); one missed node per agent.
+        timers_(4 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
                 cfg_.source.limits.timer_resolution, clock.now()),
         max_classes_(cfg_.source.limits.max_requirement_sets),
         sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cfg_.queues.size() + max_classes_)),
@@ -289,7 +290,7 @@ class KernelImpl final : public Kernel {
     item.customer.store(index(req.customer), std::memory_order_relaxed);
     item.requirements.store(rid, std::memory_order_relaxed);
     OMNI_SCHED_POINT("submit.publish");
-    item.word.store(opening, std::memory_order_release);
+    publish_owned(item, free_word, opening);
 
     // The session is recorded before the policy looks, so two concurrent opens for one customer
     // see each other (both may be refused; neither slips through).
@@ -314,7 +315,7 @@ class KernelImpl final : public Kernel {
     }
     const ItemWord queued = opening.next(ItemState::queued);
     OMNI_SCHED_POINT("submit.queued");
-    item.word.store(queued, std::memory_order_release);  // nobody moves an opening item but us
+    publish_owned(item, opening, queued);  // nobody moves an opening item but us
     budget.emit(now, id, kNoAgent, q, EventType::submitted, queued.version());
     const uint32_t s = set_of(q, rid, 0);
     QueueSlot& set = *sets_[s];
@@ -328,7 +329,7 @@ class KernelImpl final : public Kernel {
         return id;
       }
     }
-    arm_drop(slot, item, queued);
+    arm_queued(slot, item, queued, now);
     enqueue(set, set.fresh, slot, queued.version());
     dispatch(s);
     return id;
@@ -464,7 +465,7 @@ class KernelImpl final : public Kernel {
     budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
     exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
-    arm_drop(slot_of(id), *item, queued);
+    arm_queued(slot_of(id), *item, queued, now);
     const uint32_t s2 = set_of(*item, queued);
     enqueue(*sets_[s2], sets_[s2]->retry, slot_of(id), queued.version());
     agent_freed(a);
@@ -566,9 +567,16 @@ class KernelImpl final : public Kernel {
   // ---- timers: O(requests + due timers + buckets passed) -----------------------------------
   Status tick(Time now) noexcept override {
     if (ticking_.exchange(true, std::memory_order_acquire)) return Status::busy;
-    timers_.advance(now, [&](uint32_t node, uint64_t expect) { return fire(node, expect, now); });
+    bool kept = false;
+    timers_.advance(now, [&](uint32_t node, uint64_t expect) {
+      const bool done = fire(node, expect, now);
+      kept |= !done;
+      return done;
+    });
     ticking_.store(false, std::memory_order_release);
-    return Status::ok;
+    // Some due timers could not report their transitions: they fire on the next tick after the
+    // host drains. Everything else that was due has fired.
+    return kept ? Status::events_full : Status::ok;
   }
 
   // One drainer at a time (a concurrent call returns 0): draining in order is what lets the event
@@ -686,6 +694,14 @@ class KernelImpl final : public Kernel {
     // done (slot not yet reused), or still being opened by its submit
     if (w.state() == ItemState::free || w.state() == kOpening) return {Status::wrong_state, nullptr, {}};
     return {Status::ok, item, w};
+  }
+
+  // A word only its owner can move (a free slot just taken, an opening item): a CAS that cannot
+  // fail. Not a store: libatomic's 16-byte store is a CAS loop plus a full fence (≈ 3× the cost).
+  static void publish_owned(ItemSlot& item, ItemWord owned, ItemWord next) noexcept {
+    const bool mine = item.word.compare_exchange_strong(owned, next, std::memory_order_release,
+                                                        std::memory_order_relaxed);
+    (void)mine;  // true by ownership
   }
 
   static bool cas_item(ItemSlot& item, ItemWord expected, ItemWord next) noexcept {
@@ -1168,11 +1184,17 @@ class KernelImpl final : public Kernel {
     KernelImpl& k;
     explicit RouteScope(KernelImpl& kernel) noexcept : k(kernel) { ++depth; }
     ~RouteScope() {
-      if (--depth != 0) return;
+      // The outermost scope drains the list while it still counts as open, so the dispatches it
+      // runs only add to the list (depth > 1) instead of draining it again: no recursion.
+      if (depth != 1) {
+        --depth;
+        return;
+      }
       while (n_pending > 0) {
         const Pending p = pending[--n_pending];
         k.dispatch(p.queue, p.skip_agent);
       }
+      --depth;
     }
   };
 
@@ -1295,7 +1317,7 @@ class KernelImpl final : public Kernel {
       timers_.arm(missed_node(a), epoch, now + missed);
     }
     exclude(slot_of(id), item, a, queued.version(), now + exclusion_for(q));
-    arm_drop(slot_of(id), item, queued);
+    arm_queued(slot_of(id), item, queued, now);
     const uint32_t set = set_of(item, queued);
     enqueue(*sets_[set], sets_[set]->retry, slot_of(id), queued.version());
     publish(a);
@@ -1383,7 +1405,75 @@ class KernelImpl final : public Kernel {
   // ---- timers ---------------------------------------------------------------------------
   uint32_t exclusion_node(uint32_t slot) const noexcept { return max_items_ + slot; }
   uint32_t drop_node(uint32_t slot) const noexcept { return 2 * max_items_ + slot; }
-  uint32_t missed_node(uint32_t a) const noexcept { return 3 * max_items_ + a; }
+  uint32_t wait_node(uint32_t slot) const noexcept { return 3 * max_items_ + slot; }
+  uint32_t missed_node(uint32_t a) const noexcept { return 4 * max_items_ + a; }
+
+  // Everything a newly queued version of an item needs armed: its next skill drop and its
+  // queue's overflow / expiry.
+  void arm_queued(uint32_t slot, const ItemSlot& item, ItemWord queued, Time now) noexcept {
+    arm_drop(slot, item, queued);
+    const QueueInfo& q = cfg_.queues[queued.queue()];
+    if (q.overflow_after.count() == 0 && q.max_wait.count() == 0) return;
+    arm_wait(slot, item, queued, now);
+  }
+
+  // The queue's next wait deadline, counted from the item's arrival: overflow or expiry,
+  // whichever comes first. A timer holds an item word for at most kMaxTimer (the no-wrap
+  // argument of item_word.h), so a later deadline is reached in hops.
+  void arm_wait(uint32_t slot, const ItemSlot& item, ItemWord queued, Time now) noexcept {
+    const QueueInfo& q = cfg_.queues[queued.queue()];
+    const Time arrival{Duration{item.arrival.load(std::memory_order_relaxed)}};
+    Time due = Time::max();
+    if (q.overflow_after.count() > 0) due = std::min(due, arrival + q.overflow_after);
+    if (q.max_wait.count() > 0) due = std::min(due, arrival + q.max_wait);
+    timers_.arm(wait_node(slot), queued.version(), std::min(due, now + kMaxTimer));
+  }
+
+  // An item's wait deadline: it expires, overflows, or (a hop of a long wait) waits on.
+  bool wait_due(uint32_t slot, uint64_t expect, Time now) noexcept {
+    ItemSlot& item = items_[slot];
+    const ItemWord w = item.word.load(std::memory_order_acquire);
+    if (w.version() != expect || w.state() != ItemState::queued) return true;
+    const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
+    const QueueInfo& info = cfg_.queues[w.queue()];
+    const Time arrival{Duration{item.arrival.load(std::memory_order_relaxed)}};
+    if (info.max_wait.count() > 0 && now >= arrival + info.max_wait) {
+      const Status st = leave(id, item, w, EventType::expired);
+      return st != Status::events_full;
+    }
+    if (info.overflow_after.count() > 0 && now >= arrival + info.overflow_after)
+      return overflow(slot, item, id, w, info.overflow_to, now);
+    arm_wait(slot, item, w, now);
+    return true;
+  }
+
+  // queued in q → queued in its overflow queue, keeping arrival, requirements and exclusion. A
+  // full destination postpones it by one timer resolution (back-pressure, nothing lost).
+  bool overflow(uint32_t slot, ItemSlot& item, ItemId id, ItemWord w, uint32_t to, Time now) noexcept {
+    Budget budget(*this, 1);
+    if (!budget) return false;
+    QueueSlot& dest = *sets_[to];
+    if (!acquire_occupancy(dest, to)) {
+      timers_.arm(wait_node(slot), w.version(), now + cfg_.source.limits.timer_resolution);
+      return true;
+    }
+    const ItemWord next = w.next(ItemState::queued).with_queue(to);
+    if (!cas_item(item, w, next)) {
+      release_occupancy(dest);
+      return true;
+    }
+    OMNI_SCHED_POINT("queue.waiting.dec");
+    sets_[set_of(item, w)]->waiting.fetch_sub(1, kSeq);  // its entry there is stale now
+    budget.emit(now, id, kNoAgent, to, EventType::overflowed, next.version());
+    const uint64_t e = item.exclusion.load(std::memory_order_acquire);
+    if (Exclusion::version(e) == w.version())
+      exclude(slot, item, Exclusion::agent(e), next.version(), now + exclusion_for(to));
+    arm_queued(slot, item, next, now);
+    const uint32_t set = set_of(item, next);
+    enqueue(*sets_[set], sets_[set]->retry, slot, next.version());
+    dispatch(set);
+    return true;
+  }
 
   // A queued item with optional skills left: its next one drops at arrival + drop_after.
   void arm_drop(uint32_t slot, const ItemSlot& item, ItemWord queued) noexcept {
@@ -1425,7 +1515,7 @@ class KernelImpl final : public Kernel {
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
     if (Exclusion::version(e) == w.version())
       exclude(slot, item, Exclusion::agent(e), next.version(), now + exclusion_for(q));
-    arm_drop(slot, item, next);
+    arm_queued(slot, item, next, now);
     enqueue(*sets_[to], sets_[to]->retry, slot, next.version());
     dispatch(to);
     return true;
@@ -1458,7 +1548,8 @@ class KernelImpl final : public Kernel {
       return true;
     }
     if (node < 3 * max_items_) return drop_skill(node - 2 * max_items_, expect, now);
-    const uint32_t a = node - 3 * max_items_;  // the missed state ends
+    if (node < 4 * max_items_) return wait_due(node - 3 * max_items_, expect, now);
+    const uint32_t a = node - 4 * max_items_;  // the missed state ends
     if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != expect) return true;  // missed again
     Budget budget(*this, 1);
     if (!budget) return false;
@@ -1548,7 +1639,7 @@ class KernelImpl final : public Kernel {
   // A submit refused while opening: nobody could move the item, so it simply ends.
   void retire_unopened(ItemSlot& item, uint32_t slot, ItemWord opening, QueueSlot& queue) noexcept {
     const ItemWord gone = opening.next(ItemState::free);
-    item.word.store(gone, std::memory_order_release);
+    publish_owned(item, opening, gone);
     retire_slot(slot, gone);
     release_occupancy(queue);
   }
@@ -1641,6 +1732,10 @@ AuditReport audit(const Kernel& kernel) {
       if (rid != 0 && k.requirements_[rid].queue == q && w.stage() + 1 < k.requirements_[rid].stages &&
           !k.timers_.armed_with(k.drop_node(s), w.version()))
         fail(name + ": optional skills left and no drop timer");
+      const QueueInfo& qi = cfg.queues[q];
+      if ((qi.overflow_after.count() > 0 || qi.max_wait.count() > 0) &&
+          !k.timers_.armed_with(k.wait_node(s), w.version()))
+        fail(name + ": waits in a queue with overflow or expiry and no wait timer");
       if (live_entries[s] != 1)
         fail(name + ": queued with " + std::to_string(live_entries[s]) + " live lane entries");
       const uint64_t e = item.exclusion.load();

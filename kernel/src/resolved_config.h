@@ -45,6 +45,9 @@ struct QueueInfo {
   uint16_t service = 0;
   uint32_t max_waiting = 0;
   std::vector<uint32_t> members;  // agent indices; position = member slot in the AgentIndex
+  Duration overflow_after{};      // 0 = never
+  uint32_t overflow_to = 0;
+  Duration max_wait{};            // 0 = never
 };
 
 struct PresenceInfo {

@@ -51,6 +51,13 @@ struct QueueConfig {
   // Seed 004's "service" for the simultaneous-sessions policy; empty = the queue's own name.
   std::string service;
   uint32_t max_waiting = 1024;  // items queued or offered from here at once (exactly this many)
+  // Overflow: an item still waiting here once overflow_after has passed since its arrival moves
+  // to `overflow_to` (keeping its arrival and requirements). 0 = never. Chains must not loop.
+  Duration overflow_after{};
+  std::string overflow_to;
+  // Expiry: an item still waiting here once max_wait has passed since its arrival ends
+  // (`expired`, then `done`). 0 = never.
+  Duration max_wait{};
 };
 
 // What the agent may do when resuming a paused item would exceed capacity.

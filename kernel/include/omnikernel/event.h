@@ -28,6 +28,8 @@ enum class EventType : uint8_t {
   agent_missed,      // agent entered the missed state
   agent_missed_ended,
   requirements_relaxed,  // an optional skill was dropped after its wait; `reason` = skills still asked
+  overflowed,            // moved to `queue` after waiting its old queue's overflow_after
+  expired,               // waited its queue's max_wait; `done` follows
 };
 
 // Event::reason of a decline without a reason.

@@ -149,7 +149,9 @@ class Kernel {
   // ---- timers ---------------------------------------------------------------------------------
   // Fires every push time-out, wrap-up end and missed-state end due at or before `now`, which is
   // the kernel's clock's time (new deadlines set while firing are counted from clock.now()).
-  // One thread at a time: a concurrent call returns Status::busy and does nothing.
+  // One thread at a time: a concurrent call returns Status::busy and does nothing. Returns
+  // Status::events_full when some due timers could not fire for lack of event room: they stay
+  // due and fire on a tick after the host drains (everything else due has fired).
   [[nodiscard]] virtual Status tick(Time now) noexcept = 0;
 
   // ---- events -------------------------------------------------------------------------------
