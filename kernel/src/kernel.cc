@@ -662,6 +662,53 @@ class KernelImpl final : public Kernel {
     return s;
   }
 
+  Result<Explanation> explain(ItemId id) const override {
+    const uint32_t slot = slot_of(id);
+    if (slot >= max_items_ || birth_of(id) == 0) return std::unexpected(Status::unknown_item);
+    const ItemSlot& item = items_[slot];
+    const ItemWord w = item.word.load(std::memory_order_acquire);
+    if (!same_life(item, w, birth_of(id))) return std::unexpected(Status::unknown_item);
+    if (w.state() != ItemState::queued && w.state() != ItemState::offered) return std::unexpected(Status::wrong_state);
+    Explanation x;
+    x.state = w.state();
+    x.queue = QueueId{w.queue()};
+    x.holder = w.state() == ItemState::offered ? AgentId{w.agent()} : kNoAgent;
+    x.requirements = RequirementsId{item.requirements.load(std::memory_order_relaxed)};
+    x.skills_dropped = static_cast<uint8_t>(w.stage());
+    const uint32_t q = w.queue();
+    const QueueSlot& set = *sets_[set_of(item, w)];
+    std::vector<bool> in_set(cfg_.agents.size(), false);
+    for (uint32_t a : set.members) in_set[a] = true;
+    const bool skills = set_of(item, w) >= cfg_.queues.size();
+    const uint64_t e = item.exclusion.load(std::memory_order_acquire);
+    const StatusInfo* st = nullptr;
+    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
+      const AgentWord aw{agents_[a].word.load(std::memory_order_acquire)};
+      const PresenceInfo& pc = presence_of(a);
+      const bool intr = uses_interruptible(q, a);
+      Candidate c;
+      c.agent = AgentId{a};
+      c.used_milli = intr ? aw.interruptible_used() : aw.used();
+      c.capacity_milli = intr ? pc.interruptible_capacity : pc.capacity;
+      c.needed_milli = size_for(q, a);
+      st = &cfg_.statuses[aw.status()];
+      if (x.holder == AgentId{a}) c.verdict = CandidateVerdict::offered;
+      else if (!in_set[a]) c.verdict = skills && member_of(a, q) != UINT32_MAX ? CandidateVerdict::not_qualified
+                                     : skills && cfg_.routings[cfg_.queues[q].routing].skills_based
+                                         ? CandidateVerdict::not_qualified
+                                         : CandidateVerdict::not_a_member;
+      else if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) c.verdict = CandidateVerdict::excluded;
+      else if (st->kind != PresenceKind::online || !(st->channels >> cfg_.queues[q].channel & 1))
+        c.verdict = CandidateVerdict::not_routable;
+      else if (aw.missed()) c.verdict = CandidateVerdict::missed;
+      else if (aw.open() >= AgentWord::kMaxOpen) c.verdict = CandidateVerdict::too_many_open;
+      else if (c.used_milli + c.needed_milli > c.capacity_milli) c.verdict = CandidateVerdict::no_room;
+      else c.verdict = CandidateVerdict::could_take;
+      x.candidates.push_back(c);
+    }
+    return x;
+  }
+
   size_t sessions_of(CustomerId customer, std::span<SessionInfo> out) const noexcept override {
     return sessions_except(customer, ItemId{}, out);
   }

@@ -32,6 +32,21 @@ std::string_view to_string(Status s) noexcept {
   return "unknown_status_code";
 }
 
+std::string_view to_string(CandidateVerdict v) noexcept {
+  switch (v) {
+    case CandidateVerdict::offered: return "offered";
+    case CandidateVerdict::could_take: return "could_take";
+    case CandidateVerdict::excluded: return "excluded";
+    case CandidateVerdict::not_a_member: return "not_a_member";
+    case CandidateVerdict::not_qualified: return "not_qualified";
+    case CandidateVerdict::not_routable: return "not_routable";
+    case CandidateVerdict::missed: return "missed";
+    case CandidateVerdict::too_many_open: return "too_many_open";
+    case CandidateVerdict::no_room: return "no_room";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(ItemState s) noexcept {
   switch (s) {
     case ItemState::free: return "done";
@@ -74,6 +89,9 @@ std::string_view to_string(EventType t) noexcept {
     case EventType::agent_status: return "agent_status";
     case EventType::agent_missed: return "agent_missed";
     case EventType::agent_missed_ended: return "agent_missed_ended";
+    case EventType::requirements_relaxed: return "requirements_relaxed";
+    case EventType::overflowed: return "overflowed";
+    case EventType::expired: return "expired";
   }
   return "unknown";
 }

@@ -172,6 +172,35 @@ TEST_F(Skills, TheNumberOfClassesIsBounded) {
             Status::requirements_exhausted);
 }
 
+// Explainable decisions (issue 9, item 7): every agent with the reason it has or has not got it.
+TEST_F(Skills, ExplainSaysWhyEachAgentHasOrHasNotGotTheItem) {
+  ASSERT_EQ(kernel->set_status(agent("a1"), status("Offline")), Status::ok);
+  const auto spanish4 = prepare("sales", {{skill("Spanish"), 4}});
+  const ItemId busy = submit_with("sales", spanish4);  // to a2
+  ASSERT_EQ(holder(busy), agent("a2"));
+  const auto spanish5 = prepare("sales", {{skill("Spanish"), 5}});
+  const ItemId id = submit_with("sales", spanish5);
+  ASSERT_EQ(state(id), ItemState::queued);
+  auto x = kernel->explain(id);
+  ASSERT_TRUE(x.has_value());
+  EXPECT_EQ(x->state, ItemState::queued);
+  EXPECT_EQ(x->requirements, spanish5);
+  ASSERT_EQ(x->candidates.size(), 4u);
+  EXPECT_EQ(x->candidates[0].verdict, CandidateVerdict::not_qualified) << "a0: English only";
+  EXPECT_EQ(x->candidates[1].verdict, CandidateVerdict::not_routable) << "a1: offline";
+  EXPECT_EQ(x->candidates[2].verdict, CandidateVerdict::not_qualified) << "a2: Spanish 4 < 5";
+  EXPECT_EQ(x->candidates[3].verdict, CandidateVerdict::not_a_member) << "a3 serves help only";
+  auto offered = kernel->explain(busy);
+  ASSERT_TRUE(offered.has_value());
+  EXPECT_EQ(offered->holder, agent("a2"));
+  EXPECT_EQ(offered->candidates[2].verdict, CandidateVerdict::offered);
+  EXPECT_EQ(offered->candidates[2].needed_milli, 1000);
+  ASSERT_EQ(kernel->accept(busy, agent("a2")), Status::ok);
+  EXPECT_EQ(kernel->explain(busy).error(), Status::wrong_state) << "only waiting or offered items";
+  EXPECT_EQ(kernel->explain(ItemId{12345}).error(), Status::unknown_item);
+  EXPECT_EQ(to_string(CandidateVerdict::no_room), "no_room");
+}
+
 struct ConfigCase {
   const char* name;
   void (*edit)(Config&);

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "omnikernel/config.h"
 #include "omnikernel/error.h"
@@ -71,6 +72,36 @@ struct AgentSnapshot {
   uint32_t open_items = 0;   // offered + active (paused items released their capacity; ≤ 255)
   uint32_t wrap_up_items = 0;
   bool missed = false;
+};
+
+// Kernel::explain: why each candidate agent has, or has not, got a waiting or offered item.
+enum class CandidateVerdict : uint8_t {
+  offered,        // the item is offered to this agent now
+  could_take,     // eligible and has room: at quiescence a waiting item never sees this
+  excluded,       // declined it / timed out on it / transferred it away: not first, for a while
+  not_a_member,   // does not serve the item's queue (and its routing is not skills-based)
+  not_qualified,  // lacks a skill the item still asks for, or has it below the minimum level
+  not_routable,   // its status is not online for the item's channel
+  missed,         // in the missed state after an unanswered offer
+  too_many_open,  // holds the most open items an agent can (255)
+  no_room,        // not enough free capacity for the item's size
+};
+
+struct Candidate {
+  AgentId agent{};
+  CandidateVerdict verdict{};
+  int32_t used_milli = 0;      // on the pool the item would use
+  int32_t capacity_milli = 0;
+  int32_t needed_milli = 0;    // the item's size on this agent
+};
+
+struct Explanation {
+  ItemState state = ItemState::free;
+  QueueId queue{};
+  AgentId holder = kNoAgent;
+  RequirementsId requirements{};
+  uint8_t skills_dropped = 0;
+  std::vector<Candidate> candidates;  // every agent, in configuration order
 };
 
 struct QueueSnapshot {
@@ -165,6 +196,10 @@ class Kernel {
   [[nodiscard]] virtual Result<AgentSnapshot> agent(AgentId agent) const noexcept = 0;
   [[nodiscard]] virtual Result<QueueSnapshot> queue(QueueId queue) const noexcept = 0;
   [[nodiscard]] virtual KernelStats stats() const noexcept = 0;
+  // Why a waiting or offered item is where it is: each agent with the reason it was or was not
+  // chosen. Off the hot path (it allocates, O(agents)); a moment's snapshot under concurrency.
+  // unknown_item for ids never issued or recycled; wrong_state for items not queued or offered.
+  [[nodiscard]] virtual Result<Explanation> explain(ItemId item) const = 0;
   // Copies the customer's sessions into `out`; returns how many there are, all of them (may
   // exceed out.size()).
   [[nodiscard]] virtual size_t sessions_of(CustomerId customer,
@@ -174,5 +209,6 @@ class Kernel {
 [[nodiscard]] std::string_view to_string(ItemState s) noexcept;
 [[nodiscard]] std::string_view to_string(AgentActivity a) noexcept;
 [[nodiscard]] std::string_view to_string(EventType t) noexcept;
+[[nodiscard]] std::string_view to_string(CandidateVerdict v) noexcept;
 
 }  // namespace omni
