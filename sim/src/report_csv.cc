@@ -49,6 +49,15 @@ std::expected<void, std::string> write_report_csv(const Report& r, const std::fi
   for (const ChannelReport& c : r.channels) channels += csv_field(c.name) + "," + contact_fields(c.counters) + "\n";
   write("channels.csv", channels);
 
+  // One row per requirement set; `requirements` is the label ("Spanish>=5, French>=3 (drop after 20s)").
+  std::string sets = "queue,requirements," + contact_header() + ",p90_wait,relaxed,skills_dropped\n";
+  for (const RequirementSetReport& s : r.requirement_sets) {
+    sets += csv_field(s.queue) + "," + csv_field(s.label) + "," + contact_fields(s.counters) + "," +
+            std::to_string(s.p90_wait_s) + "," + std::to_string(s.relaxed) + "," + std::to_string(s.skills_dropped) +
+            "\n";
+  }
+  write("requirement_sets.csv", sets);
+
   std::string agents = "agent,profile,occupancy,offered,accepted,handled,declined,timeouts,pauses,transfers";
   for (const char* a : kActivityNames) agents += std::string(",seconds_") + a;
   agents += ",declines_by_reason\n";

@@ -57,6 +57,20 @@ std::string report_json(const Report& r) {
     j.update(contact_json(c.counters));
     channels.push_back(std::move(j));
   }
+  Json& sets = doc["requirement_sets"] = Json::array();
+  for (const RequirementSetReport& s : r.requirement_sets) {
+    Json skills = Json::array();
+    for (const SkillRequirementReport& k : s.skills) {
+      skills.push_back({{"skill", k.skill}, {"min_level", k.min_level}, {"drop_after", k.drop_after_s}});
+    }
+    Json j = {{"queue", s.queue}, {"label", s.label}, {"requirements", std::move(skills)}};
+    j.update(contact_json(s.counters));
+    j["mean_wait"] = s.counters.asa();
+    j["p90_wait"] = s.p90_wait_s;
+    j["relaxed"] = s.relaxed;
+    j["skills_dropped"] = s.skills_dropped;
+    sets.push_back(std::move(j));
+  }
   Json& agents = doc["agents"] = Json::array();
   for (const AgentReport& a : r.agents) {
     Json time_in = Json::object();

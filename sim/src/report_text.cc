@@ -50,6 +50,20 @@ void print_report(const Report& r, std::ostream& out) {
   for (const ChannelReport& c : r.channels) channels.add_row(contact_cells(c.name, c.counters));
   channels.print(out);
 
+  if (!r.requirement_sets.empty()) {
+    out << "\nSkills (per requirement set; wait = arrival to acceptance; relaxed = items that had an optional skill dropped)\n";
+    TextTable sets({"queue", "requires", "offered", "answered", "abandoned", "refused", "mean wait", "p90 wait",
+                    "max wait", "SL", "relaxed", "skills dropped"});
+    for (const RequirementSetReport& s : r.requirement_sets) {
+      const ContactCounters& c = s.counters;
+      sets.add_row({s.queue, s.label, std::to_string(c.offered), std::to_string(c.answered),
+                    std::to_string(c.abandoned), std::to_string(c.refused), seconds(c.asa()), seconds(s.p90_wait_s),
+                    seconds(c.longest_wait_s), percent(c.service_level()), std::to_string(s.relaxed),
+                    std::to_string(s.skills_dropped)});
+    }
+    sets.print(out);
+  }
+
   out << "\nAgents (occupancy " << percent(r.occupancy) << ": busy time / time available)\n";
   std::vector<std::string> headers{"agent", "profile", "occupancy", "offered", "handled", "declined",
                                    "time-outs", "pauses", "transfers"};

@@ -211,6 +211,9 @@ void Simulation::Impl::on_event(const Event& e) {
       break;
     case EventType::submitted:
       break;
+    case EventType::requirements_relaxed:
+      on_requirements_relaxed(e);
+      break;
     default:  // declined, resumed, wrap_up_ended, transferred, agent_missed_ended
       if (e.agent != kNoAgent) account(e.agent);
       break;

@@ -110,6 +110,16 @@ void Simulation::Impl::on_accepted(const Event& e) {
       c.longest_wait_s = std::max(c.longest_wait_s, wait);
       live[item.queue].answered.fetch_add(1, std::memory_order_relaxed);
       if (within) live[item.queue].within.fetch_add(1, std::memory_order_relaxed);
+      if (item.requirement_set >= 0) {
+        RequirementSetModel& set = requirement_sets[item.requirement_set];
+        ContactCounters& sc = set.counters;
+        sc.answered++;
+        sc.total_wait_s += wait;
+        if (within) sc.answered_within_threshold++;
+        if (item.first_offered.value_or(now()) > item.arrival) sc.waited++;
+        sc.longest_wait_s = std::max(sc.longest_wait_s, wait);
+        set.waits.push_back(wait);
+      }
     }
   }
   item.agent = e.agent;
@@ -171,8 +181,13 @@ void Simulation::Impl::on_closed(const Event& e) {
   if (item.answered && !item.closed) {
     item.closed = true;
     if (item.counted) {
+      const double handled = config::to_seconds(item.handled + (now() - item.accepted_at));
       queues[item.queue].counters.closed++;
-      queues[item.queue].counters.total_handle_s += config::to_seconds(item.handled + (now() - item.accepted_at));
+      queues[item.queue].counters.total_handle_s += handled;
+      if (item.requirement_set >= 0) {
+        requirement_sets[item.requirement_set].counters.closed++;
+        requirement_sets[item.requirement_set].counters.total_handle_s += handled;
+      }
     }
   }
   if (agent_id == kNoAgent || omni::index(agent_id) >= agents.size()) return;
@@ -194,8 +209,19 @@ void Simulation::Impl::on_abandoned(const Event& e) {
   if (it != items.end() && it->second.counted) {
     queues[it->second.queue].counters.abandoned++;
     live[it->second.queue].abandoned.fetch_add(1, std::memory_order_relaxed);
+    if (it->second.requirement_set >= 0) requirement_sets[it->second.requirement_set].counters.abandoned++;
   }
   if (e.agent != kNoAgent) account(e.agent);
+}
+
+// An optional skill was dropped after its wait (Event::reason = optional skills still asked).
+void Simulation::Impl::on_requirements_relaxed(const Event& e) {
+  auto it = items.find(key_of(e.item));
+  if (it == items.end() || it->second.requirement_set < 0 || !it->second.counted) return;
+  RequirementSetModel& set = requirement_sets[it->second.requirement_set];
+  set.skills_dropped++;
+  if (!it->second.relaxed) set.relaxed++;
+  it->second.relaxed = true;
 }
 
 void Simulation::Impl::on_agent_status(const Event& e) {

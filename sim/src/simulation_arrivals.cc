@@ -59,13 +59,17 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   request.queue = queue.id;
   request.customer = CustomerId{customer};
   request.is_bot = a.bot_fraction > 0 && stream_rngs[stream].chance(a.bot_fraction);
+  const int32_t set = stream_requirements[stream];
+  if (set >= 0) request.requirements = requirement_sets[set].id;
   const Result<ItemId> id = timed(Op::submit, [&] { return kernel->submit(request); });
   if (counted) {
     queue.counters.offered++;
     live[q].offered.fetch_add(1, std::memory_order_relaxed);
+    if (set >= 0) requirement_sets[set].counters.offered++;
   }
   if (!id) {
     if (counted) queue.counters.refused++;
+    if (counted && set >= 0) requirement_sets[set].counters.refused++;
     refused[with_policy_reason(id.error())]++;
     drain();
     return;
@@ -76,7 +80,15 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   item.current_queue = q;
   item.counted = counted;
   item.conversation = conversation;
+  item.requirement_set = set;
   items.emplace(key_of(*id), item);
+  // The kernel drops each optional skill on its timer: tick right then, so that the drop (and
+  // the offer it may make) happens at the time the scenario says, not at the next tick_interval.
+  if (set >= 0) {
+    for (Duration after : requirement_sets[set].drop_after) {
+      calendar.schedule(now() + after + timer_resolution, ActionKind::tick);
+    }
+  }
   if (conversation) open_conversations[conversation] = key_of(*id);
   const std::optional<Distribution>& patience = a.patience ? a.patience : scenario.patience;
   if (patience) calendar.schedule(now() + patience->sample(stream_rngs[stream]), ActionKind::abandon, key_of(*id));

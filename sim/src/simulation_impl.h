@@ -44,6 +44,19 @@ struct QueueModel {
   ContactCounters counters;
 };
 
+// A distinct skill requirement set (per queue) of the arrival streams, prepared once in the
+// kernel; its items' statistics are reported per set.
+struct RequirementSetModel {
+  RequirementsId id{};
+  uint32_t queue = 0;
+  std::vector<SkillRequirementSpec> skills;  // as the first stream that asks for it wrote it
+  std::vector<Duration> drop_after;          // of the optional skills, for the simulator's ticks
+  ContactCounters counters;
+  std::vector<double> waits;  // answered items' waits (counted ones), for the p90
+  uint64_t relaxed = 0;       // counted items that had at least one optional skill dropped
+  uint64_t skills_dropped = 0;  // requirements_relaxed events of counted items
+};
+
 struct DeclineChoice {
   DeclineReasonId id{};
   std::string name;
@@ -90,6 +103,8 @@ struct SimItem {
   std::optional<PausedValueId> paused_value;
   std::optional<uint32_t> transfer_to;  // queue index, when this handling ends in a transfer
   uint64_t conversation = 0;  // replayed conversations: hash of channel + conversation key
+  int32_t requirement_set = -1;  // index into Impl::requirement_sets; -1 = asks for no skills
+  bool relaxed = false;          // an optional skill was dropped
 };
 
 struct ReplayMessage {
@@ -113,6 +128,8 @@ struct Simulation::Impl {
   std::vector<Rng> stream_rngs;
   std::vector<QueueModel> queues;
   std::vector<uint32_t> stream_queue;  // arrival stream → queue index
+  std::vector<int32_t> stream_requirements;  // arrival stream → requirement set index, -1 = none
+  std::vector<RequirementSetModel> requirement_sets;
   std::unique_ptr<LiveCounters[]> live;
   std::vector<AgentModel> agents;      // index = AgentId
   std::vector<std::optional<PresenceKind>> status_kinds;  // index = StatusId
@@ -143,6 +160,7 @@ struct Simulation::Impl {
   // ---- setup (simulation_setup.cc) ----
   [[nodiscard]] std::expected<void, ConfigError> build_models();
   [[nodiscard]] std::expected<void, ConfigError> load_replays();
+  [[nodiscard]] std::expected<void, ConfigError> prepare_requirements();
   void schedule_start();
 
   // ---- engine (simulation.cc) ----
@@ -155,6 +173,7 @@ struct Simulation::Impl {
   void on_closed(const Event& e);
   void on_abandoned(const Event& e);
   void on_agent_status(const Event& e);
+  void on_requirements_relaxed(const Event& e);
   void arrive(uint32_t stream);
   void replay(uint32_t stream, uint64_t index);
   void submit(uint32_t stream, uint64_t customer, uint64_t conversation);

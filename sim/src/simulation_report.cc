@@ -1,4 +1,6 @@
 // From the simulation's counters to a Report.
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "omnikernel/config/duration.h"
@@ -10,6 +12,24 @@ namespace {
 LatencyReport latency_report(std::string operation, const Histogram& h) {
   return LatencyReport{std::move(operation), h.count(), h.quantile(0.50), h.quantile(0.99),
                        h.quantile(0.999), h.max(), h.mean()};
+}
+
+// Nearest rank: the smallest wait at least 90 % of the waits are at or below.
+double p90(std::vector<double> waits) {
+  if (waits.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(0.9 * static_cast<double>(waits.size())));
+  std::nth_element(waits.begin(), waits.begin() + static_cast<std::ptrdiff_t>(rank - 1), waits.end());
+  return waits[rank - 1];
+}
+
+std::string requirement_label(const std::vector<SkillRequirementSpec>& skills) {
+  std::string label;
+  for (const SkillRequirementSpec& r : skills) {
+    if (!label.empty()) label += ", ";
+    label += r.skill + ">=" + std::to_string(r.min_level);
+    if (r.drop_after > Duration::zero()) label += " (drop after " + config::format_duration(r.drop_after) + ")";
+  }
+  return label;
 }
 
 }  // namespace
@@ -35,6 +55,19 @@ Report Simulation::Impl::build_report(double wall_seconds) {
     channel->counters.add(q.counters);
     r.queues.push_back(std::move(qr));
     r.series_queues.push_back(q.name);
+  }
+  for (const RequirementSetModel& m : requirement_sets) {
+    RequirementSetReport rr;
+    rr.queue = queues[m.queue].name;
+    rr.label = requirement_label(m.skills);
+    for (const SkillRequirementSpec& k : m.skills) {
+      rr.skills.push_back({k.skill, k.min_level, config::to_seconds(k.drop_after)});
+    }
+    rr.counters = m.counters;
+    rr.p90_wait_s = p90(m.waits);
+    rr.relaxed = m.relaxed;
+    rr.skills_dropped = m.skills_dropped;
+    r.requirement_sets.push_back(std::move(rr));
   }
   // Busy time over time available, per agent and over all agents (an agent never available
   // counts for neither: occupancy 0, and no weight in the centre's).

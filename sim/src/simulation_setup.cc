@@ -98,6 +98,7 @@ std::expected<std::unique_ptr<Simulation>, ConfigError> Simulation::create(Scena
   s.kernel = std::move(*kernel);
 
   if (auto built = s.build_models(); !built) return std::unexpected(built.error());
+  if (auto prepared = s.prepare_requirements(); !prepared) return std::unexpected(prepared.error());
   if (auto replays = s.load_replays(); !replays) return std::unexpected(replays.error());
   s.schedule_start();
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
@@ -160,6 +161,51 @@ std::expected<void, ConfigError> Simulation::Impl::build_models() {
       observe(a, *snapshot);
       if (a.available) a.home = snapshot->status;
     }
+  }
+  return {};
+}
+
+// Each stream's skill requirements, prepared in the kernel once per distinct set and queue (the
+// kernel gives the same set the same id, whatever the order it was written in).
+std::expected<void, ConfigError> Simulation::Impl::prepare_requirements() {
+  stream_requirements.assign(scenario.arrivals.size(), -1);
+  for (size_t i = 0; i < scenario.arrivals.size(); ++i) {
+    const ArrivalStream& stream = scenario.arrivals[i];
+    if (stream.requirements.empty()) continue;
+    std::vector<SkillRequirement> skills;
+    for (size_t k = 0; k < stream.requirements.size(); ++k) {
+      const SkillRequirementSpec& r = stream.requirements[k];
+      const auto skill = kernel->find_skill(r.skill);
+      if (!skill) {
+        return std::unexpected(ConfigError{stream.path + ".requirements[" + std::to_string(k) + "].skill",
+                                           "unknown skill \"" + r.skill + "\""});
+      }
+      skills.push_back({*skill, static_cast<uint8_t>(r.min_level), r.drop_after});
+    }
+    const uint32_t q = stream_queue[i];
+    const Result<RequirementsId> id = kernel->prepare_requirements(queues[q].id, skills);
+    if (!id) {
+      std::string reason = "the kernel refused the requirement set: " + std::string(to_string(id.error()));
+      if (id.error() == Status::requirements_exhausted) {
+        reason += " (more distinct requirement sets, or the broader sets their optional skills drop to, than "
+                  "limits.max_requirement_sets = " + std::to_string(scenario.config.limits.max_requirement_sets) + ")";
+      }
+      return std::unexpected(ConfigError{stream.path + ".requirements", reason});
+    }
+    auto same = std::find_if(requirement_sets.begin(), requirement_sets.end(),
+                             [&](const RequirementSetModel& m) { return m.id == *id; });
+    if (same == requirement_sets.end()) {
+      RequirementSetModel m;
+      m.id = *id;
+      m.queue = q;
+      m.skills = stream.requirements;
+      for (const SkillRequirementSpec& r : stream.requirements) {
+        if (r.drop_after > Duration::zero()) m.drop_after.push_back(r.drop_after);
+      }
+      std::sort(m.drop_after.begin(), m.drop_after.end());
+      same = requirement_sets.insert(requirement_sets.end(), std::move(m));
+    }
+    stream_requirements[i] = static_cast<int32_t>(same - requirement_sets.begin());
   }
   return {};
 }

@@ -30,6 +30,15 @@ Report sample_report() {
   r.queues.push_back({"sales", "chat", c, 1});
   r.channels.push_back({"chat", c});
   r.total = c;
+  RequirementSetReport set;
+  set.queue = "sales";
+  set.label = "Spanish>=5, French>=3 (drop after 20s)";
+  set.skills = {{"Spanish", 5, 0}, {"French", 3, 20}};
+  set.counters = c;
+  set.p90_wait_s = 25;
+  set.relaxed = 3;
+  set.skills_dropped = 3;
+  r.requirement_sets.push_back(set);
   AgentReport a;
   a.name = "ann";
   a.profile = "p";
@@ -64,7 +73,8 @@ TEST(ReportText, HasEveryTable) {
   print_report(sample_report(), out);
   const std::string text = out.str();
   for (const char* s : {"Queues", "Channels", "Agents", "Kernel latency", "sales [chat]", "60.0%", "busy 2",
-                        "p99.9", "a note", "75.0%"}) {
+                        "p99.9", "a note", "75.0%", "Skills", "Spanish>=5, French>=3 (drop after 20s)",
+                        "p90 wait", "25.0s", "skills dropped"}) {
     EXPECT_NE(text.find(s), std::string::npos) << s << "\n" << text;
   }
 }
@@ -81,13 +91,25 @@ TEST(ReportJson, HasTheDocumentedKeys) {
   EXPECT_EQ(doc["agents"][0]["declines_by_reason"]["busy"].get<int>(), 2);
   EXPECT_DOUBLE_EQ(doc["agents"][0]["time_in_state"]["busy"].get<double>(), 2700);
   EXPECT_TRUE(doc["series"]["points"][0]["service_level"][0].is_null());  // NaN → null
+  const auto& set = doc["requirement_sets"].at(0);
+  EXPECT_EQ(set["queue"], "sales");
+  EXPECT_EQ(set["requirements"][1]["skill"], "French");
+  EXPECT_EQ(set["requirements"][1]["min_level"], 3);
+  EXPECT_DOUBLE_EQ(set["requirements"][1]["drop_after"].get<double>(), 20);
+  EXPECT_EQ(set["offered"], 10);
+  EXPECT_EQ(set["answered"], 8);
+  EXPECT_DOUBLE_EQ(set["mean_wait"].get<double>(), 10);
+  EXPECT_DOUBLE_EQ(set["p90_wait"].get<double>(), 25);
+  EXPECT_EQ(set["relaxed"], 3);
+  EXPECT_EQ(set["skills_dropped"], 3);
 }
 
 TEST(ReportFiles, CsvJsonAndSvgAreWritten) {
   const auto dir = std::filesystem::temp_directory_path() / "omni_report_writers_test";
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(write_report_csv(sample_report(), dir / "csv").has_value());
-  for (const char* f : {"queues.csv", "channels.csv", "agents.csv", "latency.csv", "timeseries.csv"}) {
+  for (const char* f : {"queues.csv", "channels.csv", "requirement_sets.csv", "agents.csv", "latency.csv",
+                        "timeseries.csv"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "csv" / f)) << f;
   }
   std::ifstream queues(dir / "csv" / "queues.csv");
@@ -96,6 +118,13 @@ TEST(ReportFiles, CsvJsonAndSvgAreWritten) {
   std::getline(queues, row);
   EXPECT_EQ(header.rfind("queue,channel,offered,answered,abandoned", 0), 0u) << header;
   EXPECT_EQ(row.rfind("sales,chat,10,8,2", 0), 0u) << row;
+  std::ifstream sets(dir / "csv" / "requirement_sets.csv");
+  std::getline(sets, header);
+  std::getline(sets, row);
+  EXPECT_EQ(header, "queue,requirements,offered,answered,abandoned,refused,asa,service_level,aht,"
+                    "probability_of_waiting,longest_wait,p90_wait,relaxed,skills_dropped");
+  EXPECT_EQ(row.rfind("sales,\"Spanish>=5, French>=3 (drop after 20s)\",10,8,2,", 0), 0u) << row;
+  EXPECT_NE(row.find(",25.000000,3,3"), std::string::npos) << row;
   ASSERT_TRUE(write_report_json(sample_report(), dir / "r.json").has_value());
   ASSERT_TRUE(write_report_svg(sample_report(), dir / "r.svg").has_value());
   std::filesystem::remove_all(dir);

@@ -17,6 +17,7 @@ constexpr const char* kScenario = R"({
   "customers": 100, "patience": {"type": "exponential", "mean": "3m"},
   "policies": {"simultaneous_sessions": {"allow_simultaneous_sessions": true}},
   "plugins": "plugins",
+  "skills": ["English", "Spanish", "French"],
   "channels": [{"name": "chat", "paused_values": ["Waiting"]}],
   "routing_configs": [{"name": "r", "push_timeout": "20s"}],
   "queues": [{"name": "q1", "channel": "chat", "routing": "r"}, {"name": "q2", "channel": "chat", "routing": "r"}],
@@ -26,7 +27,8 @@ constexpr const char* kScenario = R"({
   "profiles": [{"name": "p", "presence_config": "pc"}, {"name": "vip", "presence_config": "pc"}],
   "agents": [{"profile": "p", "count": 4, "queues": ["q1", "q2"], "status": "On"}],
   "arrivals": [
-    {"queue": "q1", "rate_per_hour": 30},
+    {"queue": "q1", "rate_per_hour": 30,
+     "requirements": [{"skill": "Spanish", "min_level": 5}, {"skill": "French", "min_level": 3, "drop_after": "20s"}]},
     {"queue": "q2", "adapter": "webchat", "schedule": [{"from": 0, "rate_per_hour": 10}, {"from": "1h", "rate_per_hour": 50}],
      "patience": null, "bot_fraction": 0.2}
   ],
@@ -65,6 +67,13 @@ TEST(ScenarioReader, ReadsEveryKey) {
   EXPECT_FALSE(s->arrivals[1].patience.has_value());
   EXPECT_DOUBLE_EQ(s->arrivals[1].bot_fraction, 0.2);
   EXPECT_EQ(s->adapters_used(), std::vector<std::string>{"webchat"});
+  ASSERT_EQ(s->arrivals[0].requirements.size(), 2u);
+  EXPECT_EQ(s->arrivals[0].requirements[0].skill, "Spanish");
+  EXPECT_EQ(s->arrivals[0].requirements[0].min_level, 5);
+  EXPECT_EQ(s->arrivals[0].requirements[0].drop_after, Duration::zero());  // required
+  EXPECT_EQ(s->arrivals[0].requirements[1].skill, "French");
+  EXPECT_EQ(s->arrivals[0].requirements[1].drop_after, Duration(20s));  // optional
+  EXPECT_TRUE(s->arrivals[1].requirements.empty());
 
   const AgentBehaviour& b = s->behaviour;
   EXPECT_EQ(b.answer_delay.mean, Duration(3s));
@@ -104,6 +113,42 @@ TEST_P(ScenarioErrors, NameTheFieldAndReason) {
 }
 
 const BadCase kCases[] = {
+    // skill requirements of an arrival stream (seed 002)
+    {"requirements not a list", [](Json& d) { d["arrivals"][0]["requirements"] = {{"Spanish", 5}}; },
+     "arrivals[0].requirements: expected an array, got object"},
+    {"requirements empty", [](Json& d) { d["arrivals"][0]["requirements"] = Json::array(); },
+     "arrivals[0].requirements: must ask for at least one skill (leave the key out for none)"},
+    {"requirement unknown skill", [](Json& d) { d["arrivals"][0]["requirements"][1]["skill"] = "Frnech"; },
+     "arrivals[0].requirements[1].skill: unknown skill \"Frnech\" (did you mean \"French\"?)"},
+    {"requirement without skill", [](Json& d) { d["arrivals"][0]["requirements"][0].erase("skill"); },
+     "arrivals[0].requirements[0].skill: missing (required)"},
+    {"requirement skill twice", [](Json& d) { d["arrivals"][0]["requirements"][1]["skill"] = "Spanish"; },
+     "arrivals[0].requirements[1].skill: skill \"Spanish\" asked for twice"},
+    {"requirement level zero", [](Json& d) { d["arrivals"][0]["requirements"][0]["min_level"] = 0; },
+     "arrivals[0].requirements[0].min_level: must be between 1 and 10"},
+    {"requirement level eleven", [](Json& d) { d["arrivals"][0]["requirements"][1]["min_level"] = 11; },
+     "arrivals[0].requirements[1].min_level: must be between 1 and 10"},
+    {"requirement level as string", [](Json& d) { d["arrivals"][0]["requirements"][0]["min_level"] = "high"; },
+     "arrivals[0].requirements[0].min_level: expected an integer, got string"},
+    {"requirement bad drop_after", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = "soon"; },
+     "arrivals[0].requirements[1].drop_after: invalid duration \"soon\" (use seconds as a number, or a string "
+     "such as \"30s\", \"500ms\", \"2m\", \"1h30m\")"},
+    {"requirement negative drop_after", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = -5; },
+     "arrivals[0].requirements[1].drop_after: duration must be >= 0"},
+    {"requirement key typo", [](Json& d) { d["arrivals"][0]["requirements"][0]["min_levle"] = 2; },
+     "arrivals[0].requirements[0].min_levle: unknown key (did you mean \"min_level\"?)"},
+    {"more than eight requirements",
+     [](Json& d) {
+       d["skills"] = Json::array();
+       d["arrivals"][0]["requirements"] = Json::array();
+       for (int i = 0; i < 9; ++i) {
+         d["skills"].push_back("s" + std::to_string(i));
+         d["arrivals"][0]["requirements"].push_back({{"skill", "s" + std::to_string(i)}});
+       }
+     },
+     "arrivals[0].requirements: at most 8 skills per item (the kernel's bound)"},
+    {"requirements without skills", [](Json& d) { d.erase("skills"); },
+     "arrivals[0].requirements[0].skill: unknown skill \"Spanish\" (the scenario names no \"skills\")"},
     {"config error passes through", [](Json& d) { d["queues"][1]["routing"] = {{"model", "fastest"}}; },
      "queues[1].routing.model: unknown model \"fastest\" (one of: least_active, most_available)"},
     {"top-level typo", [](Json& d) { d["durration"] = "1h"; }, "durration: unknown key (did you mean \"duration\"?)"},
@@ -210,8 +255,10 @@ TEST(ScenarioReader, DuplicateKeysNameTheirPath) {
   const Case cases[] = {
       {R"("seed": 9,)", R"("seed": 9, "seed": 10,)", "seed: duplicate key"},
       {R"({"profile": "p", "count": 4,)", R"({"profile": "p", "count": 4, "count": 5,)", "agents[0].count: duplicate key"},
-      {R"({"queue": "q1", "rate_per_hour": 30})", R"({"queue": "q1", "rate_per_hour": 30, "queue": "q2"})",
+      {R"({"queue": "q1", "rate_per_hour": 30,)", R"({"queue": "q1", "rate_per_hour": 30, "queue": "q2",)",
        "arrivals[0].queue: duplicate key"},
+      {R"({"skill": "Spanish", "min_level": 5})", R"({"skill": "Spanish", "min_level": 5, "min_level": 6})",
+       "arrivals[0].requirements[0].min_level: duplicate key"},
       {R"({"from": "1h", "rate_per_hour": 50})", R"({"from": "1h", "rate_per_hour": 50, "from": "2h"})",
        "arrivals[1].schedule[1].from: duplicate key"},
       {R"({"decline_probability": 0})", R"({"decline_probability": 0, "decline_probability": 1})",

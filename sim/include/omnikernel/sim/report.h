@@ -60,6 +60,25 @@ struct ChannelReport {
   ContactCounters counters;
 };
 
+// One skill of a requirement set, as the scenario wrote it.
+struct SkillRequirementReport {
+  std::string skill;
+  int min_level = 1;
+  double drop_after_s = 0;  // 0 = required
+};
+
+// The items of one distinct skill requirement set (per queue, seed 002): counted like a queue's,
+// plus the 90th percentile of their waits and how often optional skills were dropped.
+struct RequirementSetReport {
+  std::string queue;
+  std::string label;  // "Spanish>=5, French>=3 (drop after 20s)"
+  std::vector<SkillRequirementReport> skills;
+  ContactCounters counters;
+  double p90_wait_s = 0;   // over answered items (nearest rank)
+  uint64_t relaxed = 0;    // items that had at least one optional skill dropped
+  uint64_t skills_dropped = 0;  // optional skills dropped (requirements_relaxed events)
+};
+
 // Index = omni::AgentActivity (offline, waiting, busy, paused, wrap_up, missed, away).
 inline constexpr std::array<const char*, 7> kActivityNames{"offline", "waiting", "busy", "paused",
                                                            "wrap_up", "missed", "away"};
@@ -105,6 +124,7 @@ struct Report {
   double occupancy = 0;          // all agents' busy time / all agents' time available
   std::vector<QueueReport> queues;
   std::vector<ChannelReport> channels;
+  std::vector<RequirementSetReport> requirement_sets;  // empty when no stream asks for skills
   std::vector<AgentReport> agents;
   LatencyReport routing;         // every hot-path kernel call together
   std::vector<LatencyReport> latency;  // per operation
@@ -118,7 +138,8 @@ void print_report(const Report& report, std::ostream& out);
 [[nodiscard]] std::string report_json(const Report& report);
 [[nodiscard]] std::expected<void, std::string> write_report_json(const Report& report,
                                                               const std::filesystem::path& file);
-// queues.csv, channels.csv, agents.csv, latency.csv, timeseries.csv in `dir` (created).
+// queues.csv, channels.csv, requirement_sets.csv, agents.csv, latency.csv, timeseries.csv in
+// `dir` (created).
 [[nodiscard]] std::expected<void, std::string> write_report_csv(const Report& report,
                                                              const std::filesystem::path& dir);
 // Queue depth and service level over time, per queue. File writers return the reason on failure.

@@ -26,6 +26,15 @@ struct RateStep {
   double per_hour = 0;
 };
 
+// One skill an arrival asks for (seed 002): agents qualify with `min_level` or more. Required
+// when drop_after is zero; otherwise optional, dropped once the item has waited drop_after since
+// its arrival (it then goes to the broader set of qualified agents).
+struct SkillRequirementSpec {
+  std::string skill;  // Config::skills
+  int min_level = 1;  // 1–10
+  Duration drop_after{};
+};
+
 struct ArrivalStream {
   std::string path;   // "arrivals[i]", for errors met while running
   std::string queue;
@@ -42,6 +51,9 @@ struct ArrivalStream {
   std::filesystem::path replay_file;
   std::optional<Distribution> patience;  // overrides Scenario::patience
   double bot_fraction = 0;               // share of sessions marked as bot sessions
+  // Skills every arrival of the stream asks for (1–8; empty = none). The simulator prepares each
+  // distinct set once per queue (Kernel::prepare_requirements) and submits with its id.
+  std::vector<SkillRequirementSpec> requirements;
 };
 
 struct DeclineReasonWeight {
