@@ -85,6 +85,37 @@ TEST(OmniRun, DefaultScenarioWithPluginsAndReportFiles) {
   EXPECT_EQ(slurp(dir / "r.svg").rfind("<svg", 0), 0u);
 }
 
+std::string plugin_scenario(const std::string& extra);
+
+// The default scenario routes by language (seed 002): a required skill and an optional one that
+// drops, reported per requirement set in the text, the JSON and the CSV files.
+TEST(OmniRun, DefaultScenarioUsesSkills) {
+  const fs::path dir = temp_dir();
+  const Outcome o = omni_run("--quiet --json " + (dir / "skills.json").string() + " --csv " + (dir / "skills_csv").string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("Skills (per requirement set"), std::string::npos) << o.out;
+  const auto report = nlohmann::json::parse(slurp(dir / "skills.json"));
+  ASSERT_EQ(report["requirement_sets"].size(), 2u);
+  const auto& spanish = report["requirement_sets"][0];
+  EXPECT_EQ(spanish["label"], "Spanish>=5");
+  EXPECT_GT(spanish["answered"].get<int>(), 50);
+  const auto& portuguese = report["requirement_sets"][1];
+  EXPECT_EQ(portuguese["queue"], "whatsapp_support");
+  EXPECT_GT(portuguese["skills_dropped"].get<int>(), 0);  // the Portuguese speaker is not always free
+  EXPECT_GE(portuguese["p90_wait"].get<double>(), 120);   // ... and then the item waited its 2 minutes
+  EXPECT_NE(slurp(dir / "skills_csv" / "requirement_sets.csv").find("Portuguese>=6 (drop after 2m)"), std::string::npos);
+}
+
+TEST(OmniRun, BadRequirementExitsTwoNamingThePath) {
+  const fs::path file = write_file("bad_requirement.json", plugin_scenario(
+      R"("skills": ["English"], "arrivals": [{"queue": "q", "rate_per_hour": 60, "requirements": [{"skill": "English", "min_level": 12}]}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("bad_requirement.json: arrivals[0].requirements[0].min_level: must be between 1 and 10"), std::string::npos)
+      << o.err;
+  EXPECT_TRUE(o.out.empty());
+}
+
 TEST(OmniRun, SameSeedSameReport) {
   const Outcome a = omni_run("--quiet --duration 1h --seed 5");
   const Outcome b = omni_run("--quiet --duration 1h --seed 5");
