@@ -82,35 +82,22 @@ class AgentIndex {
   // says whether member m truly is at `level`; when it is not, it must re-place m (at its true,
   // worse level) and return false, and the search goes on.
   // `restored` is set when the search re-set a bit that a racing clear had taken (see place()).
+  // Within a level the scan starts at member position `start` and wraps around: the kernel
+  // passes 0 (ties go to the member listed first) or a rotating cursor (round-robin ties).
   template <class Valid>
-  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid, bool& restored) noexcept {
+  [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid, bool& restored,
+                                             uint32_t start = 0) noexcept {
+    if (members_ == 0) return std::nullopt;
+    start %= members_;
     OMNI_SCHED_POINT("index.best.mask");
     uint32_t mask = level_mask_.load();
     while (mask) {
       const int level = std::countr_zero(mask);
       bool level_empty = true;
-      for (uint32_t s = 0; s < summary_words_; ++s) {
-        uint64_t summary = summary_word(level, s).load();
-        while (summary) {
-          const uint32_t w = s * 64 + std::countr_zero(summary);
-          summary &= summary - 1;
-          uint64_t leaf = leaf_word(level, w).load();
-          if (leaf == 0) {
-            restored |= clear_summary_and_recheck(level, w);
-            continue;
-          }
-          level_empty = false;
-          while (leaf) {
-            const uint32_t m = w * 64 + std::countr_zero(leaf);
-            leaf &= leaf - 1;
-            OMNI_SCHED_POINT("index.best.level");
-            if (level_[m].load() != level) {  // stale bit left by a racing place()
-              restored |= clear_and_recheck(static_cast<uint8_t>(level), m);
-              continue;
-            }
-            if (m != skip && valid(m, level)) return m;
-          }
-        }
+      for (int pass = 0; pass < 2; ++pass) {
+        const uint32_t lo = pass == 0 ? start : 0, hi = pass == 0 ? members_ : start;
+        if (lo >= hi) continue;
+        if (auto m = scan(level, lo, hi, skip, valid, restored, level_empty)) return m;
       }
       if (level_empty) restored |= clear_level_and_recheck(level);
       // Members re-placed by `valid` moved to worse levels: read those levels afresh.
@@ -122,6 +109,44 @@ class AgentIndex {
   [[nodiscard]] std::optional<uint32_t> best(uint32_t skip = UINT32_MAX) noexcept {
     bool restored = false;
     return best(skip, [](uint32_t, int) { return true; }, restored);
+  }
+
+ private:
+  // The first member with a bit at `level` in positions [lo, hi) that `valid` accepts. Clears
+  // bits and summary bits found stale on the way (reporting restores); `level_empty` is cleared
+  // when any leaf word of the level holds a bit.
+  template <class Valid>
+  std::optional<uint32_t> scan(int level, uint32_t lo, uint32_t hi, uint32_t skip, Valid& valid,
+                               bool& restored, bool& level_empty) noexcept {
+    const uint32_t w_lo = lo / 64, w_hi = (hi - 1) / 64;
+    for (uint32_t s = w_lo / 64; s <= w_hi / 64; ++s) {
+      uint64_t summary = summary_word(level, s).load();
+      if (s == w_lo / 64) summary &= ~uint64_t{0} << (w_lo % 64);
+      if (s == w_hi / 64 && w_hi % 64 != 63) summary &= (uint64_t{1} << (w_hi % 64 + 1)) - 1;
+      while (summary) {
+        const uint32_t w = s * 64 + std::countr_zero(summary);
+        summary &= summary - 1;
+        uint64_t leaf = leaf_word(level, w).load();
+        if (leaf == 0) {
+          restored |= clear_summary_and_recheck(level, w);
+          continue;
+        }
+        level_empty = false;
+        if (w == w_lo) leaf &= ~uint64_t{0} << (lo % 64);
+        if (w == w_hi && hi % 64 != 0) leaf &= (uint64_t{1} << (hi % 64)) - 1;
+        while (leaf) {
+          const uint32_t m = w * 64 + std::countr_zero(leaf);
+          leaf &= leaf - 1;
+          OMNI_SCHED_POINT("index.best.level");
+          if (level_[m].load() != level) {  // stale bit left by a racing place()
+            restored |= clear_and_recheck(static_cast<uint8_t>(level), m);
+            continue;
+          }
+          if (m != skip && valid(m, level)) return m;
+        }
+      }
+    }
+    return std::nullopt;
   }
 
  private:

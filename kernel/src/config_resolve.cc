@@ -133,7 +133,9 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     if (rc.push_timeout > kMaxTimer) return fail(base + ".push_timeout", "must be at most 1h");
     if (rc.model != RoutingModel::least_active && rc.model != RoutingModel::most_available)
       return fail(base + ".model", "unknown routing model");
-    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0, rc.skills_based};
+    if (rc.tie_break != TieBreak::listed_order && rc.tie_break != TieBreak::round_robin)
+      return fail(base + ".tie_break", "must be listed_order or round_robin");
+    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0, rc.skills_based, rc.tie_break};
     if (rc.size_unit == SizeUnit::percent) {
       OMNI_TRY(pct, to_milli(rc.size, base + ".size", 100.0));
       info.size = pct;

@@ -1134,7 +1134,7 @@ class KernelImpl final : public Kernel {
     const uint32_t q = lanes.queue;
     for (;;) {
       bool restored = false;
-      const auto member = lanes.index.best(UINT32_MAX, truly_at(set, repaired), restored);
+      const auto member = lanes.index.best(UINT32_MAX, truly_at(set, repaired), restored, tie_start(lanes));
       repaired |= restored;
       if (!member) return HandOff::none;
       const uint32_t a = lanes.members[*member];
@@ -1144,6 +1144,7 @@ class KernelImpl final : public Kernel {
         repaired |= place_member(a, set, *member);
         continue;
       }
+      chosen(lanes, *member);
       const ItemWord offered = queued.next(ItemState::offered, a).with_hold(size, interruptible);
       if (!cas_item(item, queued, offered)) {  // the host closed it meanwhile
         give_back(a, size, interruptible);
@@ -1175,7 +1176,7 @@ class KernelImpl final : public Kernel {
       OMNI_SCHED_POINT("dispatch.waiting");
       if (queue.waiting.load(kSeq) <= 0) return;
       bool repaired = false, restored = false;
-      const auto member = queue.index.best(skip, truly_at(set, repaired), restored);
+      const auto member = queue.index.best(skip, truly_at(set, repaired), restored, tie_start(queue));
       if (!member) {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
@@ -1190,6 +1191,7 @@ class KernelImpl final : public Kernel {
       uint32_t repushed = 0;  // this loop routes the set again anyway
       switch (take_for(a, set, size, interruptible, repushed)) {
         case Take::offered:
+          chosen(queue, *member);
           continue;
         case Take::not_for_me:
           give_back(a, size, interruptible);
@@ -1207,6 +1209,16 @@ class KernelImpl final : public Kernel {
           return;
       }
     }
+  }
+
+  // Where a search of this lane set starts among tied members (see TieBreak).
+  uint32_t tie_start(const QueueSlot& set) const noexcept {
+    if (cfg_.routings[cfg_.queues[set.queue].routing].tie_break != TieBreak::round_robin) return 0;
+    return set.cursor.load(std::memory_order_relaxed);
+  }
+  void chosen(QueueSlot& set, uint32_t member) noexcept {
+    if (cfg_.routings[cfg_.queues[set.queue].routing].tie_break == TieBreak::round_robin)
+      set.cursor.store(member + 1, std::memory_order_relaxed);
   }
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {

@@ -61,6 +61,8 @@ struct QueueSlot {
   // New queued versions ever pushed (not re-pushes): lets a freeing agent tell whether an item
   // arrived while it held a reservation it then gave back (kernel.cc, rule 2).
   std::atomic<uint64_t> pushes{0};
+  // Round-robin tie-breaks: the member position after the last one chosen (a hint; relaxed).
+  std::atomic<uint32_t> cursor{0};
   // On a queue's own set: lane entries (live or stale) in all of the queue's sets + items offered
   // from the queue, bounded by max_waiting, which keeps every lane from ever filling up.
   alignas(kCacheLine) std::atomic<int32_t> occupancy{0};

@@ -37,6 +37,7 @@ struct RoutingInfo {
   SizeUnit unit = SizeUnit::units;
   int32_t size = 0;  // milli-units, or milli-percent
   bool skills_based = false;
+  TieBreak tie_break = TieBreak::listed_order;
 };
 
 struct QueueInfo {

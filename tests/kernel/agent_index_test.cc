@@ -103,3 +103,32 @@ TEST(AgentIndex, PlaceReportsPromotions) {
 
 }  // namespace
 }  // namespace omni::internal
+
+namespace omni::internal {
+namespace {
+
+// Round-robin ties: a search starting at `start` takes the first tied member at or after it,
+// wrapping around, across leaf and summary words.
+TEST(AgentIndex, ASearchStartsAtItsStartAndWraps) {
+  AgentIndex index(5'000);
+  for (uint32_t m : {3u, 70u, 4'100u, 4'999u}) (void)index.place(m, 2);
+  (void)index.place(1'000, 5);
+  bool restored = false;
+  auto any = [](uint32_t, int) { return true; };
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 0), 3u);
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 4), 70u);
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 71), 4'100u);
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 4'101), 4'999u);
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 4'999), 4'999u);
+  EXPECT_EQ(index.best(4'999, any, restored, 4'999), 3u) << "wraps past the end";
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 12'345), 4'100u) << "start taken modulo the members";
+  (void)index.place(3, AgentIndex::kAbsent);
+  (void)index.place(70, AgentIndex::kAbsent);
+  (void)index.place(4'100, AgentIndex::kAbsent);
+  (void)index.place(4'999, AgentIndex::kAbsent);
+  EXPECT_EQ(index.best(UINT32_MAX, any, restored, 2'000), 1'000u) << "the better level first, then the worse";
+  EXPECT_FALSE(restored);
+}
+
+}  // namespace
+}  // namespace omni::internal

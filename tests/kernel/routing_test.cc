@@ -1,4 +1,6 @@
 // Routing order and the two routing models of seed 002.
+#include <map>
+
 #include "kernel_fixture.h"
 
 namespace omni::testing {
@@ -135,6 +137,39 @@ TEST_F(Routing, TenThousandAgentsAndAThousandQueues) {
     used_total += s.used_milli;
   }
   EXPECT_EQ(used_total, 20'000 * 1000);
+}
+
+}  // namespace
+}  // namespace omni::testing
+
+namespace omni::testing {
+namespace {
+
+// Fair tie-breaks (issue 9, item 3): when identical agents are all idle, listed order gives every
+// item to the first one; round-robin shares them.
+TEST_F(Routing, RoundRobinTiesShareTheWorkAmongIdenticalAgents) {
+  for (TieBreak tie : {TieBreak::listed_order, TieBreak::round_robin}) {
+    Config c = contact_centre(3, 1.0);
+    c.routing_configs[0].tie_break = tie;
+    c.presence_configs[0].wrap_up = {};
+    build(c);
+    std::map<uint32_t, int> got;
+    for (int i = 0; i < 30; ++i) {
+      const ItemId id = submit("sales");
+      const AgentId a = holder(id);
+      ++got[index(a)];
+      ASSERT_EQ(kernel->accept(id, a), Status::ok);
+      ASSERT_EQ(kernel->close(id), Status::ok);
+      drain();
+    }
+    if (tie == TieBreak::listed_order) {
+      EXPECT_EQ(got[0], 30);
+    } else {
+      EXPECT_EQ(got[0], 10);
+      EXPECT_EQ(got[1], 10);
+      EXPECT_EQ(got[2], 10);
+    }
+  }
 }
 
 }  // namespace

@@ -31,6 +31,13 @@ enum class RoutingModel : uint8_t {
 
 enum class SizeUnit : uint8_t { units, percent };
 
+// Who gets an item when several agents are equally good by the routing model.
+enum class TieBreak : uint8_t {
+  listed_order,  // the member listed first (agents' order in the configuration)
+  round_robin,   // the next tied member after the last one chosen, wrapping: identical agents
+                 // share the work evenly
+};
+
 struct RoutingConfig {
   std::string name;
   int32_t priority = 1;  // lower is routed first, across queues
@@ -42,6 +49,7 @@ struct RoutingConfig {
   // qualified for them, not only to the queue's members. Without it, such an item goes to the
   // qualified members of its queue.
   bool skills_based = false;
+  TieBreak tie_break = TieBreak::listed_order;
 };
 
 struct QueueConfig {
