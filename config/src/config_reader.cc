@@ -76,6 +76,10 @@ RoutingConfig read_routing(const Json& value, const std::string& path) {
   o.read("push_timeout", r.push_timeout);
   if (const Json* s = o.find("size")) read_item_size(*s, o.path_of("size"), r);
   o.read("skills_based", r.skills_based);
+  if (const Json* t = o.find("tie_break")) {
+    r.tie_break = static_cast<TieBreak>(
+        read_choice(*t, o.path_of("tie_break"), "tie-break", {"listed_order", "round_robin"}));
+  }
   o.refuse_unknown_keys();
   return r;
 }
@@ -103,6 +107,11 @@ QueueConfig read_queue(const Json& value, const std::string& path, Config& out,
   if (const Json* m = o.find("max_waiting")) {
     q.max_waiting = static_cast<uint32_t>(read_integer(*m, o.path_of("max_waiting"), 1, kMaxWaiting));
   }
+  // Overflow and expiry (issue 9, item 5): durations from the item's arrival, 0 = never. That
+  // overflow_to names another queue, and that chains do not loop, is checked with the references.
+  o.read("overflow_after", q.overflow_after);
+  o.read("overflow_to", q.overflow_to);
+  o.read("max_wait", q.max_wait);
   o.refuse_unknown_keys();
   return q;
 }

@@ -1,6 +1,7 @@
 // Names must be unique per section, and every name a section refers to must be defined.
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "config_internal.h"
@@ -62,6 +63,33 @@ void check_skill_levels(const std::vector<SkillLevelConfig>& levels, const Names
   }
 }
 
+// Overflow (issue 9, item 5), in Kernel::create's words: overflow_to goes with overflow_after,
+// names another queue, and no chain of overflows comes back to a queue it left.
+void check_overflow(const std::vector<QueueConfig>& queues, const Names& names) {
+  for (size_t i = 0; i < queues.size(); ++i) {
+    const QueueConfig& q = queues[i];
+    const std::string path = indexed("queues", i) + ".overflow_to";
+    if (q.overflow_after == Duration::zero()) {
+      if (!q.overflow_to.empty()) fail(path, "set, but overflow_after is 0");
+      continue;
+    }
+    if (q.overflow_to.empty()) fail(path, "overflow_after is set: name the queue to move to");
+    expect_defined(names, q.overflow_to, path, "queue");
+    if (q.overflow_to == q.name) fail(path, "a queue cannot overflow into itself");
+  }
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < queues.size(); ++i) index.emplace(queues[i].name, i);
+  for (size_t i = 0; i < queues.size(); ++i) {
+    size_t q = i, steps = 0;
+    while (queues[q].overflow_after > Duration::zero()) {
+      q = index.at(queues[q].overflow_to);
+      if (++steps > queues.size()) {
+        fail(indexed("queues", i) + ".overflow_to", "the overflow chain from here comes back to a queue it left");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_references(const Config& c, const SourcePaths& paths) {
@@ -89,7 +117,10 @@ void check_references(const Config& c, const SourcePaths& paths) {
     const std::string path = indexed("queues", i);
     expect_defined(channels, c.queues[i].channel, path + ".channel", "service channel");
     expect_defined(routings, c.queues[i].routing, path + ".routing", "routing config");
+    if (c.queues[i].max_wait < Duration::zero()) fail(path + ".max_wait", "must be >= 0");
+    if (c.queues[i].overflow_after < Duration::zero()) fail(path + ".overflow_after", "must be >= 0");
   }
+  check_overflow(c.queues, queues);
   for (size_t i = 0; i < c.presence_configs.size(); ++i) {
     const PresenceConfigConfig& p = c.presence_configs[i];
     const std::string path = indexed("presence_configs", i);

@@ -187,6 +187,50 @@ const BadCase kCases[] = {
      "limits.max_requirement_sets: must be <= 4096"},
     {"max_requirement_sets negative", [](Json& d) { d["limits"]["max_requirement_sets"] = -1; },
      "limits.max_requirement_sets: must be >= 0"},
+    // overflow, expiry and tie-breaks (issue 9, items 3 and 5)
+    {"unknown tie-break", [](Json& d) { d["routing_configs"][0]["tie_break"] = "longest_idle"; },
+     "routing_configs[0].tie_break: unknown tie-break \"longest_idle\" (one of: listed_order, round_robin)"},
+    {"inline tie-break not a string", [](Json& d) { d["queues"][1]["routing"]["tie_break"] = 1; },
+     "queues[1].routing.tie_break: expected a string, got number"},
+    {"tie-break typo", [](Json& d) { d["routing_configs"][0]["tie_brake"] = "round_robin"; },
+     "routing_configs[0].tie_brake: unknown key (did you mean \"tie_break\"?)"},
+    {"max_wait negative", [](Json& d) { d["queues"][0]["max_wait"] = -5; },
+     "queues[0].max_wait: duration must be >= 0"},
+    {"max_wait garbage", [](Json& d) { d["queues"][0]["max_wait"] = "ten minutes"; },
+     "queues[0].max_wait: invalid duration \"ten minutes\" (use seconds as a number, or a string such as "
+     "\"30s\", \"500ms\", \"2m\", \"1h30m\")"},
+    {"overflow_after negative", [](Json& d) { d["queues"][0]["overflow_after"] = "-1s"; },
+     "queues[0].overflow_after: duration must be >= 0"},
+    {"overflow_after as bool", [](Json& d) { d["queues"][0]["overflow_after"] = true; },
+     "queues[0].overflow_after: expected a duration (seconds, or a string such as \"30s\"), got boolean"},
+    {"overflow_to not a string", [](Json& d) { d["queues"][0]["overflow_to"] = 1; },
+     "queues[0].overflow_to: expected a string, got number"},
+    {"overflow_after without overflow_to", [](Json& d) { d["queues"][0]["overflow_after"] = 30; },
+     "queues[0].overflow_to: overflow_after is set: name the queue to move to"},
+    {"overflow_to without overflow_after", [](Json& d) { d["queues"][1]["overflow_to"] = "chat_sales"; },
+     "queues[1].overflow_to: set, but overflow_after is 0"},
+    {"overflow_to unknown with suggestion",
+     [](Json& d) {
+       d["queues"][0]["overflow_after"] = 30;
+       d["queues"][0]["overflow_to"] = "wa_suport";
+     },
+     "queues[0].overflow_to: unknown queue \"wa_suport\" (did you mean \"wa_support\"?)"},
+    {"overflow into itself",
+     [](Json& d) {
+       d["queues"][1]["overflow_after"] = "1m";
+       d["queues"][1]["overflow_to"] = "wa_support";
+     },
+     "queues[1].overflow_to: a queue cannot overflow into itself"},
+    {"overflow chain loops",
+     [](Json& d) {
+       d["queues"][0]["overflow_after"] = 30;
+       d["queues"][0]["overflow_to"] = "wa_support";
+       d["queues"][1]["overflow_after"] = 60;
+       d["queues"][1]["overflow_to"] = "chat_sales";
+     },
+     "queues[0].overflow_to: the overflow chain from here comes back to a queue it left"},
+    {"overflow key typo", [](Json& d) { d["queues"][0]["overflow_too"] = "wa_support"; },
+     "queues[0].overflow_too: unknown key (did you mean \"overflow_to\"?)"},
 };
 
 INSTANTIATE_TEST_SUITE_P(AllClasses, ConfigErrors, ::testing::ValuesIn(kCases),

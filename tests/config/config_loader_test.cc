@@ -93,6 +93,61 @@ TEST(LoadConfig, SkillsDefaultToNone) {
   EXPECT_EQ(config->limits.max_requirement_sets, Limits{}.max_requirement_sets);
 }
 
+// Overflow, expiry and tie-breaks (issue 9, items 3 and 5): durations as everywhere else.
+TEST(LoadConfig, ReadsOverflowExpiryAndTieBreak) {
+  auto config = load_config_text(R"({
+    "channels": [{"name": "chat"}],
+    "routing_configs": [{"name": "fair", "tie_break": "round_robin"}],
+    "queues": [
+      {"name": "front", "channel": "chat", "routing": "fair", "overflow_after": "45s", "overflow_to": "back",
+       "max_wait": 600},
+      {"name": "back", "channel": "chat", "routing": {"tie_break": "listed_order"}, "max_wait": "2m30s"},
+      {"name": "plain", "channel": "chat", "routing": "fair"}
+    ]})");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->routing_configs[0].tie_break, TieBreak::round_robin);
+  EXPECT_EQ(config->routing_configs[1].tie_break, TieBreak::listed_order);
+  EXPECT_EQ(config->queues[0].overflow_after, 45s);
+  EXPECT_EQ(config->queues[0].overflow_to, "back");
+  EXPECT_EQ(config->queues[0].max_wait, 600s);
+  EXPECT_EQ(config->queues[1].max_wait, 150s);
+  EXPECT_EQ(config->queues[1].overflow_after, Duration::zero());
+  EXPECT_EQ(config->queues[2].max_wait, Duration::zero());
+  EXPECT_TRUE(config->queues[2].overflow_to.empty());
+}
+
+TEST(LoadConfig, TieBreakDefaultsToListedOrder) {
+  auto config = load_config_text(testing::kSampleConfig);
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  for (const RoutingConfig& r : config->routing_configs) EXPECT_EQ(r.tie_break, TieBreak::listed_order);
+}
+
+TEST(ValidateReferences, ChecksOverflowOfConfigsBuiltInCode) {
+  Config config;
+  config.channels.emplace_back().name = "chat";
+  config.routing_configs.emplace_back().name = "r";
+  for (const char* name : {"a", "b", "c"}) {
+    QueueConfig& q = config.queues.emplace_back();
+    q.name = name;
+    q.channel = "chat";
+    q.routing = "r";
+  }
+  config.queues[0].overflow_after = 10s;
+  config.queues[0].overflow_to = "b";
+  config.queues[1].overflow_after = 10s;
+  config.queues[1].overflow_to = "c";
+  EXPECT_TRUE(validate_references(config).has_value());
+  config.queues[2].overflow_after = 10s;
+  config.queues[2].overflow_to = "a";
+  auto result = validate_references(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(), "queues[0].overflow_to: the overflow chain from here comes back to a queue it left");
+  config.queues[2].max_wait = -1s;
+  result = validate_references(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(), "queues[2].max_wait: must be >= 0");
+}
+
 TEST(ValidateReferences, ChecksSkillsOfConfigsBuiltInCode) {
   Config config;
   config.skills = {"English"};
