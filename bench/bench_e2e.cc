@@ -11,6 +11,7 @@
 //   broken                             1 when an invariant failed: the label says which
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -73,6 +74,9 @@ void report(benchmark::State& state, const RunResult& r) {
   state.counters["drain_p50_ns"] = pct(r.drains, 0.50);
   state.counters["router_ns_per_assign"] = r.router_ns_per_assignment(ns);
   state.counters["close_p999_ns"] = pct(r.closes, 0.999);
+  state.counters["submit_p99_ns"] = pct(r.submits, 0.99);
+  state.counters["close_p99_ns"] = pct(r.closes, 0.99);
+  state.counters["skill_checked"] = static_cast<double>(r.skill_checks);
   state.counters["allocs_per_assign"] = r.steady_allocations_per_assignment();
   state.counters["allocs_total"] = static_cast<double>(r.allocations);
   state.counters["assignments"] = static_cast<double>(r.offers);
@@ -117,6 +121,68 @@ void register_e2e(const std::string& kind, uint32_t agents, uint32_t queues, uin
       ->Unit(benchmark::kMillisecond);
 }
 
+// Skills (issue 9): A agents × 10 queues (two per channel), 500 skills, 256 requirement sets of
+// 1–4 skills (set i belongs to queue i mod 10), every routing configuration skills_based; every
+// arrival carries a set. Three ways through the same arrivals and holds:
+//   kernel          the kernel, each item with its prepared RequirementsId
+//   kernel-queues   the kernel on the same configuration, items without requirements (the queue
+//                   path: queue members, by routing model)
+//   mutex           the mutex router given the same skills semantics (routers/mutex_router.h)
+// Named "skills/…"; bench/run runs them once each, best of its repetitions.
+
+struct SkillShape {
+  Scenario scenario;
+  Trace trace;  // with requirements
+  Trace plain;  // the same without
+};
+const SkillShape& skill_shape(uint32_t agents, uint32_t arrivals) {
+  static std::map<std::pair<uint32_t, uint32_t>, std::unique_ptr<SkillShape>> cache;
+  auto& slot = cache[{agents, arrivals}];
+  if (!slot) {
+    slot = std::make_unique<SkillShape>();
+    slot->scenario = make_scenario(skills_spec(agents));
+    slot->trace = make_trace(slot->scenario, TraceSpec{.seed = 42, .arrivals = arrivals});
+    slot->plain = strip_requirements(slot->trace);
+  }
+  return *slot;
+}
+
+void register_skills(const std::string& kind, uint32_t agents, uint32_t threads,
+                     uint32_t arrivals) {
+  const uint32_t warmup = std::min<uint32_t>(arrivals, 30'000);
+  const std::string name = "skills/" + kind + "/agents:" + std::to_string(agents) + "/queues:" +
+                           std::to_string(skills_spec(agents).queues) + "/threads:" + std::to_string(threads) +
+                           "/arrivals:" + std::to_string(arrivals);
+  benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+    const SkillShape& sh = skill_shape(agents, arrivals);
+    auto router = make_router(kind == "kernel-queues" ? "kernel" : kind, sh.scenario);
+    if (!router) {
+      state.SkipWithError("router could not be built");
+      return;
+    }
+    const Trace& trace = kind == "kernel-queues" ? sh.plain : sh.trace;
+    RunResult r;
+    for (auto _ : state) {
+      r = run_trace(*router, sh.scenario, trace, threads, warmup);
+      state.SetIterationTime(r.seconds);
+    }
+    report(state, r);
+    const auto& sets = sh.scenario.set_agents;
+    size_t fewest = SIZE_MAX, most = 0, sum = 0;
+    for (const auto& s : sets) {
+      fewest = std::min(fewest, s.size());
+      most = std::max(most, s.size());
+      sum += s.size();
+    }
+    state.counters["set_qualified_min"] = static_cast<double>(fewest);
+    state.counters["set_qualified_mean"] = sets.empty() ? 0 : static_cast<double>(sum) / sets.size();
+    state.counters["set_qualified_max"] = static_cast<double>(most);
+  })
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
 // At least 100,000 arrivals and two and a half load phases (low, high with its backlog, low
 // again while the backlog drains) at every size.
 uint32_t arrivals_for(uint32_t agents) {
@@ -134,6 +200,14 @@ void register_e2e_benchmarks(bool quick) {
       for (uint32_t q : queue_counts) {
         if (quick && !(a == 1000 && q == 100)) continue;
         for (uint32_t t : {1u, 2u}) register_e2e(kind, a, q, t, arrivals_for(a));
+      }
+    }
+  }
+  for (uint32_t a : {1000u, 10000u}) {
+    for (const char* kind : {"kernel", "kernel-queues", "mutex"}) {
+      for (uint32_t t : {1u, 2u}) {
+        if (quick && t == 2) continue;
+        register_skills(kind, a, t, arrivals_for(a));
       }
     }
   }

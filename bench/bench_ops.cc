@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "support/cycles.h"
 #include "support/histogram.h"
 #include "support/pin.h"
+#include "workload/trace.h"
 
 #ifdef OMNI_BENCH_POLICY_PLUGIN
 #include "omnikernel/runtime/plugin_loader.h"
@@ -172,6 +174,81 @@ void register_router_ops(const std::string& kind, int iterations) {
     OpStats stats;
     for (auto _ : state) {
       const auto offers = submit_offered(*r, kBatch, any_queue);
+      for (const Offer& o : offers) (void)r->accept(o.item, o.agent);
+      const uint64_t t =
+          timed(stats, kBatch, [&](uint32_t i) { (void)r->close(offers[i].item); });
+      state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+    }
+    stats.back_pressure = r->back_pressure();
+    report(state, stats);
+  });
+}
+
+// Skills (issue 9): submit→offer and close on the skills shapes (workload/scenario.h,
+// skills_spec) at 1,000 and 10,000 agents, each batch's items taking (queue, requirement set)
+// from the skills trace in order. Designs: kernel (prepared RequirementsId), kernel-queues (the
+// same kernel and configuration, items without requirements: the queue path), mutex (the mutex
+// router's skills mode). Named op/skills_submit_offer/<design>/agents:<n> and op/skills_close/….
+struct SkillOps {
+  Scenario scenario;
+  std::vector<Arrival> arrivals;  // the first 4,096 of the skills trace
+};
+const SkillOps& skill_ops(uint32_t agents) {
+  static std::map<uint32_t, std::unique_ptr<SkillOps>> cache;
+  auto& slot = cache[agents];
+  if (!slot) {
+    slot = std::make_unique<SkillOps>();
+    slot->scenario = make_scenario(skills_spec(agents));
+    const Trace t = make_trace(slot->scenario, TraceSpec{.seed = 42, .arrivals = 4096});
+    slot->arrivals = t.arrivals;
+  }
+  return *slot;
+}
+
+void register_skill_ops(const std::string& design, uint32_t agents, int iterations) {
+  const std::string suffix = design + "/agents:" + std::to_string(agents);
+  const bool plain = design == "kernel-queues";
+  const auto submit_one = [plain](Router& r, const Arrival& a, uint32_t customer) {
+    return plain || a.set == kNoSet
+               ? r.submit(QueueId{a.queue}, CustomerId{customer})
+               : r.submit_with(QueueId{a.queue}, CustomerId{customer}, a.set);
+  };
+  register_op("skills_submit_offer/" + suffix, iterations,
+              [=](benchmark::State& state) {
+                const SkillOps& ops = skill_ops(agents);
+                auto r = make(plain ? "kernel" : design, ops.scenario);
+                OpStats stats;
+                uint32_t next = 0;
+                for (auto _ : state) {
+                  const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+                    const Arrival& a = ops.arrivals[(next + i) % ops.arrivals.size()];
+                    if (!submit_one(*r, a, i + 1)) std::abort();
+                  });
+                  next += kBatch;
+                  state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+                  std::vector<Offer> offers;
+                  collect(*r, offers);
+                  close_all(*r, offers);
+                }
+                if (r->waiting() != 0) std::abort();
+                stats.back_pressure = r->back_pressure();
+                report(state, stats);
+              });
+  register_op("skills_close/" + suffix, iterations, [=](benchmark::State& state) {
+    const SkillOps& ops = skill_ops(agents);
+    auto r = make(plain ? "kernel" : design, ops.scenario);
+    OpStats stats;
+    uint32_t next = 0;
+    std::vector<Offer> offers;
+    for (auto _ : state) {
+      for (uint32_t i = 0; i < kBatch; ++i) {
+        const Arrival& a = ops.arrivals[(next + i) % ops.arrivals.size()];
+        if (!submit_one(*r, a, i + 1)) std::abort();
+      }
+      next += kBatch;
+      offers.clear();
+      collect(*r, offers);
+      if (offers.size() != kBatch) std::abort();  // idle agents: every item is offered
       for (const Offer& o : offers) (void)r->accept(o.item, o.agent);
       const uint64_t t =
           timed(stats, kBatch, [&](uint32_t i) { (void)r->close(offers[i].item); });
@@ -347,6 +424,11 @@ void register_op_benchmarks(bool quick) {
   });
   register_kernel_ops(n);
   for (const char* kind : {"kernel", "kernel+mutex", "mutex"}) register_router_ops(kind, n);
+  for (const uint32_t agents : {1000u, 10000u}) {
+    for (const char* design : {"kernel", "kernel-queues", "mutex"}) {
+      register_skill_ops(design, agents, n);
+    }
+  }
   register_router_ops("sqlite-indexed", quick ? 5 : 20);
   if (!quick) register_router_ops("sqlite-fs", 3);
 }

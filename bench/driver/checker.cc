@@ -8,6 +8,31 @@ InvariantChecker::InvariantChecker(const Scenario& scenario)
       used_(new std::atomic<int64_t>[scenario.agents()]) {
   for (uint32_t s = 0; s < scenario.max_items; ++s) holder_[s].store(kNotHeld);
   for (uint32_t a = 0; a < scenario.agents(); ++a) used_[a].store(0);
+  if (scenario.has_skills()) meet_.reset(new Meeting[scenario.max_items]);
+}
+
+void InvariantChecker::on_submitted(ItemId item, uint32_t set) noexcept {
+  on_submitted();
+  if (!meet_) return;
+  const uint32_t slot = slot_of(item);
+  if (slot >= scenario_.max_items) return;
+  Meeting& m = meet_[slot];
+  m.set.store(set, std::memory_order_relaxed);
+  m.submitted.store(index(item), std::memory_order_seq_cst);
+  if (m.offered.load(std::memory_order_seq_cst) == index(item)) {
+    check_qualified(slot, index(item), set, m.agent.load(std::memory_order_relaxed));
+  }
+}
+
+void InvariantChecker::check_qualified(uint32_t slot, uint64_t item, uint32_t set,
+                                       uint32_t agent) noexcept {
+  // Both sides may see each other: the exchange makes the check happen once per item.
+  if (meet_[slot].checked.exchange(item, std::memory_order_relaxed) == item) return;
+  if (set == kNoSet) return;
+  skill_checks_.fetch_add(1, std::memory_order_relaxed);
+  if (set >= scenario_.requirement_sets.size() || !scenario_.qualified(set, agent)) {
+    unqualified_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void InvariantChecker::on_offer(const Offer& offer) noexcept {
@@ -21,6 +46,14 @@ void InvariantChecker::on_offer(const Offer& offer) noexcept {
   }
   if (holder_[slot].exchange(index(offer.item), std::memory_order_relaxed) != kNotHeld) {
     double_offers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (meet_) {
+    Meeting& m = meet_[slot];
+    m.agent.store(agent, std::memory_order_relaxed);
+    m.offered.store(index(offer.item), std::memory_order_seq_cst);
+    if (m.submitted.load(std::memory_order_seq_cst) == index(offer.item)) {
+      check_qualified(slot, index(offer.item), m.set.load(std::memory_order_relaxed), agent);
+    }
   }
   const int64_t size = scenario_.queue_size_milli[queue];
   if (used_[agent].fetch_add(size, std::memory_order_relaxed) + size >
@@ -45,6 +78,9 @@ bool InvariantChecker::final_check(const Router& router, std::string& why) const
   const auto add = [&](const std::string& s) { why += why.empty() ? s : "; " + s; };
   if (const auto n = over_capacity_.load(); n) add(std::to_string(n) + " offers over capacity");
   if (const auto n = double_offers_.load(); n) add(std::to_string(n) + " double offers");
+  if (const auto n = unqualified_.load(); n) {
+    add(std::to_string(n) + " offers to agents not qualified for the item's skills");
+  }
   if (const auto n = refused_.load(); n) {
     std::string detail;
     for (int st = 0; st < 32; ++st) {

@@ -8,7 +8,11 @@
 //   - double offer: an item offered while the driver still holds an earlier offer of it;
 //   - refused accept/close of an item the router offered;
 //   - at quiescence: every submitted item offered and closed, nothing waiting, and every agent's
-//     used capacity back to zero in the router's own books.
+//     used capacity back to zero in the router's own books;
+//   - skills (issue 9): an item with requirements offered only to an agent qualified for them
+//     (Scenario::qualified). The submitting thread learns the item's id only when submit returns,
+//     and another thread may drain its offer before that, so the two sides meet per item slot
+//     (Dekker: each stores its half, then reads the other's; whoever comes second checks).
 // A run with any violation is reported as broken, whatever its speed.
 //
 // Memory ordering: per-slot and per-agent atomics are only ever read-modify-written (exchange,
@@ -29,6 +33,8 @@ class InvariantChecker {
   explicit InvariantChecker(const Scenario& scenario);
 
   void on_submitted() noexcept { submitted_.fetch_add(1, std::memory_order_relaxed); }
+  // The same, for a skills scenario: `set` is the item's requirement set (kNoSet for none).
+  void on_submitted(ItemId item, uint32_t set) noexcept;
   void on_offer(const Offer& offer) noexcept;
   void on_refused(Status status) noexcept;
   // Call before the router's close, so the lower bound stays a lower bound.
@@ -40,6 +46,7 @@ class InvariantChecker {
   [[nodiscard]] uint64_t violations() const noexcept {
     return over_capacity_.load(std::memory_order_relaxed) +
            double_offers_.load(std::memory_order_relaxed) +
+           unqualified_.load(std::memory_order_relaxed) +
            refused_.load(std::memory_order_relaxed);
   }
   [[nodiscard]] uint64_t offers() const noexcept { return offers_.load(std::memory_order_relaxed); }
@@ -47,6 +54,13 @@ class InvariantChecker {
     return submitted_.load(std::memory_order_relaxed);
   }
   [[nodiscard]] uint64_t closed() const noexcept { return closed_.load(std::memory_order_relaxed); }
+  // Offers of items with requirements whose qualification was checked, and those that failed.
+  [[nodiscard]] uint64_t qualification_checks() const noexcept {
+    return skill_checks_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] uint64_t unqualified() const noexcept {
+    return unqualified_.load(std::memory_order_relaxed);
+  }
 
  private:
   static constexpr uint64_t kNotHeld = UINT64_MAX;
@@ -56,6 +70,17 @@ class InvariantChecker {
   std::atomic<uint64_t> submitted_{0}, offers_{0}, closed_{0};
   std::atomic<uint64_t> over_capacity_{0}, double_offers_{0}, refused_{0};
   std::atomic<uint64_t> refused_by_status_[32]{};
+  // Skills scenarios only: per item slot, the two halves of the meeting (see the header comment).
+  void check_qualified(uint32_t slot, uint64_t item, uint32_t set, uint32_t agent) noexcept;
+  struct Meeting {
+    std::atomic<uint64_t> submitted{kNotHeld};  // item id, once its submit returned
+    std::atomic<uint32_t> set{0};
+    std::atomic<uint64_t> offered{kNotHeld};    // item id, once an offer of it was seen
+    std::atomic<uint32_t> agent{0};
+    std::atomic<uint64_t> checked{kNotHeld};    // item id whose check was made (once)
+  };
+  std::unique_ptr<Meeting[]> meet_;
+  std::atomic<uint64_t> skill_checks_{0}, unqualified_{0};
 };
 
 }  // namespace omni::bench

@@ -139,13 +139,17 @@ class Worker {
  private:
   void submit(const Arrival& arrival) {
     const uint64_t t0 = ticks();
-    const auto item = s_.router.submit(QueueId{arrival.queue}, CustomerId{arrival.customer});
+    const auto item =
+        arrival.set == kNoSet
+            ? s_.router.submit(QueueId{arrival.queue}, CustomerId{arrival.customer})
+            : s_.router.submit_with(QueueId{arrival.queue}, CustomerId{arrival.customer},
+                                    arrival.set);
     const uint64_t dt = ticks() - t0;
     result_.router_ticks += dt;
     result_.submits.record(dt);
     result_.all_ops.record(dt);
     if (item) {
-      s_.checker.on_submitted();
+      s_.checker.on_submitted(*item, arrival.set);
       ++result_.submitted;
     } else if (item.error() == Status::queue_full || item.error() == Status::items_exhausted ||
                item.error() == Status::customers_exhausted) {
@@ -297,6 +301,7 @@ RunResult run_pass(Router& router, const Scenario& scenario, const Trace& trace,
     if (moved == 0) break;
   }
   total.back_pressure = router.back_pressure() - back_pressure_start;
+  total.skill_checks = shared.checker.qualification_checks();
   total.broken = !shared.checker.final_check(router, total.why);
   return total;
 }

@@ -57,6 +57,7 @@ struct RunResult {
   [[nodiscard]] double adjusted_assignments_per_second() const noexcept {
     return seconds > 0 ? static_cast<double>(offers) / adjusted_seconds() : 0;
   }
+  uint64_t skill_checks = 0;  // offers of items with requirements checked for qualification
   bool broken = false;
   std::string why;  // the violated invariants when broken
 

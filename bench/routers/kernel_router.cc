@@ -4,12 +4,13 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace omni::bench {
 
-static bool build(KernelRouter& router, std::unique_ptr<ManualClock>& clock,
-                  std::unique_ptr<Kernel>& kernel, const Scenario& scenario,
-                  std::span<PolicyHook* const> policies) {
+bool KernelRouter::build(KernelRouter& router, std::unique_ptr<ManualClock>& clock,
+                         std::unique_ptr<Kernel>& kernel, const Scenario& scenario,
+                         std::span<PolicyHook* const> policies) {
   clock = std::make_unique<ManualClock>();
   auto created = Kernel::create(scenario.config, *clock, policies);
   if (!created) {
@@ -18,7 +19,23 @@ static bool build(KernelRouter& router, std::unique_ptr<ManualClock>& clock,
     return false;
   }
   kernel = std::move(*created);
-  (void)router;
+  // Every requirement set of the scenario, prepared once (control plane, before anything is
+  // timed): submits then carry only its id.
+  router.requirements_.clear();
+  std::vector<SkillRequirement> skills;
+  for (const RequirementSpec& set : scenario.requirement_sets) {
+    skills.clear();
+    for (const SkillNeed& n : set.needs) {
+      skills.push_back(SkillRequirement{.skill = SkillId{n.skill}, .min_level = n.level});
+    }
+    auto id = kernel->prepare_requirements(QueueId{set.queue}, skills);
+    if (!id) {
+      std::fprintf(stderr, "bench: prepare_requirements refused set %zu: %s\n",
+                   router.requirements_.size(), std::string(to_string(id.error())).c_str());
+      return false;
+    }
+    router.requirements_.push_back(*id);
+  }
   return true;
 }
 

@@ -35,6 +35,16 @@ class KernelRouter : public Router {
       relieve();
     }
   }
+  [[nodiscard]] Result<ItemId> submit_with(QueueId queue, CustomerId customer,
+                                           uint32_t set) noexcept override {
+    const SubmitRequest request{
+        .queue = queue, .customer = customer, .requirements = requirements_[set]};
+    for (;;) {
+      auto r = kernel_->submit(request);
+      if (r || r.error() != Status::events_full) return r;
+      relieve();
+    }
+  }
   [[nodiscard]] Status accept(ItemId item, AgentId agent) noexcept override {
     return retry([&] { return kernel_->accept(item, agent); });
   }
@@ -71,6 +81,9 @@ class KernelRouter : public Router {
 
  protected:
   KernelRouter() = default;
+  static bool build(KernelRouter& router, std::unique_ptr<ManualClock>& clock,
+                    std::unique_ptr<Kernel>& kernel, const Scenario& scenario,
+                    std::span<PolicyHook* const> policies);
   // Drains the ring into stash_ (offers only) after an events_full answer. poll_events has one
   // drainer at a time: when another thread is draining, this returns having taken nothing, and
   // the caller's retry finds the room that drain made.
@@ -81,6 +94,8 @@ class KernelRouter : public Router {
   std::mutex stash_mutex_;              // only on the back-pressure path
   std::atomic<bool> stash_filled_{false};
   std::vector<Offer> stash_;            // reserved to the event ring's capacity: never allocates
+  // Scenario::requirement_sets prepared by Kernel::prepare_requirements at creation (untimed).
+  std::vector<RequirementsId> requirements_;
 };
 
 class LockedKernelRouter final : public KernelRouter {
@@ -91,6 +106,11 @@ class LockedKernelRouter final : public KernelRouter {
   [[nodiscard]] Result<ItemId> submit(QueueId queue, CustomerId customer) noexcept override {
     std::lock_guard lock(mutex_);
     return KernelRouter::submit(queue, customer);
+  }
+  [[nodiscard]] Result<ItemId> submit_with(QueueId queue, CustomerId customer,
+                                           uint32_t set) noexcept override {
+    std::lock_guard lock(mutex_);
+    return KernelRouter::submit_with(queue, customer, set);
   }
   [[nodiscard]] Status accept(ItemId item, AgentId agent) noexcept override {
     std::lock_guard lock(mutex_);

@@ -30,6 +30,13 @@ class Router {
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
 
   [[nodiscard]] virtual Result<ItemId> submit(QueueId queue, CustomerId customer) noexcept = 0;
+  // An item with skill requirements: `set` indexes Scenario::requirement_sets (the router
+  // prepared every set when it was built, untimed). Routers without skills refuse it.
+  [[nodiscard]] virtual Result<ItemId> submit_with(QueueId queue, CustomerId customer,
+                                                   uint32_t set) noexcept {
+    (void)queue, (void)customer, (void)set;
+    return std::unexpected(Status::invalid_requirements);
+  }
   [[nodiscard]] virtual Status accept(ItemId item, AgentId agent) noexcept = 0;
   [[nodiscard]] virtual Status close(ItemId item) noexcept = 0;
   // Offers made since the last drain, by any thread's call; returns how many were copied.

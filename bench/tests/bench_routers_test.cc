@@ -180,5 +180,79 @@ TEST(Driver, EveryRouterReplaysTheSameTraceCleanlyThroughBothPaths) {
   }
 }
 
+// Skills (issue 9): a small skills shape, 200 agents and 64 requirement sets.
+ScenarioSpec small_skills() {
+  ScenarioSpec spec = skills_spec(200);
+  spec.requirement_sets = 64;
+  return spec;
+}
+
+TEST(Skills, TheKernelAndTheMutexRouterOfferOnlyToQualifiedAgents) {
+  const Scenario s = make_scenario(small_skills());
+  ASSERT_TRUE(s.has_skills());
+  const Trace t = make_trace(s, {.arrivals = 4000});
+  std::vector<std::unique_ptr<Router>> routers;
+  routers.push_back(KernelRouter::create(s));
+  routers.push_back(std::make_unique<MutexRouter>(s));
+  for (auto& r : routers) {
+    ASSERT_NE(r, nullptr);
+    const RunResult result = run_trace(*r, s, t, 2);
+    EXPECT_FALSE(result.broken) << r->name() << ": " << result.why;
+    EXPECT_GT(result.offers_on_close, 0u) << r->name();
+    // Every offer of the pass was checked against the agent's skills (each arrival has a set).
+    EXPECT_EQ(result.skill_checks, result.submitted) << r->name();
+  }
+}
+
+// Ignores requirements: routes every item by queue membership alone.
+class SkillBlindRouter final : public Router {
+ public:
+  explicit SkillBlindRouter(const Scenario& plain) : inner_(plain) {}
+  std::string_view name() const noexcept override { return "skill-blind"; }
+  Result<ItemId> submit(QueueId q, CustomerId c) noexcept override { return inner_.submit(q, c); }
+  Result<ItemId> submit_with(QueueId q, CustomerId c, uint32_t) noexcept override {
+    return inner_.submit(q, c);
+  }
+  Status accept(ItemId i, AgentId a) noexcept override { return inner_.accept(i, a); }
+  Status close(ItemId i) noexcept override { return inner_.close(i); }
+  size_t drain_offers(std::span<Offer> out) noexcept override { return inner_.drain_offers(out); }
+  int64_t used_milli(AgentId a) const noexcept override { return inner_.used_milli(a); }
+  uint64_t waiting() const noexcept override { return inner_.waiting(); }
+
+ private:
+  MutexRouter inner_;
+};
+
+TEST(Checker, ARouterIgnoringSkillsIsReportedBroken) {
+  const Scenario s = make_scenario(small_skills());
+  ScenarioSpec plain_spec = small_skills();
+  plain_spec.skills = 0;
+  const Scenario plain = make_scenario(plain_spec);
+  const Trace t = make_trace(s, {.arrivals = 2000});
+  SkillBlindRouter r(plain);
+  const RunResult result = run_trace(r, s, t, 1);
+  EXPECT_TRUE(result.broken);
+  EXPECT_NE(result.why.find("not qualified"), std::string::npos) << result.why;
+}
+
+TEST(Workload, ASkillsTraceIsThePlainTraceWithRequirements) {
+  const Scenario s = make_scenario(small_skills());
+  ScenarioSpec plain_spec = small_skills();
+  plain_spec.skills = 0;
+  const Scenario plain = make_scenario(plain_spec);
+  const Trace t = make_trace(s, {.arrivals = 1000});
+  const Trace p = make_trace(plain, {.arrivals = 1000});
+  ASSERT_EQ(t.arrivals.size(), p.arrivals.size());
+  for (size_t i = 0; i < t.arrivals.size(); ++i) {
+    EXPECT_EQ(t.arrivals[i].queue, p.arrivals[i].queue);
+    EXPECT_EQ(t.arrivals[i].hold, p.arrivals[i].hold);
+    EXPECT_EQ(t.arrivals[i].customer, p.arrivals[i].customer);
+    EXPECT_EQ(p.arrivals[i].set, kNoSet);
+    ASSERT_NE(t.arrivals[i].set, kNoSet);
+    EXPECT_EQ(s.requirement_sets[t.arrivals[i].set].queue, t.arrivals[i].queue);
+    EXPECT_FALSE(s.set_agents[t.arrivals[i].set].empty());
+  }
+}
+
 }  // namespace
 }  // namespace omni::bench

@@ -4,6 +4,8 @@
 #include <bit>
 #include <string>
 
+#include "workload/trace.h"
+
 namespace omni::bench {
 
 double mean_item_units() noexcept {
@@ -15,6 +17,100 @@ double mean_item_units() noexcept {
 static uint32_t queues_per_agent(const ScenarioSpec& spec) noexcept {
   return std::min<uint32_t>(spec.queues, 10);
 }
+
+namespace {
+
+// Skill ranks drawn with weight 1/(rank+1): a few skills (languages, say) are common, most rare.
+class SkillDraw {
+ public:
+  explicit SkillDraw(uint32_t skills) : cdf_(skills) {
+    double sum = 0;
+    for (uint32_t k = 0; k < skills; ++k) cdf_[k] = sum += 1.0 / (k + 1);
+    for (double& c : cdf_) c /= sum;
+  }
+  uint16_t operator()(Rng& rng) const {
+    const double u = rng.uniform();
+    const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
+    return static_cast<uint16_t>(std::min<size_t>(it - cdf_.begin(), cdf_.size() - 1));
+  }
+
+ private:
+  std::vector<double> cdf_;
+};
+
+bool holds(const std::vector<SkillNeed>& agent, const std::vector<SkillNeed>& needs) {
+  for (const SkillNeed& n : needs) {
+    bool ok = false;
+    for (const SkillNeed& s : agent) ok |= s.skill == n.skill && s.level >= n.level;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Distinct skills, `count` of them, by SkillDraw.
+template <class Level>
+std::vector<SkillNeed> draw_skills(Rng& rng, const SkillDraw& draw, uint32_t count, Level level) {
+  std::vector<SkillNeed> out;
+  while (out.size() < count) {
+    const uint16_t k = draw(rng);
+    if (std::none_of(out.begin(), out.end(), [&](const SkillNeed& n) { return n.skill == k; })) {
+      out.push_back(SkillNeed{k, level()});
+    }
+  }
+  return out;
+}
+
+void add_skills(Scenario& s) {
+  const ScenarioSpec& spec = s.spec;
+  Config& c = s.config;
+  const SkillDraw draw(spec.skills);
+  for (uint32_t k = 0; k < spec.skills; ++k) c.skills.push_back("s" + std::to_string(k));
+  for (auto& r : c.routing_configs) r.skills_based = true;
+
+  Rng agents_rng(0x5c1115);  // agent a's skills do not depend on the agent count
+  s.agent_skills.resize(spec.agents);
+  for (uint32_t a = 0; a < spec.agents; ++a) {
+    const uint32_t count = 5 + agents_rng.below(16);
+    s.agent_skills[a] = draw_skills(agents_rng, draw, count, [&] {
+      return static_cast<uint8_t>(1 + agents_rng.below(10));
+    });
+    for (const SkillNeed& n : s.agent_skills[a]) {
+      c.agents[a].skills.push_back({.skill = c.skills[n.skill], .level = n.level});
+    }
+  }
+
+  // The catalogue, judged on the first 1,000 agents: the same sets at every agent count.
+  const uint32_t reference = std::min<uint32_t>(spec.agents, 1000);
+  const uint32_t min_qualified = std::max<uint32_t>(1, reference / 50);
+  Rng sets_rng(0x5e75);
+  for (uint32_t i = 0; i < spec.requirement_sets; ++i) {
+    const uint32_t count = 1 + sets_rng.below(4);
+    for (;;) {
+      auto needs = draw_skills(sets_rng, draw, count, [&] {
+        return static_cast<uint8_t>(1 + sets_rng.below(5));
+      });
+      uint32_t qualified = 0;
+      for (uint32_t a = 0; a < reference; ++a) qualified += holds(s.agent_skills[a], needs);
+      if (qualified >= min_qualified) {
+        s.requirement_sets.push_back({.queue = i % spec.queues, .needs = std::move(needs)});
+        break;
+      }
+    }
+  }
+  const size_t words = (spec.agents + 63) / 64;
+  for (const RequirementSpec& r : s.requirement_sets) {
+    auto& list = s.set_agents.emplace_back();
+    auto& bits = s.set_bits.emplace_back(words, 0);
+    for (uint32_t a = 0; a < spec.agents; ++a) {
+      if (!holds(s.agent_skills[a], r.needs)) continue;
+      list.push_back(a);
+      bits[a / 64] |= uint64_t{1} << (a % 64);
+    }
+  }
+  c.limits.max_requirement_sets = std::bit_ceil(spec.requirement_sets);
+}
+
+}  // namespace
 
 Scenario make_scenario(const ScenarioSpec& spec) {
   Scenario s;
@@ -52,7 +148,7 @@ Scenario make_scenario(const ScenarioSpec& spec) {
   status("online", PresenceKind::online);
   status("busy", PresenceKind::busy);
   status("offline", PresenceKind::offline);
-  c.profiles.push_back({.name = "agents", .presence_config = "agent"});
+  c.profiles.push_back({.name = "agents", .presence_config = "agent", .skills = {}});
 
   s.queue_agents.resize(spec.queues);
   for (uint32_t q = 0; q < spec.queues; ++q) {
@@ -92,6 +188,7 @@ Scenario make_scenario(const ScenarioSpec& spec) {
   // customer it has seen for its lifetime.
   c.limits.max_customers = std::max<uint32_t>(16384, 32 * spec.agents);
   c.limits.event_capacity = 1 << 16;
+  if (spec.skills > 0 && spec.requirement_sets > 0) add_skills(s);
   return s;
 }
 

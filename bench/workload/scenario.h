@@ -43,7 +43,27 @@ struct ScenarioSpec {
   Duration push_timeout{};     // 0: offers never time out
   Duration wrap_up{};
   bool auto_accept = false;
+  // Skills (issue 9): 0 = none. With skills, every agent holds 5–20 of them (popularity falls
+  // off as 1/rank, levels 1–10 uniform), every routing configuration is skills_based, and
+  // `requirement_sets` distinct sets of 1–4 required skills are drawn (set i belongs to queue
+  // i mod queues), each kept only if at least 2 % of the first 1,000 agents qualify — the same
+  // catalogue at every agent count, since agents are drawn in order from one seed.
+  uint32_t skills = 0;
+  uint32_t requirement_sets = 0;
 };
+
+// One required skill: an agent qualifies with a level ≥ min_level (1–10).
+struct SkillNeed {
+  uint16_t skill = 0;
+  uint8_t level = 1;  // the agent's level, or the requirement's minimum
+};
+
+struct RequirementSpec {
+  uint32_t queue = 0;
+  std::vector<SkillNeed> needs;  // 1–4, distinct skills
+};
+
+inline constexpr uint32_t kNoSet = UINT32_MAX;
 
 struct Scenario {
   ScenarioSpec spec;
@@ -57,12 +77,30 @@ struct Scenario {
   std::vector<std::vector<uint32_t>> queue_agents;
   int32_t agent_capacity_milli = kAgentCapacityUnits * 1000;
   uint32_t max_items = 0;  // live items at once, a power of two
+  // Skills (empty without): per agent its skills and levels; the requirement catalogue; per set
+  // the qualified agents (ascending) and the same as a bitset. Every routing configuration is
+  // skills_based, so queue membership does not matter for an item with requirements.
+  std::vector<std::vector<SkillNeed>> agent_skills;
+  std::vector<RequirementSpec> requirement_sets;
+  std::vector<std::vector<uint32_t>> set_agents;
+  std::vector<std::vector<uint64_t>> set_bits;
+
+  [[nodiscard]] bool has_skills() const noexcept { return !requirement_sets.empty(); }
+  [[nodiscard]] bool qualified(uint32_t set, uint32_t agent) const noexcept {
+    return (set_bits[set][agent / 64] >> (agent % 64)) & 1;
+  }
 
   [[nodiscard]] uint32_t agents() const noexcept { return spec.agents; }
   [[nodiscard]] uint32_t queues() const noexcept { return spec.queues; }
 };
 
 [[nodiscard]] Scenario make_scenario(const ScenarioSpec& spec);
+
+// The skills shapes of the bench (issue 9): `agents` × 10 queues (two per channel), 500 skills,
+// 256 requirement sets (about 25 per queue).
+[[nodiscard]] inline ScenarioSpec skills_spec(uint32_t agents) {
+  return ScenarioSpec{.agents = agents, .queues = 10, .skills = 500, .requirement_sets = 256};
+}
 
 // Mean items an agent holds when full, over the mix: sizes weighed by arrival share.
 [[nodiscard]] double mean_item_units() noexcept;

@@ -26,6 +26,10 @@ Trace make_trace(const Scenario& scenario, const TraceSpec& spec) {
   // served in another session), yet rarely hold more than a couple of sessions at once.
   const uint32_t customers = customer_pool(scenario);
 
+  // Requirement sets: set i belongs to queue i mod queues.
+  Rng set_rng(spec.seed ^ 0x5e75'5e75ull);
+  const auto sets = static_cast<uint32_t>(scenario.requirement_sets.size());
+
   trace.arrivals.reserve(spec.arrivals);
   for (uint32_t i = 0; i < spec.arrivals; ++i) {
     double pick = rng.uniform();
@@ -45,8 +49,18 @@ Trace make_trace(const Scenario& scenario, const TraceSpec& spec) {
     const double draw = -std::log(1.0 - rng.uniform()) * mean_hold * load;
     const auto hold = static_cast<uint32_t>(std::min(draw, 8.0 * mean_hold * load)) + 1;
     trace.arrivals.push_back(Arrival{queue, hold, rng.next() % customers + 1});
+    if (sets > queue) {
+      const uint32_t of_queue = (sets - queue - 1) / queues + 1;
+      trace.arrivals.back().set = queue + queues * set_rng.below(of_queue);
+    }
   }
   return trace;
+}
+
+Trace strip_requirements(const Trace& trace) {
+  Trace plain = trace;
+  for (Arrival& a : plain.arrivals) a.set = kNoSet;
+  return plain;
 }
 
 }  // namespace omni::bench

@@ -21,6 +21,10 @@ struct Arrival {
   uint32_t queue;
   uint32_t hold;  // in arrivals
   uint64_t customer;
+  // The item's skill requirements: an index into Scenario::requirement_sets, kNoSet for none.
+  // Drawn from a stream of its own, so a skills trace has the same queues, holds and customers
+  // as the plain trace of the same seed (strip_requirements gives that plain trace back).
+  uint32_t set = kNoSet;
 };
 
 struct TraceSpec {
@@ -40,7 +44,10 @@ struct Trace {
 // limits.max_customers), so the scenario sizes that limit from this.
 [[nodiscard]] uint32_t customer_pool(const Scenario& scenario) noexcept;
 
+// With a skills scenario, each arrival also names a requirement set of its queue, uniformly.
 [[nodiscard]] Trace make_trace(const Scenario& scenario, const TraceSpec& spec);
+// The same trace without requirements: the queue path on the same arrivals and holds.
+[[nodiscard]] Trace strip_requirements(const Trace& trace);
 
 // splitmix64: tiny, seedable, and the same on every platform (unlike std:: distributions).
 class Rng {
