@@ -33,6 +33,7 @@ struct RunArgs {
   std::string file;
   std::optional<std::string> seed;      // checked by parse_seed
   std::optional<std::string> duration;  // checked by parse_duration_option
+  std::optional<std::string> explain;   // checked by parse_explain
   bool realtime = false;
   double speed = 0;
   bool quiet = false;
@@ -92,6 +93,18 @@ std::expected<uint64_t, std::string> parse_seed(const std::string& text) {
   return seed;
 }
 
+// --explain N: the N-th arrival of the run, counted from 1 as the report's "offered" counts them
+// (warm-up included).
+std::expected<uint64_t, std::string> parse_explain(const std::string& text) {
+  uint64_t n = 0;
+  const char* last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(text.data(), last, n);
+  if (text.empty() || ec != std::errc{} || end != last || n == 0 || n > static_cast<uint64_t>(INT64_MAX)) {
+    return std::unexpected("must be the number of an arrival, 1 for the first, got \"" + text + "\"");
+  }
+  return n;
+}
+
 std::atomic<omni::sim::Simulation*> g_running{nullptr};
 
 extern "C" void stop_on_signal(int) {
@@ -131,6 +144,14 @@ void run(const RunArgs& args) {
       exit_with(2);
     }
     options.duration = *d;
+  }
+  if (args.explain) {
+    auto n = parse_explain(*args.explain);
+    if (!n) {
+      std::fprintf(stderr, "omni run: --explain: %s\n", n.error().c_str());
+      exit_with(2);
+    }
+    options.explain_item = *n;
   }
   auto scenario = args.file.empty()
                       ? omni::sim::load_scenario_text(omni::sim::default_scenario_json(), "default scenario")
@@ -197,6 +218,9 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
                 "random seed, 0 to 9223372036854775807 (overrides the scenario's); same seed, same run");
   c->add_option("--duration", args->duration,
                 "simulated time: seconds (3600) or with a unit (90m, 2h, 1h30m); overrides the scenario's");
+  c->add_option("--explain", args->explain,
+                "explain the N-th arrival (1 = the first): every agent and why it was or was not offered the item, "
+                "right after its submit; in the report and under \"explain\" in --json");
   c->add_flag("--realtime", args->realtime, "pace simulated time by the wall clock");
   c->add_option("--speed", args->speed, "pace at X simulated seconds per wall second (implies --realtime)");
   c->add_flag("-q,--quiet", args->quiet, "print nothing until the report");

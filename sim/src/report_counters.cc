@@ -11,6 +11,8 @@ void ContactCounters::add(const ContactCounters& o) {
   answered_within_threshold += o.answered_within_threshold;
   waited += o.waited;
   abandoned += o.abandoned;
+  overflowed += o.overflowed;
+  expired += o.expired;
   closed += o.closed;
   total_wait_s += o.total_wait_s;
   total_handle_s += o.total_handle_s;

@@ -15,12 +15,12 @@ std::string csv_field(const std::string& s) {
 }
 
 std::string contact_header() {
-  return "offered,answered,abandoned,refused,asa,service_level,aht,probability_of_waiting,longest_wait";
+  return "offered,answered,abandoned,expired,overflowed,refused,asa,service_level,aht,probability_of_waiting,longest_wait";
 }
 
 std::string contact_fields(const ContactCounters& c) {
   return std::to_string(c.offered) + "," + std::to_string(c.answered) + "," + std::to_string(c.abandoned) +
-         "," + std::to_string(c.refused) + "," + std::to_string(c.asa()) + "," +
+         "," + std::to_string(c.expired) + "," + std::to_string(c.overflowed) + "," + std::to_string(c.refused) + "," + std::to_string(c.asa()) + "," +
          std::to_string(c.service_level()) + "," + std::to_string(c.aht()) + "," +
          std::to_string(c.probability_of_waiting()) + "," + std::to_string(c.longest_wait_s);
 }
@@ -38,10 +38,10 @@ std::expected<void, std::string> write_report_csv(const Report& r, const std::fi
     if (!out.flush() && failure.empty()) failure = (dir / name).string() + ": write failed";
   };
 
-  std::string queues = "queue,channel," + contact_header() + ",waiting_at_end\n";
+  std::string queues = "queue,channel," + contact_header() + ",waiting_at_end,overflowed_in\n";
   for (const QueueReport& q : r.queues) {
     queues += csv_field(q.name) + "," + csv_field(q.channel) + "," + contact_fields(q.counters) + "," +
-              std::to_string(q.waiting_at_end) + "\n";
+              std::to_string(q.waiting_at_end) + "," + std::to_string(q.overflowed_in) + "\n";
   }
   write("queues.csv", queues);
 

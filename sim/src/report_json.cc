@@ -14,6 +14,8 @@ Json contact_json(const ContactCounters& c) {
   return Json{{"offered", c.offered},
               {"answered", c.answered},
               {"abandoned", c.abandoned},
+              {"expired", c.expired},
+              {"overflowed", c.overflowed},
               {"refused", c.refused},
               {"asa", c.asa()},
               {"service_level", c.service_level()},
@@ -43,12 +45,29 @@ std::string report_json(const Report& r) {
   doc["service_level"] = r.total.service_level();
   doc["asa"] = r.total.asa();
   doc["abandoned"] = r.total.abandoned;
+  doc["expired"] = r.total.expired;
+  doc["overflowed"] = r.total.overflowed;
+  if (r.explain) {
+    const ExplainReport& x = *r.explain;
+    Json e = {{"item", x.item}, {"found", x.found}, {"at", x.at_s}, {"queue", x.queue}, {"state", x.state}};
+    if (!x.note.empty()) e["note"] = x.note;
+    e["holder"] = x.holder.empty() ? Json() : Json(x.holder);
+    e["requirements"] = x.requirements;
+    e["skills_dropped"] = x.skills_dropped;
+    Json& candidates = e["candidates"] = Json::array();
+    for (const ExplainCandidateReport& c : x.candidates) {
+      candidates.push_back({{"agent", c.agent}, {"verdict", c.verdict}, {"used", c.used},
+                            {"capacity", c.capacity}, {"needed", c.needed}});
+    }
+    doc["explain"] = std::move(e);
+  }
   doc["occupancy"] = r.occupancy;
   Json& queues = doc["queues"] = Json::array();
   for (const QueueReport& q : r.queues) {
     Json j = {{"name", q.name}, {"channel", q.channel}};
     j.update(contact_json(q.counters));
     j["waiting_at_end"] = q.waiting_at_end;
+    j["overflowed_in"] = q.overflowed_in;
     queues.push_back(std::move(j));
   }
   Json& channels = doc["channels"] = Json::array();

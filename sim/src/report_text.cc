@@ -17,6 +17,8 @@ std::vector<std::string> contact_cells(std::string name, const ContactCounters& 
           std::to_string(c.offered),
           std::to_string(c.answered),
           std::to_string(c.abandoned),
+          std::to_string(c.expired),
+          std::to_string(c.overflowed),
           std::to_string(c.refused),
           seconds(c.asa()),
           percent(c.service_level()),
@@ -25,7 +27,7 @@ std::vector<std::string> contact_cells(std::string name, const ContactCounters& 
           seconds(c.longest_wait_s)};
 }
 
-const std::vector<std::string> kContactHeaders{"", "offered", "answered", "abandoned", "refused", "ASA",
+const std::vector<std::string> kContactHeaders{"", "offered", "answered", "abandoned", "expired", "overflowed", "refused", "ASA",
                                                "SL", "AHT", "P(wait)", "max wait"};
 
 }  // namespace
@@ -37,13 +39,22 @@ void print_report(const Report& r, std::ostream& out) {
   out << ", " << fixed(r.wall_seconds, 2) << " s wall, "
       << fixed(r.wall_seconds > 0 ? r.duration_s / r.wall_seconds : 0, 0) << "× real time)\n";
   out << "service level = answered within " << seconds(r.service_level_threshold_s)
-      << " / (answered + abandoned)\n\n";
+      << " / (answered + abandoned + expired); expired and overflowed are counted in the queue the item arrived in\n\n";
 
   out << "Queues\n";
   TextTable queues_table(kContactHeaders);
   for (const QueueReport& q : r.queues) queues_table.add_row(contact_cells(q.name + " [" + q.channel + "]", q.counters));
   queues_table.add_row(contact_cells("all queues", r.total));
   queues_table.print(out);
+  bool received = false;
+  for (const QueueReport& q : r.queues) received = received || q.overflowed_in > 0;
+  if (received) {
+    out << "  overflow received:";
+    for (const QueueReport& q : r.queues) {
+      if (q.overflowed_in > 0) out << ' ' << q.name << ' ' << q.overflowed_in;
+    }
+    out << '\n';
+  }
 
   out << "\nChannels\n";
   TextTable channels(kContactHeaders);
@@ -52,12 +63,12 @@ void print_report(const Report& r, std::ostream& out) {
 
   if (!r.requirement_sets.empty()) {
     out << "\nSkills (per requirement set; wait = arrival to acceptance; relaxed = items that had an optional skill dropped)\n";
-    TextTable sets({"queue", "requires", "offered", "answered", "abandoned", "refused", "mean wait", "p90 wait",
+    TextTable sets({"queue", "requires", "offered", "answered", "abandoned", "expired", "refused", "mean wait", "p90 wait",
                     "max wait", "SL", "relaxed", "skills dropped"});
     for (const RequirementSetReport& s : r.requirement_sets) {
       const ContactCounters& c = s.counters;
       sets.add_row({s.queue, s.label, std::to_string(c.offered), std::to_string(c.answered),
-                    std::to_string(c.abandoned), std::to_string(c.refused), seconds(c.asa()), seconds(s.p90_wait_s),
+                    std::to_string(c.abandoned), std::to_string(c.expired), std::to_string(c.refused), seconds(c.asa()), seconds(s.p90_wait_s),
                     seconds(c.longest_wait_s), percent(c.service_level()), std::to_string(s.relaxed),
                     std::to_string(s.skills_dropped)});
     }
@@ -89,6 +100,30 @@ void print_report(const Report& r, std::ostream& out) {
     agents.add_row(std::move(cells));
   }
   agents.print(out);
+
+  if (r.explain) {
+    const ExplainReport& x = *r.explain;
+    out << "\nExplain item " << x.item;
+    if (!x.queue.empty()) {
+      out << " (arrival " << x.item << " of the run, at " << seconds(x.at_s) << ", queue " << x.queue;
+      if (!x.requirements.empty()) out << ", requires " << x.requirements;
+      out << "), right after its submit";
+    }
+    out << '\n';
+    if (!x.found) {
+      out << "  " << x.note << '\n';
+    } else {
+      out << "  " << x.state;
+      if (!x.holder.empty()) out << " to " << x.holder;
+      if (x.skills_dropped) out << ", " << x.skills_dropped << " optional skills dropped";
+      out << '\n';
+      TextTable candidates({"agent", "verdict", "used", "capacity", "needed"});
+      for (const ExplainCandidateReport& c : x.candidates) {
+        candidates.add_row({c.agent, c.verdict, fixed(c.used, 2), fixed(c.capacity, 2), fixed(c.needed, 2)});
+      }
+      candidates.print(out);
+    }
+  }
 
   out << "\nKernel latency (wall clock around each call)\n";
   TextTable latency({"operation", "calls", "p50", "p99", "p99.9", "max", "mean"});

@@ -214,6 +214,12 @@ void Simulation::Impl::on_event(const Event& e) {
     case EventType::requirements_relaxed:
       on_requirements_relaxed(e);
       break;
+    case EventType::overflowed:
+      on_overflowed(e);
+      break;
+    case EventType::expired:
+      on_expired(e);
+      break;
     default:  // declined, resumed, wrap_up_ended, transferred, agent_missed_ended
       if (e.agent != kNoAgent) account(e.agent);
       break;

@@ -214,6 +214,33 @@ void Simulation::Impl::on_abandoned(const Event& e) {
   if (e.agent != kNoAgent) account(e.agent);
 }
 
+// The item waited its queue's overflow_after and moved to Event::queue. Its statistics stay with
+// the queue it arrived in; the destination counts what it received.
+void Simulation::Impl::on_overflowed(const Event& e) {
+  if (e.agent != kNoAgent) account(e.agent);
+  auto it = items.find(key_of(e.item));
+  const std::optional<uint32_t> to = queue_index(e.queue);
+  if (it == items.end() || !to) return;
+  SimItem& item = it->second;
+  item.current_queue = *to;
+  schedule_queue_timers(item, *to);
+  if (!item.counted) return;
+  queues[item.queue].counters.overflowed++;
+  queues[*to].overflowed_in++;
+  if (item.requirement_set >= 0) requirement_sets[item.requirement_set].counters.overflowed++;
+}
+
+// The item waited its queue's max_wait: `done` follows. In the wait statistics it is an abandoned
+// item (the customer got no answer): in the service level's base, not in the ASA.
+void Simulation::Impl::on_expired(const Event& e) {
+  if (e.agent != kNoAgent) account(e.agent);
+  auto it = items.find(key_of(e.item));
+  if (it == items.end() || !it->second.counted) return;
+  queues[it->second.queue].counters.expired++;
+  live[it->second.queue].expired.fetch_add(1, std::memory_order_relaxed);
+  if (it->second.requirement_set >= 0) requirement_sets[it->second.requirement_set].counters.expired++;
+}
+
 // An optional skill was dropped after its wait (Event::reason = optional skills still asked).
 void Simulation::Impl::on_requirements_relaxed(const Event& e) {
   auto it = items.find(key_of(e.item));

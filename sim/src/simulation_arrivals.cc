@@ -1,6 +1,7 @@
 // Customers arriving: Poisson streams (through an adapter plugin when one is named) and replayed
 // webhook payloads, each submitted to the kernel.
 #include "arrival_process.h"
+#include "omnikernel/config/duration.h"
 #include "simulation_impl.h"
 
 namespace omni::sim {
@@ -62,6 +63,7 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   const int32_t set = stream_requirements[stream];
   if (set >= 0) request.requirements = requirement_sets[set].id;
   const Result<ItemId> id = timed(Op::submit, [&] { return kernel->submit(request); });
+  const bool explain_this = ++arrivals == options.explain_item;
   if (counted) {
     queue.counters.offered++;
     live[q].offered.fetch_add(1, std::memory_order_relaxed);
@@ -71,9 +73,18 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
     if (counted) queue.counters.refused++;
     if (counted && set >= 0) requirement_sets[set].counters.refused++;
     refused[with_policy_reason(id.error())]++;
+    if (explain_this) {
+      ExplainReport& x = explain.emplace();
+      x.item = arrivals;
+      x.at_s = config::to_seconds(now().time_since_epoch());
+      x.queue = queue.name;
+      x.note = "the kernel refused its submit: " + with_policy_reason(id.error());
+    }
     drain();
     return;
   }
+  // Before the events are drained: what the kernel did with it within the submit.
+  if (explain_this) capture_explain(*id, q, set);
   SimItem item;
   item.arrival = now();
   item.queue = q;
@@ -89,10 +100,60 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
       calendar.schedule(now() + after + timer_resolution, ActionKind::tick);
     }
   }
+  schedule_queue_timers(item, q);
   if (conversation) open_conversations[conversation] = key_of(*id);
   const std::optional<Distribution>& patience = a.patience ? a.patience : scenario.patience;
   if (patience) calendar.schedule(now() + patience->sample(stream_rngs[stream]), ActionKind::abandon, key_of(*id));
   drain();
+}
+
+// Overflow and expiry fire on the kernel's timer wheel: tick right when they are due (counted from
+// the arrival), so that they happen at the time the configuration says, not at the next
+// tick_interval. Called at the submit and again when an item overflows into another queue.
+void Simulation::Impl::schedule_queue_timers(const SimItem& item, uint32_t q) {
+  for (Duration after : {queues[q].overflow_after, queues[q].max_wait}) {
+    if (after <= Duration::zero()) continue;
+    const Time due = item.arrival + after + timer_resolution;
+    if (due > now()) calendar.schedule(due, ActionKind::tick);
+  }
+}
+
+void Simulation::Impl::capture_explain(ItemId id, uint32_t q, int32_t set) {
+  ExplainReport& x = explain.emplace();
+  x.item = arrivals;
+  x.at_s = config::to_seconds(now().time_since_epoch());
+  x.queue = queues[q].name;
+  if (set >= 0) x.requirements = requirement_label(requirement_sets[set].skills);
+  const Result<Explanation> e = kernel->explain(id);
+  if (!e) {
+    const Result<ItemSnapshot> s = kernel->item(id);
+    if (s) x.state = std::string(to_string(s->state));
+    x.note = "not waiting or offered right after its submit (" +
+             std::string(s ? to_string(s->state) : to_string(e.error())) + "): nothing to explain";
+    return;
+  }
+  x.found = true;
+  x.state = std::string(to_string(e->state));
+  if (auto qi = queue_index(e->queue)) x.queue = queues[*qi].name;
+  if (e->holder != kNoAgent && omni::index(e->holder) < agents.size()) x.holder = agents[omni::index(e->holder)].name;
+  x.skills_dropped = e->skills_dropped;
+  for (const Candidate& c : e->candidates) {
+    ExplainCandidateReport cr;
+    cr.agent = omni::index(c.agent) < agents.size() ? agents[omni::index(c.agent)].name
+                                                    : std::to_string(omni::index(c.agent));
+    cr.verdict = std::string(to_string(c.verdict));
+    cr.used = c.used_milli / 1000.0;
+    cr.capacity = c.capacity_milli / 1000.0;
+    cr.needed = c.needed_milli / 1000.0;
+    x.candidates.push_back(std::move(cr));
+  }
+}
+
+std::optional<uint32_t> Simulation::Impl::queue_index(QueueId id) const {
+  for (uint32_t q = 0; q < queues.size(); ++q) {
+    if (queues[q].id == id) return q;
+  }
+  return std::nullopt;
 }
 
 }  // namespace omni::sim

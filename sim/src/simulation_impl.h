@@ -31,7 +31,7 @@ inline constexpr std::array<const char*, static_cast<size_t>(Op::count)> kOpName
     "transfer", "tick", "adapter parse"};
 
 struct LiveCounters {
-  std::atomic<uint64_t> offered{0}, answered{0}, within{0}, abandoned{0};
+  std::atomic<uint64_t> offered{0}, answered{0}, within{0}, abandoned{0}, expired{0};
 };
 
 struct QueueModel {
@@ -40,8 +40,11 @@ struct QueueModel {
   std::string channel;
   ChannelId channel_id{};
   Duration push_timeout{};
+  Duration overflow_after{};  // 0 = never (QueueConfig)
+  Duration max_wait{};        // 0 = never
   std::vector<std::string> paused_values;  // of its channel
   ContactCounters counters;
+  uint64_t overflowed_in = 0;
 };
 
 // A distinct skill requirement set (per queue) of the arrival streams, prepared once in the
@@ -142,6 +145,8 @@ struct Simulation::Impl {
   std::array<Event, 512> event_buffer{};
   uint64_t events = 0;
   std::map<std::string, uint64_t> refused;  // submit refusals by status (and policy reason)
+  uint64_t arrivals = 0;                     // submits tried, for --explain N
+  std::optional<ExplainReport> explain;      // filled at the N-th arrival
 
   // "policy_refused: <the policy's reason>", or the status name.
   static std::string with_policy_reason(Status s) {
@@ -174,6 +179,11 @@ struct Simulation::Impl {
   void on_abandoned(const Event& e);
   void on_agent_status(const Event& e);
   void on_requirements_relaxed(const Event& e);
+  void on_overflowed(const Event& e);
+  void on_expired(const Event& e);
+  void schedule_queue_timers(const SimItem& item, uint32_t queue);
+  void capture_explain(ItemId item, uint32_t queue, int32_t set);
+  [[nodiscard]] std::optional<uint32_t> queue_index(QueueId id) const;
   void arrive(uint32_t stream);
   void replay(uint32_t stream, uint64_t index);
   void submit(uint32_t stream, uint64_t customer, uint64_t conversation);
@@ -201,5 +211,8 @@ struct Simulation::Impl {
   // ---- report (simulation_report.cc) ----
   [[nodiscard]] Report build_report(double wall_seconds);
 };
+
+// "Spanish>=5, French>=3 (drop after 20s)" (simulation_report.cc).
+[[nodiscard]] std::string requirement_label(const std::vector<SkillRequirementSpec>& skills);
 
 }  // namespace omni::sim

@@ -22,6 +22,8 @@ double p90(std::vector<double> waits) {
   return waits[rank - 1];
 }
 
+}  // namespace
+
 std::string requirement_label(const std::vector<SkillRequirementSpec>& skills) {
   std::string label;
   for (const SkillRequirementSpec& r : skills) {
@@ -31,8 +33,6 @@ std::string requirement_label(const std::vector<SkillRequirementSpec>& skills) {
   }
   return label;
 }
-
-}  // namespace
 
 Report Simulation::Impl::build_report(double wall_seconds) {
   Report r;
@@ -46,7 +46,7 @@ Report Simulation::Impl::build_report(double wall_seconds) {
   r.routing_deferred = kernel->stats().routing_deferred;
 
   for (const QueueModel& q : queues) {
-    QueueReport qr{q.name, q.channel, q.counters, 0};
+    QueueReport qr{q.name, q.channel, q.counters, 0, q.overflowed_in};
     if (auto snapshot = kernel->queue(q.id)) qr.waiting_at_end = snapshot->waiting;
     r.total.add(q.counters);
     auto channel = std::find_if(r.channels.begin(), r.channels.end(),
@@ -91,6 +91,12 @@ Report Simulation::Impl::build_report(double wall_seconds) {
   r.routing = latency_report("routing (all but tick, adapter)", routing);
   r.series = series;
 
+  r.explain = explain;
+  if (options.explain_item > 0 && !r.explain) {
+    ExplainReport& x = r.explain.emplace();
+    x.item = options.explain_item;
+    x.note = "the run had only " + std::to_string(arrivals) + " arrivals";
+  }
   r.notes = notes;
   for (const auto& [status, n] : refused) {
     r.notes.push_back(std::to_string(n) + " arrivals refused by the kernel: " + status);
@@ -114,7 +120,7 @@ void Simulation::Impl::take_sample() {
   for (const QueueModel& q : queues) {
     auto snapshot = kernel->queue(q.id);
     p.waiting.push_back(snapshot ? snapshot->waiting : 0);
-    const uint64_t base = q.counters.answered + q.counters.abandoned;
+    const uint64_t base = q.counters.answered + q.counters.abandoned + q.counters.expired;
     p.service_level.push_back(base ? static_cast<double>(q.counters.answered_within_threshold) / base
                                    : std::numeric_limits<double>::quiet_NaN());
   }

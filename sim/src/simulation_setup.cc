@@ -122,6 +122,8 @@ std::expected<void, ConfigError> Simulation::Impl::build_models() {
     for (const RoutingConfig& r : c.routing_configs) {
       if (r.name == qc.routing) q.push_timeout = r.push_timeout;
     }
+    q.overflow_after = qc.overflow_after;
+    q.max_wait = qc.max_wait;
     for (const ServiceChannelConfig& ch : c.channels) {
       if (ch.name == qc.channel) q.paused_values = ch.paused_values;
     }
@@ -284,6 +286,7 @@ QueueProgress Simulation::progress(size_t queue) const noexcept {
   p.answered = c.answered.load(std::memory_order_relaxed);
   p.answered_within_threshold = c.within.load(std::memory_order_relaxed);
   p.abandoned = c.abandoned.load(std::memory_order_relaxed);
+  p.expired = c.expired.load(std::memory_order_relaxed);
   return p;
 }
 

@@ -358,4 +358,83 @@ TEST(OmniRun, DuplicateKeyExitsTwoNamingThePath) {
   EXPECT_TRUE(o.out.empty());
 }
 
+// --explain N: Kernel::explain of the N-th arrival, right after its submit, as a table and under
+// "explain" in --json. ann serves q and takes an hour per item; bob serves another queue; cid
+// serves q but is offline. The 1st arrival is offered to ann; the 2nd waits: ann has no room.
+const char* kExplainScenario = R"({
+  "name": "explain", "seed": 3, "duration": "30m",
+  "channels": [{"name": "chat"}],
+  "routing_configs": [{"name": "r"}],
+  "queues": [{"name": "q", "channel": "chat", "routing": "r"}, {"name": "other", "channel": "chat", "routing": "r"}],
+  "presence_configs": [{"name": "pc", "capacity": 1}],
+  "statuses": [{"name": "Off", "kind": "offline"}, {"name": "On", "kind": "online", "channels": ["chat"]}],
+  "profiles": [{"name": "p", "presence_config": "pc"}],
+  "agents": [{"name": "ann", "profile": "p", "queues": ["q"], "status": "On"},
+             {"name": "bob", "profile": "p", "queues": ["other"], "status": "On"},
+             {"name": "cid", "profile": "p", "queues": ["q"], "status": "Off"}],
+  "arrivals": [{"queue": "q", "rate_per_hour": 60}],
+  "agent_behaviour": {"answer_delay": "5s", "handle_time": "1h"}
+})";
+
+TEST(OmniRun, ExplainShowsEveryAgentsVerdictForTheNthArrival) {
+  const fs::path dir = temp_dir();
+  const fs::path file = write_file("explain.json", kExplainScenario);
+  Outcome o = omni_run(file.string() + " --quiet --explain 2 --json " + (dir / "explain2.json").string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("Explain item 2"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("no_room"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("not_a_member"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("not_routable"), std::string::npos) << o.out;
+  auto report = nlohmann::json::parse(slurp(dir / "explain2.json"));
+  ASSERT_TRUE(report.contains("explain"));
+  auto x = report["explain"];
+  EXPECT_EQ(x["item"], 2);
+  EXPECT_EQ(x["found"], true);
+  EXPECT_EQ(x["state"], "queued");
+  EXPECT_EQ(x["queue"], "q");
+  EXPECT_TRUE(x["holder"].is_null());
+  ASSERT_EQ(x["candidates"].size(), 3u);
+  EXPECT_EQ(x["candidates"][0]["agent"], "ann");
+  EXPECT_EQ(x["candidates"][0]["verdict"], "no_room");
+  EXPECT_DOUBLE_EQ(x["candidates"][0]["used"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(x["candidates"][0]["capacity"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(x["candidates"][0]["needed"].get<double>(), 1.0);
+  EXPECT_EQ(x["candidates"][1]["agent"], "bob");
+  EXPECT_EQ(x["candidates"][1]["verdict"], "not_a_member");
+  EXPECT_EQ(x["candidates"][2]["agent"], "cid");
+  EXPECT_EQ(x["candidates"][2]["verdict"], "not_routable");
+
+  // The first arrival: offered to ann at once.
+  o = omni_run(file.string() + " --quiet --explain 1 --json " + (dir / "explain1.json").string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  x = nlohmann::json::parse(slurp(dir / "explain1.json"))["explain"];
+  EXPECT_EQ(x["state"], "offered");
+  EXPECT_EQ(x["holder"], "ann");
+  EXPECT_EQ(x["candidates"][0]["verdict"], "offered");
+  EXPECT_NE(o.out.find("offered to ann"), std::string::npos) << o.out;
+
+  // Same run, same explanation: it is taken at a point of the run, not of the wall clock.
+  const Outcome again = omni_run(file.string() + " --quiet --explain 1");
+  auto explained = [](const std::string& out) { return out.substr(out.find("Explain item"), out.find("Kernel latency") - out.find("Explain item")); };
+  EXPECT_EQ(explained(again.out), explained(o.out));
+
+  // Past the last arrival: said so, not an error.
+  o = omni_run(file.string() + " --quiet --explain 100000 --json " + (dir / "explain_none.json").string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("the run had only"), std::string::npos) << o.out;
+  x = nlohmann::json::parse(slurp(dir / "explain_none.json"))["explain"];
+  EXPECT_EQ(x["found"], false);
+  EXPECT_TRUE(x["candidates"].empty());
+}
+
+TEST(OmniRun, BadExplainExitsTwoSayingWhy) {
+  for (const char* bad : {"0", "-1", "two", "1.5"}) {
+    const Outcome o = omni_run(std::string("--quiet --explain ") + bad);
+    EXPECT_EQ(o.status, 2) << bad;
+    EXPECT_NE(o.err.find("omni run: --explain: must be the number of an arrival, 1 for the first, got \"" +
+                         std::string(bad) + "\""), std::string::npos) << o.err;
+    EXPECT_TRUE(o.out.empty()) << bad;
+  }
+}
+
 }  // namespace

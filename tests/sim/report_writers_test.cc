@@ -121,7 +121,7 @@ TEST(ReportFiles, CsvJsonAndSvgAreWritten) {
   std::ifstream sets(dir / "csv" / "requirement_sets.csv");
   std::getline(sets, header);
   std::getline(sets, row);
-  EXPECT_EQ(header, "queue,requirements,offered,answered,abandoned,refused,asa,service_level,aht,"
+  EXPECT_EQ(header, "queue,requirements,offered,answered,abandoned,expired,overflowed,refused,asa,service_level,aht,"
                     "probability_of_waiting,longest_wait,p90_wait,relaxed,skills_dropped");
   EXPECT_EQ(row.rfind("sales,\"Spanish>=5, French>=3 (drop after 20s)\",10,8,2,", 0), 0u) << row;
   EXPECT_NE(row.find(",25.000000,3,3"), std::string::npos) << row;

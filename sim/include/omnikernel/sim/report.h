@@ -5,7 +5,8 @@
 // Definitions (docs/SIMULATOR.md): counted are the items that ARRIVED after the warm-up.
 //   answered      accepted by an agent (the first time)
 //   ASA           mean wait from arrival to acceptance over answered items
-//   service level answered within the threshold / (answered + abandoned)
+//   service level answered within the threshold / (answered + abandoned + expired)
+//   expired       ended by the queue's max_wait while waiting: counted like an abandoned item
 //   AHT           mean time from acceptance to close (pauses included) over closed items
 //   P(wait)       share of answered items that queued before their first offer (Erlang C's
 //                 probability of waiting; the agent's answer delay is not queueing)
@@ -18,6 +19,7 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -31,6 +33,12 @@ struct ContactCounters {
   uint64_t answered_within_threshold = 0;
   uint64_t waited = 0;     // answered, and queued before the first offer
   uint64_t abandoned = 0;
+  // Overflow and expiry (issue 9, item 5), charged like every other count to the queue the item
+  // ARRIVED in: `overflowed` counts overflow moves (an item moving twice along a chain counts
+  // twice), `expired` items that waited their queue's max_wait — in the wait statistics they are
+  // abandoned items (in the service level's base, never in the ASA).
+  uint64_t overflowed = 0;
+  uint64_t expired = 0;
   uint64_t closed = 0;
   double total_wait_s = 0;    // over answered
   double total_handle_s = 0;  // over closed
@@ -40,7 +48,7 @@ struct ContactCounters {
   [[nodiscard]] double asa() const { return answered ? total_wait_s / answered : 0; }
   [[nodiscard]] double aht() const { return closed ? total_handle_s / closed : 0; }
   [[nodiscard]] double service_level() const {
-    const uint64_t base = answered + abandoned;
+    const uint64_t base = answered + abandoned + expired;
     return base ? static_cast<double>(answered_within_threshold) / base : 1.0;
   }
   [[nodiscard]] double probability_of_waiting() const {
@@ -53,6 +61,7 @@ struct QueueReport {
   std::string channel;
   ContactCounters counters;
   uint32_t waiting_at_end = 0;
+  uint64_t overflowed_in = 0;  // overflow moves INTO this queue (of counted items)
 };
 
 struct ChannelReport {
@@ -98,6 +107,29 @@ struct AgentReport {
   std::array<double, kActivityNames.size()> seconds_in{};
 };
 
+// `omni run --explain N`: Kernel::explain of the N-th arrival of the run, taken right after its
+// submit (docs/SIMULATOR.md).
+struct ExplainCandidateReport {
+  std::string agent;
+  std::string verdict;  // omni::to_string(CandidateVerdict): offered, could_take, no_room, …
+  double used = 0;      // capacity units on the pool the item would use
+  double capacity = 0;
+  double needed = 0;    // the item's size on this agent
+};
+
+struct ExplainReport {
+  uint64_t item = 0;     // N: the N-th arrival of the run (1-based, warm-up included)
+  bool found = false;    // the run had an N-th arrival and the kernel accepted it
+  std::string note;      // why there is nothing to explain, when there is not
+  double at_s = 0;       // when it was taken: the arrival's time
+  std::string queue;
+  std::string state;     // queued, offered (or active when auto-accepted at once)
+  std::string holder;    // the agent it is offered to, if any
+  std::string requirements;  // the requirement set's label, empty when it asks for no skills
+  uint32_t skills_dropped = 0;
+  std::vector<ExplainCandidateReport> candidates;  // every agent, in configuration order
+};
+
 struct LatencyReport {
   std::string operation;
   uint64_t count = 0;
@@ -131,6 +163,7 @@ struct Report {
   std::vector<std::string> series_queues;
   std::vector<SeriesPoint> series;
   std::vector<std::string> notes;  // refused submits by reason, plugins missing, …
+  std::optional<ExplainReport> explain;  // with RunOptions::explain_item
 };
 
 void print_report(const Report& report, std::ostream& out);

@@ -41,6 +41,9 @@ struct RunOptions {
   // 0 debug, 1 info, 2 warn, 3 error); empty = they are dropped. Called from the run's thread.
   std::function<void(int level, std::string_view plugin, std::string_view message)> plugin_log;
   int plugin_log_level = 3;
+  // `omni run --explain N`: the report explains the N-th arrival of the run (1-based, warm-up
+  // included), taken right after its submit; 0 = none.
+  uint64_t explain_item = 0;
 };
 
 struct QueueProgress {
@@ -48,8 +51,9 @@ struct QueueProgress {
   uint64_t answered = 0;
   uint64_t answered_within_threshold = 0;
   uint64_t abandoned = 0;
+  uint64_t expired = 0;  // counted like abandoned items
   [[nodiscard]] double service_level() const {
-    const uint64_t base = answered + abandoned;
+    const uint64_t base = answered + abandoned + expired;
     return base ? static_cast<double>(answered_within_threshold) / base : 1.0;
   }
 };
