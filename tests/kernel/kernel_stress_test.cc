@@ -1,4 +1,4 @@
-// Strict randomized stress test of the kernel's promises (ARCHITECTURE.md, issue 8).
+// Strict randomized stress test of the kernel's promises (ARCHITECTURE.md, issues 8 and 9).
 //
 // Four worker threads (more than the cores: preemption inside operations) hammer one kernel with
 // random operations on items they share, so calls race (close during a time-out, pause twice,
@@ -30,6 +30,21 @@
 //    already done) never gets an ok nor an event; sequence numbers only grow, per item and (64-bit
 //    seq) per slot, and (64-bit seq: the version is +1 per transition) by exactly one per
 //    transition — no silent transition — and an item snapshot's seq is its last event's.
+//    Skills, overflow and expiry (issue 9), from the test's own copy of the configuration and of
+//    the requirement sets it prepared (never from the kernel):
+//      - every `offered` made by routing (not a transfer to an agent) goes to an agent eligible
+//        at that moment: a member of its queue; when the item's requirement set was prepared for
+//        its current queue, also qualified (levels, profile's with the user's winning) for the
+//        skills it still asks — any qualified agent when the queue's routing is skills_based;
+//      - `requirements_relaxed` only for a queued item whose set applies to its queue and still
+//        has an optional skill, not before arrival + that skill's drop time (drop order = drop
+//        time), same queue, no agent, `reason` = optional skills still asked;
+//      - `overflowed` only for a queued item of a queue with overflow_after, to its overflow_to,
+//        at or after arrival + overflow_after and before arrival + max_wait (expiry comes first);
+//      - `expired` only for a queued item of a queue with max_wait, at or after arrival +
+//        max_wait, followed by `done` in the same transition; offered items never move by a timer;
+//      - a drop or an overflow carries a running exclusion (assumed still running: the test
+//        cannot see it lapse, and assuming so only spares one agent in the wake-up check).
 //  * Lossless events. The event ring is small (4,096 by default, 512 under TSan) so back-pressure
 //    is exercised: Status::events_full is a legal "retry later" answer; stats().events_dropped
 //    (while it exists) must stay 0.
@@ -41,10 +56,20 @@
 //  * At every quiescent point, BEFORE any call that could route or repair (the ticker and every
 //    worker are stopped; nothing but poll_events has run since):
 //      - no waiting item beside an eligible agent with room: for each item the replay says is
-//        queued, no member of its queue that is online for its channel, not missed, has room for
-//        its size (percent sizes per agent, the interruptible pool where it applies), and is not
-//        the agent the item is excluded from (its last decline / time-out / transfer, until a
-//        tick has passed the end of that exclusion);
+//        queued, no agent eligible for it (a member of its queue; with its requirement set
+//        applying, a qualified member — or any qualified agent on a skills-based queue: an
+//        unqualified agent with room is no lost wake-up, a qualified non-member there is) that
+//        is online for its channel, not missed, has room for its size (percent sizes per agent,
+//        the interruptible pool where it applies), and is not the agent the item is excluded
+//        from (its last decline / time-out / transfer, until a tick has passed the end of that
+//        exclusion);
+//      - the kernel's snapshot of every live item has the replay's requirement set, skills
+//        dropped and arrival (kept across re-queues, transfers and overflows);
+//      - explain() of every waiting or offered item: ok, the replay's state, queue, holder,
+//        requirements and drops; candidates in configuration order; for a waiting item exactly
+//        the agents the model says are outside its lane set are not_a_member / not_qualified
+//        (which one, too), and no agent is could_take (explain's own view of a lost wake-up);
+//        for an offered one only the holder is `offered`;
 //      - the replayed state, agent and queue of every live item equal the kernel's snapshot; a done
 //        item is unknown or free;
 //      - each agent's used and interruptible-used capacity equal the sum of what its offered,
@@ -56,14 +81,26 @@
 //    Then the clock jumps 60 s and ticks run at that instant (again while they produce events:
 //    timers whose events met a full ring wait for a later tick): every offer that has a push
 //    time-out must time out, every wrap-up must end, every missed state must end (or have started
-//    again in that tick) — a missing timer is seen — and all the checks above run again.
+//    again in that tick) — a missing timer is seen — and all the checks above run again, plus: no
+//    item still waits past its max_wait, its overflow_after or an optional skill's drop time (a
+//    postponement for a full queue is allowed only when the replay's live items fill it, which
+//    the configuration rules out).
+//  * explain() from the workers now and then, racing everything: ok, unknown_item or wrong_state,
+//    and an ok answer is one consistent snapshot (every agent once, in order; one `offered`
+//    verdict, the holder's, exactly when offered). On a finished item's id: unknown_item or
+//    wrong_state, never ok.
 // Coverage: submit (policy refusals, bots, customers churning a small customer table), accept
 // (also by the wrong agent), decline with and without a reason, pause, resume (both resume
 // rules), close in every state, end_wrap_up, abandon, transfer_to_queue / _agent / _flow (allowed
 // and forbidden destinations, a policy refusing some transfers), set_status (online, online for
 // chat only, busy, pause, away, offline), ticks of a manual clock, unit and percent sizes,
 // interruptible channels on agents with and without an interruptible capacity, the missed state,
-// status on decline / push time-out, auto-accept agents.
+// status on decline / push time-out, auto-accept agents; skills on profiles and agents (user
+// levels win), nine requirement sets on four queues (required and optional skills, drops at
+// 200–800 ms, one set hardly anyone qualifies for), 45 % of submits to those queues asking for
+// skills and now and then a set prepared for another queue (unknown_requirements), a skills-based
+// queue with non-member agents, the overflow chain whatsapp → chat → cases and tasks → cases,
+// max_wait on tasks and cases, round_robin tie-breaks on whatsapp, explain().
 //
 // Size: OMNI_STRESS_OPS operations in all (default 10^6); OMNI_STRESS_SEED (default random,
 // printed); OMNI_STRESS_EVENT_CAPACITY (default 4096, 512 under TSan); OMNI_STRESS_SOAK=1 (or
@@ -88,6 +125,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -176,6 +214,31 @@ std::optional<internal::AuditReport> run_audit(const Kernel& k) {
 constexpr int kAgents = 24;
 const char* const kQueueNames[] = {"chat", "whatsapp", "voice", "tasks", "cases"};
 constexpr int kQueues = 5;
+const char* const kSkillNames[] = {"en", "fr", "de", "billing", "tech"};
+constexpr int kSkills = 5;
+
+// Skill requirement sets the test prepares (Kernel::prepare_requirements) before the workers start:
+// required skills (drop 0) and optional ones dropped 200–800 ms of kernel time after arrival, on
+// members-only queues (chat, whatsapp, voice) and on the skills-based one (cases). No two optional
+// skills of a set share a drop time, so the drop order is the documented one (by drop time).
+struct ReqSpec {
+  const char* queue;
+  std::vector<std::tuple<const char*, int, int>> skills;  // skill, min level, drop after (ms; 0 = required)
+};
+const std::vector<ReqSpec>& requirement_specs() {
+  static const std::vector<ReqSpec> specs = {
+      {"chat", {{"en", 3, 0}}},
+      {"chat", {{"en", 2, 0}, {"fr", 4, 300}}},
+      {"chat", {{"de", 5, 200}, {"tech", 2, 700}}},
+      {"chat", {{"billing", 9, 0}}},  // hardly any member qualifies: it waits, then overflows
+      {"cases", {{"billing", 4, 0}}},
+      {"cases", {{"en", 1, 0}, {"tech", 6, 400}}},
+      {"cases", {{"fr", 7, 250}, {"billing", 2, 800}}},
+      {"whatsapp", {{"en", 5, 500}}},
+      {"voice", {{"fr", 5, 0}}},
+  };
+  return specs;
+}
 
 Config stress_config(uint32_t event_capacity) {
   Config c;
@@ -189,11 +252,26 @@ Config stress_config(uint32_t event_capacity) {
       {"task_rc", 2, RoutingModel::most_available, {}, SizeUnit::units, 0.5},
       {"case_rc", 2, RoutingModel::least_active, 1500ms, SizeUnit::percent, 40.0},
   };
-  c.queues = {{"chat", "chat", "chat_rc", "chat", 256},
-              {"whatsapp", "chat", "wa_rc", "whatsapp", 256},
-              {"voice", "voice", "voice_rc", "", 256},
-              {"tasks", "task", "task_rc", "", 256},
-              {"cases", "task", "case_rc", "", 256}};
+  c.routing_configs[1].tie_break = TieBreak::round_robin;  // whatsapp: identical agents share the work
+  c.routing_configs[4].skills_based = true;                // cases: any qualified agent, member or not
+  c.skills.assign(std::begin(kSkillNames), std::end(kSkillNames));
+  auto queue = [](const char* name, const char* channel, const char* routing, const char* service,
+                  uint32_t max_waiting) {
+    QueueConfig q;  // fields by name: the type grows
+    q.name = name, q.channel = channel, q.routing = routing, q.service = service, q.max_waiting = max_waiting;
+    return q;
+  };
+  c.queues = {queue("chat", "chat", "chat_rc", "chat", 1100), queue("whatsapp", "chat", "wa_rc", "whatsapp", 1100),
+              queue("voice", "voice", "voice_rc", "", 256), queue("tasks", "task", "task_rc", "", 256),
+              queue("cases", "task", "case_rc", "", 1100)};
+  // Overflow chain whatsapp → chat → cases and tasks → cases; expiry in tasks and cases. The queues
+  // an item can overflow into or drop a skill in hold more than max_items (1100 > 1024), so that at
+  // quiescence an overflow or a drop is never postponed for lack of room (the after-60 s check
+  // relies on it); voice and tasks keep 256, so queue_full still happens.
+  c.queues[1].overflow_after = 1500ms, c.queues[1].overflow_to = "chat";
+  c.queues[0].overflow_after = 3s, c.queues[0].overflow_to = "cases";
+  c.queues[3].overflow_after = 2s, c.queues[3].overflow_to = "cases", c.queues[3].max_wait = 6s;
+  c.queues[4].max_wait = 5s;
   c.statuses = {{"Offline", PresenceKind::offline, {}, ""},
                 {"Online", PresenceKind::online, {"chat", "voice", "task"}, ""},
                 {"ChatOnly", PresenceKind::online, {"chat"}, ""},
@@ -240,18 +318,30 @@ Config stress_config(uint32_t event_capacity) {
     ProfileConfig profile;
     profile.name = p;
     profile.presence_config = p;
+    // Profile skills; some agents override a level or add skills of their own (user wins).
+    const std::string name = p;
+    if (name == "strict") profile.skills = {{"en", 6}, {"billing", 3}};
+    if (name == "lenient") profile.skills = {{"en", 4}, {"fr", 5}};
+    if (name == "automatic") profile.skills = {{"de", 7}, {"tech", 3}};
+    if (name == "picky") profile.skills = {{"tech", 6}, {"billing", 5}};
     c.profiles.push_back(std::move(profile));
   }
   const char* profiles[] = {"strict", "lenient", "automatic", "picky"};
   for (int i = 0; i < kAgents; ++i) {
     std::vector<std::string> queues = {"chat", "whatsapp", "voice", "tasks", "cases"};
     if (i % 5 == 4) queues = {"chat", "tasks"};
+    if (i % 6 == 5) queues = {"chat", "whatsapp", "voice", "tasks"};  // not cases: skills-based non-members
     if (i % 7 == 6) queues = {"voice", "whatsapp", "cases"};
     AgentConfig agent;
     agent.name = "agent" + std::to_string(i);
     agent.profile = profiles[i % 4];
     agent.queues = std::move(queues);
     agent.status = "Online";
+    if (i % 3 == 0) agent.skills.push_back({"en", 1 + i % 10});
+    if (i % 4 == 1) agent.skills.push_back({"fr", 3 + i % 8});
+    if (i % 5 == 2) agent.skills.push_back({"tech", 2 + i % 9});
+    if (i % 7 == 3) agent.skills.push_back({"billing", 1 + i % 10});
+    if (i == 23) agent.skills.push_back({"de", 10});
     c.agents.push_back(std::move(agent));
   }
   c.limits.max_items = 1024;
@@ -306,6 +396,57 @@ struct Model {
   std::vector<std::array<bool, kQueues>> routable;  // by status: online for the queue's channel
   std::vector<std::string> flows;                   // FlowId order (the kernel's)
   int64_t resolution_ns = 0;
+  // Skills (seed 002): effective levels (the profile's, user levels win), routing and wait rules.
+  std::array<std::array<int, kSkills>, kAgents> level{};
+  std::array<bool, kQueues> skills_based{};
+  std::array<int64_t, kQueues> overflow_after_ns{}, max_wait_ns{};
+  std::array<uint32_t, kQueues> overflow_to{}, max_waiting{};
+  // A prepared requirement set, from the test's own spec: its queue, the drop time of each stage's
+  // optional skill (ordered by drop time) and, per stage, the agents qualified for what is still
+  // asked (a bit per agent).
+  struct Req {
+    uint32_t queue = kNone;
+    uint32_t stages = 1;
+    std::vector<int64_t> drop_ns;     // stage k's optional skill drops at arrival + drop_ns[k]
+    std::vector<uint32_t> qualified;  // by stage
+  };
+  std::vector<Req> reqs{1};  // by RequirementsId; 0 = none
+
+  void add_requirements(uint32_t rid, uint32_t q, const ReqSpec& spec) {
+    Req r;
+    r.queue = q;
+    std::vector<std::tuple<int, int, int64_t>> required, optional;  // skill, level, drop ns
+    for (const auto& [skill, lvl, ms] : spec.skills) {
+      const int sk = static_cast<int>(std::find(std::begin(kSkillNames), std::end(kSkillNames),
+                                                std::string_view(skill)) - std::begin(kSkillNames));
+      (ms == 0 ? required : optional).emplace_back(sk, lvl, int64_t{ms} * 1'000'000);
+    }
+    std::sort(optional.begin(), optional.end(),
+              [](const auto& x, const auto& y) { return std::get<2>(x) < std::get<2>(y); });
+    r.stages = static_cast<uint32_t>(optional.size() + 1);
+    for (uint32_t st = 0; st < r.stages; ++st) {
+      if (st + 1 < r.stages) r.drop_ns.push_back(std::get<2>(optional[st]));
+      uint32_t mask = 0;
+      for (uint32_t a = 0; a < kAgents; ++a) {
+        bool ok = true;
+        for (const auto& [sk, lvl, ns] : required) ok &= level[a][sk] >= lvl;
+        for (size_t o = st; o < optional.size(); ++o) ok &= level[a][std::get<0>(optional[o])] >= std::get<1>(optional[o]);
+        if (ok) mask |= 1u << a;
+      }
+      r.qualified.push_back(mask);
+    }
+    if (reqs.size() <= rid) reqs.resize(rid + 1);
+    reqs[rid] = std::move(r);
+  }
+  // Does the item's requirement set decide where it may go (it was prepared for its queue)?
+  bool applies(uint32_t rid, uint32_t q) const { return rid != 0 && rid < reqs.size() && reqs[rid].queue == q; }
+  // May an item of queue q with requirement set rid, `stage` optional skills dropped, be offered
+  // to agent a by routing? Qualified members; with a skills-based routing, any qualified agent.
+  bool eligible(uint32_t q, uint32_t rid, uint32_t stage, uint32_t a) const {
+    if (!applies(rid, q)) return member[q][a];
+    const Req& r = reqs[rid];
+    return (skills_based[q] || member[q][a]) && (r.qualified[std::min(stage, r.stages - 1)] >> a & 1);
+  }
 
   Model(const Config& c, const Kernel& k) {
     auto milli = [](double v) { return static_cast<int32_t>(std::llround(v * 1000)); };
@@ -376,6 +517,25 @@ struct Model {
       routable.push_back(r);
     }
     resolution_ns = c.limits.timer_resolution.count();
+    for (uint32_t a = 0; a < kAgents; ++a) {
+      auto set_levels = [&](const std::vector<SkillLevelConfig>& list) {
+        for (const auto& sl : list)
+          level[a][std::find(std::begin(kSkillNames), std::end(kSkillNames), sl.skill) - std::begin(kSkillNames)] =
+              sl.level;
+      };
+      set_levels(c.profiles[profile[a]].skills);
+      set_levels(c.agents[a].skills);  // user wins
+    }
+    for (int q = 0; q < kQueues; ++q) {
+      const auto& qc = c.queues[q];
+      const auto& rc = *std::find_if(c.routing_configs.begin(), c.routing_configs.end(),
+                                     [&](const RoutingConfig& r) { return r.name == qc.routing; });
+      skills_based[q] = rc.skills_based;
+      overflow_after_ns[q] = qc.overflow_after.count();
+      max_wait_ns[q] = qc.max_wait.count();
+      overflow_to[q] = qc.overflow_to.empty() ? kNone : index(*k.find_queue(qc.overflow_to));
+      max_waiting[q] = qc.max_waiting;
+    }
   }
   int32_t pool_capacity(uint32_t q, uint32_t a) const {
     return int_pool[q][a] ? presence[a].int_capacity : presence[a].capacity;
@@ -422,7 +582,7 @@ const char* const kOpNames[] = {"submit",
 
 struct Rec {
   uint64_t item;    // or agent for set_status
-  uint64_t t0, t1;  // tickets before / after the call (transfers only)
+  uint64_t t0, t1;  // tickets before / after the call (transfers); submit: t0 = RequirementsId
   uint64_t arg2;    // submit: customer; decline: reason
   uint32_t arg;     // submit: queue; accept/decline: agent; transfers: destination; set_status: status
   Op op;
@@ -480,6 +640,9 @@ struct ItemModel {
   uint32_t excluded = kNone;  // agent of the last decline / time-out / transfer to a queue
   int64_t excluded_until = 0;
   int64_t offered_at = 0;  // time of the current offer (a push time-out may not come earlier)
+  int64_t arrival = 0;     // its `submitted` time: kept by every re-queue, transfer and overflow
+  uint32_t rid = 0;        // requirement set (RequirementsId), 0 = none
+  uint32_t stage = 0;      // optional skills dropped so far
   uint64_t seq = 0;
   bool has_seq = false;
   uint64_t unwrap_base = 0;  // 8-bit seq only
@@ -488,6 +651,7 @@ struct ItemModel {
 struct ItemCalls {
   bool submitted = false;
   uint32_t submit_queue = kNone;
+  uint32_t submit_rid = 0;
   uint64_t customer = 0;
   std::vector<uint32_t> accepts;                        // agent
   std::vector<std::pair<uint32_t, uint64_t>> declines;  // agent, reason (kNoReason = none)
@@ -515,7 +679,10 @@ class Checker {
   const Model& model() const { return m_; }
   size_t live() const { return items_.size(); }
   uint64_t finished() const { return finished_; }
-  const std::array<uint64_t, 16>& event_counts() const { return event_counts_; }
+  const std::array<uint64_t, 32>& event_counts() const { return event_counts_; }
+  void add_requirements(uint32_t rid, uint32_t q, const ReqSpec& spec) { m_.add_requirements(rid, q, spec); }
+  uint64_t offers_with_requirements() const { return offers_with_requirements_; }
+  uint64_t offers_to_non_members() const { return offers_to_non_members_; }
 
   // One batch: the events drained since the last batch and the ok calls made meanwhile. At the end
   // of a batch the kernel is quiescent and every event of every logged call has been drained.
@@ -537,6 +704,7 @@ class Checker {
             c.submitted = true;
             c.submit_queue = r.arg;
             c.customer = r.arg2;
+            c.submit_rid = static_cast<uint32_t>(r.t0);
             break;
           case kAccept: c.accepts.push_back(r.arg); break;
           case kDecline: c.declines.emplace_back(r.arg, r.arg2); break;
@@ -559,7 +727,7 @@ class Checker {
     std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, size_t>>> by_item;  // (seq, drain index)
     for (size_t i = 0; i < events.size(); ++i) {
       const Event& e = events[i];
-      ++event_counts_[static_cast<size_t>(e.type) & 15];
+      ++event_counts_[static_cast<size_t>(e.type) & 31];
       if (index(e.item) == 0) {
         const uint32_t a = index(e.agent);
         if (a >= kAgents) {
@@ -646,7 +814,9 @@ class Checker {
   }
 
   // Every check of a quiescent kernel. Reads only: nothing here routes or repairs.
-  void quiescent(const char* where, int64_t now_ns, int64_t last_tick_ns) {
+  // `after_jump`: the clock has just jumped 60 s and ticks ran at that instant until quiet, so every
+  // deadline of a queued item (skill drop, overflow, expiry) has passed and its timer must have fired.
+  void quiescent(const char* where, int64_t now_ns, int64_t last_tick_ns, bool after_jump = false) {
     std::vector<AgentSnapshot> ag(kAgents);
     for (uint32_t a = 0; a < kAgents; ++a) {
       auto s = k_.agent(AgentId{a});
@@ -663,7 +833,10 @@ class Checker {
       if (im.state != MState::queued) continue;
       const uint32_t q = im.queue;
       ++waiting[q];
-      for (uint32_t a : m_.members[q]) {
+      // Requirement-aware: an unqualified agent with room is no lost wake-up; a qualified
+      // non-member of a skills-based queue is.
+      for (uint32_t a = 0; a < kAgents; ++a) {
+        if (!m_.eligible(q, im.rid, im.stage, a)) continue;
         const AgentSnapshot& s = ag[a];
         if (index(s.status) >= m_.routable.size() || !m_.routable[index(s.status)][q] || s.missed) continue;
         const int32_t used = m_.int_pool[q][a] ? s.interruptible_used_milli : s.used_milli;
@@ -679,6 +852,10 @@ class Checker {
               i2.state == MState::queued && i2.queue == q && i2.excluded == a && now_ns < i2.excluded_until;
         if (reported++ < 5)
           v_.add(std::string(where) + ": lost wake-up: item " + id_text(raw) + " waits in " + kQueueNames[q] +
+                 (m_.applies(im.rid, q) ? " (requirement set " + std::to_string(im.rid) + ", " +
+                                              std::to_string(im.stage) + " dropped; agent " +
+                                              (m_.member[q][a] ? "a member" : "a qualified non-member") + ")"
+                                        : std::string()) +
                  " while agent " + std::to_string(a) + " is " + config_.statuses[index(s.status)].name +
                  " with " + std::to_string(used) + "/" + std::to_string(m_.pool_capacity(q, a)) +
                  " used, size " + std::to_string(m_.size[q][a]) +
@@ -729,6 +906,16 @@ class Checker {
           v_.add(std::string(where) + ": item " + id_text(raw) + " is at version " +
                  std::to_string(snap->seq) + ", its last event says " + std::to_string(im.seq));
       }
+      if ((index(snap->requirements) != im.rid || snap->skills_dropped != im.stage ||
+           snap->arrival.time_since_epoch().count() != im.arrival) &&
+          mismatches++ < 5)
+        v_.add(std::string(where) + ": item " + id_text(raw) + ": kernel says requirements " +
+               std::to_string(index(snap->requirements)) + ", " + std::to_string(snap->skills_dropped) +
+               " dropped, arrival " + std::to_string(snap->arrival.time_since_epoch().count()) +
+               "; the events say " + std::to_string(im.rid) + ", " + std::to_string(im.stage) + ", " +
+               std::to_string(im.arrival));
+      if (expect == ItemState::queued || expect == ItemState::offered) explain_quiescent(where, raw, im, mismatches);
+      if (after_jump && expect == ItemState::queued) deadlines_passed(where, raw, im, now_ns, mismatches);
       if (expect == ItemState::offered || expect == ItemState::active || expect == ItemState::wrap_up) {
         const int32_t size = m_.size[im.queue][im.agent];
         if (snap->held_milli != size && mismatches++ < 5)
@@ -780,6 +967,77 @@ class Checker {
     }
   }
 
+  // explain() of a waiting or offered item at quiescence: the kernel's own account must agree with
+  // the replay (state, queue, holder, requirements) and with the test's model of who is in the
+  // item's lane set (not_a_member / not_qualified exactly for the agents the model says are not
+  // eligible), and no agent may be `could_take` for a waiting item (a lost wake-up, as explain
+  // itself sees it).
+  void explain_quiescent(const char* where, uint64_t raw, const ItemModel& im, size_t& mismatches) {
+    const auto x = k_.explain(ItemId{raw});
+    auto bad = [&](const std::string& why) {
+      if (mismatches++ < 5) v_.add(std::string(where) + ": explain(" + id_text(raw) + "): " + why);
+    };
+    if (!x) return bad(std::string("returned ") + std::string(to_string(x.error())));
+    ++explains_;
+    const bool queued = im.state == MState::queued;
+    if (x->state != (queued ? ItemState::queued : ItemState::offered) || index(x->queue) != im.queue ||
+        index(x->requirements) != im.rid || x->skills_dropped != im.stage ||
+        (queued ? x->holder != kNoAgent : index(x->holder) != im.agent))
+      return bad("state/queue/holder/requirements differ from the replay");
+    if (x->candidates.size() != kAgents) return bad(std::to_string(x->candidates.size()) + " candidates");
+    for (uint32_t a = 0; a < kAgents; ++a) {
+      const Candidate& cd = x->candidates[a];
+      if (index(cd.agent) != a) return bad("candidates out of configuration order");
+      if (!queued) {
+        if ((cd.verdict == CandidateVerdict::offered) != (a == im.agent))
+          return bad("agent " + std::to_string(a) + ": " + std::string(to_string(cd.verdict)) + " (holder " +
+                     std::to_string(im.agent) + ")");
+        continue;
+      }
+      const bool in_set = m_.eligible(im.queue, im.rid, im.stage, a);
+      const CandidateVerdict outside = m_.applies(im.rid, im.queue) &&
+                                               (m_.member[im.queue][a] || m_.skills_based[im.queue])
+                                           ? CandidateVerdict::not_qualified
+                                           : CandidateVerdict::not_a_member;
+      const bool says_outside =
+          cd.verdict == CandidateVerdict::not_a_member || cd.verdict == CandidateVerdict::not_qualified;
+      if (in_set == says_outside || (!in_set && cd.verdict != outside))
+        return bad("agent " + std::to_string(a) + " is " + std::string(to_string(cd.verdict)) +
+                   ", the model says " + (in_set ? "eligible" : std::string(to_string(outside))));
+      if (cd.verdict == CandidateVerdict::offered) return bad("a waiting item offered to agent " + std::to_string(a));
+      if (cd.verdict == CandidateVerdict::could_take)
+        return bad("agent " + std::to_string(a) + " could take it at quiescence (lost wake-up)");
+    }
+  }
+
+  // After the 60 s jump every deadline of a waiting item has passed: max_wait → expired; else
+  // overflow_after → overflowed; a set with optional skills left → dropped. None may still be
+  // pending, except an overflow or drop postponed for lack of room — which can only be when the
+  // queue's live items (queued + offered, from the replay) fill its max_waiting (by configuration
+  // this does not happen here).
+  void deadlines_passed(const char* where, uint64_t raw, const ItemModel& im, int64_t now_ns, size_t& mismatches) {
+    auto live_in = [&](uint32_t q) {
+      size_t n = 0;
+      for (const auto& [r2, i2] : items_) n += (i2.state == MState::queued || i2.state == MState::offered) && i2.queue == q;
+      return n;
+    };
+    auto bad = [&](const std::string& why) {
+      if (mismatches++ < 5)
+        v_.add(std::string(where) + ": timers: item " + id_text(raw) + " still waits in " + kQueueNames[im.queue] +
+               " " + std::to_string((now_ns - im.arrival) / 1'000'000) + " ms after its arrival: " + why);
+    };
+    const uint32_t q = im.queue;
+    if (m_.max_wait_ns[q] > 0 && now_ns >= im.arrival + m_.max_wait_ns[q]) return bad("max_wait passed, not expired");
+    if (m_.overflow_after_ns[q] > 0 && now_ns >= im.arrival + m_.overflow_after_ns[q] &&
+        live_in(m_.overflow_to[q]) + 1 <= m_.max_waiting[m_.overflow_to[q]])
+      return bad("overflow_after passed, not overflowed");
+    if (m_.applies(im.rid, q) && im.stage + 1 < m_.reqs[im.rid].stages &&
+        now_ns >= im.arrival + m_.reqs[im.rid].drop_ns[im.stage] && live_in(q) + 1 <= m_.max_waiting[q])
+      return bad("optional skill " + std::to_string(im.stage + 1) + " of requirement set " + std::to_string(im.rid) +
+                 " not dropped");
+  }
+  uint64_t explains() const { return explains_; }
+
   // Items a timer must move when the clock passes every deadline: offers with a push time-out
   // (not auto-accept) and wrap-ups; and the agents in the missed state.
   struct TimerExpectations {
@@ -818,6 +1076,18 @@ class Checker {
 
  private:
   static std::string id_text(uint64_t raw) { return item_text(raw); }
+
+  // A skill drop or an overflow carries a still-running exclusion to the new queued version, from
+  // that moment for the new queue's exclusion time. Whether the old one had lapsed (its own timer,
+  // maybe in the same tick) cannot be told from the events, so the test assumes it had not: the
+  // longer exclusion only spares that one agent in the wake-up check, it never blames the kernel.
+  void carry_exclusion(ItemModel& im, const Event& e, uint32_t q) const {
+    if (im.excluded == kNone) return;
+    im.excluded_until =
+        std::max(im.excluded_until, e.at.time_since_epoch().count() +
+                                        (m_.push_timeout_ns[q] > 0 ? m_.push_timeout_ns[q]
+                                                                   : std::chrono::nanoseconds(30s).count()));
+  }
 
   void replay_item(uint64_t raw, ItemModel& im, const ItemCalls& c,
                    const std::vector<std::pair<uint64_t, size_t>>& evs, const std::vector<Event>& events,
@@ -904,12 +1174,27 @@ class Checker {
           im.state = MState::queued;
           im.queue = c.submit_queue;
           im.customer = c.customer;
+          im.rid = c.submit_rid;
+          im.stage = 0;
+          im.arrival = e.at.time_since_epoch().count();
           break;
         case EventType::offered:
           if (im.state == MState::queued) {
-            if (a >= kAgents || !m_.member[im.queue][a]) {
-              fail(i, "offered to an agent not in its queue");
+            // Routing offers only to an agent eligible now: a member of its queue, qualified for
+            // the skills the item still asks when its requirement set applies to this queue (any
+            // qualified agent when the queue's routing is skills-based).
+            if (a >= kAgents || !m_.eligible(im.queue, im.rid, im.stage, a)) {
+              fail(i, a < kAgents && m_.applies(im.rid, im.queue)
+                          ? "offered to an agent not qualified for requirement set " + std::to_string(im.rid) +
+                                " after " + std::to_string(im.stage) + " drop(s) (member: " +
+                                (m_.member[im.queue][a] ? "yes" : "no") + ", skills-based: " +
+                                (m_.skills_based[im.queue] ? "yes" : "no") + ")"
+                          : std::string("offered to an agent not in its queue"));
               break;
+            }
+            if (m_.applies(im.rid, im.queue)) {
+              ++offers_with_requirements_;
+              offers_to_non_members_ += !m_.member[im.queue][a];
             }
           } else if (im.state == MState::await_offer) {
             if (a != im.agent) {
@@ -1131,6 +1416,94 @@ class Checker {
           }
           break;
         }
+        case EventType::requirements_relaxed: {
+          // Only a queued item whose requirement set applies to its queue and still has an optional
+          // skill, not before that skill's drop time (counted from arrival); same queue, no agent;
+          // `reason` = optional skills still asked after this drop.
+          if (im.state != MState::queued) {
+            fail(i, "requirements relaxed while not queued");
+            break;
+          }
+          if (!m_.applies(im.rid, im.queue) || im.stage + 1 >= m_.reqs[im.rid].stages) {
+            fail(i, "requirements relaxed without an optional skill left (set " + std::to_string(im.rid) +
+                        ", " + std::to_string(im.stage) + " dropped)");
+            break;
+          }
+          const Model::Req& r = m_.reqs[im.rid];
+          if (e.at.time_since_epoch().count() < im.arrival + r.drop_ns[im.stage] - m_.resolution_ns) {
+            fail(i, "skill dropped " +
+                        std::to_string((im.arrival + r.drop_ns[im.stage] - e.at.time_since_epoch().count()) /
+                                       1'000'000) +
+                        " ms before arrival + its drop time");
+            break;
+          }
+          if (index(e.queue) != im.queue || a != kNone) {
+            fail(i, "requirements relaxed names another queue or an agent");
+            break;
+          }
+          if (e.reason != r.stages - 2 - im.stage) {
+            fail(i, "requirements relaxed says " + std::to_string(e.reason) + " optional skill(s) left, expected " +
+                        std::to_string(r.stages - 2 - im.stage));
+            break;
+          }
+          ++im.stage;
+          carry_exclusion(im, e, im.queue);
+          break;
+        }
+        case EventType::overflowed: {
+          // Only queued, only from a queue with overflow_after, to its overflow_to, once
+          // overflow_after has passed since arrival and max_wait (checked first) has not.
+          const int64_t at = e.at.time_since_epoch().count();
+          if (im.state != MState::queued) {
+            fail(i, "overflowed while not queued");
+            break;
+          }
+          if (m_.overflow_after_ns[im.queue] == 0) {
+            fail(i, "overflowed from a queue without overflow_after");
+            break;
+          }
+          if (index(e.queue) != m_.overflow_to[im.queue] || a != kNone) {
+            fail(i, "overflowed to queue " + std::to_string(index(e.queue)) + ", configured " +
+                        std::to_string(m_.overflow_to[im.queue]));
+            break;
+          }
+          if (at < im.arrival + m_.overflow_after_ns[im.queue]) {
+            fail(i, "overflowed " + std::to_string((im.arrival + m_.overflow_after_ns[im.queue] - at) / 1'000'000) +
+                        " ms before arrival + overflow_after");
+            break;
+          }
+          if (m_.max_wait_ns[im.queue] > 0 && at >= im.arrival + m_.max_wait_ns[im.queue]) {
+            fail(i, "overflowed although its max_wait had passed (it must expire)");
+            break;
+          }
+          im.queue = m_.overflow_to[im.queue];
+          carry_exclusion(im, e, im.queue);
+          break;
+        }
+        case EventType::expired:
+          // Only queued, only in a queue with max_wait, once max_wait has passed since arrival;
+          // `done` follows in the same transition.
+          if (im.state != MState::queued) {
+            fail(i, "expired while not queued");
+            break;
+          }
+          if (m_.max_wait_ns[im.queue] == 0) {
+            fail(i, "expired in a queue without max_wait");
+            break;
+          }
+          if (e.at.time_since_epoch().count() < im.arrival + m_.max_wait_ns[im.queue]) {
+            fail(i, "expired " +
+                        std::to_string((im.arrival + m_.max_wait_ns[im.queue] - e.at.time_since_epoch().count()) /
+                                       1'000'000) +
+                        " ms before arrival + max_wait");
+            break;
+          }
+          if (index(e.queue) != im.queue || a != kNone) {
+            fail(i, "expired names another queue or an agent");
+            break;
+          }
+          im.state = MState::ending;
+          break;
         default: fail(i, "an event type this test does not expect on an item");
       }
       im.seq = seq;
@@ -1185,7 +1558,8 @@ class Checker {
   std::vector<uint64_t> slot_seq_;
   std::vector<bool> slot_has_seq_;
   std::vector<bool> missed_started_ = std::vector<bool>(kAgents, false);
-  std::array<uint64_t, 16> event_counts_{};
+  std::array<uint64_t, 32> event_counts_{};
+  uint64_t offers_with_requirements_ = 0, offers_to_non_members_ = 0, explains_ = 0;
   uint64_t finished_ = 0, audits_ = 0;
 };
 
@@ -1263,6 +1637,23 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
                                *k.find_status("Offline")};
   std::vector<FlowId> flows;
   for (const char* f : {"bot", "ivr"}) flows.push_back(*k.find_flow(f));
+  // Requirement sets, prepared once before the workers start (the control plane).
+  std::array<std::vector<RequirementsId>, kQueues> reqs_by_queue;
+  std::vector<RequirementsId> all_reqs;
+  for (const ReqSpec& spec : requirement_specs()) {
+    const QueueId q = *k.find_queue(spec.queue);
+    std::vector<SkillRequirement> list;
+    for (const auto& [skill, lvl, ms] : spec.skills)
+      list.push_back({*k.find_skill(skill), static_cast<uint8_t>(lvl), std::chrono::milliseconds(ms)});
+    const auto rid = k.prepare_requirements(q, list);
+    ASSERT_TRUE(rid) << to_string(rid.error());
+    const auto again = k.prepare_requirements(q, list);
+    ASSERT_TRUE(again && *again == *rid) << "the same set prepared again must return the same id";
+    checker.add_requirements(index(*rid), index(q), spec);
+    reqs_by_queue[index(q)].push_back(*rid);
+    all_reqs.push_back(*rid);
+  }
+  std::atomic<uint64_t> explain_ok{0}, explain_calls{0}, req_submits{0};
 
   constexpr size_t kShared = 320;
   std::vector<SharedItem> shared(kShared);
@@ -1492,7 +1883,7 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
             const uint64_t prev = slot.prev.load(std::memory_order_acquire);
             if (prev == 0) continue;
             const ItemId id{prev};
-            const unsigned which = rng() % 10;
+            const unsigned which = rng() % 11;
             Status s = Status::ok;
             switch (which) {
               case 0: s = k.accept(id, AgentId{static_cast<uint32_t>(rng() % kAgents)}); break;
@@ -1506,7 +1897,14 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
               case 6: s = k.abandon(id); break;
               case 7: s = k.transfer_to_queue(id, QueueId{0}); break;
               case 8: s = k.transfer_to_agent(id, AgentId{static_cast<uint32_t>(rng() % kAgents)}); break;
-              default: s = k.transfer_to_flow(id, flows[0]); break;
+              case 9: s = k.transfer_to_flow(id, flows[0]); break;
+              default: {  // explain of a finished item: unknown_item (recycled) or wrong_state (free)
+                const auto x = k.explain(id);
+                if (!x && x.error() != Status::unknown_item && x.error() != Status::wrong_state)
+                  violations.add("explain of stale id " + item_text(prev) + " answered " +
+                                 std::string(to_string(x.error())));
+                s = x ? Status::ok : Status::unknown_item;
+              }
             }
             if (s == Status::ok)
               violations.add("stale item id " + item_text(prev) + " accepted an operation (" +
@@ -1526,7 +1924,22 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
             }
             const uint32_t q = static_cast<uint32_t>(rng() % kQueues);
             const uint64_t customer = rng() % 3000;
-            auto r = k.submit({QueueId{q}, CustomerId{customer}, rng() % 16 == 0});
+            // Part of the items ask for skills: a set prepared for this queue; now and then one
+            // prepared for another queue, which submit must refuse (unknown_requirements).
+            RequirementsId rid{};
+            bool foreign = false;
+            if (!reqs_by_queue[q].empty() && rng() % 100 < 45) {
+              rid = reqs_by_queue[q][rng() % reqs_by_queue[q].size()];
+            } else if (rng() % 256 == 0) {
+              rid = all_reqs[rng() % all_reqs.size()];
+              foreign = m.reqs[index(rid)].queue != q;
+            }
+            SubmitRequest req{QueueId{q}, CustomerId{customer}, rng() % 16 == 0};
+            req.requirements = rid;
+            auto r = k.submit(req);
+            if (foreign && (r || r.error() != Status::unknown_requirements))
+              violations.add("submit with a requirement set of another queue answered " +
+                             std::string(r ? "ok" : to_string(r.error())) + ", not unknown_requirements");
             ++log.calls[kSubmit];
             if (!r) {
               ++log.by_status[kSubmit][static_cast<size_t>(r.error()) & 31];
@@ -1537,7 +1950,8 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
               continue;
             }
             ++log.ok[kSubmit];
-            log.recs.push_back({index(*r), 0, 0, customer, q, kSubmit});
+            log.recs.push_back({index(*r), index(rid), 0, customer, q, kSubmit});
+            if (index(rid) != 0) req_submits.fetch_add(1, std::memory_order_relaxed);
             if (StressPolicy::refuses_open(customer))
               violations.add("policy bypassed: open for a blocked customer");
             uint64_t expected = raw;
@@ -1547,6 +1961,32 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
               // Another thread filled the slot first: nobody else knows this item, end it here.
               record(kClose, k.close(*r), index(*r), 0);
             }
+            continue;
+          }
+          if (rng() % 128 == 0) {  // explain(), concurrent with everything: a snapshot, never a crash
+            explain_calls.fetch_add(1, std::memory_order_relaxed);
+            const auto x = k.explain(id);
+            if (!x) {
+              if (x.error() != Status::unknown_item && x.error() != Status::wrong_state)
+                violations.add("explain answered " + std::string(to_string(x.error())));
+              continue;
+            }
+            explain_ok.fetch_add(1, std::memory_order_relaxed);
+            size_t offered = 0;
+            bool sane = x->candidates.size() == kAgents && index(x->queue) < kQueues &&
+                        x->requirements == snap->requirements &&
+                        (x->state == ItemState::queued ? x->holder == kNoAgent
+                                                       : x->state == ItemState::offered && index(x->holder) < kAgents);
+            for (uint32_t a = 0; sane && a < x->candidates.size(); ++a) {
+              const Candidate& cd = x->candidates[a];
+              sane = index(cd.agent) == a && cd.verdict <= CandidateVerdict::no_room;
+              offered += cd.verdict == CandidateVerdict::offered;
+              if (cd.verdict == CandidateVerdict::offered) sane &= x->holder == cd.agent;
+            }
+            if (!sane || offered != (x->state == ItemState::offered ? 1u : 0u))
+              violations.add("explain(" + item_text(raw) + ") is not a consistent snapshot (state " +
+                             std::string(to_string(x->state)) + ", " + std::to_string(x->candidates.size()) +
+                             " candidates, " + std::to_string(offered) + " offered)");
             continue;
           }
           const uint32_t holder = index(snap->agent);
@@ -1620,7 +2060,7 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
     checker.batch(events, {}, &first);
     checker.check_timers(expect, first);
     const std::string after = "epoch " + std::to_string(epoch) + " after the 60 s tick";
-    checker.quiescent(after.c_str(), clock.now().time_since_epoch().count(), last_tick.load());
+    checker.quiescent(after.c_str(), clock.now().time_since_epoch().count(), last_tick.load(), true);
 
     done_ops += ops;
     ++epoch;
@@ -1659,10 +2099,18 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
       std::printf("%s\n", line.c_str());
     }
   std::string ev_line = "stress: events:";
-  for (int t = 0; t <= static_cast<int>(EventType::agent_missed_ended); ++t)
+  for (int t = 0; t <= static_cast<int>(EventType::expired); ++t)
     ev_line += std::string(" ") + std::string(to_string(static_cast<EventType>(t))) + " " +
                std::to_string(checker.event_counts()[t]);
   std::printf("%s\n", ev_line.c_str());
+  std::printf(
+      "stress: skills: %llu submits with requirements; %llu offers under a requirement set, %llu of "
+      "them to non-members (skills-based); explain: %llu ok of %llu from workers, %llu at quiescence\n",
+      static_cast<unsigned long long>(req_submits.load()),
+      static_cast<unsigned long long>(checker.offers_with_requirements()),
+      static_cast<unsigned long long>(checker.offers_to_non_members()),
+      static_cast<unsigned long long>(explain_ok.load()), static_cast<unsigned long long>(explain_calls.load()),
+      static_cast<unsigned long long>(checker.explains()));
 
   EXPECT_EQ(violations.count(), 0u) << "seed " << seed << " (OMNI_STRESS_SEED=" << seed << "):\n"
                                     << violations.text();
@@ -1670,6 +2118,14 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
   for (Op o : {kAccept, kDecline, kPause, kResume, kClose, kEndWrap, kAbandon, kToQueue, kToAgent, kToFlow,
                kSetStatus})
     EXPECT_GT(ok_total[o], 0u) << kOpNames[o] << " never succeeded: the run does not cover it";
+  for (EventType t : {EventType::requirements_relaxed, EventType::overflowed, EventType::expired})
+    EXPECT_GT(checker.event_counts()[static_cast<size_t>(t)], 0u)
+        << to_string(t) << " never happened: the run does not cover it";
+  EXPECT_GT(req_submits.load(), 0u) << "no item asked for skills";
+  EXPECT_GT(checker.offers_with_requirements(), 0u) << "no offer under a requirement set";
+  EXPECT_GT(checker.offers_to_non_members(), 0u) << "no skills-based offer to a non-member";
+  EXPECT_GT(explain_ok.load(), 0u) << "explain() never answered ok from a worker";
+  EXPECT_GT(checker.explains(), 0u) << "explain() never ran at quiescence";
 }
 
 }  // namespace
