@@ -16,6 +16,7 @@
 //       bits 25..44  queue index
 //       bits 45..56  paused value (while paused)
 //       bits 57..60  optional skills dropped so far (the item's requirement stage)
+//       bit  61      queued for its preferred agent only (the agent field names that agent)
 //
 // Why 40 bits of version never wrap in use (docs/ARCHITECTURE.md, "Widths"): a stale word matches
 // again only after exactly 2^40 transitions of its slot. A slot is retired (never reused) once its
@@ -57,14 +58,16 @@ struct alignas(16) ItemWord {
   [[nodiscard]] uint32_t queue() const { return static_cast<uint32_t>((hi >> 25) & kMaxQueues); }
   [[nodiscard]] uint16_t paused_value() const { return static_cast<uint16_t>((hi >> 45) & 0xFFF); }
   [[nodiscard]] uint32_t stage() const { return static_cast<uint32_t>((hi >> 57) & 0xF); }
+  [[nodiscard]] bool preferred() const { return (hi >> 61) & 1; }
   // Does the item hold capacity on its agent in this state?
   [[nodiscard]] bool holds() const {
     return state() == ItemState::offered || state() == ItemState::active || state() == ItemState::wrap_up;
   }
 
-  // The next word of a transition: version + 1, the new state and agent, the rest kept.
+  // The next word of a transition: version + 1, the new state and agent, the rest kept (but a
+  // preference holds only while the item waits for that agent: any transition ends it).
   [[nodiscard]] ItemWord next(ItemState state, uint32_t agent = kNoAgent) const {
-    ItemWord w = *this;
+    ItemWord w = with_preferred(false);
     w.lo = (((version() + 1) & kVersionMask) << kVersionShift) |
            (uint64_t{static_cast<uint8_t>(state)} << kStateShift) | (agent & kNoAgent);
     return w;
@@ -83,6 +86,11 @@ struct alignas(16) ItemWord {
   [[nodiscard]] ItemWord with_paused_value(uint16_t v) const {
     ItemWord w = *this;
     w.hi = (w.hi & ~(uint64_t{0xFFF} << 45)) | (uint64_t{v & 0xFFFu} << 45);
+    return w;
+  }
+  [[nodiscard]] ItemWord with_preferred(bool p) const {
+    ItemWord w = *this;
+    w.hi = (w.hi & ~(uint64_t{1} << 61)) | (uint64_t{p} << 61);
     return w;
   }
   [[nodiscard]] ItemWord with_stage(uint32_t stage) const {

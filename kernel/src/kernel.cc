@@ -77,21 +77,25 @@ class KernelImpl final : public Kernel {
         customers_(cfg_.source.limits.max_customers),
         events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
         credits_(cfg_.source.limits.event_capacity),
-        // Per slot an item node, an exclusion node, a drop node and a wait node (overflow and
-        // expiry); one missed node per agent.
-        timers_(4 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
+        // Per slot an item node, an exclusion node, a drop node, a wait node (overflow and
+        // expiry) and a preference node; one missed node per agent.
+        timers_(5 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
                 cfg_.source.limits.timer_resolution, clock.now()),
         max_classes_(cfg_.source.limits.max_requirement_sets),
         sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cfg_.queues.size() + max_classes_)),
         requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
         agent_classes_(std::make_unique<Membership[]>(std::max<size_t>(cfg_.agents.size(), 1) * max_classes_)),
-        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(std::max<size_t>(cfg_.agents.size(), 1))) {
+        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(std::max<size_t>(cfg_.agents.size(), 1))),
+        max_preferred_(static_cast<int32_t>(cfg_.source.limits.max_preferred_waiting)),
+        personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(std::max<size_t>(cfg_.agents.size(), 1))) {
     for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
     for (uint32_t q = 0; q < cfg_.queues.size(); ++q)
       sets_[q] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, cfg_.queues[q].members);
     set_count_.store(static_cast<uint32_t>(cfg_.queues.size()), std::memory_order_release);
     for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
       agent_class_count_[a].store(0, std::memory_order_relaxed);
+      // 2× headroom over the entries it may hold, like the queues' lanes.
+      if (max_preferred_ > 0) personal_[a] = std::make_unique<MpmcRing<uint64_t>>(2 * std::bit_ceil(uint32_t(max_preferred_)));
       agents_[a].word.store(AgentWord{}.with_status(cfg_.agents[a].initial_status).raw,
                             std::memory_order_relaxed);
       publish(a);
@@ -282,7 +286,9 @@ class KernelImpl final : public Kernel {
     // The slot is ours alone: it came off the free list and its word says free, which no call
     // moves. Its fields are written before the release store that publishes the new life.
     const ItemWord free_word = item.word.load(std::memory_order_relaxed);
-    const ItemWord opening = free_word.next(kOpening).with_queue(q).with_hold(0, false).with_paused_value(0);
+    // Every field of the new life is set here: nothing of the slot's last item carries over.
+    const ItemWord opening =
+        free_word.next(kOpening).with_queue(q).with_hold(0, false).with_paused_value(0).with_stage(0);
     const ItemId id = make_item_id(slot, opening.version());
     item.birth.store(opening.version(), std::memory_order_relaxed);
     item.is_bot.store(req.is_bot, std::memory_order_relaxed);
@@ -313,11 +319,19 @@ class KernelImpl final : public Kernel {
         return std::unexpected(Status::policy_refused);
       }
     }
-    const ItemWord queued = opening.next(ItemState::queued);
+    const uint32_t s = set_of(q, rid, 0);
+    const uint32_t p = index(req.preferred);
+    const bool prefer = req.preferred_wait.count() > 0 && p < cfg_.agents.size() &&
+                        member_of(p, s) != UINT32_MAX && routable(p, q) && take_personal_entry(p);
+    const ItemWord queued = prefer ? opening.next(ItemState::queued, p).with_preferred(true)
+                                   : opening.next(ItemState::queued);
     OMNI_SCHED_POINT("submit.queued");
     publish_owned(item, opening, queued);  // nobody moves an opening item but us
     budget.emit(now, id, kNoAgent, q, EventType::submitted, queued.version());
-    const uint32_t s = set_of(q, rid, 0);
+    if (prefer) {
+      wait_for_preferred(slot, queued, p, now + req.preferred_wait);
+      return id;
+    }
     QueueSlot& set = *sets_[s];
     // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
     // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
@@ -548,6 +562,7 @@ class KernelImpl final : public Kernel {
       OMNI_SCHED_POINT("agent.cas.status");
     } while (!slot.word.compare_exchange_weak(raw, next.raw, kSeq, kSeq));
     budget.emit(clock_.now(), ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
+    if (cfg_.statuses[index(status)].kind != PresenceKind::online) release_preferences(a);
     agent_freed(a);
     return Status::ok;
   }
@@ -605,7 +620,8 @@ class KernelImpl final : public Kernel {
     ItemSnapshot s;
     s.state = w.state() == kOpening ? ItemState::queued : w.state();
     s.queue = QueueId{w.queue()};
-    s.agent = w.agent() == ItemWord::kNoAgent ? kNoAgent : AgentId{w.agent()};
+    s.agent = w.agent() == ItemWord::kNoAgent || w.state() == ItemState::queued ? kNoAgent : AgentId{w.agent()};
+    if (w.state() == ItemState::queued && w.preferred()) s.preferred = AgentId{w.agent()};
     s.customer = CustomerId{item.customer.load(std::memory_order_relaxed)};
     s.arrival = Time{Duration{item.arrival.load(std::memory_order_relaxed)}};
     s.held_milli = w.holds() ? w.held() : 0;
@@ -651,6 +667,7 @@ class KernelImpl final : public Kernel {
       if (auto oldest = oldest_head(set); oldest && (!s.oldest || Time{Duration{oldest->arrival}} < *s.oldest))
         s.oldest = Time{Duration{oldest->arrival}};
     });
+    waiting += sets_[q]->preferring.load(std::memory_order_relaxed);
     s.waiting = static_cast<uint32_t>(std::max<int64_t>(0, waiting));
     return s;
   }
@@ -693,6 +710,7 @@ class KernelImpl final : public Kernel {
       c.needed_milli = size_for(q, a);
       st = &cfg_.statuses[aw.status()];
       if (x.holder == AgentId{a}) c.verdict = CandidateVerdict::offered;
+      else if (w.state() == ItemState::queued && w.preferred() && w.agent() != a) c.verdict = CandidateVerdict::reserved;
       else if (!in_set[a]) c.verdict = skills && member_of(a, q) != UINT32_MAX ? CandidateVerdict::not_qualified
                                      : skills && cfg_.routings[cfg_.queues[q].routing].skills_based
                                          ? CandidateVerdict::not_qualified
@@ -1275,6 +1293,7 @@ class KernelImpl final : public Kernel {
     const uint32_t n_base = static_cast<uint32_t>(memberships.size());
     std::bitset<kMaxMemberships + kMaxRequirementSets> done;  // lane sets with nothing for a
     for (;;) {
+      if (take_preferred(a)) continue;  // items waiting for a only come first
       OMNI_SCHED_POINT("pull.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
       const uint32_t n = n_base + agent_class_count_[a].load(std::memory_order_acquire);
@@ -1393,7 +1412,13 @@ class KernelImpl final : public Kernel {
     if (!cas_item(item, w, gone)) return Status::wrong_state;
     const uint32_t q = w.queue();
     const Time now = clock_.now();
-    if (w.state() == ItemState::queued) {
+    if (w.state() == ItemState::queued && w.preferred()) {
+      // Its personal entry stays behind, stale; the item held its queue's unit itself.
+      OMNI_SCHED_POINT("pref.waiting.dec");
+      agents_[w.agent()].pref_waiting.fetch_sub(1, kSeq);
+      sets_[q]->preferring.fetch_sub(1, std::memory_order_relaxed);
+      release_occupancy(*sets_[q]);
+    } else if (w.state() == ItemState::queued) {
       // Its lane entry stays behind, stale; whoever pops it releases the occupancy.
       OMNI_SCHED_POINT("queue.waiting.dec");
       sets_[set_of(item, w)]->waiting.fetch_sub(1, kSeq);
@@ -1465,7 +1490,159 @@ class KernelImpl final : public Kernel {
   uint32_t exclusion_node(uint32_t slot) const noexcept { return max_items_ + slot; }
   uint32_t drop_node(uint32_t slot) const noexcept { return 2 * max_items_ + slot; }
   uint32_t wait_node(uint32_t slot) const noexcept { return 3 * max_items_ + slot; }
-  uint32_t missed_node(uint32_t a) const noexcept { return 4 * max_items_ + a; }
+  uint32_t pref_node(uint32_t slot) const noexcept { return 4 * max_items_ + slot; }
+  uint32_t missed_node(uint32_t a) const noexcept { return 5 * max_items_ + a; }
+
+  // ---- preferred (sticky) agents ---------------------------------------------------------------
+  // An item that prefers agent p waits in p's personal lane — queued, flagged preferred, p in its
+  // word's agent field — so no other agent ever looks at it; p's pull() looks there first. The
+  // Dekker pair is p's word against p's `pref_waiting`, exactly as a queue's. The item holds its
+  // queue's occupancy unit itself (its personal entry holds a `pref_entries` unit instead).
+  bool routable(uint32_t a, uint32_t q) const noexcept {
+    const StatusInfo& st = cfg_.statuses[AgentWord{agents_[a].word.load(kSeq)}.status()];
+    return st.kind == PresenceKind::online && (st.channels >> cfg_.queues[q].channel & 1);
+  }
+
+  bool take_personal_entry(uint32_t a) noexcept {
+    if (max_preferred_ == 0) return false;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto& n = agents_[a].pref_entries;
+      int32_t v = n.load(std::memory_order_relaxed);
+      do {
+        if (v >= max_preferred_) break;
+      } while (!n.compare_exchange_weak(v, v + 1, std::memory_order_relaxed));
+      if (v < max_preferred_) return true;
+      if (attempt == 0 && !compact_personal(a)) return false;  // full of stale entries?
+    }
+    return false;
+  }
+  void release_personal_entry(uint32_t a) noexcept {
+    agents_[a].pref_entries.fetch_sub(1, std::memory_order_relaxed);
+  }
+  bool compact_personal(uint32_t a) noexcept {
+    bool dropped = false;
+    MpmcRing<uint64_t>& lane = *personal_[a];
+    for (size_t n = lane.size_hint(); n > 0; --n) {
+      uint64_t e;
+      if (!lane.try_pop(e)) break;
+      if (live_personal(e, a)) {
+        push_lane(lane, e);
+      } else {
+        release_personal_entry(a);
+        dropped = true;
+      }
+    }
+    pull(a);  // its live entries were out of the lane for a moment
+    return dropped;
+  }
+  bool live_personal(uint64_t e, uint32_t a, ItemWord* out = nullptr) const noexcept {
+    const ItemWord w = items_[LaneEntry::slot(e)].word.load(std::memory_order_acquire);
+    if (out) *out = w;
+    return w.version() == LaneEntry::version(e) && w.state() == ItemState::queued && w.preferred() &&
+           w.agent() == a;
+  }
+
+  // Submit's side: publish in p's personal lane, count it (seq_cst), then look (p's pull).
+  void wait_for_preferred(uint32_t slot, ItemWord queued, uint32_t p, Time until) noexcept {
+    timers_.arm(pref_node(slot), queued.version(), until);
+    sets_[queued.queue()]->preferring.fetch_add(1, std::memory_order_relaxed);
+    push_lane(*personal_[p], LaneEntry::make(slot, queued.version()));
+    OMNI_SCHED_POINT("pref.waiting.inc");
+    agents_[p].pref_waiting.fetch_add(1, kSeq);
+    pull(p);
+  }
+
+  // The head of a's personal lane, offered to a if it has room. True when it offered one.
+  // Each call looks at one entry (dropping stale ones on the way); a head that does not fit stays.
+  bool take_preferred(uint32_t a) noexcept {
+    if (!personal_[a]) return false;
+    MpmcRing<uint64_t>& lane = *personal_[a];
+    for (;;) {
+      OMNI_SCHED_POINT("pref.waiting");
+      if (agents_[a].pref_waiting.load(kSeq) <= 0) return false;
+      const auto head = lane.peek();
+      if (!head) return false;
+      ItemWord w;
+      if (!live_personal(*head, a, &w)) {  // stale: drop it (if still the head) and look again
+        uint64_t e;
+        if (lane.try_pop(e)) {
+          if (e == *head || !live_personal(e, a)) release_personal_entry(a);
+          else push_lane(lane, e);  // popped a live one instead: back it goes
+        }
+        continue;
+      }
+      const uint32_t q = w.queue();
+      const int32_t size = size_for(q, a);
+      const bool interruptible = uses_interruptible(q, a);
+      Budget budget(*this, 2);
+      if (!budget) {
+        defer_routing();
+        return false;
+      }
+      if (!reserve(a, q, size, interruptible)) return false;  // no room: it keeps waiting for a
+      uint64_t e;
+      if (!lane.try_pop(e)) {  // another pull of a emptied it: step back
+        give_back(a, size, interruptible);
+        continue;
+      }
+      if (e != *head) {  // another pull of a took the head: put this one back, step back
+        push_lane(lane, e);
+        give_back(a, size, interruptible);
+        continue;
+      }
+      ItemSlot& item = items_[LaneEntry::slot(e)];
+      const ItemId id = make_item_id(LaneEntry::slot(e), item.birth.load(std::memory_order_acquire));
+      const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
+      release_personal_entry(a);
+      if (!cas_item(item, w, offered)) {  // it fell back or was closed meanwhile
+        give_back(a, size, interruptible);
+        continue;
+      }
+      OMNI_SCHED_POINT("pref.waiting.dec");
+      agents_[a].pref_waiting.fetch_sub(1, kSeq);
+      sets_[q]->preferring.fetch_sub(1, std::memory_order_relaxed);
+      after_offer(id, item, offered, a, q, clock_.now(), budget);
+      return true;
+    }
+  }
+
+  // queued for p only → queued for everyone eligible (its preference lapsed, or p went offline).
+  // False when its event does not fit now (it stays preferred; the caller keeps it due).
+  bool fall_back(uint32_t slot, uint64_t expect, Time now) noexcept {
+    ItemSlot& item = items_[slot];
+    const ItemWord w = item.word.load(std::memory_order_acquire);
+    if (w.version() != expect || w.state() != ItemState::queued || !w.preferred()) return true;
+    Budget budget(*this, 1);
+    if (!budget) return false;
+    const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
+    const ItemWord next = w.next(ItemState::queued);
+    if (!cas_item(item, w, next)) return true;
+    const uint32_t p = w.agent();
+    OMNI_SCHED_POINT("pref.waiting.dec");
+    agents_[p].pref_waiting.fetch_sub(1, kSeq);  // its personal entry is stale now
+    sets_[w.queue()]->preferring.fetch_sub(1, std::memory_order_relaxed);
+    budget.emit(now, id, AgentId{p}, w.queue(), EventType::preference_ended, next.version());
+    arm_queued(slot, item, next, now);
+    const uint32_t set = set_of(item, next);
+    enqueue(*sets_[set], sets_[set]->retry, slot, next.version());  // takes over the item's unit
+    dispatch(set);
+    return true;
+  }
+
+  // a left online: every item waiting for it only falls back at once.
+  void release_preferences(uint32_t a) noexcept {
+    if (!personal_[a]) return;
+    MpmcRing<uint64_t>& lane = *personal_[a];
+    for (size_t n = lane.size_hint(); n > 0; --n) {
+      uint64_t e;
+      if (!lane.try_pop(e)) return;
+      if (live_personal(e, a) && !fall_back(LaneEntry::slot(e), LaneEntry::version(e), clock_.now())) {
+        push_lane(lane, e);  // no event room: its timer will do it
+        return;
+      }
+      release_personal_entry(a);
+    }
+  }
 
   // Everything a newly queued version of an item needs armed: its next skill drop and its
   // queue's overflow / expiry.
@@ -1608,7 +1785,8 @@ class KernelImpl final : public Kernel {
     }
     if (node < 3 * max_items_) return drop_skill(node - 2 * max_items_, expect, now);
     if (node < 4 * max_items_) return wait_due(node - 3 * max_items_, expect, now);
-    const uint32_t a = node - 4 * max_items_;  // the missed state ends
+    if (node < 5 * max_items_) return fall_back(node - 4 * max_items_, expect, now);
+    const uint32_t a = node - 5 * max_items_;  // the missed state ends
     if (agents_[a].missed_epoch.load(std::memory_order_relaxed) != expect) return true;  // missed again
     Budget budget(*this, 1);
     if (!budget) return false;
@@ -1731,6 +1909,9 @@ class KernelImpl final : public Kernel {
   // Agent a's classes: agent_classes_[a * max_classes_ + i] for i < agent_class_count_[a].
   std::unique_ptr<Membership[]> agent_classes_;
   std::unique_ptr<std::atomic<uint32_t>[]> agent_class_count_;
+  // Preferred agents: each agent's personal lane of items waiting for it only.
+  const int32_t max_preferred_;
+  std::unique_ptr<std::unique_ptr<MpmcRing<uint64_t>>[]> personal_;
   std::mutex control_mu_;  // control plane only: serialises prepare_requirements
   std::map<std::string, uint32_t> class_ids_, requirement_ids_;
 };
@@ -1748,6 +1929,7 @@ AuditReport audit(const Kernel& kernel) {
   const uint32_t n_sets = k.set_count_.load();
   std::vector<int64_t> offered_from(n_queues), entries(n_queues), queued_in(n_sets);
   std::vector<int> live_entries(k.max_items_);
+  std::vector<int32_t> preferring(n_agents), preferring_q(n_queues);
   for (uint32_t set = 0; set < n_sets; ++set) {
     const QueueSlot& lanes = *k.sets_[set];
     for (const auto* lane : {&lanes.fresh, &lanes.retry}) {
@@ -1782,6 +1964,25 @@ AuditReport audit(const Kernel& kernel) {
     const uint32_t q = w.queue();
     if (q >= n_queues) {
       fail(name + ": queue out of range");
+      continue;
+    }
+    if (st == ItemState::queued && w.preferred()) {
+      ++r.queued_items;
+      ++offered_from[q];  // holds its queue's unit itself, like an offered item
+      const uint32_t p = w.agent();
+      if (p >= n_agents) {
+        fail(name + ": preferred agent out of range");
+        continue;
+      }
+      ++preferring[p];
+      ++preferring_q[q];
+      int live = 0;
+      if (k.personal_[p]) k.personal_[p]->for_each([&](uint64_t e) { live += k.live_personal(e, p) && LaneEntry::slot(e) == s; });
+      if (live != 1) fail(name + ": waits for its preferred agent with " + std::to_string(live) + " live personal entries");
+      if (!k.timers_.armed_with(k.pref_node(s), w.version())) fail(name + ": preferred with no preference timer");
+      const AgentWord aw{k.agents_[p].word.load()};
+      if (k.can_take(aw, q, p, k.size_for(q, p), k.uses_interruptible(q, p)))
+        fail(name + " waits for its preferred agent " + cfg.source.agents[p].name + ", who has room for it");
       continue;
     }
     if (st == ItemState::queued) {
@@ -1834,6 +2035,14 @@ AuditReport audit(const Kernel& kernel) {
       fail(name + ": wrap_up_items " + std::to_string(k.agents_[a].wrap_up_items.load()) + " but " +
            std::to_string(wrap[a]) + " items in wrap-up");
     if (w.status() >= cfg.statuses.size()) fail(name + ": status index out of range");
+    if (k.agents_[a].pref_waiting.load() != preferring[a])
+      fail(name + ": pref_waiting " + std::to_string(k.agents_[a].pref_waiting.load()) + " but " +
+           std::to_string(preferring[a]) + " items wait for it");
+    int32_t entries_a = 0;
+    if (k.personal_[a]) k.personal_[a]->for_each([&](uint64_t) { ++entries_a; });
+    if (k.agents_[a].pref_entries.load() != entries_a)
+      fail(name + ": pref_entries " + std::to_string(k.agents_[a].pref_entries.load()) + " but " +
+           std::to_string(entries_a) + " personal entries");
   }
   for (uint32_t set = 0; set < n_sets; ++set) {
     const QueueSlot& lanes = *k.sets_[set];
@@ -1845,6 +2054,9 @@ AuditReport audit(const Kernel& kernel) {
   for (uint32_t q = 0; q < n_queues; ++q) {
     const QueueSlot& queue = *k.sets_[q];
     const std::string name = "queue " + cfg.source.queues[q].name;
+    if (queue.preferring.load() != preferring_q[q])
+      fail(name + ": preferring " + std::to_string(queue.preferring.load()) + " but " +
+           std::to_string(preferring_q[q]) + " items wait for a preferred agent");
     if (queue.occupancy.load() != entries[q] + offered_from[q])
       fail(name + ": occupancy " + std::to_string(queue.occupancy.load()) + " but " + std::to_string(entries[q]) +
            " lane entries + " + std::to_string(offered_from[q]) + " offered");
@@ -1853,7 +2065,7 @@ AuditReport audit(const Kernel& kernel) {
   for (uint32_t s = 0; s < k.max_items_; ++s) {
     const ItemSlot& item = k.items_[s];
     const ItemWord w = item.word.load();
-    if (w.state() != ItemState::queued) continue;
+    if (w.state() != ItemState::queued || w.preferred()) continue;  // preferred: checked above
     const uint32_t q = w.queue();
     const uint64_t e = item.exclusion.load();
     for (uint32_t a : k.sets_[k.set_of(item, w)]->members) {

@@ -36,6 +36,11 @@ struct alignas(kCacheLine) AgentSlot {
   std::atomic<uint64_t> word{0};  // AgentWord: capacity, open items, status, missed
   std::atomic<uint32_t> missed_epoch{0};
   std::atomic<uint32_t> wrap_up_items{0};
+  // Items waiting for this agent as their preferred agent (the personal lane, see kernel.cc):
+  // `pref_waiting` is the Dekker partner of this agent's word for them, like a queue's `waiting`;
+  // `pref_entries` bounds the personal lane's entries (live or stale), like occupancy.
+  alignas(kCacheLine) std::atomic<int32_t> pref_waiting{0};
+  std::atomic<int32_t> pref_entries{0};
 };
 
 // A lane set: where waiting items of one routing class wait, and which agents may take them.
@@ -61,6 +66,9 @@ struct QueueSlot {
   // New queued versions ever pushed (not re-pushes): lets a freeing agent tell whether an item
   // arrived while it held a reservation it then gave back (kernel.cc, rule 2).
   std::atomic<uint64_t> pushes{0};
+  // On a queue's own set: its items waiting for a preferred agent (they wait in that agent's
+  // personal lane, not here). For observation only: relaxed.
+  std::atomic<int32_t> preferring{0};
   // Round-robin tie-breaks: the member position after the last one chosen (a hint; relaxed).
   std::atomic<uint32_t> cursor{0};
   // On a queue's own set: lane entries (live or stale) in all of the queue's sets + items offered

@@ -43,6 +43,7 @@ std::string_view to_string(CandidateVerdict v) noexcept {
     case CandidateVerdict::missed: return "missed";
     case CandidateVerdict::too_many_open: return "too_many_open";
     case CandidateVerdict::no_room: return "no_room";
+    case CandidateVerdict::reserved: return "reserved";
   }
   return "unknown";
 }
@@ -92,6 +93,7 @@ std::string_view to_string(EventType t) noexcept {
     case EventType::requirements_relaxed: return "requirements_relaxed";
     case EventType::overflowed: return "overflowed";
     case EventType::expired: return "expired";
+    case EventType::preference_ended: return "preference_ended";
   }
   return "unknown";
 }

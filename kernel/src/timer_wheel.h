@@ -60,11 +60,19 @@ class TimerWheel {
 
   [[nodiscard]] uint32_t nodes() const noexcept { return nodes_; }
 
-  // Any thread: node n fires at `deadline` with `expect`, replacing its previous arming.
+  // Any thread: node n fires at `deadline` with `expect`, replacing its previous arming — unless
+  // that one expects a newer word. Every node's `expect` only grows (an item version, an agent's
+  // missed epoch), so an arming delayed by a stalled thread cannot replace a newer timer of the
+  // same node (a stale push time-out must not erase the wrap-up end armed after it).
   void arm(uint32_t n, uint64_t expect, Time deadline) noexcept {
     const int64_t d = deadline.time_since_epoch().count();
-    OMNI_SCHED_POINT("timer.arm.record");
-    records_[n].store(Record{expect, d == 0 ? 1 : d}, std::memory_order_release);
+    const Record mine{expect, d == 0 ? 1 : d};
+    Record cur = records_[n].load(std::memory_order_acquire);
+    do {
+      if (cur.deadline != 0 && cur.expect > expect) return;
+      OMNI_SCHED_POINT("timer.arm.record");
+    } while (!records_[n].compare_exchange_weak(cur, mine, std::memory_order_acq_rel,
+                                                std::memory_order_acquire));
     OMNI_SCHED_POINT("timer.arm.pending");
     if (!pending_[n].exchange(true, std::memory_order_acq_rel)) {
       // Never full: each node is in the ring at most once (the `pending` flag).

@@ -144,6 +144,9 @@ struct Limits {
   // Distinct skill requirement sets (per queue) the host may prepare (Kernel::prepare_requirements);
   // each costs lanes and an index. Memory: agents × this × 12 bytes for the agents' class lists.
   uint32_t max_requirement_sets = 64;
+  // Items that may wait for one agent as their preferred agent at once (its personal lane); a
+  // submit beyond it routes as if no agent were preferred.
+  uint32_t max_preferred_waiting = 16;
 };
 
 struct Config {

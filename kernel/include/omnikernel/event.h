@@ -27,9 +27,10 @@ enum class EventType : uint8_t {
   agent_status,      // `agent` moved to StatusId `reason`
   agent_missed,      // agent entered the missed state
   agent_missed_ended,
-  requirements_relaxed,  // an optional skill was dropped after its wait; `reason` = skills still asked
+  requirements_relaxed,  // an optional skill was dropped after its wait; `reason` = optional skills still asked
   overflowed,            // moved to `queue` after waiting its old queue's overflow_after
   expired,               // waited its queue's max_wait; `done` follows
+  preference_ended,      // stopped waiting for its preferred agent only (time, or it went offline)
 };
 
 // Event::reason of a decline without a reason.

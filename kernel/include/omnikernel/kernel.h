@@ -47,6 +47,13 @@ struct SubmitRequest {
   bool is_bot = false;  // policies treat bot sessions like any other (seed 004)
   // Skills the item asks for, prepared once by prepare_requirements for this queue; 0 = none.
   RequirementsId requirements{};
+  // Preferred (sticky) agent: the item is offered only to this agent for `preferred_wait`, then
+  // to everyone eligible. Ignored when that agent could not take it at all (not a member or not
+  // qualified, not online for the channel — "offline falls back at once") or when
+  // limits.max_preferred_waiting items already wait for it. Going offline later ends the
+  // preferences waiting for it at once.
+  AgentId preferred = kNoAgent;
+  Duration preferred_wait{};
 };
 
 struct ItemSnapshot {
@@ -60,6 +67,7 @@ struct ItemSnapshot {
   uint64_t seq = 0;  // the item's version: +1 per transition (Event::seq of its last event)
   RequirementsId requirements{};
   uint8_t skills_dropped = 0;  // optional skills dropped so far
+  AgentId preferred = kNoAgent;  // while it waits for its preferred agent only
 };
 
 struct AgentSnapshot {
@@ -85,6 +93,7 @@ enum class CandidateVerdict : uint8_t {
   missed,         // in the missed state after an unanswered offer
   too_many_open,  // holds the most open items an agent can (255)
   no_room,        // not enough free capacity for the item's size
+  reserved,       // the item waits for its preferred agent only, for now
 };
 
 struct Candidate {
@@ -105,7 +114,7 @@ struct Explanation {
 };
 
 struct QueueSnapshot {
-  uint32_t waiting = 0;            // items queued now
+  uint32_t waiting = 0;            // items queued now (with those waiting for a preferred agent)
   std::optional<Time> oldest;      // arrival time of the oldest waiting item
 };
 

@@ -179,6 +179,7 @@ std::string World::check(const CheckOptions& options) {
     uint32_t queue;
     uint32_t requirements = 0;
     uint32_t dropped = 0;
+    AgentId preferred = kNoAgent;  // waiting for this agent only
   };
   std::vector<Waiting> waiting;
   std::vector<std::pair<Waiting, uint32_t>> offered_skilled;  // (item, holder)
@@ -204,7 +205,7 @@ std::string World::check(const CheckOptions& options) {
     }
     if (s->state == ItemState::queued) {
       ++queued_in[q];
-      waiting.push_back({id, q, index(s->requirements), s->skills_dropped});
+      waiting.push_back({id, q, index(s->requirements), s->skills_dropped, s->preferred});
       continue;
     }
     if (s->state == ItemState::offered && index(s->requirements) != 0)
@@ -329,6 +330,7 @@ std::string World::check(const CheckOptions& options) {
       const AgentConfig& ac = c.agents[a];
       if (!anyone && std::find(ac.queues.begin(), ac.queues.end(), qc.name) == ac.queues.end()) continue;
       if (!qualified(w, ac)) continue;
+      if (w.preferred != kNoAgent && index(w.preferred) != a) continue;  // reserved for its agent
       const AgentSnapshot& s = agents[a];
       if (index(s.status) >= c.statuses.size() || s.missed) continue;
       const PresenceStatusConfig& status = c.statuses[index(s.status)];

@@ -1,0 +1,102 @@
+// Preferred (sticky) agents (issue 9, item 4): offered only to the preferred agent while the
+// wait limit runs, then to everyone eligible; an offline preferred agent falls back at once.
+#include "audit.h"
+#include "kernel_fixture.h"
+
+namespace omni::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Preferred : public KernelTest {
+ protected:
+  void SetUp() override { build(contact_centre(3, 1.0)); }
+  ItemId submit_for(std::string_view who, Duration wait) {
+    SubmitRequest r{queue("sales"), CustomerId{0}};
+    r.preferred = agent(who);
+    r.preferred_wait = wait;
+    auto id = kernel->submit(r);
+    EXPECT_TRUE(id.has_value()) << to_string(id.error());
+    return id.value_or(ItemId{});
+  }
+  void expect_audit_ok() {
+    const auto report = internal::audit(*kernel);
+    EXPECT_TRUE(report.ok()) << report.text();
+  }
+};
+
+TEST_F(Preferred, APreferredAgentWithRoomGetsItFirst) {
+  EXPECT_EQ(holder(submit_for("a2", 30s)), agent("a2")) << "not a0, who is listed first";
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, TheItemWaitsForItsAgentThenFallsBack) {
+  const ItemId busy = submit_for("a1", 30s);
+  ASSERT_EQ(holder(busy), agent("a1"));
+  const ItemId id = submit_for("a1", 20s);  // a1 is full (capacity 1); a0 and a2 are free
+  EXPECT_EQ(state(id), ItemState::queued);
+  EXPECT_EQ(kernel->item(id)->preferred, agent("a1"));
+  expect_audit_ok();
+  auto x = kernel->explain(id);
+  ASSERT_TRUE(x.has_value());
+  EXPECT_EQ(x->candidates[0].verdict, CandidateVerdict::reserved);
+  EXPECT_EQ(x->candidates[1].verdict, CandidateVerdict::no_room);
+  advance(19s);
+  EXPECT_EQ(state(id), ItemState::queued);
+  advance(2s);
+  EXPECT_EQ(state(id), ItemState::offered);
+  EXPECT_EQ(holder(id), agent("a0")) << "after the wait, anyone eligible";
+  bool ended = false;
+  for (const Event& e : drain()) ended |= e.item == id && e.type == EventType::preference_ended;
+  EXPECT_TRUE(ended);
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, ThePreferredAgentFreeingCapacityTakesItsItem) {
+  const ItemId busy = submit_for("a1", 30s);
+  const ItemId id = submit_for("a1", 30s);
+  ASSERT_EQ(state(id), ItemState::queued);
+  ASSERT_EQ(kernel->accept(busy, agent("a1")), Status::ok);
+  ASSERT_EQ(kernel->close(busy), Status::ok);
+  ASSERT_EQ(kernel->end_wrap_up(busy), Status::ok);
+  EXPECT_EQ(holder(id), agent("a1"));
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, AnOfflinePreferredAgentFallsBackAtOnce) {
+  ASSERT_EQ(kernel->set_status(agent("a2"), status("Offline")), Status::ok);
+  EXPECT_EQ(holder(submit_for("a2", 30s)), agent("a0")) << "offline at submit: no preference";
+  ASSERT_EQ(kernel->set_status(agent("a2"), status("Online")), Status::ok);
+  const ItemId busy = submit_for("a2", 30s);
+  ASSERT_EQ(holder(busy), agent("a2"));
+  const ItemId id = submit_for("a2", 30s);
+  ASSERT_EQ(state(id), ItemState::queued);
+  ASSERT_EQ(kernel->set_status(agent("a2"), status("Offline")), Status::ok);  // goes offline later
+  EXPECT_EQ(holder(id), agent("a1")) << "a0 is busy; a1 is free";
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, AbandoningAWaitingPreferredItemLeavesNothingBehind) {
+  (void)submit_for("a1", 30s);
+  const ItemId id = submit_for("a1", 30s);
+  ASSERT_EQ(kernel->abandon(id), Status::ok);
+  expect_audit_ok();
+  advance(31s);  // its preference timer finds nothing to do
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, TooManyWaitingForOneAgentRouteWithoutPreference) {
+  Config c = contact_centre(2, 1.0);
+  c.limits.max_preferred_waiting = 1;
+  build(c);
+  const ItemId busy = submit_for("a1", 30s);
+  const ItemId waits = submit_for("a1", 30s);
+  const ItemId over = submit_for("a1", 30s);
+  ASSERT_EQ(holder(busy), agent("a1"));
+  EXPECT_EQ(kernel->item(waits)->preferred, agent("a1"));
+  EXPECT_EQ(holder(over), agent("a0")) << "the personal lane is full: routed as usual";
+  expect_audit_ok();
+}
+
+}  // namespace
+}  // namespace omni::testing
