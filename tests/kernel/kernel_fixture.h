@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "audit.h"
 #include "omnikernel/kernel.h"
 
 namespace omni::testing {
@@ -82,9 +83,30 @@ class KernelTest : public ::testing::Test {
     clock.advance(d);
     ASSERT_EQ(kernel->tick(clock.now()), Status::ok);
   }
+  // Every invariant, from the kernel's internals; it reads only, so it repairs nothing.
+  void expect_audit_ok() {
+    const auto report = internal::audit(*kernel);
+    EXPECT_TRUE(report.ok()) << report.text();
+  }
 
   ManualClock clock;
   std::unique_ptr<Kernel> kernel;
 };
+
+// One invalid configuration: a name for the test, the edit that breaks a valid config, and the
+// field path the error must name (for TEST_P suites of configuration errors).
+struct ConfigCase {
+  const char* name;
+  void (*edit)(Config&);
+  const char* field;
+};
+inline std::string config_case_name(const ::testing::TestParamInfo<ConfigCase>& info) { return info.param.name; }
+inline void expect_config_error(Config c, const ConfigCase& bad) {
+  bad.edit(c);
+  ManualClock clock;
+  auto k = Kernel::create(c, clock);
+  ASSERT_FALSE(k.has_value());
+  EXPECT_EQ(k.error().field, bad.field) << k.error().message();
+}
 
 }  // namespace omni::testing

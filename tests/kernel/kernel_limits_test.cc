@@ -9,13 +9,7 @@
 namespace omni::testing {
 namespace {
 
-class Limits : public KernelTest {
- protected:
-  void expect_audit_ok() {
-    const auto report = internal::audit(*kernel);
-    EXPECT_TRUE(report.ok()) << report.text();
-  }
-};
+using Limits = KernelTest;
 
 // Defect 3: resume did not check the 8-bit open-items count; at 255 it carried into the status
 // bits and the agent silently went from Online to Away.

@@ -23,10 +23,6 @@ Config overflowing() {
 class OverflowExpiry : public KernelTest {
  protected:
   void SetUp() override { build(overflowing()); }
-  void expect_audit_ok() {
-    const auto report = internal::audit(*kernel);
-    EXPECT_TRUE(report.ok()) << report.text();
-  }
   bool saw(ItemId id, EventType type) {
     for (const Event& e : events_)
       if (e.item == id && e.type == type) return true;
@@ -108,22 +104,9 @@ TEST_F(OverflowExpiry, AFullDestinationPostponesTheOverflow) {
   expect_audit_ok();
 }
 
-struct ConfigCase {
-  const char* name;
-  void (*edit)(Config&);
-  const char* field;
-};
-
 class OverflowConfigErrors : public ::testing::TestWithParam<ConfigCase> {};
 
-TEST_P(OverflowConfigErrors, NameTheField) {
-  Config c = overflowing();
-  GetParam().edit(c);
-  ManualClock clock;
-  auto k = Kernel::create(c, clock);
-  ASSERT_FALSE(k.has_value());
-  EXPECT_EQ(k.error().field, GetParam().field) << k.error().message();
-}
+TEST_P(OverflowConfigErrors, NameTheField) { expect_config_error(overflowing(), GetParam()); }
 
 INSTANTIATE_TEST_SUITE_P(
     All, OverflowConfigErrors,
@@ -139,7 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
                    },
                    "queues[0].overflow_to"},
         ConfigCase{"negative_wait", [](Config& c) { c.queues[2].max_wait = -1s; }, "queues[2].max_wait"}),
-    [](const ::testing::TestParamInfo<ConfigCase>& info) { return std::string(info.param.name); });
+    config_case_name);
 
 }  // namespace
 }  // namespace omni::testing

@@ -19,10 +19,6 @@ class Preferred : public KernelTest {
     EXPECT_TRUE(id.has_value()) << to_string(id.error());
     return id.value_or(ItemId{});
   }
-  void expect_audit_ok() {
-    const auto report = internal::audit(*kernel);
-    EXPECT_TRUE(report.ok()) << report.text();
-  }
 };
 
 TEST_F(Preferred, APreferredAgentWithRoomGetsItFirst) {

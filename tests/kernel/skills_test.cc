@@ -39,10 +39,6 @@ class Skills : public KernelTest {
     EXPECT_TRUE(id.has_value()) << to_string(id.error());
     return id.value_or(ItemId{});
   }
-  void expect_audit_ok() {
-    const auto report = internal::audit(*kernel);
-    EXPECT_TRUE(report.ok()) << report.text();
-  }
 };
 
 // The seed-002 story: a Spanish inquiry goes to the Spanish speaker, although the English
@@ -201,22 +197,9 @@ TEST_F(Skills, ExplainSaysWhyEachAgentHasOrHasNotGotTheItem) {
   EXPECT_EQ(to_string(CandidateVerdict::no_room), "no_room");
 }
 
-struct ConfigCase {
-  const char* name;
-  void (*edit)(Config&);
-  const char* field;
-};
-
 class SkillConfigErrors : public ::testing::TestWithParam<ConfigCase> {};
 
-TEST_P(SkillConfigErrors, NameTheField) {
-  Config c = skilled_centre();
-  GetParam().edit(c);
-  ManualClock clock;
-  auto k = Kernel::create(c, clock);
-  ASSERT_FALSE(k.has_value());
-  EXPECT_EQ(k.error().field, GetParam().field) << k.error().message();
-}
+TEST_P(SkillConfigErrors, NameTheField) { expect_config_error(skilled_centre(), GetParam()); }
 
 INSTANTIATE_TEST_SUITE_P(
     All, SkillConfigErrors,
@@ -231,7 +214,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConfigCase{"profile_skill", [](Config& c) { c.profiles[0].skills = {{"Nope", 3}}; }, "profiles[0].skills[0].skill"},
         ConfigCase{"too_many_sets", [](Config& c) { c.limits.max_requirement_sets = 5000; },
                    "limits.max_requirement_sets"}),
-    [](const ::testing::TestParamInfo<ConfigCase>& info) { return std::string(info.param.name); });
+    config_case_name);
 
 }  // namespace
 }  // namespace omni::testing
