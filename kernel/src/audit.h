@@ -17,7 +17,6 @@ struct AuditReport {
   std::vector<std::string> violations;  // empty = every invariant holds
   uint64_t live_items = 0;
   uint64_t queued_items = 0;
-  uint64_t repaired = 0;  // what safety-net sweeps repaired (must stay 0)
   [[nodiscard]] bool ok() const { return violations.empty(); }
   [[nodiscard]] std::string text() const {
     std::string s;
