@@ -187,6 +187,8 @@ const BadCase kCases[] = {
      "limits.max_requirement_sets: must be <= 4096"},
     {"max_requirement_sets negative", [](Json& d) { d["limits"]["max_requirement_sets"] = -1; },
      "limits.max_requirement_sets: must be >= 0"},
+    {"max_preferred_waiting too large", [](Json& d) { d["limits"]["max_preferred_waiting"] = 5000; },
+     "limits.max_preferred_waiting: must be <= 4096"},
     // overflow, expiry and tie-breaks (issue 9, items 3 and 5)
     {"unknown tie-break", [](Json& d) { d["routing_configs"][0]["tie_break"] = "longest_idle"; },
      "routing_configs[0].tie_break: unknown tie-break \"longest_idle\" (one of: listed_order, round_robin)"},
