@@ -323,6 +323,17 @@ class KernelImpl final : public Kernel {
     const uint32_t p = index(req.preferred);
     const bool prefer = req.preferred_wait.count() > 0 && p < cfg_.agents.size() &&
                         member_of(p, s) != UINT32_MAX && routable(p, q) && take_personal_entry(p);
+    QueueSlot& set = *sets_[s];
+    // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
+    // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
+    // It is offered straight from the opening word, which no other call may move: a host that
+    // learnt the id early cannot close an item that is neither counted in a lane nor offered.
+    if (!prefer && set.waiting.load(kSeq) <= 0) {
+      bool repaired = false;
+      const bool offered = hand_off(id, item, opening, s, now, budget, repaired);
+      if (repaired) dispatch(s);  // rule 1: a bit it set may hide an arrival's miss
+      if (offered) return id;
+    }
     const ItemWord queued = prefer ? opening.next(ItemState::queued, p).with_preferred(true)
                                    : opening.next(ItemState::queued);
     OMNI_SCHED_POINT("submit.queued");
@@ -331,17 +342,6 @@ class KernelImpl final : public Kernel {
     if (prefer) {
       wait_for_preferred(slot, queued, p, now + req.preferred_wait);
       return id;
-    }
-    QueueSlot& set = *sets_[s];
-    // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
-    // (Nobody is overtaken: an item queued concurrently is still offered by the Dekker path.)
-    if (set.waiting.load(kSeq) <= 0) {
-      bool repaired = false;
-      const HandOff h = hand_off(id, item, queued, s, now, budget, repaired);
-      if (h != HandOff::none) {
-        if (repaired) dispatch(s);  // rule 1: a bit it set may hide an arrival's miss
-        return id;
-      }
     }
     arm_queued(slot, item, queued, now);
     enqueue(set, set.fresh, slot, queued.version());
@@ -469,6 +469,7 @@ class KernelImpl final : public Kernel {
     QueueSlot& dest_queue = *sets_[q2];
     if (!acquire_occupancy(dest_queue, q2)) return Status::queue_full;
     const ItemWord queued = w.next(ItemState::queued).with_queue(q2);
+    const uint32_t rid = requirements_of(*item);
     if (!cas_item(*item, w, queued)) {
       release_occupancy(dest_queue);
       return Status::wrong_state;
@@ -480,7 +481,7 @@ class KernelImpl final : public Kernel {
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
     exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
     arm_queued(slot_of(id), *item, queued, now);
-    const uint32_t s2 = set_of(*item, queued);
+    const uint32_t s2 = set_of(queued, rid);
     enqueue(*sets_[s2], sets_[s2]->retry, slot_of(id), queued.version());
     agent_freed(a);
     dispatch(s2);
@@ -804,8 +805,16 @@ class KernelImpl final : public Kernel {
     if (r.queue != q) return q;
     return r.set[std::min(stage, r.stages - 1)];
   }
+  // For observers and quiescent checks only. A transition reads the item's requirement set
+  // BEFORE its CAS (requirements_of) and uses set_of(w, rid): once its CAS has won, the item can
+  // move on — even end and its slot carry a new item with other requirements — while the
+  // transition still routes it (the same reason as the birth read in consider()).
   uint32_t set_of(const ItemSlot& item, ItemWord w) const noexcept {
     return set_of(w.queue(), item.requirements.load(std::memory_order_relaxed), w.stage());
+  }
+  uint32_t set_of(ItemWord w, uint32_t rid) const noexcept { return set_of(w.queue(), rid, w.stage()); }
+  static uint32_t requirements_of(const ItemSlot& item) noexcept {
+    return item.requirements.load(std::memory_order_acquire);
   }
   uint32_t queue_of(uint32_t set) const noexcept { return sets_[set]->queue; }
 
@@ -1143,18 +1152,17 @@ class KernelImpl final : public Kernel {
     };
   }
 
-  enum class HandOff : uint8_t { offered, none, gone };
-
-  // Offers a not-yet-enqueued item straight to the best member of q, if one has room.
-  HandOff hand_off(ItemId id, ItemSlot& item, ItemWord queued, uint32_t set, Time now, Budget& budget,
-                   bool& repaired) noexcept {
+  // Offers an opening item (submit's own, nobody else may move it) straight to the best member of
+  // its lane set, if one has room: `submitted` (the opening word's version) then `offered`.
+  bool hand_off(ItemId id, ItemSlot& item, ItemWord opening, uint32_t set, Time now, Budget& budget,
+                bool& repaired) noexcept {
     QueueSlot& lanes = *sets_[set];
     const uint32_t q = lanes.queue;
     for (;;) {
       bool restored = false;
       const auto member = lanes.index.best(UINT32_MAX, truly_at(set, repaired), restored, tie_start(lanes));
       repaired |= restored;
-      if (!member) return HandOff::none;
+      if (!member) return false;
       const uint32_t a = lanes.members[*member];
       const int32_t size = size_for(q, a);
       const bool interruptible = uses_interruptible(q, a);
@@ -1163,14 +1171,11 @@ class KernelImpl final : public Kernel {
         continue;
       }
       chosen(lanes, *member);
-      const ItemWord offered = queued.next(ItemState::offered, a).with_hold(size, interruptible);
-      if (!cas_item(item, queued, offered)) {  // the host closed it meanwhile
-        give_back(a, size, interruptible);
-        pull(a);
-        return HandOff::gone;
-      }
+      budget.emit(now, id, kNoAgent, q, EventType::submitted, opening.version());
+      const ItemWord offered = opening.next(ItemState::offered, a).with_hold(size, interruptible);
+      publish_owned(item, opening, offered);
       after_offer(id, item, offered, a, q, now, budget);
-      return HandOff::offered;
+      return true;
     }
   }
 
@@ -1373,6 +1378,7 @@ class KernelImpl final : public Kernel {
     const uint32_t a = w.agent();
     const uint32_t q = w.queue();
     const ItemWord queued = w.next(ItemState::queued);
+    const uint32_t rid = requirements_of(item);
     if (!cas_item(item, w, queued)) return Status::wrong_state;
     const Time now = clock_.now();
     // Release the capacity and apply the presence config's status in one CAS.
@@ -1396,7 +1402,7 @@ class KernelImpl final : public Kernel {
     }
     exclude(slot_of(id), item, a, queued.version(), now + exclusion_for(q));
     arm_queued(slot_of(id), item, queued, now);
-    const uint32_t set = set_of(item, queued);
+    const uint32_t set = set_of(queued, rid);
     enqueue(*sets_[set], sets_[set]->retry, slot_of(id), queued.version());
     publish(a);
     dispatch(set, a);  // someone else first
@@ -1409,6 +1415,7 @@ class KernelImpl final : public Kernel {
     Budget budget(*this, 2);
     if (!budget) return Status::events_full;
     const ItemWord gone = w.next(ItemState::free);
+    const uint32_t rid = requirements_of(item);
     if (!cas_item(item, w, gone)) return Status::wrong_state;
     const uint32_t q = w.queue();
     const Time now = clock_.now();
@@ -1421,7 +1428,7 @@ class KernelImpl final : public Kernel {
     } else if (w.state() == ItemState::queued) {
       // Its lane entry stays behind, stale; whoever pops it releases the occupancy.
       OMNI_SCHED_POINT("queue.waiting.dec");
-      sets_[set_of(item, w)]->waiting.fetch_sub(1, kSeq);
+      sets_[set_of(w, rid)]->waiting.fetch_sub(1, kSeq);
     } else {
       release_occupancy(*sets_[q]);
       release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
@@ -1616,6 +1623,7 @@ class KernelImpl final : public Kernel {
     if (!budget) return false;
     const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
     const ItemWord next = w.next(ItemState::queued);
+    const uint32_t rid = requirements_of(item);
     if (!cas_item(item, w, next)) return true;
     const uint32_t p = w.agent();
     OMNI_SCHED_POINT("pref.waiting.dec");
@@ -1623,7 +1631,7 @@ class KernelImpl final : public Kernel {
     sets_[w.queue()]->preferring.fetch_sub(1, std::memory_order_relaxed);
     budget.emit(now, id, AgentId{p}, w.queue(), EventType::preference_ended, next.version());
     arm_queued(slot, item, next, now);
-    const uint32_t set = set_of(item, next);
+    const uint32_t set = set_of(next, rid);
     enqueue(*sets_[set], sets_[set]->retry, slot, next.version());  // takes over the item's unit
     dispatch(set);
     return true;
@@ -1694,18 +1702,19 @@ class KernelImpl final : public Kernel {
       return true;
     }
     const ItemWord next = w.next(ItemState::queued).with_queue(to);
+    const uint32_t rid = requirements_of(item);
     if (!cas_item(item, w, next)) {
       release_occupancy(dest);
       return true;
     }
     OMNI_SCHED_POINT("queue.waiting.dec");
-    sets_[set_of(item, w)]->waiting.fetch_sub(1, kSeq);  // its entry there is stale now
+    sets_[set_of(w, rid)]->waiting.fetch_sub(1, kSeq);  // its entry there is stale now
     budget.emit(now, id, kNoAgent, to, EventType::overflowed, next.version());
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
     if (Exclusion::version(e) == w.version())
       exclude(slot, item, Exclusion::agent(e), next.version(), now + exclusion_for(to));
     arm_queued(slot, item, next, now);
-    const uint32_t set = set_of(item, next);
+    const uint32_t set = set_of(next, rid);
     enqueue(*sets_[set], sets_[set]->retry, slot, next.version());
     dispatch(set);
     return true;
@@ -1738,14 +1747,15 @@ class KernelImpl final : public Kernel {
       return true;
     }
     const ItemWord next = w.next(ItemState::queued).with_stage(w.stage() + 1);
+    const uint32_t rid = requirements_of(item);
     if (!cas_item(item, w, next)) {
       release_occupancy(own);
       return true;
     }
-    const uint32_t from = set_of(item, w), to = set_of(item, next);
+    const uint32_t from = set_of(w, rid), to = set_of(next, rid);
     OMNI_SCHED_POINT("queue.waiting.dec");
     sets_[from]->waiting.fetch_sub(1, kSeq);
-    const RequirementSet& r = requirements_[item.requirements.load(std::memory_order_relaxed)];
+    const RequirementSet& r = requirements_[rid];
     budget.emit(now, id, kNoAgent, q, EventType::requirements_relaxed, next.version(),
                 static_cast<uint16_t>(r.stages - 1 - next.stage()));
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
