@@ -130,7 +130,7 @@ class KernelImpl final : public Kernel {
     for (size_t i = 0; i < skills.size(); ++i) {
       const SkillRequirement& r = skills[i];
       if (index(r.skill) >= cfg_.skills.size()) return std::unexpected(Status::unknown_skill);
-      if (r.min_level < 1 || r.min_level > 10 || r.drop_after.count() < 0)
+      if (r.min_level < 1 || r.min_level > 10 || r.drop_after.count() < 0 || r.drop_after > kMaxTimer)
         return std::unexpected(Status::invalid_requirements);
       for (size_t j = 0; j < i; ++j)
         if (skills[j].skill == r.skill) return std::unexpected(Status::invalid_requirements);
@@ -272,6 +272,10 @@ class KernelImpl final : public Kernel {
     const uint32_t rid = index(req.requirements);
     if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q))
       return std::unexpected(Status::unknown_requirements);
+    if (req.preferred != kNoAgent && index(req.preferred) >= cfg_.agents.size())
+      return std::unexpected(Status::unknown_agent);
+    if (req.preferred_wait.count() < 0 || req.preferred_wait > kMaxTimer)
+      return std::unexpected(Status::invalid_preference);
     QueueSlot& queue = *sets_[q];
     Budget budget(*this, 3);  // submitted, offered, accepted
     if (!budget) return std::unexpected(Status::events_full);
@@ -699,7 +703,6 @@ class KernelImpl final : public Kernel {
     for (uint32_t a : set.members) in_set[a] = true;
     const bool skills = set_of(item, w) >= cfg_.queues.size();
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
-    const StatusInfo* st = nullptr;
     for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
       const AgentWord aw{agents_[a].word.load(std::memory_order_acquire)};
       const PresenceInfo& pc = presence_of(a);
@@ -709,16 +712,14 @@ class KernelImpl final : public Kernel {
       c.used_milli = intr ? aw.interruptible_used() : aw.used();
       c.capacity_milli = intr ? pc.interruptible_capacity : pc.capacity;
       c.needed_milli = size_for(q, a);
-      st = &cfg_.statuses[aw.status()];
       if (x.holder == AgentId{a}) c.verdict = CandidateVerdict::offered;
       else if (w.state() == ItemState::queued && w.preferred() && w.agent() != a) c.verdict = CandidateVerdict::reserved;
-      else if (!in_set[a]) c.verdict = skills && member_of(a, q) != UINT32_MAX ? CandidateVerdict::not_qualified
-                                     : skills && cfg_.routings[cfg_.queues[q].routing].skills_based
-                                         ? CandidateVerdict::not_qualified
-                                         : CandidateVerdict::not_a_member;
+      else if (!in_set[a])  // a class leaves out the unqualified among those who could serve q
+        c.verdict = skills && (member_of(a, q) != UINT32_MAX || cfg_.routings[cfg_.queues[q].routing].skills_based)
+                        ? CandidateVerdict::not_qualified
+                        : CandidateVerdict::not_a_member;
       else if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) c.verdict = CandidateVerdict::excluded;
-      else if (st->kind != PresenceKind::online || !(st->channels >> cfg_.queues[q].channel & 1))
-        c.verdict = CandidateVerdict::not_routable;
+      else if (!online_for(aw.status(), q)) c.verdict = CandidateVerdict::not_routable;
       else if (aw.missed()) c.verdict = CandidateVerdict::missed;
       else if (aw.open() >= AgentWord::kMaxOpen) c.verdict = CandidateVerdict::too_many_open;
       else if (c.used_milli + c.needed_milli > c.capacity_milli) c.verdict = CandidateVerdict::no_room;
@@ -843,10 +844,14 @@ class KernelImpl final : public Kernel {
   // seq_cst, not just acq_rel: a CAS that makes an agent better is half of the Dekker pairing with
   // an arrival that read the older word (see the top of this file).
   // Routable for queue q, not missed, and room for `size` on the right pool.
+  // Does this presence status route queue q's channel?
+  bool online_for(uint16_t status, uint32_t q) const noexcept {
+    const StatusInfo& st = cfg_.statuses[status];
+    return st.kind == PresenceKind::online && (st.channels >> cfg_.queues[q].channel & 1);
+  }
+
   bool can_take(AgentWord w, uint32_t q, uint32_t a, int32_t size, bool interruptible) const noexcept {
-    if (w.missed() || w.open() >= AgentWord::kMaxOpen) return false;
-    const StatusInfo& st = cfg_.statuses[w.status()];
-    if (st.kind != PresenceKind::online || !(st.channels >> cfg_.queues[q].channel & 1)) return false;
+    if (w.missed() || w.open() >= AgentWord::kMaxOpen || !online_for(w.status(), q)) return false;
     const PresenceInfo& pc = presence_of(a);
     return interruptible ? w.interruptible_used() + size <= pc.interruptible_capacity
                          : w.used() + size <= pc.capacity;
@@ -1506,8 +1511,7 @@ class KernelImpl final : public Kernel {
   // Dekker pair is p's word against p's `pref_waiting`, exactly as a queue's. The item holds its
   // queue's occupancy unit itself (its personal entry holds a `pref_entries` unit instead).
   bool routable(uint32_t a, uint32_t q) const noexcept {
-    const StatusInfo& st = cfg_.statuses[AgentWord{agents_[a].word.load(kSeq)}.status()];
-    return st.kind == PresenceKind::online && (st.channels >> cfg_.queues[q].channel & 1);
+    return online_for(AgentWord{agents_[a].word.load(kSeq)}.status(), q);
   }
 
   bool take_personal_entry(uint32_t a) noexcept {

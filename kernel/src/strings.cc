@@ -28,6 +28,7 @@ std::string_view to_string(Status s) noexcept {
     case Status::unknown_requirements: return "unknown_requirements";
     case Status::invalid_requirements: return "invalid_requirements";
     case Status::requirements_exhausted: return "requirements_exhausted";
+    case Status::invalid_preference: return "invalid_preference";
   }
   return "unknown_status_code";
 }

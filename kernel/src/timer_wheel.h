@@ -38,8 +38,7 @@ class TimerWheel {
   static constexpr uint32_t kNil = UINT32_MAX;
 
   TimerWheel(uint32_t nodes, Duration resolution, Time start)
-      : nodes_(nodes),
-        resolution_(resolution.count() > 0 ? resolution.count() : 1),
+      : resolution_(resolution.count() > 0 ? resolution.count() : 1),
         records_(std::make_unique<std::atomic<Record>[]>(nodes)),
         pending_(std::make_unique<std::atomic<bool>[]>(nodes)),
         requests_(nodes + 2),
@@ -57,8 +56,6 @@ class TimerWheel {
     }
     for (uint32_t b = 0; b < kBuckets; ++b) buckets_[b] = kNil;
   }
-
-  [[nodiscard]] uint32_t nodes() const noexcept { return nodes_; }
 
   // Any thread: node n fires at `deadline` with `expect`, replacing its previous arming — unless
   // that one expects a newer word. Every node's `expect` only grows (an item version, an agent's
@@ -163,7 +160,6 @@ class TimerWheel {
     bucket_of_[n] = kNil;
   }
 
-  const uint32_t nodes_;
   const int64_t resolution_;
   // Shared between arming threads and the ticker.
   std::unique_ptr<std::atomic<Record>[]> records_;

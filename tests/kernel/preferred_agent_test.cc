@@ -94,5 +94,20 @@ TEST_F(Preferred, TooManyWaitingForOneAgentRouteWithoutPreference) {
   expect_audit_ok();
 }
 
+TEST_F(Preferred, BadPreferencesAreTypedErrorsThatChangeNothing) {
+  SubmitRequest r{queue("sales"), CustomerId{0}};
+  r.preferred = AgentId{99};
+  r.preferred_wait = 30s;
+  EXPECT_EQ(kernel->submit(r).error(), Status::unknown_agent);
+  r.preferred = agent("a1");
+  r.preferred_wait = -1s;
+  EXPECT_EQ(kernel->submit(r).error(), Status::invalid_preference);
+  r.preferred_wait = std::chrono::minutes(61);
+  EXPECT_EQ(kernel->submit(r).error(), Status::invalid_preference);
+  EXPECT_EQ(kernel->queue(queue("sales"))->waiting, 0u);
+  EXPECT_TRUE(drain().empty()) << "nothing was submitted";
+  expect_audit_ok();
+}
+
 }  // namespace
 }  // namespace omni::testing

@@ -142,6 +142,10 @@ TEST_F(Skills, BadRequirementsAreTypedErrors) {
   EXPECT_EQ(prep(queue("sales"), {{skill("Spanish"), 11}}).error(), Status::invalid_requirements);
   EXPECT_EQ(prep(queue("sales"), {{skill("Spanish"), 5}, {skill("Spanish"), 6}}).error(),
             Status::invalid_requirements);
+  EXPECT_EQ(prep(queue("sales"), {{skill("Spanish"), 5, -1s}}).error(), Status::invalid_requirements);
+  EXPECT_EQ(prep(queue("sales"), {{skill("Spanish"), 5, std::chrono::minutes(61)}}).error(),
+            Status::invalid_requirements)
+      << "a drop timer holds the item's word at most an hour (item_word.h)";
   std::vector<SkillRequirement> nine(9, {skill("Spanish"), 1});
   EXPECT_EQ(prep(queue("sales"), nine).error(), Status::invalid_requirements);
   // A requirement set is for one queue; submitting it elsewhere is refused before anything changes.

@@ -30,8 +30,10 @@ enum class Status : uint8_t {
                        // poll_events and call again (nothing was changed)
   unknown_skill,       // a skill id out of range
   unknown_requirements,// a RequirementsId never prepared, or prepared for another queue
-  invalid_requirements,// 0 or more than 8 skills, a skill twice, a level outside 1–10
+  invalid_requirements,// 0 or more than 8 skills, a skill twice, a level outside 1–10, a
+                       // drop_after below 0 or above 1 h
   requirements_exhausted, // limits.max_requirement_sets reached
+  invalid_preference,  // a preferred_wait below 0 or above 1 h
 };
 
 [[nodiscard]] std::string_view to_string(Status s) noexcept;

@@ -38,7 +38,7 @@ enum class AgentActivity : uint8_t { offline, waiting, busy, paused, wrap_up, mi
 struct SkillRequirement {
   SkillId skill{};
   uint8_t min_level = 1;  // 1–10: an agent qualifies with a level at least this
-  Duration drop_after{};  // 0 = required
+  Duration drop_after{};  // 0 = required; at most 1 h
 };
 
 struct SubmitRequest {
@@ -51,7 +51,8 @@ struct SubmitRequest {
   // to everyone eligible. Ignored when that agent could not take it at all (not a member or not
   // qualified, not online for the channel — "offline falls back at once") or when
   // limits.max_preferred_waiting items already wait for it. Going offline later ends the
-  // preferences waiting for it at once.
+  // preferences waiting for it at once. An unknown agent is Status::unknown_agent; a wait below
+  // 0 or above 1 h is Status::invalid_preference.
   AgentId preferred = kNoAgent;
   Duration preferred_wait{};
 };
