@@ -49,7 +49,7 @@ class CustomerTable {
   [[nodiscard]] bool add(uint64_t customer, uint64_t item) noexcept {
     for (;;) {
       uint64_t reusable = kNone, reusable_state = 0;
-      bool raced = false;  // a slot was mid hand-over or a join lost: the answer is not final
+      bool raced = false;  // a join lost to another thread's CAS: the answer is not final
       for (uint64_t probe = 0; probe < kWindow; ++probe) {
         Slot& slot = at(customer, probe);
         uint64_t state = slot.state.load(std::memory_order_acquire);
