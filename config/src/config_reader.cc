@@ -29,6 +29,23 @@ std::vector<SkillLevelConfig> read_skill_levels(const Json& value, const std::st
   return levels;
 }
 
+// A presence configuration's channel limits: [{"channel": "voice", "max": 1}, ...]. That the
+// channel is defined, listed once, and at most two are limited is checked with the references.
+std::vector<ChannelLimitConfig> read_channel_limits(const Json& value, const std::string& path) {
+  std::vector<ChannelLimitConfig> limits;
+  for_each_element(value, path, [&](const Json& element, const std::string& element_path) {
+    JsonObject o(element, element_path);
+    ChannelLimitConfig l;
+    l.channel = read_name(o.require("channel"), o.path_of("channel"));
+    const int64_t max = read_integer(o.require("max"), o.path_of("max"), INT32_MIN, INT32_MAX);
+    if (max < 1 || max > 15) fail(o.path_of("max"), "must be between 1 and 15");
+    l.max = static_cast<int>(max);
+    o.refuse_unknown_keys();
+    limits.push_back(std::move(l));
+  });
+  return limits;
+}
+
 ServiceChannelConfig read_channel(const Json& value, const std::string& path) {
   JsonObject o(value, path);
   ServiceChannelConfig c;
@@ -124,6 +141,7 @@ PresenceConfigConfig read_presence_config(const Json& value, const std::string& 
   if (!(p.capacity > 0)) fail(o.path_of("capacity"), "must be > 0");
   o.read("interruptible_capacity", p.interruptible_capacity);
   if (p.interruptible_capacity < 0) fail(o.path_of("interruptible_capacity"), "must be >= 0");
+  if (const Json* l = o.find("channel_limits")) p.channel_limits = read_channel_limits(*l, o.path_of("channel_limits"));
   o.read("auto_accept", p.auto_accept);
   o.read("allow_decline", p.allow_decline);
   if (p.auto_accept && p.allow_decline) {

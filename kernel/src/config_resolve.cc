@@ -141,7 +141,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       OMNI_TRY(pct, to_milli(rc.size, base + ".size", 100.0));
       info.size = pct;
     } else if (rc.size_unit == SizeUnit::units) {
-      OMNI_TRY(units, to_milli(rc.size, base + ".size", 16000.0));
+      OMNI_TRY(units, to_milli(rc.size, base + ".size", 4000.0));
       info.size = units;
     } else {
       return fail(base + ".size_unit", "must be units or percent");
@@ -152,7 +152,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
 
   OMNI_TRY(status_names, index_names(c.statuses, "statuses"));
   if (c.statuses.empty()) return fail("statuses", "at least one presence status is required");
-  if (c.statuses.size() > 2047) return fail("statuses", "at most 2047 presence statuses");
+  if (c.statuses.size() > 511) return fail("statuses", "at most 511 presence statuses");
   for (size_t i = 0; i < c.statuses.size(); ++i) {
     const auto& st = c.statuses[i];
     const auto base = at("statuses", i);
@@ -219,11 +219,24 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     const auto& p = c.presence_configs[i];
     const auto base = at("presence_configs", i);
     PresenceInfo info;
-    OMNI_TRY(cap, to_milli(p.capacity, base + ".capacity", 16000.0));
+    OMNI_TRY(cap, to_milli(p.capacity, base + ".capacity", 4000.0));
     if (cap <= 0) return fail(base + ".capacity", "must be > 0");
-    OMNI_TRY(icap, to_milli(p.interruptible_capacity, base + ".interruptible_capacity", 1000.0));
+    OMNI_TRY(icap, to_milli(p.interruptible_capacity, base + ".interruptible_capacity", 64.0));
     info.capacity = cap;
     info.interruptible_capacity = icap;
+    info.counter_of.assign(c.channels.size(), -1);
+    if (p.channel_limits.size() > 2)
+      return fail(base + ".channel_limits", "at most 2 limited channels per presence configuration");
+    for (size_t k = 0; k < p.channel_limits.size(); ++k) {
+      const auto field = at(base + ".channel_limits", k);
+      OMNI_TRY(ch, lookup(channel_names, p.channel_limits[k].channel, field + ".channel", "channel"));
+      if (info.counter_of[ch] >= 0)
+        return fail(field + ".channel", format("channel \"{}\" limited twice", p.channel_limits[k].channel));
+      if (p.channel_limits[k].max < 1 || p.channel_limits[k].max > 15)
+        return fail(field + ".max", "must be between 1 and 15");
+      info.counter_of[ch] = static_cast<int8_t>(k);
+      info.channel_limit[k] = p.channel_limits[k].max;
+    }
     info.auto_accept = p.auto_accept;
     info.allow_decline = p.allow_decline;
     if (p.auto_accept && p.allow_decline)

@@ -17,6 +17,8 @@
 //       bits 45..56  paused value (while paused)
 //       bits 57..60  optional skills dropped so far (the item's requirement stage)
 //       bit  61      queued for its preferred agent only (the agent field names that agent)
+//       bits 62..63  channel counter held on the agent (0 none, 1 or 2: AgentWord counter 0 or 1;
+//                    kept while paused like the capacity, so resume knows what to take back)
 //
 // Why 40 bits of version never wrap in use (docs/ARCHITECTURE.md, "Widths"): a stale word matches
 // again only after exactly 2^40 transitions of its slot. A slot is retired (never reused) once its
@@ -31,6 +33,14 @@
 #include "omnikernel/kernel.h"
 
 namespace omni::internal {
+
+// What an item holds on its agent: `size` on one capacity pool, and one count on a channel
+// counter when the agent's presence configuration limits the item's channel (counter ≥ 0).
+struct Hold {
+  int32_t size = 0;
+  bool interruptible = false;
+  int8_t counter = -1;
+};
 
 struct alignas(16) ItemWord {
   uint64_t lo = 0;
@@ -59,6 +69,8 @@ struct alignas(16) ItemWord {
   [[nodiscard]] uint16_t paused_value() const { return static_cast<uint16_t>((hi >> 45) & 0xFFF); }
   [[nodiscard]] uint32_t stage() const { return static_cast<uint32_t>((hi >> 57) & 0xF); }
   [[nodiscard]] bool preferred() const { return (hi >> 61) & 1; }
+  [[nodiscard]] int8_t counter() const { return static_cast<int8_t>(static_cast<int>(hi >> 62) - 1); }
+  [[nodiscard]] Hold hold() const { return {held(), interruptible(), counter()}; }
   // Does the item hold capacity on its agent in this state?
   [[nodiscard]] bool holds() const {
     return state() == ItemState::offered || state() == ItemState::active || state() == ItemState::wrap_up;
@@ -72,10 +84,11 @@ struct alignas(16) ItemWord {
            (uint64_t{static_cast<uint8_t>(state)} << kStateShift) | (agent & kNoAgent);
     return w;
   }
-  [[nodiscard]] ItemWord with_hold(int32_t held, bool interruptible) const {
+  [[nodiscard]] ItemWord with_hold(Hold h) const {
     ItemWord w = *this;
-    w.hi = (w.hi & ~uint64_t{(1u << 25) - 1}) | (static_cast<uint64_t>(held) & kMaxHeld) |
-           (uint64_t{interruptible} << 24);
+    w.hi = (w.hi & ~uint64_t{(1u << 25) - 1} & ~(uint64_t{3} << 62)) |
+           (static_cast<uint64_t>(h.size) & kMaxHeld) | (uint64_t{h.interruptible} << 24) |
+           (static_cast<uint64_t>(h.counter + 1) << 62);
     return w;
   }
   [[nodiscard]] ItemWord with_queue(uint32_t q) const {

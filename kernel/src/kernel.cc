@@ -292,7 +292,7 @@ class KernelImpl final : public Kernel {
     const ItemWord free_word = item.word.load(std::memory_order_relaxed);
     // Every field of the new life is set here: nothing of the slot's last item carries over.
     const ItemWord opening =
-        free_word.next(kOpening).with_queue(q).with_hold(0, false).with_paused_value(0).with_stage(0);
+        free_word.next(kOpening).with_queue(q).with_hold(Hold{}).with_paused_value(0).with_stage(0);
     const ItemId id = make_item_id(slot, opening.version());
     item.birth.store(opening.version(), std::memory_order_relaxed);
     item.is_bot.store(req.is_bot, std::memory_order_relaxed);
@@ -398,7 +398,7 @@ class KernelImpl final : public Kernel {
     if (!cas_item(*item, w, paused)) return Status::wrong_state;  // a racing pause/close won
     // Only the winner of the CAS above gets here, and it releases what the word it replaced held:
     // the capacity is released exactly once, by the right amount.
-    release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
+    release_amount(w.agent(), w.hold(), /*open=*/-1);
     budget.emit(clock_.now(), id, AgentId{w.agent()}, w.queue(), EventType::paused, paused.version(),
                 index(value));
     agent_freed(w.agent());
@@ -413,10 +413,10 @@ class KernelImpl final : public Kernel {
     if (!budget) return Status::events_full;
     const uint32_t a = w.agent();
     // Take the capacity first, then the state: if the state CAS loses, give the capacity back.
-    if (!consume_again(a, w.held(), w.interruptible(), /*open=*/1)) return Status::no_capacity;
+    if (!consume_again(a, w.hold(), /*open=*/1)) return Status::no_capacity;
     const ItemWord active = w.next(ItemState::active, a);
     if (!cas_item(*item, w, active)) {
-      release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
+      release_amount(a, w.hold(), /*open=*/-1);
       agent_freed(a);
       return Status::wrong_state;
     }
@@ -479,7 +479,7 @@ class KernelImpl final : public Kernel {
       return Status::wrong_state;
     }
     const uint32_t a = w.agent();
-    if (w.state() == ItemState::active) release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
+    if (w.state() == ItemState::active) release_amount(a, w.hold(), /*open=*/-1);
     const Time now = clock_.now();
     budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
@@ -511,20 +511,19 @@ class KernelImpl final : public Kernel {
     QueueSlot& queue = *sets_[q];
     // An offer holds a unit of its queue's occupancy: a decline sends it back there.
     if (!acquire_occupancy(queue, q)) return Status::queue_full;
-    const int32_t size = size_for(q, b);
-    const bool interruptible = uses_interruptible(q, b);
-    if (!reserve(b, q, size, interruptible)) {
+    const Hold hold = hold_for(q, b);
+    if (!reserve(b, q, hold)) {
       release_occupancy(queue);
       return Status::no_capacity;
     }
-    const ItemWord offered = w.next(ItemState::offered, b).with_hold(size, interruptible);
+    const ItemWord offered = w.next(ItemState::offered, b).with_hold(hold);
     if (!cas_item(*item, w, offered)) {
-      release_amount(b, size, interruptible, /*open=*/-1);
+      release_amount(b, hold, /*open=*/-1);
       release_occupancy(queue);
       agent_freed(b);
       return Status::wrong_state;
     }
-    if (w.state() == ItemState::active) release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
+    if (w.state() == ItemState::active) release_amount(w.agent(), w.hold(), /*open=*/-1);
     const Time now = clock_.now();
     budget.emit(now, id, AgentId{w.agent()}, q, EventType::transferred, offered.version());
     after_offer(id, *item, offered, b, q, now, budget);
@@ -543,7 +542,7 @@ class KernelImpl final : public Kernel {
     if (!budget) return Status::events_full;
     const ItemWord gone = w.next(ItemState::free);
     if (!cas_item(*item, w, gone)) return Status::wrong_state;
-    if (w.state() == ItemState::active) release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
+    if (w.state() == ItemState::active) release_amount(w.agent(), w.hold(), /*open=*/-1);
     const Time now = clock_.now();
     budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::transferred, gone.version(), index(flow));
     budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::done, gone.version());
@@ -722,6 +721,7 @@ class KernelImpl final : public Kernel {
       else if (!online_for(aw.status(), q)) c.verdict = CandidateVerdict::not_routable;
       else if (aw.missed()) c.verdict = CandidateVerdict::missed;
       else if (aw.open() >= AgentWord::kMaxOpen) c.verdict = CandidateVerdict::too_many_open;
+      else if (!channel_room(aw, a, hold_for(q, a))) c.verdict = CandidateVerdict::channel_limit;
       else if (c.used_milli + c.needed_milli > c.capacity_milli) c.verdict = CandidateVerdict::no_room;
       else c.verdict = CandidateVerdict::could_take;
       x.candidates.push_back(c);
@@ -796,6 +796,12 @@ class KernelImpl final : public Kernel {
     return static_cast<int32_t>(std::max<int64_t>(1, (base * r.size + 100 * kMilli - 1) / (100 * kMilli)));
   }
 
+  // What an item of queue q holds on agent a: its size on the right pool, and a count on the
+  // agent's counter for q's channel when its presence configuration limits that channel.
+  Hold hold_for(uint32_t q, uint32_t a) const noexcept {
+    return {size_for(q, a), uses_interruptible(q, a), presence_of(a).counter_of[cfg_.queues[q].channel]};
+  }
+
   // ---- lane sets --------------------------------------------------------------------------
   // The lane set of an item of queue q with requirement set `rid` after `stage` optional skills
   // dropped: its class, or the queue's own set (no requirements, or requirements prepared for
@@ -850,39 +856,50 @@ class KernelImpl final : public Kernel {
     return st.kind == PresenceKind::online && (st.channels >> cfg_.queues[q].channel & 1);
   }
 
-  bool can_take(AgentWord w, uint32_t q, uint32_t a, int32_t size, bool interruptible) const noexcept {
-    if (w.missed() || w.open() >= AgentWord::kMaxOpen || !online_for(w.status(), q)) return false;
-    const PresenceInfo& pc = presence_of(a);
-    return interruptible ? w.interruptible_used() + size <= pc.interruptible_capacity
-                         : w.used() + size <= pc.capacity;
+  // Room for hold h under the agent's channel limit (a channel without a limit always has room).
+  bool channel_room(AgentWord w, uint32_t a, Hold h) const noexcept {
+    return h.counter < 0 || w.count(h.counter) < presence_of(a).channel_limit[h.counter];
   }
 
-  static AgentWord add(AgentWord w, int32_t size, bool interruptible, int open) noexcept {
-    w = interruptible ? w.with_interruptible_used(w.interruptible_used() + size) : w.with_used(w.used() + size);
+  bool can_take(AgentWord w, uint32_t q, uint32_t a, Hold h) const noexcept {
+    if (w.missed() || w.open() >= AgentWord::kMaxOpen || !online_for(w.status(), q)) return false;
+    if (!channel_room(w, a, h)) return false;
+    const PresenceInfo& pc = presence_of(a);
+    return h.interruptible ? w.interruptible_used() + h.size <= pc.interruptible_capacity
+                           : w.used() + h.size <= pc.capacity;
+  }
+
+  // The word with hold h taken (sign +1) or given back (sign -1), and `open` open items added.
+  static AgentWord add(AgentWord w, Hold h, int sign, int open) noexcept {
+    const int32_t size = sign * h.size;
+    w = h.interruptible ? w.with_interruptible_used(w.interruptible_used() + size) : w.with_used(w.used() + size);
+    if (h.counter >= 0 && h.size != 0)
+      w = w.with_count(h.counter, static_cast<uint32_t>(static_cast<int>(w.count(h.counter)) + sign));
     return w.with_open(static_cast<uint32_t>(static_cast<int>(w.open()) + open));
   }
 
-  // The only way routing takes capacity: checks and takes it in one CAS, so it can never exceed.
-  bool reserve(uint32_t a, uint32_t q, int32_t size, bool interruptible) noexcept {
+  // The only way routing takes capacity: checks and takes it — capacity, the open-item count and
+  // the channel counter — in one CAS, so none can ever exceed its limit.
+  bool reserve(uint32_t a, uint32_t q, Hold h) noexcept {
     auto& word = agents_[a].word;
     uint64_t raw = word.load(kSeq);
     for (;;) {
       const AgentWord w{raw};
-      if (!can_take(w, q, a, size, interruptible)) return false;
+      if (!can_take(w, q, a, h)) return false;
       OMNI_SCHED_POINT("agent.cas.reserve");
-      if (word.compare_exchange_weak(raw, add(w, size, interruptible, +1).raw, kSeq, kSeq)) return true;
+      if (word.compare_exchange_weak(raw, add(w, h, +1, +1).raw, kSeq, kSeq)) return true;
     }
   }
 
-  // Gives back `size` (and `open` open items, ≤ 0) taken by an item. The amount always comes from
+  // Gives back hold h (and `open` open items, ≤ 0) taken by an item. The hold always comes from
   // the item word that the caller's winning CAS replaced, so it is exactly what was taken.
-  void release_amount(uint32_t a, int32_t size, bool interruptible, int open) noexcept {
+  // Hold{} gives back open items only.
+  void release_amount(uint32_t a, Hold h, int open) noexcept {
     auto& word = agents_[a].word;
     uint64_t raw = word.load(kSeq);
     for (;;) {
       OMNI_SCHED_POINT("agent.cas.release");
-      if (word.compare_exchange_weak(raw, add(AgentWord{raw}, -size, interruptible, open).raw, kSeq, kSeq))
-        return;
+      if (word.compare_exchange_weak(raw, add(AgentWord{raw}, h, -1, open).raw, kSeq, kSeq)) return;
     }
   }
 
@@ -890,33 +907,36 @@ class KernelImpl final : public Kernel {
   // the agent's ResumeRule allows it; such an agent gets no new offer until it is under again.
   // Never past what the word can count: the field widths and 255 open items are hard limits
   // (Status::no_capacity), whatever the rule.
-  bool consume_again(uint32_t a, int32_t size, bool interruptible, int open) noexcept {
+  // The channel counter follows the same rule as the capacity.
+  bool consume_again(uint32_t a, Hold h, int open) noexcept {
     const PresenceInfo& pc = presence_of(a);
     auto& word = agents_[a].word;
     uint64_t raw = word.load(kSeq);
     for (;;) {
       const AgentWord w{raw};
-      const int32_t used = interruptible ? w.interruptible_used() : w.used();
-      const int32_t cap = interruptible ? pc.interruptible_capacity : pc.capacity;
-      const int32_t limit = interruptible ? AgentWord::kMaxInt : AgentWord::kMaxUsed;
-      if (used + size > limit || w.open() + static_cast<uint32_t>(open) > AgentWord::kMaxOpen) return false;
-      if (pc.resume_rule == ResumeRule::refuse && used + size > cap) return false;
+      const int32_t used = h.interruptible ? w.interruptible_used() : w.used();
+      const int32_t cap = h.interruptible ? pc.interruptible_capacity : pc.capacity;
+      const int32_t limit = h.interruptible ? AgentWord::kMaxInt : AgentWord::kMaxUsed;
+      if (used + h.size > limit || w.open() + static_cast<uint32_t>(open) > AgentWord::kMaxOpen) return false;
+      if (h.counter >= 0 && w.count(h.counter) >= AgentWord::kMaxCount) return false;
+      if (pc.resume_rule == ResumeRule::refuse && (used + h.size > cap || !channel_room(w, a, h))) return false;
       OMNI_SCHED_POINT("agent.cas.consume");
-      if (word.compare_exchange_weak(raw, add(w, size, interruptible, open).raw, kSeq, kSeq)) return true;
+      if (word.compare_exchange_weak(raw, add(w, h, +1, open).raw, kSeq, kSeq)) return true;
     }
   }
 
   // ---- the index: keeps each queue's AgentIndex in step with its members' AgentWords ---------
   uint8_t level_for(uint32_t q, uint32_t a, AgentWord w) const noexcept {
-    const int32_t size = size_for(q, a);
-    const bool interruptible = uses_interruptible(q, a);
-    if (!can_take(w, q, a, size, interruptible)) return AgentIndex::kAbsent;
+    const Hold h = hold_for(q, a);
+    if (!can_take(w, q, a, h)) return AgentIndex::kAbsent;
     if (cfg_.routings[cfg_.queues[q].routing].model == RoutingModel::least_active)
       return static_cast<uint8_t>(std::min<uint32_t>(w.open(), AgentIndex::kLevels - 1));
-    // Most Available: how many more items of this size fit; more is better (a lower level).
+    // Most Available: how many more items of this size fit — under the channel limit too; more is
+    // better (a lower level).
     const PresenceInfo& pc = presence_of(a);
-    const int32_t free = interruptible ? pc.interruptible_capacity - w.interruptible_used() : pc.capacity - w.used();
-    const int32_t fit = std::min<int32_t>(free / size, AgentIndex::kLevels);
+    const int32_t free = h.interruptible ? pc.interruptible_capacity - w.interruptible_used() : pc.capacity - w.used();
+    int32_t fit = std::min<int32_t>(free / h.size, AgentIndex::kLevels);
+    if (h.counter >= 0) fit = std::min<int32_t>(fit, pc.channel_limit[h.counter] - static_cast<int32_t>(w.count(h.counter)));
     return static_cast<uint8_t>(AgentIndex::kLevels - fit);
   }
 
@@ -1077,12 +1097,12 @@ class KernelImpl final : public Kernel {
   enum class Take : uint8_t { offered, empty, not_for_me, no_credits };
 
   // Takes the oldest entry of q that agent a may have, for a who already holds a reservation of
-  // `size`. Stale entries met on the way are dropped; entries excluded for a go back to the tail
+  // `hold`. Stale entries met on the way are dropped; entries excluded for a go back to the tail
   // of the retry lane, each looked at once. The caller gives the reservation back on anything but
   // `offered`. O(stale entries + entries excluded for a).
   // `repushed` counts the entries it put back (the caller must see that q is routed afterwards:
   // an entry out of its lane for a moment may have been missed by an agent freeing meanwhile).
-  Take take_for(uint32_t a, uint32_t q, int32_t size, bool interruptible, uint32_t& repushed) noexcept {
+  Take take_for(uint32_t a, uint32_t q, Hold hold, uint32_t& repushed) noexcept {
     Budget budget(*this, 2);  // offered, accepted
     if (!budget) return Take::no_credits;
     QueueSlot& queue = *sets_[q];  // q: the lane set
@@ -1095,7 +1115,7 @@ class KernelImpl final : public Kernel {
         // Peeks can miss an entry whose push is being published; a pop settles it.
         uint64_t e;
         if (!queue.fresh.try_pop(e)) return saw_excluded ? Take::not_for_me : Take::empty;
-        if (auto t = consider(a, q, size, interruptible, e, budget, saw_excluded, repushed)) return *t;
+        if (auto t = consider(a, q, hold, e, budget, saw_excluded, repushed)) return *t;
         continue;
       }
       const bool from_retry = r && (!f || r->arrival <= f->arrival);
@@ -1107,12 +1127,12 @@ class KernelImpl final : public Kernel {
         continue;
       }
       if (from_retry) --retry_left;
-      if (auto t = consider(a, q, size, interruptible, e, budget, saw_excluded, repushed)) return *t;
+      if (auto t = consider(a, q, hold, e, budget, saw_excluded, repushed)) return *t;
     }
   }
 
   // One popped entry: dropped if stale, put back if excluded for a, else offered to a.
-  std::optional<Take> consider(uint32_t a, uint32_t set, int32_t size, bool interruptible, uint64_t e,
+  std::optional<Take> consider(uint32_t a, uint32_t set, Hold hold, uint64_t e,
                                Budget& budget, bool& saw_excluded, uint32_t& repushed) noexcept {
     QueueSlot& queue = *sets_[set];
     QueueSlot& own = *sets_[queue.queue];  // the queue's own set keeps its occupancy
@@ -1133,7 +1153,7 @@ class KernelImpl final : public Kernel {
     // written only after this life ends, which happens after our CAS), so this is w's life's id.
     // Read after the CAS, a slow offerer could name the slot's next item in its event.
     const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
-    const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
+    const ItemWord offered = w.next(ItemState::offered, a).with_hold(hold);
     if (!cas_item(item, w, offered)) {  // closed or abandoned since we looked: a stale entry now
       release_occupancy(own);
       return std::nullopt;
@@ -1169,23 +1189,22 @@ class KernelImpl final : public Kernel {
       repaired |= restored;
       if (!member) return false;
       const uint32_t a = lanes.members[*member];
-      const int32_t size = size_for(q, a);
-      const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
+      const Hold hold = hold_for(q, a);
+      if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         repaired |= place_member(a, set, *member);
         continue;
       }
       chosen(lanes, *member);
       budget.emit(now, id, kNoAgent, q, EventType::submitted, opening.version());
-      const ItemWord offered = opening.next(ItemState::offered, a).with_hold(size, interruptible);
+      const ItemWord offered = opening.next(ItemState::offered, a).with_hold(hold);
       publish_owned(item, opening, offered);
       after_offer(id, item, offered, a, q, now, budget);
       return true;
     }
   }
 
-  void give_back(uint32_t a, int32_t size, bool interruptible) noexcept {
-    release_amount(a, size, interruptible, /*open=*/-1);
+  void give_back(uint32_t a, Hold hold) noexcept {
+    release_amount(a, hold, /*open=*/-1);
     publish(a);
   }
 
@@ -1210,29 +1229,28 @@ class KernelImpl final : public Kernel {
         return;
       }
       const uint32_t a = members[*member];
-      const int32_t size = size_for(q, a);
-      const bool interruptible = uses_interruptible(q, a);
-      if (!reserve(a, q, size, interruptible)) {  // lost a race for a: fix its place, look again
+      const Hold hold = hold_for(q, a);
+      if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         (void)place_member(a, set, *member);
         continue;
       }
       uint32_t repushed = 0;  // this loop routes the set again anyway
-      switch (take_for(a, set, size, interruptible, repushed)) {
+      switch (take_for(a, set, hold, repushed)) {
         case Take::offered:
           chosen(queue, *member);
           continue;
         case Take::not_for_me:
-          give_back(a, size, interruptible);
+          give_back(a, hold);
           skip = *member;
           pull(a);  // rule 2: a is better again
           continue;
         case Take::empty:  // another popper holds the entries `waiting` counts; it offers them
-          give_back(a, size, interruptible);
+          give_back(a, hold);
           pull(a);
           if (repushed) continue;
           return;
         case Take::no_credits:
-          give_back(a, size, interruptible);
+          give_back(a, hold);
           defer_routing();
           return;
       }
@@ -1321,7 +1339,7 @@ class KernelImpl final : public Kernel {
         OMNI_SCHED_POINT("pull.waiting");
         if (set.waiting.load(kSeq) <= 0) continue;
         const uint32_t q = set.queue;
-        if (!can_take(w, q, a, size_for(q, a), uses_interruptible(q, a))) continue;
+        if (!can_take(w, q, a, hold_for(q, a))) continue;
         const auto head = oldest_head(set);
         const int64_t arrival = head ? head->arrival : INT64_MAX - 1;
         if (m.priority < best_priority || arrival < best_arrival) {
@@ -1335,15 +1353,14 @@ class KernelImpl final : public Kernel {
           best < n_base ? memberships[best] : agent_classes_[size_t{a} * max_classes_ + (best - n_base)];
       QueueSlot& set = *sets_[m.set];
       const uint32_t q = set.queue;
-      const int32_t size = size_for(q, a);
-      const bool interruptible = uses_interruptible(q, a);
+      const Hold hold = hold_for(q, a);
       const uint64_t pushes_before = set.pushes.load(kSeq);
-      if (!reserve(a, q, size, interruptible)) continue;  // its word changed: look again
+      if (!reserve(a, q, hold)) continue;  // its word changed: look again
       uint32_t repushed = 0;
-      const Take t = take_for(a, m.set, size, interruptible, repushed);
+      const Take t = take_for(a, m.set, hold, repushed);
       if (repushed) route_later(m.set, a);  // entries a may not take were out of the lane a moment
       if (t == Take::offered) continue;
-      give_back(a, size, interruptible);
+      give_back(a, hold);
       if (t == Take::no_credits) {
         defer_routing();
         return;
@@ -1393,7 +1410,7 @@ class KernelImpl final : public Kernel {
     if (missed.count() > 0) epoch = agents_[a].missed_epoch.fetch_add(1, std::memory_order_relaxed) + 1;
     AgentWord next;
     do {
-      next = add(AgentWord{raw}, -w.held(), w.interruptible(), -1);
+      next = add(AgentWord{raw}, w.hold(), -1, -1);
       if (status >= 0) next = next.with_status(static_cast<uint16_t>(status));
       if (missed.count() > 0) next = next.with_missed(true);
       OMNI_SCHED_POINT("agent.cas.requeue");
@@ -1436,7 +1453,7 @@ class KernelImpl final : public Kernel {
       sets_[set_of(w, rid)]->waiting.fetch_sub(1, kSeq);
     } else {
       release_occupancy(*sets_[q]);
-      release_amount(w.agent(), w.held(), w.interruptible(), /*open=*/-1);
+      release_amount(w.agent(), w.hold(), /*open=*/-1);
     }
     const AgentId agent = w.state() == ItemState::offered ? AgentId{w.agent()} : kNoAgent;
     budget.emit(now, id, agent, q, why, gone.version());
@@ -1457,11 +1474,11 @@ class KernelImpl final : public Kernel {
     const bool was_paused = w.state() == ItemState::paused;
     // A paused item holds no capacity; its wrap-up takes it again (resume rule applies; if the
     // rule refuses, the item skips wrap-up).
-    const bool wrap_up = wrap.count() > 0 && (!was_paused || consume_again(a, w.held(), w.interruptible(), 0));
+    const bool wrap_up = wrap.count() > 0 && (!was_paused || consume_again(a, w.hold(), 0));
     const ItemWord next = wrap_up ? w.next(ItemState::wrap_up, a) : w.next(ItemState::free);
     if (!cas_item(item, w, next)) {
       if (wrap_up && was_paused) {
-        release_amount(a, w.held(), w.interruptible(), 0);
+        release_amount(a, w.hold(), 0);
         agent_freed(a);
       }
       return Status::wrong_state;
@@ -1469,13 +1486,13 @@ class KernelImpl final : public Kernel {
     remove_session(id, item);
     budget.emit(now, id, AgentId{a}, q, EventType::closed, next.version());
     if (wrap_up) {
-      if (!was_paused) release_amount(a, 0, false, /*open=*/-1);  // no longer open, still held
+      if (!was_paused) release_amount(a, Hold{}, /*open=*/-1);  // no longer open, still held
       agents_[a].wrap_up_items.fetch_add(1, std::memory_order_relaxed);
       timers_.arm(slot_of(id), next.version(), now + wrap);
       if (!was_paused) agent_freed(a);  // open items fell: Least Active levels improve
       return Status::ok;
     }
-    if (!was_paused) release_amount(a, w.held(), w.interruptible(), /*open=*/-1);
+    if (!was_paused) release_amount(a, w.hold(), /*open=*/-1);
     budget.emit(now, id, AgentId{a}, q, EventType::done, next.version());
     retire_slot(slot_of(id), next);
     agent_freed(a);
@@ -1488,7 +1505,7 @@ class KernelImpl final : public Kernel {
     const ItemWord gone = w.next(ItemState::free);
     if (!cas_item(item, w, gone)) return Status::wrong_state;
     const uint32_t a = w.agent();
-    release_amount(a, w.held(), w.interruptible(), 0);
+    release_amount(a, w.hold(), 0);
     agents_[a].wrap_up_items.fetch_sub(1, std::memory_order_relaxed);
     const Time now = clock_.now();
     budget.emit(now, id, AgentId{a}, w.queue(), EventType::wrap_up_ended, gone.version());
@@ -1583,30 +1600,29 @@ class KernelImpl final : public Kernel {
         continue;
       }
       const uint32_t q = w.queue();
-      const int32_t size = size_for(q, a);
-      const bool interruptible = uses_interruptible(q, a);
+      const Hold hold = hold_for(q, a);
       Budget budget(*this, 2);
       if (!budget) {
         defer_routing();
         return false;
       }
-      if (!reserve(a, q, size, interruptible)) return false;  // no room: it keeps waiting for a
+      if (!reserve(a, q, hold)) return false;  // no room: it keeps waiting for a
       uint64_t e;
       if (!lane.try_pop(e)) {  // another pull of a emptied it: step back
-        give_back(a, size, interruptible);
+        give_back(a, hold);
         continue;
       }
       if (e != *head) {  // another pull of a took the head: put this one back, step back
         push_lane(lane, e);
-        give_back(a, size, interruptible);
+        give_back(a, hold);
         continue;
       }
       ItemSlot& item = items_[LaneEntry::slot(e)];
       const ItemId id = make_item_id(LaneEntry::slot(e), item.birth.load(std::memory_order_acquire));
-      const ItemWord offered = w.next(ItemState::offered, a).with_hold(size, interruptible);
+      const ItemWord offered = w.next(ItemState::offered, a).with_hold(hold);
       release_personal_entry(a);
       if (!cas_item(item, w, offered)) {  // it fell back or was closed meanwhile
-        give_back(a, size, interruptible);
+        give_back(a, hold);
         continue;
       }
       OMNI_SCHED_POINT("pref.waiting.dec");
@@ -1940,6 +1956,7 @@ AuditReport audit(const Kernel& kernel) {
   const auto& cfg = k.cfg_;
   const size_t n_agents = cfg.agents.size(), n_queues = cfg.queues.size();
   std::vector<int64_t> used(n_agents), int_used(n_agents), open(n_agents), wrap(n_agents);
+  std::vector<uint32_t> counted(n_agents * AgentWord::kChannelCounters);
   const uint32_t n_sets = k.set_count_.load();
   std::vector<int64_t> offered_from(n_queues), entries(n_queues), queued_in(n_sets);
   std::vector<int> live_entries(k.max_items_);
@@ -1995,7 +2012,7 @@ AuditReport audit(const Kernel& kernel) {
       if (live != 1) fail(name + ": waits for its preferred agent with " + std::to_string(live) + " live personal entries");
       if (!k.timers_.armed_with(k.pref_node(s), w.version())) fail(name + ": preferred with no preference timer");
       const AgentWord aw{k.agents_[p].word.load()};
-      if (k.can_take(aw, q, p, k.size_for(q, p), k.uses_interruptible(q, p)))
+      if (k.can_take(aw, q, p, k.hold_for(q, p)))
         fail(name + " waits for its preferred agent " + cfg.source.agents[p].name + ", who has room for it");
       continue;
     }
@@ -2023,6 +2040,7 @@ AuditReport audit(const Kernel& kernel) {
       continue;
     }
     if (w.holds()) (w.interruptible() ? int_used : used)[a] += w.held();
+    if (w.holds() && w.counter() >= 0) ++counted[size_t{a} * AgentWord::kChannelCounters + w.counter()];
     if (st == ItemState::offered || st == ItemState::active) ++open[a];
     if (st == ItemState::wrap_up) ++wrap[a];
     if (st == ItemState::offered) {
@@ -2045,6 +2063,10 @@ AuditReport audit(const Kernel& kernel) {
            " but its items hold " + std::to_string(used[a]) + "/" + std::to_string(int_used[a]));
     if (w.open() != open[a])
       fail(name + ": open " + std::to_string(w.open()) + " but " + std::to_string(open[a]) + " items offered or active");
+    for (int c = 0; c < AgentWord::kChannelCounters; ++c)
+      if (w.count(c) != counted[size_t{a} * AgentWord::kChannelCounters + c])
+        fail(name + ": channel counter " + std::to_string(c) + " is " + std::to_string(w.count(c)) + " but " +
+             std::to_string(counted[size_t{a} * AgentWord::kChannelCounters + c]) + " items hold it");
     if (k.agents_[a].wrap_up_items.load() != wrap[a])
       fail(name + ": wrap_up_items " + std::to_string(k.agents_[a].wrap_up_items.load()) + " but " +
            std::to_string(wrap[a]) + " items in wrap-up");
@@ -2085,7 +2107,7 @@ AuditReport audit(const Kernel& kernel) {
     for (uint32_t a : k.sets_[k.set_of(item, w)]->members) {
       if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) continue;
       const AgentWord aw{k.agents_[a].word.load()};
-      if (k.can_take(aw, q, a, k.size_for(q, a), k.uses_interruptible(q, a)))
+      if (k.can_take(aw, q, a, k.hold_for(q, a)))
         fail("item " + std::to_string(s) + " waits in queue " + cfg.source.queues[q].name + " while agent " +
              cfg.source.agents[a].name + " has room for it");
     }

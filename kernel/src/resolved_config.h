@@ -67,6 +67,8 @@ struct PresenceInfo {
   std::vector<bool> transfer_queues;    // by queue index
   std::vector<bool> transfer_profiles;  // by profile index
   std::vector<bool> transfer_flows;     // by flow index
+  std::vector<int8_t> counter_of;       // by channel index: its AgentWord counter, -1 = no limit
+  int32_t channel_limit[2] = {0, 0};    // by counter
 };
 
 struct StatusInfo {

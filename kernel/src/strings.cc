@@ -43,6 +43,7 @@ std::string_view to_string(CandidateVerdict v) noexcept {
     case CandidateVerdict::not_routable: return "not_routable";
     case CandidateVerdict::missed: return "missed";
     case CandidateVerdict::too_many_open: return "too_many_open";
+    case CandidateVerdict::channel_limit: return "channel_limit";
     case CandidateVerdict::no_room: return "no_room";
     case CandidateVerdict::reserved: return "reserved";
   }

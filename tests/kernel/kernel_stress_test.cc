@@ -60,7 +60,8 @@
 //        applying, a qualified member — or any qualified agent on a skills-based queue: an
 //        unqualified agent with room is no lost wake-up, a qualified non-member there is) that
 //        is online for its channel, not missed, has room for its size (percent sizes per agent,
-//        the interruptible pool where it applies), and is not the agent the item is excluded
+//        the interruptible pool where it applies), is under its channel limit for the item's
+//        channel (counted from the replay's items), and is not the agent the item is excluded
 //        from (its last decline / time-out / transfer, until a tick has passed the end of that
 //        exclusion);
 //      - the kernel's snapshot of every live item has the replay's requirement set, skills
@@ -74,7 +75,8 @@
 //        item is unknown or free;
 //      - each agent's used and interruptible-used capacity equal the sum of what its offered,
 //        active and wrap-up items hold (recomputed from the config), open items = offered +
-//        active, wrap-up items = wrap-up; each queue's waiting count = its queued items;
+//        active, wrap-up items = wrap-up; each queue's waiting count = its queued items; an agent
+//        whose resume rule refuses holds no more items of a limited channel than its limit;
 //      - omni::internal::audit(kernel) (kernel/src/audit.h: the same invariants from the
 //        internals, plus queue occupancy = live lane entries and a timer for every offer with a
 //        push time-out and every wrap-up) reports nothing.
@@ -100,7 +102,8 @@
 // 200–800 ms, one set hardly anyone qualifies for), 45 % of submits to those queues asking for
 // skills and now and then a set prepared for another queue (unknown_requirements), a skills-based
 // queue with non-member agents, the overflow chain whatsapp → chat → cases and tasks → cases,
-// max_wait on tasks and cases, round_robin tie-breaks on whatsapp, explain().
+// max_wait on tasks and cases, round_robin tie-breaks on whatsapp, explain(), channel limits
+// (chat ≤ 2 on strict agents; chat ≤ 1 and tasks ≤ 1 on auto-accept agents).
 //
 // Size: OMNI_STRESS_OPS operations in all (default 10^6); OMNI_STRESS_SEED (default random,
 // printed); OMNI_STRESS_EVENT_CAPACITY (default 4096, 512 under TSan); OMNI_STRESS_SOAK=1 (or
@@ -274,6 +277,7 @@ Config stress_config(uint32_t event_capacity) {
   strict.missed_delay = 300ms;
   strict.wrap_up = 1s;
   strict.resume_rule = ResumeRule::refuse;
+  strict.channel_limits = {{"chat", 2}};  // chat and whatsapp share it: 2 of 3 units at most
   PresenceConfigConfig lenient;  // allow_over_capacity; no wrap-up; restricted destinations
   lenient.name = "lenient";
   lenient.capacity = 2;
@@ -288,6 +292,7 @@ Config stress_config(uint32_t event_capacity) {
   automatic.auto_accept = true;
   automatic.wrap_up = 1s;
   automatic.resume_rule = ResumeRule::refuse;
+  automatic.channel_limits = {{"chat", 1}, {"task", 1}};
   PresenceConfigConfig picky;  // reasons required; status on decline; odd capacities for percents
   picky.name = "picky";
   picky.capacity = 2.5;
@@ -366,6 +371,7 @@ struct Model {
     int32_t status_on_decline = -1, status_on_timeout = -1;
     bool missed, wrap_up;
     bool anywhere;
+    std::map<std::string, int> channel_limit;  // channel name → most items held at once
     std::array<bool, kQueues> to_queue{};
     std::vector<bool> to_profile;
     std::vector<bool> to_flow;
@@ -378,6 +384,7 @@ struct Model {
   std::array<std::vector<uint32_t>, kQueues> members;
   std::array<int64_t, kQueues> push_timeout_ns{};
   std::array<uint32_t, kQueues> channel{};
+  std::array<std::array<int, kAgents>, kQueues> channel_limit{};  // 0 = none
   std::array<size_t, kQueues> paused_values{};
   std::vector<std::array<bool, kQueues>> routable;  // by status: online for the queue's channel
   std::vector<std::string> flows;                   // FlowId order (the kernel's)
@@ -462,6 +469,7 @@ struct Model {
       p.wrap_up = pc.wrap_up.count() > 0;
       const auto& td = pc.transfer_destinations;
       p.anywhere = td.empty();
+      for (const auto& l : pc.channel_limits) p.channel_limit[l.channel] = l.max;
       for (const auto& q : td.queues) p.to_queue[index(*k.find_queue(q))] = true;
       p.to_profile.assign(c.profiles.size(), false);
       for (const auto& pr : td.profiles) p.to_profile[profile_index.at(pr)] = true;
@@ -478,6 +486,10 @@ struct Model {
                                      [&](const RoutingConfig& r) { return r.name == qc.routing; });
       const auto& ch = c.channels[channel_index.at(qc.channel)];
       channel[q] = static_cast<uint32_t>(channel_index.at(qc.channel));
+      for (uint32_t a = 0; a < kAgents; ++a) {
+        const auto& limits = presence[a].channel_limit;
+        if (auto it = limits.find(qc.channel); it != limits.end()) channel_limit[q][a] = it->second;
+      }
       paused_values[q] = ch.paused_values.size();
       push_timeout_ns[q] = rc.push_timeout.count();
       for (uint32_t a = 0; a < kAgents; ++a) {
@@ -812,6 +824,11 @@ class Checker {
       }
       ag[a] = *s;
     }
+    // Items holding a place under a channel limit, per agent and channel (from the replay).
+    std::vector<std::array<int, 8>> held(kAgents);
+    for (const auto& [raw, im] : items_)
+      if (im.state == MState::offered || im.state == MState::active || im.state == MState::wrap_up)
+        ++held[im.agent][m_.channel[im.queue]];
     // 1. The wake-up check, first.
     size_t reported = 0;
     std::array<uint32_t, kQueues> waiting{};
@@ -828,6 +845,8 @@ class Checker {
         const int32_t used = m_.int_pool[q][a] ? s.interruptible_used_milli : s.used_milli;
         if (used + m_.size[q][a] > m_.pool_capacity(q, a)) continue;
         if (s.open_items >= 255) continue;  // the open-items field is full: not a lost wake-up
+        const int limit = m_.channel_limit[q][a];
+        if (limit > 0 && held[a][m_.channel[q]] >= limit) continue;  // at its channel limit
         // The agent it is excluded from, until a tick has passed the end of the exclusion.
         if (a == im.excluded &&
             (now_ns < im.excluded_until || last_tick_ns < im.excluded_until + 2 * m_.resolution_ns))
@@ -915,6 +934,14 @@ class Checker {
           ++open[im.agent];
       }
     }
+    // Channel limits: agents whose resume rule refuses never hold more than the limit.
+    for (uint32_t a = 0; a < kAgents; ++a)
+      for (uint32_t q = 0; q < kQueues; ++q)
+        if (const int limit = m_.channel_limit[q][a];
+            limit > 0 && m_.presence[a].refuse && held[a][m_.channel[q]] > limit)
+          v_.add(std::string(where) + ": agent " + std::to_string(a) + " holds " +
+                 std::to_string(held[a][m_.channel[q]]) + " items of " + kQueueNames[q] + "'s channel, over its limit of " +
+                 std::to_string(limit));
     for (uint32_t a = 0; a < kAgents; ++a) {
       const AgentSnapshot& s = ag[a];
       if (s.used_milli != used[a] || s.interruptible_used_milli != used_int[a] ||

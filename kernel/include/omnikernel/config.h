@@ -81,10 +81,20 @@ struct TransferDestinations {
   [[nodiscard]] bool empty() const { return queues.empty() && profiles.empty() && flows.empty(); }
 };
 
+// At most `max` items of one channel at once (offered, active or in wrap-up; a paused item
+// released its hold), beside the capacity units: e.g. at most 1 voice call and 4 chats.
+struct ChannelLimitConfig {
+  std::string channel;  // ServiceChannelConfig::name
+  int max = 1;          // 1–15
+};
+
 struct PresenceConfigConfig {
   std::string name;
-  double capacity = 1.0;
-  double interruptible_capacity = 0.0;
+  double capacity = 1.0;                // at most 4000 units
+  double interruptible_capacity = 0.0;  // at most 64 units
+  // Per-channel limits, enforced in the same atomic step as capacity; at most 2 channels per
+  // presence configuration (they share the agent's routing word with its capacity).
+  std::vector<ChannelLimitConfig> channel_limits;
   bool auto_accept = false;
   bool allow_decline = false;  // impossible together with auto_accept
   std::string status_on_decline;       // empty = unchanged

@@ -93,6 +93,7 @@ enum class CandidateVerdict : uint8_t {
   not_routable,   // its status is not online for the item's channel
   missed,         // in the missed state after an unanswered offer
   too_many_open,  // holds the most open items an agent can (255)
+  channel_limit,  // holds as many items of the item's channel as its presence config allows
   no_room,        // not enough free capacity for the item's size
   reserved,       // the item waits for its preferred agent only, for now
 };

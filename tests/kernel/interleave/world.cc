@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "audit.h"
 
@@ -171,6 +172,13 @@ std::string World::check(const CheckOptions& options) {
   struct Sums {
     int64_t used = 0, int_used = 0;
     uint32_t offered = 0, active = 0, paused = 0, wrap_up = 0;
+    std::map<std::string, int> by_channel;  // items holding a place under a channel limit
+  };
+  // The most items of `channel` an agent with presence p may hold (channel_limits), or none.
+  auto limit_of = [](const PresenceConfigConfig& p, const std::string& channel) -> std::optional<int> {
+    for (const auto& l : p.channel_limits)
+      if (l.channel == channel) return l.max;
+    return std::nullopt;
   };
   std::vector<Sums> sums(n_agents);
   std::vector<uint32_t> queued_in(c.queues.size(), 0);
@@ -220,6 +228,7 @@ std::string World::check(const CheckOptions& options) {
     if (holds) {
       if (uses_interruptible(c, c.queues[q], presence_of(c, c.agents[a]))) sum.int_used += s->held_milli;
       else sum.used += s->held_milli;
+      ++sum.by_channel[c.queues[q].channel];
     }
     switch (s->state) {
       case ItemState::offered: ++sum.offered; break;
@@ -260,6 +269,12 @@ std::string World::check(const CheckOptions& options) {
     if (!options.over_capacity_allowed && (s->used_milli > s->capacity_milli ||
                                            s->interruptible_used_milli > s->interruptible_capacity_milli))
       fail(who + ": over capacity: used " + std::to_string(s->used_milli) + " of " + std::to_string(s->capacity_milli));
+    for (const auto& [channel, held] : sum.by_channel) {
+      const auto limit = limit_of(presence_of(c, c.agents[a]), channel);
+      if (limit && held > *limit && !options.over_capacity_allowed)
+        fail(who + ": holds " + std::to_string(held) + " " + channel + " items, over its limit of " +
+             std::to_string(*limit));
+    }
   }
 
   // Queues: the waiting count is the number of queued items.
@@ -341,6 +356,9 @@ std::string World::check(const CheckOptions& options) {
       const int32_t size = size_for(c, qc, p);
       const bool room = uses_interruptible(c, qc, p) ? s.interruptible_used_milli + size <= s.interruptible_capacity_milli
                                                      : s.used_milli + size <= s.capacity_milli;
+      const auto limit = limit_of(p, qc.channel);
+      const auto held = sums[a].by_channel.find(qc.channel);
+      if (limit && held != sums[a].by_channel.end() && held->second >= *limit) continue;  // at its limit
       if (!room || excluded(w.id, a)) continue;
       fail("lost wake-up: " + item_name(w.id) + " waits in " + qc.name + " while agent a" + std::to_string(a) +
            " (Online, used " + std::to_string(s.used_milli) + " of " + std::to_string(s.capacity_milli) +
