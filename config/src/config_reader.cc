@@ -88,15 +88,18 @@ RoutingConfig read_routing(const Json& value, const std::string& path) {
   o.read("priority", r.priority);
   if (const Json* m = o.find("model")) {
     r.model = static_cast<RoutingModel>(
-        read_choice(*m, o.path_of("model"), "model", {"least_active", "most_available"}));
+        read_choice(*m, o.path_of("model"), "model",
+                    {"least_active", "most_available", "longest_idle_agent", "round_robin"}));
   }
   o.read("push_timeout", r.push_timeout);
   if (const Json* s = o.find("size")) read_item_size(*s, o.path_of("size"), r);
   o.read("skills_based", r.skills_based);
   if (const Json* t = o.find("tie_break")) {
     r.tie_break = static_cast<TieBreak>(
-        read_choice(*t, o.path_of("tie_break"), "tie-break", {"listed_order", "round_robin"}));
+        read_choice(*t, o.path_of("tie_break"), "tie-break",
+                    {"listed_order", "round_robin", "longest_idle", "most_skilled"}));
   }
+  o.read("transfer_keeps_arrival", r.transfer_keeps_arrival);
   o.refuse_unknown_keys();
   return r;
 }

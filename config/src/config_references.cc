@@ -139,6 +139,15 @@ void check_references(const Config& c, const SourcePaths& paths) {
       expect_defined(profiles, p.transfer_destinations.profiles[j],
                      path + ".transfer_destinations.profiles[" + std::to_string(j) + "]", "profile");
     }
+    if (p.channel_limits.size() > 2)
+      fail(path + ".channel_limits", "at most 2 limited channels per presence configuration");
+    for (size_t j = 0; j < p.channel_limits.size(); ++j) {
+      const std::string limit_path = path + ".channel_limits[" + std::to_string(j) + "].channel";
+      expect_defined(channels, p.channel_limits[j].channel, limit_path, "channel");
+      for (size_t k = 0; k < j; ++k)
+        if (p.channel_limits[k].channel == p.channel_limits[j].channel)
+          fail(limit_path, "channel \"" + p.channel_limits[j].channel + "\" limited twice");
+    }
   }
   for (size_t i = 0; i < c.statuses.size(); ++i) {
     for (size_t j = 0; j < c.statuses[i].channels.size(); ++j) {

@@ -87,6 +87,17 @@ class AgentIndex {
   template <class Valid>
   [[nodiscard]] std::optional<uint32_t> best(uint32_t skip, Valid&& valid, bool& restored,
                                              uint32_t start = 0) noexcept {
+    return best_of(skip, valid, restored, start, 1, [](uint32_t, uint32_t) { return false; });
+  }
+
+  // Tie-breaks by a key the index does not keep (longest idle, most skilled): among the first
+  // `sample` tied members of the best level that `valid` accepts, scanning from `start`, the one
+  // `better(x, y)` prefers (the first seen on equal keys). Bounded: O(sample) validity checks, so
+  // the tie-break costs the same at 10 or 10,000 tied agents; a rotating `start` moves the sample
+  // across all of them over successive offers.
+  template <class Valid, class Better>
+  [[nodiscard]] std::optional<uint32_t> best_of(uint32_t skip, Valid&& valid, bool& restored, uint32_t start,
+                                                uint32_t sample, Better&& better) noexcept {
     if (members_ == 0) return std::nullopt;
     start %= members_;
     OMNI_SCHED_POINT("index.best.mask");
@@ -94,11 +105,18 @@ class AgentIndex {
     while (mask) {
       const int level = std::countr_zero(mask);
       bool level_empty = true;
-      for (int pass = 0; pass < 2; ++pass) {
+      std::optional<uint32_t> chosen;
+      uint32_t seen = 0;
+      auto visit = [&](uint32_t m) {
+        if (!chosen || better(m, *chosen)) chosen = m;
+        return ++seen >= sample;
+      };
+      for (int pass = 0; pass < 2 && seen < sample; ++pass) {
         const uint32_t lo = pass == 0 ? start : 0, hi = pass == 0 ? members_ : start;
         if (lo >= hi) continue;
-        if (auto m = scan(level, lo, hi, skip, valid, restored, level_empty)) return m;
+        scan(level, lo, hi, skip, valid, restored, level_empty, visit);
       }
+      if (chosen) return chosen;
       if (level_empty) restored |= clear_level_and_recheck(level);
       // Members re-placed by `valid` moved to worse levels: read those levels afresh.
       mask = level_mask_.load() & ~((2u << level) - 1);
@@ -112,12 +130,12 @@ class AgentIndex {
   }
 
  private:
-  // The first member with a bit at `level` in positions [lo, hi) that `valid` accepts. Clears
-  // bits and summary bits found stale on the way (reporting restores); `level_empty` is cleared
-  // when any leaf word of the level holds a bit.
-  template <class Valid>
-  std::optional<uint32_t> scan(int level, uint32_t lo, uint32_t hi, uint32_t skip, Valid& valid,
-                               bool& restored, bool& level_empty) noexcept {
+  // Visits the members with a bit at `level` in positions [lo, hi) that `valid` accepts, until
+  // `visit(m)` returns true. Clears bits and summary bits found stale on the way (reporting
+  // restores); `level_empty` is cleared when any leaf word of the level holds a bit.
+  template <class Valid, class Visit>
+  void scan(int level, uint32_t lo, uint32_t hi, uint32_t skip, Valid& valid, bool& restored,
+            bool& level_empty, Visit& visit) noexcept {
     const uint32_t w_lo = lo / 64, w_hi = (hi - 1) / 64;
     for (uint32_t s = w_lo / 64; s <= w_hi / 64; ++s) {
       uint64_t summary = summary_word(level, s).load();
@@ -142,11 +160,10 @@ class AgentIndex {
             restored |= clear_and_recheck(static_cast<uint8_t>(level), m);
             continue;
           }
-          if (m != skip && valid(m, level)) return m;
+          if (m != skip && valid(m, level) && visit(m)) return;
         }
       }
     }
-    return std::nullopt;
   }
 
  private:

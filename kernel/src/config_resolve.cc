@@ -132,11 +132,15 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     const auto base = at("routing_configs", i);
     if (rc.push_timeout.count() < 0) return fail(base + ".push_timeout", "must be >= 0");
     if (rc.push_timeout > kMaxTimer) return fail(base + ".push_timeout", "must be at most 1h");
-    if (rc.model != RoutingModel::least_active && rc.model != RoutingModel::most_available)
+    if (static_cast<uint8_t>(rc.model) > static_cast<uint8_t>(RoutingModel::round_robin))
       return fail(base + ".model", "unknown routing model");
-    if (rc.tie_break != TieBreak::listed_order && rc.tie_break != TieBreak::round_robin)
-      return fail(base + ".tie_break", "must be listed_order or round_robin");
-    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0, rc.skills_based, rc.tie_break};
+    if (static_cast<uint8_t>(rc.tie_break) > static_cast<uint8_t>(TieBreak::most_skilled))
+      return fail(base + ".tie_break", "must be listed_order, round_robin, longest_idle or most_skilled");
+    TieBreak tie = rc.tie_break;
+    if (rc.model == RoutingModel::longest_idle_agent) tie = TieBreak::longest_idle;
+    if (rc.model == RoutingModel::round_robin) tie = TieBreak::round_robin;
+    RoutingInfo info{rc.priority, rc.model, rc.push_timeout, rc.size_unit, 0, rc.skills_based, tie,
+                     rc.transfer_keeps_arrival};
     if (rc.size_unit == SizeUnit::percent) {
       OMNI_TRY(pct, to_milli(rc.size, base + ".size", 100.0));
       info.size = pct;

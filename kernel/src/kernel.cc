@@ -178,15 +178,23 @@ class KernelImpl final : public Kernel {
   uint32_t create_class(uint32_t q, const std::vector<SkillRequirement>& set) {
     const bool anyone = cfg_.routings[cfg_.queues[q].routing].skills_based;
     std::vector<uint32_t> members;
+    std::vector<uint16_t> skill;  // most_skilled: the sum of the member's levels in the set's skills
     for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
       if (!anyone && member_of(a, q) == UINT32_MAX) continue;
       const auto& levels = cfg_.agents[a].skill_levels;
       bool qualified = true;
-      for (const auto& r : set) qualified &= levels[index(r.skill)] >= r.min_level;
-      if (qualified) members.push_back(a);
+      uint16_t sum = 0;
+      for (const auto& r : set) {
+        qualified &= levels[index(r.skill)] >= r.min_level;
+        sum = static_cast<uint16_t>(sum + levels[index(r.skill)]);
+      }
+      if (qualified) {
+        members.push_back(a);
+        skill.push_back(sum);
+      }
     }
     const uint32_t c = set_count_.load(std::memory_order_relaxed);
-    sets_[c] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, members);
+    sets_[c] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, members, std::move(skill));
     set_count_.store(c + 1, std::memory_order_release);
     const int32_t priority = cfg_.routings[cfg_.queues[q].routing].priority;
     for (uint32_t i = 0; i < members.size(); ++i) {
@@ -456,7 +464,8 @@ class KernelImpl final : public Kernel {
 
   // ---- transfers ---------------------------------------------------------------------------
   // active/paused → queued in another queue. The item keeps its original arrival time, so a
-  // transferred customer does not start waiting again from zero.
+  // transferred customer does not start waiting again from zero — unless the destination's
+  // routing config sets transfer_keeps_arrival = false.
   Status transfer_to_queue(ItemId id, QueueId to, PolicyOp how) noexcept override {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
@@ -481,6 +490,12 @@ class KernelImpl final : public Kernel {
     const uint32_t a = w.agent();
     if (w.state() == ItemState::active) release_amount(a, w.hold(), /*open=*/-1);
     const Time now = clock_.now();
+    mark_idle(a, now);
+    // The destination's routing config may restart the wait. Written while no lane holds this
+    // queued version and before its timers are armed, so every reader that orders or times the
+    // item by its arrival sees the new one.
+    if (!cfg_.routings[cfg_.queues[q2].routing].transfer_keeps_arrival)
+      item->arrival.store(ns(now), std::memory_order_release);
     budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
     exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
@@ -525,6 +540,7 @@ class KernelImpl final : public Kernel {
     }
     if (w.state() == ItemState::active) release_amount(w.agent(), w.hold(), /*open=*/-1);
     const Time now = clock_.now();
+    mark_idle(w.agent(), now);
     budget.emit(now, id, AgentId{w.agent()}, q, EventType::transferred, offered.version());
     after_offer(id, *item, offered, b, q, now, budget);
     agent_freed(w.agent());
@@ -544,6 +560,7 @@ class KernelImpl final : public Kernel {
     if (!cas_item(*item, w, gone)) return Status::wrong_state;
     if (w.state() == ItemState::active) release_amount(w.agent(), w.hold(), /*open=*/-1);
     const Time now = clock_.now();
+    mark_idle(w.agent(), now);
     budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::transferred, gone.version(), index(flow));
     budget.emit(now, id, AgentId{w.agent()}, w.queue(), EventType::done, gone.version());
     retire(id, *item, gone);
@@ -565,7 +582,11 @@ class KernelImpl final : public Kernel {
       next = AgentWord{raw}.with_status(index(status)).with_missed(false);
       OMNI_SCHED_POINT("agent.cas.status");
     } while (!slot.word.compare_exchange_weak(raw, next.raw, kSeq, kSeq));
-    budget.emit(clock_.now(), ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
+    const Time now = clock_.now();
+    if (cfg_.statuses[index(status)].kind == PresenceKind::online &&
+        cfg_.statuses[AgentWord{raw}.status()].kind != PresenceKind::online)
+      mark_idle(a, now);  // came online: idle from now, not from its last item before it left
+    budget.emit(now, ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
     if (cfg_.statuses[index(status)].kind != PresenceKind::online) release_preferences(a);
     agent_freed(a);
     return Status::ok;
@@ -929,7 +950,9 @@ class KernelImpl final : public Kernel {
   uint8_t level_for(uint32_t q, uint32_t a, AgentWord w) const noexcept {
     const Hold h = hold_for(q, a);
     if (!can_take(w, q, a, h)) return AgentIndex::kAbsent;
-    if (cfg_.routings[cfg_.queues[q].routing].model == RoutingModel::least_active)
+    const RoutingModel model = cfg_.routings[cfg_.queues[q].routing].model;
+    if (model == RoutingModel::longest_idle_agent || model == RoutingModel::round_robin) return 0;  // load ignored
+    if (model == RoutingModel::least_active)
       return static_cast<uint8_t>(std::min<uint32_t>(w.open(), AgentIndex::kLevels - 1));
     // Most Available: how many more items of this size fit — under the channel limit too; more is
     // better (a lower level).
@@ -1185,7 +1208,7 @@ class KernelImpl final : public Kernel {
     const uint32_t q = lanes.queue;
     for (;;) {
       bool restored = false;
-      const auto member = lanes.index.best(UINT32_MAX, truly_at(set, repaired), restored, tie_start(lanes));
+      const auto member = best_member(set, UINT32_MAX, repaired, restored);
       repaired |= restored;
       if (!member) return false;
       const uint32_t a = lanes.members[*member];
@@ -1223,7 +1246,7 @@ class KernelImpl final : public Kernel {
       OMNI_SCHED_POINT("dispatch.waiting");
       if (queue.waiting.load(kSeq) <= 0) return;
       bool repaired = false, restored = false;
-      const auto member = queue.index.best(skip, truly_at(set, repaired), restored, tie_start(queue));
+      const auto member = best_member(set, skip, repaired, restored);
       if (!member) {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
@@ -1257,14 +1280,40 @@ class KernelImpl final : public Kernel {
     }
   }
 
-  // Where a search of this lane set starts among tied members (see TieBreak).
-  uint32_t tie_start(const QueueSlot& set) const noexcept {
-    if (cfg_.routings[cfg_.queues[set.queue].routing].tie_break != TieBreak::round_robin) return 0;
-    return set.cursor.load(std::memory_order_relaxed);
+  // ---- tie-breaks: who gets an item among members the routing model ranks equal -------------
+  // Tied agents the sampled tie-breaks compare (TieBreak::longest_idle, most_skilled).
+  static constexpr uint32_t kTieSample = 8;
+
+  TieBreak tie_break_of(const QueueSlot& set) const noexcept {
+    return cfg_.routings[cfg_.queues[set.queue].routing].tie_break;
   }
+
+  // The best member of a lane set for its next item, other than `skip`: the index's best level,
+  // and within it the tie-break. O(levels + members/4096 + kTieSample).
+  std::optional<uint32_t> best_member(uint32_t set, uint32_t skip, bool& repaired, bool& restored) noexcept {
+    QueueSlot& lanes = *sets_[set];
+    const TieBreak tie = tie_break_of(lanes);
+    const uint32_t cursor = lanes.cursor.load(std::memory_order_relaxed);
+    if (tie == TieBreak::listed_order) return lanes.index.best(skip, truly_at(set, repaired), restored, 0);
+    if (tie == TieBreak::round_robin) return lanes.index.best(skip, truly_at(set, repaired), restored, cursor);
+    auto idle = [&](uint32_t m) { return agents_[lanes.members[m]].idle_since.load(std::memory_order_relaxed); };
+    auto skill = [&](uint32_t m) { return lanes.skill.empty() ? 0 : lanes.skill[m]; };
+    const bool by_skill = tie == TieBreak::most_skilled;
+    return lanes.index.best_of(skip, truly_at(set, repaired), restored, cursor, kTieSample,
+                               [&](uint32_t x, uint32_t y) {
+                                 if (by_skill && skill(x) != skill(y)) return skill(x) > skill(y);
+                                 return idle(x) < idle(y);
+                               });
+  }
+
+  // After an offer to `member`: the rotating tie-breaks start after it next time (a hint; relaxed).
   void chosen(QueueSlot& set, uint32_t member) noexcept {
-    if (cfg_.routings[cfg_.queues[set.queue].routing].tie_break == TieBreak::round_robin)
-      set.cursor.store(member + 1, std::memory_order_relaxed);
+    if (tie_break_of(set) != TieBreak::listed_order) set.cursor.store(member + 1, std::memory_order_relaxed);
+  }
+
+  // Agent a's last item ended, or it came online: the longest_idle clock starts now.
+  void mark_idle(uint32_t a, Time now) noexcept {
+    agents_[a].idle_since.store(ns(now), std::memory_order_relaxed);
   }
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
@@ -1493,6 +1542,7 @@ class KernelImpl final : public Kernel {
       return Status::ok;
     }
     if (!was_paused) release_amount(a, w.hold(), /*open=*/-1);
+    mark_idle(a, now);
     budget.emit(now, id, AgentId{a}, q, EventType::done, next.version());
     retire_slot(slot_of(id), next);
     agent_freed(a);
@@ -1508,6 +1558,7 @@ class KernelImpl final : public Kernel {
     release_amount(a, w.hold(), 0);
     agents_[a].wrap_up_items.fetch_sub(1, std::memory_order_relaxed);
     const Time now = clock_.now();
+    mark_idle(a, now);
     budget.emit(now, id, AgentId{a}, w.queue(), EventType::wrap_up_ended, gone.version());
     budget.emit(now, id, AgentId{a}, w.queue(), EventType::done, gone.version());
     retire_slot(slot_of(id), gone);

@@ -25,7 +25,8 @@ struct alignas(kCacheLine) ItemSlot {
   std::atomic<ItemWord> word{ItemWord{}};
   std::atomic<uint64_t> birth{0};      // version of the queued word that began this life (the id)
   std::atomic<uint64_t> exclusion{0};  // Exclusion: decliner + the queued version it applies to
-  std::atomic<int64_t> arrival{0};     // ns; kept through re-queues and transfers
+  std::atomic<int64_t> arrival{0};     // ns; kept through re-queues, overflows and transfers (a
+                                       // transfer may restart it: RoutingConfig::transfer_keeps_arrival)
   std::atomic<uint64_t> customer{0};
   std::atomic<uint32_t> requirements{0};  // RequirementsId of this life (0 = none)
   std::atomic<bool> is_bot{false};
@@ -36,6 +37,9 @@ struct alignas(kCacheLine) AgentSlot {
   std::atomic<uint64_t> word{0};  // AgentWord: capacity, open items, status, missed
   std::atomic<uint32_t> missed_epoch{0};
   std::atomic<uint32_t> wrap_up_items{0};
+  // When its last item ended or it came online (ns): the longest_idle tie-break's key. A hint
+  // read by searchers to order tied agents, never part of a decision's correctness: relaxed.
+  std::atomic<int64_t> idle_since{0};
   // Items waiting for this agent as their preferred agent (the personal lane, see kernel.cc):
   // `pref_waiting` is the Dekker partner of this agent's word for them, like a queue's `waiting`;
   // `pref_entries` bounds the personal lane's entries (live or stale), like occupancy.
@@ -48,14 +52,19 @@ struct alignas(kCacheLine) AgentSlot {
 // skill requirement class of a queue has another (members = the agents qualified for it). Items
 // are counted against their queue's max_waiting in `occupancy` of the queue's own set.
 struct QueueSlot {
-  QueueSlot(uint32_t queue_index, uint32_t max_waiting, std::vector<uint32_t> member_agents)
+  QueueSlot(uint32_t queue_index, uint32_t max_waiting, std::vector<uint32_t> member_agents,
+            std::vector<uint16_t> member_skill = {})
       : queue(queue_index),
         members(std::move(member_agents)),
+        skill(std::move(member_skill)),
         fresh(2 * std::bit_ceil(max_waiting)),
         retry(2 * std::bit_ceil(max_waiting)),
         index(static_cast<uint32_t>(members.size())) {}
   const uint32_t queue;                // the queue whose items wait here
   const std::vector<uint32_t> members; // agent indices; position = member slot in `index`
+  // By member: the sum of its levels in the class's skills (most_skilled ties); empty for a
+  // queue's own set, whose items ask for no skill.
+  const std::vector<uint16_t> skill;
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
   MpmcRing<uint64_t> fresh;  // LaneEntry values

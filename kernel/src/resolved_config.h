@@ -37,7 +37,8 @@ struct RoutingInfo {
   SizeUnit unit = SizeUnit::units;
   int32_t size = 0;  // milli-units, or milli-percent
   bool skills_based = false;
-  TieBreak tie_break = TieBreak::listed_order;
+  TieBreak tie_break = TieBreak::longest_idle;  // effective: the ACD models force theirs
+  bool transfer_keeps_arrival = true;
 };
 
 struct QueueInfo {

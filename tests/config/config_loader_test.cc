@@ -116,10 +116,29 @@ TEST(LoadConfig, ReadsOverflowExpiryAndTieBreak) {
   EXPECT_TRUE(config->queues[2].overflow_to.empty());
 }
 
-TEST(LoadConfig, TieBreakDefaultsToListedOrder) {
+TEST(LoadConfig, TieBreakDefaultsToLongestIdleAndTransfersKeepArrival) {
   auto config = load_config_text(testing::kSampleConfig);
   ASSERT_TRUE(config.has_value()) << config.error().message();
-  for (const RoutingConfig& r : config->routing_configs) EXPECT_EQ(r.tie_break, TieBreak::listed_order);
+  for (const RoutingConfig& r : config->routing_configs) {
+    EXPECT_EQ(r.tie_break, TieBreak::longest_idle);
+    EXPECT_TRUE(r.transfer_keeps_arrival);
+  }
+}
+
+TEST(LoadConfig, ReadsTheClassicModelsTieBreaksAndChannelLimits) {
+  auto doc = nlohmann::json::parse(testing::kSampleConfig);
+  doc["routing_configs"][0]["model"] = "longest_idle_agent";
+  doc["routing_configs"][0]["tie_break"] = "most_skilled";
+  doc["routing_configs"][0]["transfer_keeps_arrival"] = false;
+  doc["presence_configs"][0]["channel_limits"] = {{{"channel", "chat"}, {"max", 4}}};
+  auto config = load_config_text(doc.dump());
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->routing_configs[0].model, RoutingModel::longest_idle_agent);
+  EXPECT_EQ(config->routing_configs[0].tie_break, TieBreak::most_skilled);
+  EXPECT_FALSE(config->routing_configs[0].transfer_keeps_arrival);
+  ASSERT_EQ(config->presence_configs[0].channel_limits.size(), 1u);
+  EXPECT_EQ(config->presence_configs[0].channel_limits[0].channel, "chat");
+  EXPECT_EQ(config->presence_configs[0].channel_limits[0].max, 4);
 }
 
 TEST(ValidateReferences, ChecksOverflowOfConfigsBuiltInCode) {

@@ -119,9 +119,11 @@ TEST(OverflowSimulation, NothingOverflowsOrExpiresWithoutTheSettings) {
 
 // Issue 9, item 3: 12 identical agents at 83 % load (M/M/12: Poisson arrivals, exponential
 // handle times, capacity 1, auto-accept). With listed_order ties go to the first idle agent, so
-// occupancy falls along the list; with round_robin the spread (max − min) must be at most 3
-// percentage points. The run is long (1500 h, ~300,000 items) so that the handle times' own
-// noise — about 0.83/√(items per agent) per agent — stays well under that.
+// occupancy falls along the list; with longest_idle (the default) and round_robin the spread
+// (max − min) must be at most 3 percentage points. The run is long (1500 h, ~300,000 items) so
+// that the handle times' own noise — about 0.83/√(items per agent) per agent — stays well under
+// that: over one 8-hour shift that noise alone spreads identical agents by 3–6 points whatever
+// the tie-break (docs/SIMULATOR.md shows the measurements).
 Json fairness_scenario(const char* tie_break) {
   Json s = Json::parse(R"({
     "name": "M/M/12 fairness", "seed": 12, "duration": "1500h", "warmup": "10h", "tick_interval": "1h",
@@ -135,7 +137,7 @@ Json fairness_scenario(const char* tie_break) {
     "arrivals": [{"queue": "q", "rate_per_hour": 200}],
     "agent_behaviour": {"answer_delay": 0, "handle_time": {"type": "exponential", "mean": "3m"}}
   })");
-  s["routing_configs"][0]["tie_break"] = tie_break;
+  if (tie_break) s["routing_configs"][0]["tie_break"] = tie_break;
   return s;
 }
 
@@ -154,21 +156,23 @@ Spread occupancy_spread(const Report& r) {
   return s;
 }
 
-TEST(TieBreakFairness, RoundRobinKeepsIdenticalAgentsWithinThreePoints) {
+TEST(TieBreakFairness, LongestIdleAndRoundRobinKeepIdenticalAgentsWithinThreePoints) {
+  const Report idle = run(fairness_scenario(nullptr));  // the default: longest_idle
   const Report rr = run(fairness_scenario("round_robin"));
   const Report listed = run(fairness_scenario("listed_order"));
-  ASSERT_EQ(rr.agents.size(), 12u);
-  const Spread a = occupancy_spread(rr), b = occupancy_spread(listed);
-  std::printf("M/M/12, 83%% load, 1500 h: round_robin occupancy %.1f%%..%.1f%% (spread %.2f points, centre %.1f%%); "
-              "listed_order %.1f%%..%.1f%% (spread %.2f points, centre %.1f%%)\n",
-              100 * a.min, 100 * a.max, a.points(), 100 * a.centre, 100 * b.min, 100 * b.max, b.points(),
-              100 * b.centre);
+  ASSERT_EQ(idle.agents.size(), 12u);
+  const Spread i = occupancy_spread(idle), a = occupancy_spread(rr), b = occupancy_spread(listed);
+  std::printf("M/M/12, 83%% load, 1500 h: longest_idle %.1f%%..%.1f%% (spread %.2f points); round_robin "
+              "%.1f%%..%.1f%% (spread %.2f points); listed_order %.1f%%..%.1f%% (spread %.2f points)\n",
+              100 * i.min, 100 * i.max, i.points(), 100 * a.min, 100 * a.max, a.points(), 100 * b.min,
+              100 * b.max, b.points());
+  RecordProperty("longest_idle_spread_points", std::to_string(i.points()));
   RecordProperty("round_robin_spread_points", std::to_string(a.points()));
   RecordProperty("listed_order_spread_points", std::to_string(b.points()));
-  EXPECT_NEAR(rr.occupancy, 10.0 / 12, 0.02);
-  EXPECT_NEAR(listed.occupancy, 10.0 / 12, 0.02);
+  for (const Report* r : {&idle, &rr, &listed}) EXPECT_NEAR(r->occupancy, 10.0 / 12, 0.02);
+  EXPECT_LE(i.points(), 3.0) << "issue 9, item 3's goal";
   EXPECT_LE(a.points(), 3.0) << "issue 9, item 3's goal";
-  EXPECT_GT(b.points(), a.points());  // what round-robin fixes
+  EXPECT_GT(b.points(), 10.0);  // what the fair tie-breaks fix
 }
 
 }  // namespace

@@ -150,7 +150,7 @@ const BadCase kCases[] = {
     {"requirements without skills", [](Json& d) { d.erase("skills"); },
      "arrivals[0].requirements[0].skill: unknown skill \"Spanish\" (the scenario names no \"skills\")"},
     {"config error passes through", [](Json& d) { d["queues"][1]["routing"] = {{"model", "fastest"}}; },
-     "queues[1].routing.model: unknown model \"fastest\" (one of: least_active, most_available)"},
+     "queues[1].routing.model: unknown model \"fastest\" (one of: least_active, most_available, longest_idle_agent, round_robin)"},
     {"top-level typo", [](Json& d) { d["durration"] = "1h"; }, "durration: unknown key (did you mean \"duration\"?)"},
     {"zero duration", [](Json& d) { d["duration"] = 0; }, "duration: must be > 0"},
     {"warmup too long", [](Json& d) { d["warmup"] = "3h"; }, "warmup: must be shorter than duration"},

@@ -22,11 +22,14 @@ struct ServiceChannelConfig {
 
 enum class RoutingModel : uint8_t {
   // Fewest open items (offered + active; paused items released their capacity and do not count).
-  // Tie: the member listed first in the queue (agents' order in the configuration).
+  // Ties: RoutingConfig::tie_break.
   least_active,
-  // Most room: how many more items of this queue's size fit the agent's free capacity.
-  // Tie: the member listed first in the queue.
+  // Most room: how many more items of this queue's size fit the agent's free capacity (and under
+  // its channel limit). Ties: RoutingConfig::tie_break.
   most_available,
+  // Classic ACD models: every agent with room is equally good, whatever its load.
+  longest_idle_agent,  // the agent idle longest (tie_break is longest_idle, whatever it says)
+  round_robin,         // the next agent after the last one chosen (tie_break is round_robin)
 };
 
 enum class SizeUnit : uint8_t { units, percent };
@@ -36,6 +39,13 @@ enum class TieBreak : uint8_t {
   listed_order,  // the member listed first (agents' order in the configuration)
   round_robin,   // the next tied member after the last one chosen, wrapping: identical agents
                  // share the work evenly
+  // The tied agent idle longest: since its last item ended (closed without wrap-up, wrap-up
+  // ended, transferred away) or it came online. Sampled: among up to 8 tied agents, from a
+  // rotating start — exact when 8 or fewer tie, and O(1) however many do (docs/ARCHITECTURE.md).
+  longest_idle,
+  // The tied agent with the highest levels in the skills the item asks for (their sum), then the
+  // one idle longest; sampled like longest_idle. Items without skills: longest idle.
+  most_skilled,
 };
 
 struct RoutingConfig {
@@ -49,7 +59,10 @@ struct RoutingConfig {
   // qualified for them, not only to the queue's members. Without it, such an item goes to the
   // qualified members of its queue.
   bool skills_based = false;
-  TieBreak tie_break = TieBreak::listed_order;
+  TieBreak tie_break = TieBreak::longest_idle;
+  // A transfer into one of its queues keeps the item's original arrival (the customer's wait goes
+  // on, and overflow / expiry / skill drops count from it); false restarts the wait at the transfer.
+  bool transfer_keeps_arrival = true;
 };
 
 struct QueueConfig {
