@@ -79,6 +79,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     return fail("limits.event_capacity", "must be between 2 and 67108864");
   if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");
   if (lim.max_preferred_waiting > 4096) return fail("limits.max_preferred_waiting", "must be at most 4096");
+  if (lim.remembered_customers > (1u << 24)) return fail("limits.remembered_customers", "must be at most 16777216");
   if (lim.max_requirement_sets > kMaxRequirementSets)
     return fail("limits.max_requirement_sets", "must be at most 4096");
 

@@ -41,6 +41,7 @@
 
 #include "audit.h"
 #include "kernel_impl.h"
+#include "last_agent_memory.h"
 #include "sched_point.h"
 
 namespace omni {
@@ -75,6 +76,7 @@ class KernelImpl final : public Kernel {
         free_slots_(2 * size_t{max_items_}),
         agents_(std::make_unique<AgentSlot[]>(std::max<size_t>(cfg_.agents.size(), 1))),
         customers_(cfg_.source.limits.max_customers),
+        last_agents_(cfg_.source.limits.remembered_customers),
         events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
         credits_(cfg_.source.limits.event_capacity),
         // Per slot an item node, an exclusion node, a drop node, a wait node (overflow and
@@ -332,7 +334,9 @@ class KernelImpl final : public Kernel {
       }
     }
     const uint32_t s = set_of(q, rid, 0);
-    const uint32_t p = index(req.preferred);
+    uint32_t p = index(req.preferred);
+    if (req.preferred == kNoAgent && req.prefer_last_agent)
+      p = last_agents_.recall(customer).value_or(index(kNoAgent));
     const bool prefer = req.preferred_wait.count() > 0 && p < cfg_.agents.size() &&
                         member_of(p, s) != UINT32_MAX && routable(p, q) && take_personal_entry(p);
     QueueSlot& set = *sets_[s];
@@ -371,8 +375,12 @@ class KernelImpl final : public Kernel {
     Budget budget(*this, 1);
     if (!budget) return Status::events_full;
     const ItemWord active = w.next(ItemState::active, w.agent());
+    // Read before the CAS, like the birth in consider(): once the CAS wins, the item may end and
+    // its slot carry another customer's item before we would read it.
+    const uint64_t customer = item->customer.load(std::memory_order_relaxed);
     if (!cas_item(*item, w, active)) return Status::wrong_state;
     release_occupancy(*sets_[w.queue()]);  // the item has left its queue for good
+    last_agents_.remember(customer, w.agent());
     budget.emit(clock_.now(), id, agent, w.queue(), EventType::accepted, active.version());
     return Status::ok;
   }
@@ -748,6 +756,11 @@ class KernelImpl final : public Kernel {
       x.candidates.push_back(c);
     }
     return x;
+  }
+
+  std::optional<AgentId> last_agent(CustomerId customer) const noexcept override {
+    if (auto a = last_agents_.recall(index(customer)); a && *a < cfg_.agents.size()) return AgentId{*a};
+    return std::nullopt;
   }
 
   size_t sessions_of(CustomerId customer, std::span<SessionInfo> out) const noexcept override {
@@ -1429,8 +1442,10 @@ class KernelImpl final : public Kernel {
     const PresenceInfo& pc = presence_of(a);
     if (pc.auto_accept) {
       const ItemWord active = offered.next(ItemState::active, a);
+      const uint64_t customer = item.customer.load(std::memory_order_relaxed);  // before the CAS (accept)
       if (cas_item(item, offered, active)) {
         release_occupancy(*sets_[q]);
+        last_agents_.remember(customer, a);
         budget.emit(now, id, AgentId{a}, q, EventType::accepted, active.version());
       }
       return;
@@ -1972,6 +1987,7 @@ class KernelImpl final : public Kernel {
   MpmcRing<uint32_t> free_slots_;
   std::unique_ptr<AgentSlot[]> agents_;
   CustomerTable customers_;
+  LastAgentMemory last_agents_;  // who last accepted each customer's item (sticky routing's hint)
   MpmcRing<Event> events_;
   alignas(kCacheLine) std::atomic<int64_t> credits_;
   TimerWheel timers_;

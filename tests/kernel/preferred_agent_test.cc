@@ -109,5 +109,68 @@ TEST_F(Preferred, BadPreferencesAreTypedErrorsThatChangeNothing) {
   expect_audit_ok();
 }
 
+// The kernel remembers who last accepted a customer's item: prefer_last_agent routes the
+// customer's next item there (for the wait limit), whoever is idle longer.
+TEST_F(Preferred, TheLastAgentOfACustomerIsRemembered) {
+  const ItemId first = submit("sales", 42);
+  const AgentId served = holder(first);
+  ASSERT_NE(served, kNoAgent);
+  EXPECT_FALSE(kernel->last_agent(CustomerId{42}).has_value()) << "offered, not yet accepted";
+  ASSERT_EQ(kernel->accept(first, served), Status::ok);
+  EXPECT_EQ(kernel->last_agent(CustomerId{42}), served);
+  ASSERT_EQ(kernel->close(first), Status::ok);
+  ASSERT_EQ(kernel->end_wrap_up(first), Status::ok);
+  // Without the flag, longest idle: the agent who just finished is the last choice.
+  SubmitRequest r{queue("sales"), CustomerId{42}};
+  r.prefer_last_agent = true;
+  r.preferred_wait = 30s;
+  auto again = kernel->submit(r);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(holder(*again), served);
+  EXPECT_FALSE(kernel->last_agent(CustomerId{7}).has_value());
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, AForgottenOrBusyLastAgentFallsBackAsUsual) {
+  const ItemId first = submit("sales", 42);
+  const AgentId served = holder(first);
+  ASSERT_EQ(kernel->accept(first, served), Status::ok);  // still busy (capacity 1)
+  SubmitRequest r{queue("sales"), CustomerId{42}};
+  r.prefer_last_agent = true;
+  r.preferred_wait = 10s;
+  auto waits = kernel->submit(r);
+  ASSERT_TRUE(waits.has_value());
+  EXPECT_EQ(kernel->item(*waits)->preferred, served) << "waits for its agent";
+  advance(11s);
+  EXPECT_EQ(state(*waits), ItemState::offered);
+  EXPECT_NE(holder(*waits), served) << "then anyone";
+  // A customer never served: nothing to prefer, routed at once.
+  SubmitRequest fresh{queue("sales"), CustomerId{1234}};
+  fresh.prefer_last_agent = true;
+  fresh.preferred_wait = 10s;
+  auto other = kernel->submit(fresh);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(kernel->item(*other)->preferred, kNoAgent);
+  expect_audit_ok();
+}
+
+TEST_F(Preferred, TheMemoryCanBeTurnedOff) {
+  Config c = contact_centre(3, 1.0);
+  c.limits.remembered_customers = 0;
+  build(c);
+  const ItemId first = submit("sales", 42);
+  ASSERT_EQ(kernel->accept(first, holder(first)), Status::ok);
+  EXPECT_FALSE(kernel->last_agent(CustomerId{42}).has_value());
+}
+
+TEST(PreferredConfig, RememberedCustomersIsBounded) {
+  Config c = contact_centre();
+  c.limits.remembered_customers = (1u << 24) + 1;
+  ManualClock clock;
+  auto k = Kernel::create(c, clock);
+  ASSERT_FALSE(k.has_value());
+  EXPECT_EQ(k.error().field, "limits.remembered_customers");
+}
+
 }  // namespace
 }  // namespace omni::testing

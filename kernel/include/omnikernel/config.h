@@ -170,6 +170,9 @@ struct Limits {
   // Items that may wait for one agent as their preferred agent at once (its personal lane); a
   // submit beyond it routes as if no agent were preferred.
   uint32_t max_preferred_waiting = 16;
+  // Customers whose last agent the kernel remembers for SubmitRequest::prefer_last_agent (16 bytes
+  // each; 0 = none). Direct-mapped: a customer may be forgotten when another takes its entry.
+  uint32_t remembered_customers = 1 << 16;
 };
 
 struct Config {

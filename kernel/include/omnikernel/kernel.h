@@ -55,6 +55,10 @@ struct SubmitRequest {
   // 0 or above 1 h is Status::invalid_preference.
   AgentId preferred = kNoAgent;
   Duration preferred_wait{};
+  // Sticky by customer: when `preferred` is unset, prefer the agent who last accepted an item of
+  // this customer (the kernel remembers it, see Kernel::last_agent), for `preferred_wait`, with
+  // the same fall-backs. Nothing is preferred when the kernel does not remember one.
+  bool prefer_last_agent = false;
 };
 
 struct ItemSnapshot {
@@ -211,6 +215,10 @@ class Kernel {
   // chosen. Off the hot path (it allocates, O(agents)); a moment's snapshot under concurrency.
   // unknown_item for ids never issued or recycled; wrong_state for items not queued or offered.
   [[nodiscard]] virtual Result<Explanation> explain(ItemId item) const = 0;
+  // The agent who last accepted an item of this customer, if the kernel still remembers: a
+  // bounded memory of limits.remembered_customers entries, where a customer may be forgotten when
+  // another takes its entry (a lost hint: the submit then routes as if none were preferred).
+  [[nodiscard]] virtual std::optional<AgentId> last_agent(CustomerId customer) const noexcept = 0;
   // Copies the customer's sessions into `out`; returns how many there are, all of them (may
   // exceed out.size()).
   [[nodiscard]] virtual size_t sessions_of(CustomerId customer,
