@@ -1646,57 +1646,72 @@ class KernelImpl final : public Kernel {
     pull(p);
   }
 
-  // The head of a's personal lane, offered to a if it has room. True when it offered one.
-  // Each call looks at one entry (dropping stale ones on the way); a head that does not fit stays.
+  // The oldest item of a's personal lane that a has room for, offered to a. True when it offered
+  // one. An item that does not fit (another queue's size, a channel at its limit) does not hold
+  // back a later one that does: each call rotates the lane once — every entry popped once and,
+  // unless taken or stale, pushed back, so the lane keeps its order. O(entries in the lane),
+  // bounded by limits.max_preferred_waiting (+ stale ones).
+  //
+  // Lost wake-ups: while entries are out of the lane for the rotation, an agent freeing capacity
+  // concurrently may look and miss them. It changes a's word before it looks (seq_cst), so this
+  // rotation re-reads the word when nothing fitted and rotates again if the word changed since it
+  // began: whether an entry fits depends only on the word's value, so an unchanged value means
+  // every "no room" answer still holds.
   bool take_preferred(uint32_t a) noexcept {
     if (!personal_[a]) return false;
     MpmcRing<uint64_t>& lane = *personal_[a];
     for (;;) {
       OMNI_SCHED_POINT("pref.waiting");
       if (agents_[a].pref_waiting.load(kSeq) <= 0) return false;
-      const auto head = lane.peek();
-      if (!head) return false;
-      ItemWord w;
-      if (!live_personal(*head, a, &w)) {  // stale: drop it (if still the head) and look again
+      OMNI_SCHED_POINT("pref.word");
+      const uint64_t word_before = agents_[a].word.load(kSeq);
+      bool offered = false, no_credits = false;
+      for (size_t n = lane.size_hint(); n > 0; --n) {
         uint64_t e;
-        if (lane.try_pop(e)) {
-          if (e == *head || !live_personal(e, a)) release_personal_entry(a);
-          else push_lane(lane, e);  // popped a live one instead: back it goes
+        OMNI_SCHED_POINT("pref.pop");
+        if (!lane.try_pop(e)) break;
+        ItemWord w;
+        if (!live_personal(e, a, &w)) {  // stale: its entry ends here
+          release_personal_entry(a);
+          continue;
         }
-        continue;
+        if (offered || no_credits || !offer_preferred(a, e, w, no_credits, offered)) push_lane(lane, e);
       }
-      const uint32_t q = w.queue();
-      const Hold hold = hold_for(q, a);
-      Budget budget(*this, 2);
-      if (!budget) {
+      if (no_credits) {
         defer_routing();
-        return false;
+        return offered;
       }
-      if (!reserve(a, q, hold)) return false;  // no room: it keeps waiting for a
-      uint64_t e;
-      if (!lane.try_pop(e)) {  // another pull of a emptied it: step back
-        give_back(a, hold);
-        continue;
-      }
-      if (e != *head) {  // another pull of a took the head: put this one back, step back
-        push_lane(lane, e);
-        give_back(a, hold);
-        continue;
-      }
-      ItemSlot& item = items_[LaneEntry::slot(e)];
-      const ItemId id = make_item_id(LaneEntry::slot(e), item.birth.load(std::memory_order_acquire));
-      const ItemWord offered = w.next(ItemState::offered, a).with_hold(hold);
-      release_personal_entry(a);
-      if (!cas_item(item, w, offered)) {  // it fell back or was closed meanwhile
-        give_back(a, hold);
-        continue;
-      }
-      OMNI_SCHED_POINT("pref.waiting.dec");
-      agents_[a].pref_waiting.fetch_sub(1, kSeq);
-      sets_[q]->preferring.fetch_sub(1, std::memory_order_relaxed);
-      after_offer(id, item, offered, a, q, clock_.now(), budget);
+      if (offered) return true;
+      OMNI_SCHED_POINT("pref.word.again");
+      if (agents_[a].word.load(kSeq) == word_before) return false;
+    }
+  }
+
+  // One live personal entry of a: reserve, then the item's CAS. False when the entry stays in
+  // the lane (no room, no event credits); true when it leaves it (offered, or the item moved on).
+  bool offer_preferred(uint32_t a, uint64_t e, ItemWord w, bool& no_credits, bool& offered) noexcept {
+    const uint32_t q = w.queue();
+    const Hold hold = hold_for(q, a);
+    Budget budget(*this, 2);
+    if (!budget) {
+      no_credits = true;
+      return false;
+    }
+    if (!reserve(a, q, hold)) return false;  // no room: it keeps waiting for a
+    ItemSlot& item = items_[LaneEntry::slot(e)];
+    const ItemId id = make_item_id(LaneEntry::slot(e), item.birth.load(std::memory_order_acquire));
+    const ItemWord offered_word = w.next(ItemState::offered, a).with_hold(hold);
+    release_personal_entry(a);
+    if (!cas_item(item, w, offered_word)) {  // it fell back or was closed meanwhile: stale now
+      give_back(a, hold);
       return true;
     }
+    OMNI_SCHED_POINT("pref.waiting.dec");
+    agents_[a].pref_waiting.fetch_sub(1, kSeq);
+    sets_[q]->preferring.fetch_sub(1, std::memory_order_relaxed);
+    after_offer(id, item, offered_word, a, q, clock_.now(), budget);
+    offered = true;
+    return true;
   }
 
   // queued for p only → queued for everyone eligible (its preference lapsed, or p went offline).

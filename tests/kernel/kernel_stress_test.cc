@@ -102,8 +102,12 @@
 // 200–800 ms, one set hardly anyone qualifies for), 45 % of submits to those queues asking for
 // skills and now and then a set prepared for another queue (unknown_requirements), a skills-based
 // queue with non-member agents, the overflow chain whatsapp → chat → cases and tasks → cases,
-// max_wait on tasks and cases, round_robin tie-breaks on whatsapp, explain(), channel limits
-// (chat ≤ 2 on strict agents; chat ≤ 1 and tasks ≤ 1 on auto-accept agents).
+// max_wait on tasks and cases, round_robin tie-breaks on whatsapp (longest_idle elsewhere),
+// explain(), channel limits (chat ≤ 2 on strict agents; chat ≤ 1 and tasks ≤ 1 on auto-accept
+// agents), preferred agents (1 submit in 8 names one with a 200–800 ms wait, 1 in 16 asks for the
+// customer's last agent): the wake-up check and explain() treat an item waiting for its preferred
+// agent (its snapshot says so) as reserved for that agent, and after the 60 s jump none may
+// still wait for one.
 //
 // Size: OMNI_STRESS_OPS operations in all (default 10^6); OMNI_STRESS_SEED (default random,
 // printed); OMNI_STRESS_EVENT_CAPACITY (default 4096, 512 under TSan); OMNI_STRESS_SOAK=1 (or
@@ -836,10 +840,15 @@ class Checker {
       if (im.state != MState::queued) continue;
       const uint32_t q = im.queue;
       ++waiting[q];
+      // An item waiting for its preferred agent only (a snapshot read: nothing routes) may be
+      // taken by that agent alone until its wait ends.
+      const auto snap = k_.item(ItemId{raw});
+      const uint32_t preferred = snap ? index(snap->preferred) : kNone;
       // Requirement-aware: an unqualified agent with room is no lost wake-up; a qualified
       // non-member of a skills-based queue is.
       for (uint32_t a = 0; a < kAgents; ++a) {
         if (!m_.eligible(q, im.rid, im.stage, a)) continue;
+        if (preferred != kNone && a != preferred) continue;
         const AgentSnapshot& s = ag[a];
         if (index(s.status) >= m_.routable.size() || !m_.routable[index(s.status)][q] || s.missed) continue;
         const int32_t used = m_.int_pool[q][a] ? s.interruptible_used_milli : s.used_milli;
@@ -990,6 +999,8 @@ class Checker {
         (queued ? x->holder != kNoAgent : index(x->holder) != im.agent))
       return bad("state/queue/holder/requirements differ from the replay");
     if (x->candidates.size() != kAgents) return bad(std::to_string(x->candidates.size()) + " candidates");
+    const auto snap = k_.item(ItemId{raw});
+    const uint32_t preferred = queued && snap ? index(snap->preferred) : kNone;
     for (uint32_t a = 0; a < kAgents; ++a) {
       const Candidate& cd = x->candidates[a];
       if (index(cd.agent) != a) return bad("candidates out of configuration order");
@@ -997,6 +1008,12 @@ class Checker {
         if ((cd.verdict == CandidateVerdict::offered) != (a == im.agent))
           return bad("agent " + std::to_string(a) + ": " + std::string(to_string(cd.verdict)) + " (holder " +
                      std::to_string(im.agent) + ")");
+        continue;
+      }
+      if (preferred != kNone && a != preferred) {  // reserved for its preferred agent, for now
+        if (cd.verdict != CandidateVerdict::reserved)
+          return bad("agent " + std::to_string(a) + " is " + std::string(to_string(cd.verdict)) +
+                     ", but the item waits for agent " + std::to_string(preferred));
         continue;
       }
       const bool in_set = m_.eligible(im.queue, im.rid, im.stage, a);
@@ -1032,6 +1049,9 @@ class Checker {
                " " + std::to_string((now_ns - im.arrival) / 1'000'000) + " ms after its arrival: " + why);
     };
     const uint32_t q = im.queue;
+    if (const auto snap = k_.item(ItemId{raw}); snap && snap->preferred != kNoAgent)
+      return bad("its preferred wait (under 1 s) passed, still reserved for agent " +
+                 std::to_string(index(snap->preferred)));
     if (m_.max_wait_ns[q] > 0 && now_ns >= im.arrival + m_.max_wait_ns[q]) return bad("max_wait passed, not expired");
     if (m_.overflow_after_ns[q] > 0 && now_ns >= im.arrival + m_.overflow_after_ns[q] &&
         live_in(m_.overflow_to[q]) + 1 <= m_.max_waiting[m_.overflow_to[q]])
@@ -1485,6 +1505,18 @@ class Checker {
           carry_exclusion(im, e, im.queue);
           break;
         }
+        case EventType::preference_ended:
+          // Only a queued item (it waited for its preferred agent, named in the event), same queue.
+          if (im.state != MState::queued) {
+            fail(i, "preference ended while not queued");
+            break;
+          }
+          if (index(e.queue) != im.queue || a >= kAgents) {
+            fail(i, "preference ended names another queue or no agent");
+            break;
+          }
+          ++preferences_ended_;
+          break;
         case EventType::expired:
           // Only queued, only in a queue with max_wait, once max_wait has passed since arrival;
           // `done` follows in the same transition.
@@ -1564,7 +1596,7 @@ class Checker {
   std::vector<bool> slot_has_seq_;
   std::vector<bool> missed_started_ = std::vector<bool>(kAgents, false);
   std::array<uint64_t, 32> event_counts_{};
-  uint64_t offers_with_requirements_ = 0, offers_to_non_members_ = 0, explains_ = 0;
+  uint64_t offers_with_requirements_ = 0, offers_to_non_members_ = 0, explains_ = 0, preferences_ended_ = 0;
   uint64_t finished_ = 0, audits_ = 0;
 };
 
@@ -1941,6 +1973,15 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
             }
             SubmitRequest req{QueueId{q}, CustomerId{customer}, rng() % 16 == 0};
             req.requirements = rid;
+            // Preferred agents: one submit in 8 names one (often busy, sometimes not a member or
+            // offline: the kernel then ignores it), one in 16 asks for the customer's last agent.
+            if (const uint64_t roll = rng() % 16; roll < 2) {
+              req.preferred = AgentId{static_cast<uint32_t>(rng() % kAgents)};
+              req.preferred_wait = std::chrono::milliseconds(200 + rng() % 600);
+            } else if (roll == 2) {
+              req.prefer_last_agent = true;
+              req.preferred_wait = 400ms;
+            }
             auto r = k.submit(req);
             if (foreign && (r || r.error() != Status::unknown_requirements))
               violations.add("submit with a requirement set of another queue answered " +
@@ -1984,7 +2025,7 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
                                                        : x->state == ItemState::offered && index(x->holder) < kAgents);
             for (uint32_t a = 0; sane && a < x->candidates.size(); ++a) {
               const Candidate& cd = x->candidates[a];
-              sane = index(cd.agent) == a && cd.verdict <= CandidateVerdict::no_room;
+              sane = index(cd.agent) == a && cd.verdict <= CandidateVerdict::reserved;  // the last verdict
               offered += cd.verdict == CandidateVerdict::offered;
               if (cd.verdict == CandidateVerdict::offered) sane &= x->holder == cd.agent;
             }
@@ -2104,7 +2145,7 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
       std::printf("%s\n", line.c_str());
     }
   std::string ev_line = "stress: events:";
-  for (int t = 0; t <= static_cast<int>(EventType::expired); ++t)
+  for (int t = 0; t <= static_cast<int>(EventType::preference_ended); ++t)
     ev_line += std::string(" ") + std::string(to_string(static_cast<EventType>(t))) + " " +
                std::to_string(checker.event_counts()[t]);
   std::printf("%s\n", ev_line.c_str());
@@ -2123,7 +2164,8 @@ TEST(KernelStress, StrictReplayNoLostWakeUpNoOverCapacity) {
   for (Op o : {kAccept, kDecline, kPause, kResume, kClose, kEndWrap, kAbandon, kToQueue, kToAgent, kToFlow,
                kSetStatus})
     EXPECT_GT(ok_total[o], 0u) << kOpNames[o] << " never succeeded: the run does not cover it";
-  for (EventType t : {EventType::requirements_relaxed, EventType::overflowed, EventType::expired})
+  for (EventType t : {EventType::requirements_relaxed, EventType::overflowed, EventType::expired,
+                      EventType::preference_ended})
     EXPECT_GT(checker.event_counts()[static_cast<size_t>(t)], 0u)
         << to_string(t) << " never happened: the run does not cover it";
   EXPECT_GT(req_submits.load(), 0u) << "no item asked for skills";

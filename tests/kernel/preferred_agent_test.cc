@@ -109,6 +109,24 @@ TEST_F(Preferred, BadPreferencesAreTypedErrorsThatChangeNothing) {
   expect_audit_ok();
 }
 
+// A preferred item that does not fit its agent (a call needs all of its capacity) does not hold
+// back a later one that does (a chat): the agent's personal lane is not first-come-only.
+TEST_F(Preferred, AnItemThatDoesNotFitDoesNotBlockOneThatDoes) {
+  build(contact_centre(2, 2.0));
+  const ItemId chat = submit_for("a1", 30s);
+  ASSERT_EQ(holder(chat), agent("a1"));  // a1: 1 of 2 units used
+  SubmitRequest call{queue("calls"), CustomerId{0}};
+  call.preferred = agent("a1");
+  call.preferred_wait = 30s;
+  const ItemId waiting_call = *kernel->submit(call);  // 100 % of a1: waits for a1
+  ASSERT_EQ(kernel->item(waiting_call)->preferred, agent("a1"));
+  const ItemId chat2 = submit_for("a1", 30s);  // fits the free unit
+  EXPECT_EQ(holder(chat2), agent("a1")) << "offered at once, past the call that cannot fit";
+  EXPECT_EQ(kernel->item(waiting_call)->preferred, agent("a1")) << "the call keeps waiting, in its place";
+  expect_audit_ok();
+}
+
+
 // The kernel remembers who last accepted a customer's item: prefer_last_agent routes the
 // customer's next item there (for the wait limit), whoever is idle longer.
 TEST_F(Preferred, TheLastAgentOfACustomerIsRemembered) {

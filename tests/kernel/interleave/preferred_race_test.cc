@@ -70,5 +70,41 @@ TEST(InterleavePreferred, LapseRacingFreeingAndGoingOffline) {
   run_scenario("preferred_lapse_vs_freeing_vs_offline", make, pct_and_dfs(1500, 4, 2, 8000, 602));
 }
 
+// Issue 9 (stress test finding): a0's personal lane holds an item that cannot fit (q1's items
+// take all of a0's capacity) ahead of one that can; take_preferred rotates the lane to find it,
+// with entries out of the lane meanwhile. T0 submits Z (q0) preferring a0 while a0 is full; T1
+// and T2 close a0's two items. An agent freeing capacity while the rotation holds Z out of the
+// lane must not leave Z waiting for an a0 with room (the rotation re-reads a0's word).
+TEST(InterleavePreferred, RotationRacingFreeingWithAnItemThatCannotFit) {
+  TrialFactory make = [] {
+    TinyConfig t;
+    t.capacities = {2.0, 1.0};
+    t.queues = 2;
+    t.initially = {"", "Busy"};
+    Config c = tiny_config(t);
+    c.routing_configs.push_back({"big", 1, RoutingModel::most_available, std::chrono::seconds(30), SizeUnit::units, 2.0});
+    c.queues[1].routing = "big";
+    auto w = std::make_shared<World>(c);
+    const ItemId x = w->submit("q0"), y = w->submit("q0");
+    (void)w->k().accept(x, w->a("a0"));
+    (void)w->k().accept(y, w->a("a0"));
+    SubmitRequest big{w->q("q1"), CustomerId{0}};
+    big.preferred = w->a("a0");
+    big.preferred_wait = 30s;
+    auto waits = w->k().submit(big);  // needs both units: waits for a0
+    if (!waits) std::abort();
+    w->track(*waits);
+    Trial trial;
+    trial.threads.push_back([w] {
+      if (auto z = w->k().submit(prefer(*w, "a0", 30s))) w->track(*z, 0);
+    });
+    trial.threads.push_back([w, x] { (void)w->k().close(x); });
+    trial.threads.push_back([w, y] { (void)w->k().close(y); });
+    trial.check = [w] { return w->check(); };
+    return trial;
+  };
+  run_scenario("preferred_rotation_vs_freeing", make, pct_and_dfs(1500, 4, 2, 8000, 603));
+}
+
 }  // namespace
 }  // namespace omni::interleave
