@@ -65,6 +65,17 @@ ParseResult<Event> reaction_event(dom::object reaction, const JsonPath& path) {
   return Event{mid, MessageKind::reaction, action == "unreact" ? std::string_view{} : emoji, true};
 }
 
+// The object of the event and its message id, for naming a rejected event.
+std::string_view peek_mid(dom::element messaging) noexcept {
+  dom::object holder;
+  if (messaging.get(holder) != simdjson::SUCCESS) return {};
+  for (std::string_view key : {"message", "postback", "reaction"}) {
+    dom::element inner;
+    if (holder.at_key(key).get(inner) == simdjson::SUCCESS) return peek_string(inner, "mid");
+  }
+  return {};
+}
+
 ParseResult<Event> classify(dom::object messaging, const JsonPath& path) {
   OMNI_ASSIGN_OR_RETURN(message, optional_object(messaging, "message", path));
   if (message) return message_event(*message, path.field("message"));
@@ -93,6 +104,22 @@ ParseResult<void> parse_messaging(dom::element element, const JsonPath& path,
   return {};
 }
 
+// An entry whose `messaging` is not an array is rejected whole; a bad event, only that event.
+ParseResult<void> parse_entry(dom::element element, const JsonPath& entry_path,
+                              MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(entry, as_object(element, entry_path));
+  // Entries of other fields (comments, mentions) carry `changes` instead: nothing to route.
+  OMNI_ASSIGN_OR_RETURN(messagings, optional_array(entry, "messaging", entry_path));
+  if (!messagings) return {};
+  const JsonPath messaging_path = entry_path.field("messaging");
+  size_t index = 0;
+  for (dom::element messaging : *messagings) {
+    if (auto parsed = parse_messaging(messaging, messaging_path.at(index++), batch); !parsed)
+      batch.reject(std::move(parsed.error()), peek_mid(messaging));
+  }
+  return {};
+}
+
 }  // namespace
 
 ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::string_view payload) {
@@ -103,17 +130,9 @@ ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::stri
   const JsonPath entries_path = root.field("entry");
   OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));
   size_t entry_index = 0;
-  for (dom::element entry_element : entries) {
-    const JsonPath entry_path = entries_path.at(entry_index++);
-    OMNI_ASSIGN_OR_RETURN(entry, as_object(entry_element, entry_path));
-    // Entries of other fields (comments, mentions) carry `changes` instead: nothing to route.
-    OMNI_ASSIGN_OR_RETURN(messagings, optional_array(entry, "messaging", entry_path));
-    if (!messagings) continue;
-    const JsonPath messaging_path = entry_path.field("messaging");
-    size_t index = 0;
-    for (dom::element messaging : *messagings) {
-      OMNI_RETURN_IF_ERROR(parse_messaging(messaging, messaging_path.at(index++), batch_));
-    }
+  for (dom::element entry : entries) {
+    if (auto parsed = parse_entry(entry, entries_path.at(entry_index++), batch_); !parsed)
+      batch_.reject(std::move(parsed.error()));
   }
   return batch_.finish();
 }

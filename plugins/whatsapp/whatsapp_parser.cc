@@ -169,7 +169,24 @@ ParseResult<void> parse_change(dom::element element, const JsonPath& path, Messa
   const JsonPath messages_path = value_path.field("messages");
   size_t index = 0;
   for (dom::element message : *messages) {
-    OMNI_RETURN_IF_ERROR(parse_message(message, messages_path.at(index++), account, batch));
+    // One bad message is reported and skipped; its neighbours still go through.
+    if (auto parsed = parse_message(message, messages_path.at(index++), account, batch); !parsed)
+      batch.reject(std::move(parsed.error()), peek_string(message, "id"));
+  }
+  return {};
+}
+
+// An entry whose `changes` cannot be read is rejected whole; a bad change, only that change.
+ParseResult<void> parse_entry(dom::element element, const JsonPath& entry_path,
+                              MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(entry, as_object(element, entry_path));
+  OMNI_ASSIGN_OR_RETURN(changes_value, require_field(entry, "changes", entry_path));
+  const JsonPath changes_path = entry_path.field("changes");
+  OMNI_ASSIGN_OR_RETURN(changes, as_array(changes_value, changes_path));
+  size_t change_index = 0;
+  for (dom::element change : changes) {
+    if (auto parsed = parse_change(change, changes_path.at(change_index++), batch); !parsed)
+      batch.reject(std::move(parsed.error()));
   }
   return {};
 }
@@ -184,16 +201,9 @@ ParseResult<std::span<const NormalizedMessage>> WhatsAppParser::parse(std::strin
   const JsonPath entries_path = root.field("entry");
   OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));
   size_t entry_index = 0;
-  for (dom::element entry_element : entries) {
-    const JsonPath entry_path = entries_path.at(entry_index++);
-    OMNI_ASSIGN_OR_RETURN(entry, as_object(entry_element, entry_path));
-    OMNI_ASSIGN_OR_RETURN(changes_value, require_field(entry, "changes", entry_path));
-    const JsonPath changes_path = entry_path.field("changes");
-    OMNI_ASSIGN_OR_RETURN(changes, as_array(changes_value, changes_path));
-    size_t change_index = 0;
-    for (dom::element change : changes) {
-      OMNI_RETURN_IF_ERROR(parse_change(change, changes_path.at(change_index++), batch_));
-    }
+  for (dom::element entry : entries) {
+    if (auto parsed = parse_entry(entry, entries_path.at(entry_index++), batch_); !parsed)
+      batch_.reject(std::move(parsed.error()));
   }
   return batch_.finish();
 }

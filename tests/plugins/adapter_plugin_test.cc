@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 
 #include "omnikernel/sdk/fake_host.hpp"
 #include "payload_files.h"
@@ -69,18 +70,56 @@ TEST(AdapterPlugins, WebChatParsesThroughTheAbi) {
   EXPECT_EQ(result.messages[2].kind, "document");
 }
 
-TEST(AdapterPlugins, MalformedPayloadDeliversNothingAndNamesThePath) {
-  FakeHost host;
-  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
-  auto result = adapter.parse(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+// Two messages, the second without an id: what each ABI call makes of it.
+constexpr std::string_view kOneBadOfTwo = R"({"object":"whatsapp_business_account","entry":[{"changes":[
     {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":[
       {"from":"2","id":"a","timestamp":"3","type":"text","text":{"body":"fine"}},
-      {"from":"2","timestamp":"3","type":"text","text":{"body":"no id"}}]}}]}]})");
+      {"from":"2","timestamp":"3","type":"text","text":{"body":"no id"}}]}}]}]})";
+
+TEST(AdapterPlugins, ParsePartialKeepsTheGoodMessageAndRejectsTheBadOne) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(kOneBadOfTwo);
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0].message_id, "a");
+  EXPECT_EQ(result.messages[0].text, "fine");
+  EXPECT_EQ(result.messages[0].event, OMNI_EVENT_MESSAGE);
+  ASSERT_EQ(result.rejections.size(), 1u);
+  EXPECT_EQ(result.rejections[0].code, OMNI_REJECT_MISSING_FIELD);
+  EXPECT_EQ(result.rejections[0].path, "entry[0].changes[0].value.messages[1].id");
+  EXPECT_EQ(result.rejections[0].detail, "missing");
+  EXPECT_EQ(result.rejections[0].message_id, "");  // it has none
+}
+
+TEST(AdapterPlugins, TheAbi10ParseStillRefusesTheWholePayloadAndDeliversNothing) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse_abi_1_0(kOneBadOfTwo);
   EXPECT_EQ(result.status, OMNI_ERR_MALFORMED_PAYLOAD);
   EXPECT_EQ(result.error, "entry[0].changes[0].value.messages[1].id: missing");
   EXPECT_TRUE(result.messages.empty());
-  EXPECT_EQ(adapter.parse("not json").status, OMNI_ERR_MALFORMED_PAYLOAD);
-  EXPECT_EQ(adapter.parse("").status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(adapter.parse_abi_1_0("not json").status, OMNI_ERR_MALFORMED_PAYLOAD);
+}
+
+TEST(AdapterPlugins, AnUnreadablePayloadIsOneTypedRejectionAndAnError) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  for (auto [payload, code, path] :
+       {std::tuple{std::string_view{"not json"}, OMNI_REJECT_INVALID_JSON, ""},
+        std::tuple{std::string_view{""}, OMNI_REJECT_INVALID_JSON, ""},
+        std::tuple{std::string_view{R"({"object":"instagram","entry":[]})"}, OMNI_REJECT_WRONG_OBJECT, "object"},
+        std::tuple{std::string_view{R"({"object":"whatsapp_business_account"})"}, OMNI_REJECT_MISSING_FIELD, "entry"}}) {
+    SCOPED_TRACE(payload);
+    auto result = adapter.parse(payload);
+    EXPECT_EQ(result.status, OMNI_ERR_MALFORMED_PAYLOAD);
+    EXPECT_TRUE(result.messages.empty());
+    ASSERT_EQ(result.rejections.size(), 1u);
+    EXPECT_EQ(result.rejections[0].code, code);
+    EXPECT_EQ(result.rejections[0].path, path);
+    EXPECT_EQ(result.error, (std::string(path).empty() ? std::string("payload") : std::string(path)) +
+                                ": " + result.rejections[0].detail);
+  }
 }
 
 OutboundRequest free_form(int64_t elapsed_ms, bool human_agent = false) {

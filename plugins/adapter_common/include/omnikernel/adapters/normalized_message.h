@@ -1,5 +1,5 @@
-// The one shape every channel adapter produces: an inbound CUSTOMER message, reduced to what
-// routing needs. All views point into the parser that produced the message and stay valid only
+// The one shape every channel adapter produces: an inbound event about a customer — usually a
+// customer message, sometimes a notice or an edit (`event`) — reduced to what routing needs. All views point into the parser that produced the message and stay valid only
 // until that parser's next parse() call (no per-message allocation).
 #pragma once
 #include <cstdint>
@@ -26,6 +26,13 @@ enum class MessageKind : uint8_t {
 
 [[nodiscard]] std::string_view to_string(MessageKind kind) noexcept;
 
+// What the event means for routing; mirrors omni::sdk::InboundEvent (the ABI's OMNI_EVENT_*).
+enum class MessageEvent : uint8_t {
+  message,  // a customer message: opens or extends the customer-service window, may create work
+  notice,   // the channel's notice about the customer: no window, no work; for the host's log
+  edit,     // the customer edited message_id; text is the new text: no new work, no window
+};
+
 struct NormalizedMessage {
   std::string_view channel;       // "webchat", "whatsapp", "instagram"
   std::string_view customer;      // visitor id / wa_id / Instagram-scoped id (IGSID)
@@ -35,6 +42,7 @@ struct NormalizedMessage {
   MessageKind kind = MessageKind::unknown;
   std::string_view text;          // body, caption, reply title or emoji; empty when none
   int64_t timestamp_ms = 0;       // since the Unix epoch
+  MessageEvent event = MessageEvent::message;
 };
 
 }  // namespace omni::adapters
