@@ -136,10 +136,26 @@ ParseResult<Text> message_text(dom::object message, MessageKind kind, std::strin
   }
 }
 
+// The customer's identity. Meta sends `from_user_id` (the business-scoped user id, BSUID) in
+// every message webhook, and `from` (the phone number) only while Meta's phone-number rules make
+// it available — a user with a username may have it one month and not the next. Keying on the
+// BSUID whenever it is there keeps one customer one id; `from` is the fallback for webhooks
+// without BSUIDs (before Meta's rollout). docs/CHANNELS.md, "Customer identity".
+ParseResult<std::string_view> customer_of(dom::object message, const JsonPath& path) {
+  // `from` is type-checked even when the BSUID is used: a malformed field is a broken message.
+  OMNI_ASSIGN_OR_RETURN(from, optional_string(message, "from", path));
+  if (auto user_id = optional_field(message, "from_user_id"))
+    return as_id(*user_id, path.field("from_user_id"));
+  if (auto phone = optional_field(message, "from")) return as_id(*phone, path.field("from"));
+  (void)from;
+  return fail(make_error(ParseErrc::missing_field, path.field("from_user_id"),
+                         "missing, and so is from (a message names its customer by one of them)"));
+}
+
 ParseResult<void> parse_message(dom::element element, const JsonPath& path,
                                  std::string_view account, MessageBatch& batch) {
   OMNI_ASSIGN_OR_RETURN(message, as_object(element, path));
-  OMNI_ASSIGN_OR_RETURN(from, require_id(message, "from", path));
+  OMNI_ASSIGN_OR_RETURN(from, customer_of(message, path));
   OMNI_ASSIGN_OR_RETURN(id, require_id(message, "id", path));
   OMNI_ASSIGN_OR_RETURN(timestamp_value, require_field(message, "timestamp", path));
   OMNI_ASSIGN_OR_RETURN(timestamp, unix_seconds_to_ms(timestamp_value, path.field("timestamp")));

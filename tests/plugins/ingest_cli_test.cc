@@ -63,7 +63,8 @@ TEST(IngestCli, JsonLinesWithOneMalformedLine) {
   CliRun run = ingest("whatsapp", input);
   EXPECT_EQ(run.status, 1);
   // Line 2 is named, with the path of the missing field; line 4 (after a blank line) still ran.
-  EXPECT_NE(run.err.find(":2: whatsapp: entry[0].changes[0].value.messages[0].from: missing"),
+  EXPECT_NE(run.err.find(":2: whatsapp: entry[0].changes[0].value.messages[0].from_user_id: "
+                         "missing, and so is from"),
             std::string::npos)
       << run.err;
   ASSERT_EQ(run.out_lines.size(), 4u);

@@ -174,6 +174,40 @@ TEST(WhatsAppParser, NullOptionalFieldsCountAsAbsent) {
   EXPECT_EQ(messages[0].text, "");
 }
 
+// ---- usernames: the business-scoped user id (BSUID) is the customer --------------------------
+
+TEST(WhatsAppParser, UsernameUsersAreKeyedByTheirBusinessScopedUserId) {
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, read_payload("whatsapp_username_users.json"));
+  ASSERT_EQ(messages.size(), 3u);
+  // Only from_user_id (the user hides the phone number behind a username): accepted.
+  EXPECT_EQ(messages[0].customer, "US.13491208655302741918");
+  EXPECT_EQ(messages[0].conversation, "106540352242922:US.13491208655302741918");
+  EXPECT_EQ(messages[0].message_id, "wamid.username-only");
+  EXPECT_EQ(messages[0].text, "Hi, I only show my username");
+  EXPECT_EQ(messages[0].timestamp_ms, 1749416383000);
+  EXPECT_EQ(messages[0].event, MessageEvent::message);
+  // Both: the BSUID, which Meta sends in every message, while the phone number may come and go.
+  EXPECT_EQ(messages[1].customer, "US.8476283452837465");
+  EXPECT_EQ(messages[1].conversation, "106540352242922:US.8476283452837465");
+  // Only from (a webhook from before BSUIDs): the phone number, as before.
+  EXPECT_EQ(messages[2].customer, "447700900001");
+  EXPECT_EQ(messages[2].conversation, "106540352242922:447700900001");
+  EXPECT_TRUE(parser.rejections().empty());
+}
+
+TEST(WhatsAppParserErrors, BadFromUserIdIsRejectedNotReplacedByFrom) {
+  auto wrong_type = rejected_once(with_message(
+      R"({"from":"1","from_user_id":17,"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  EXPECT_EQ(wrong_type.code, ParseErrc::wrong_type);
+  EXPECT_EQ(wrong_type.message(),
+            "entry[0].changes[1].value.messages[1].from_user_id: expected string, got number");
+  auto empty = rejected_once(with_message(
+      R"({"from_user_id":"","id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  EXPECT_EQ(empty.code, ParseErrc::bad_value);
+  EXPECT_EQ(empty.message(), "entry[0].changes[1].value.messages[1].from_user_id: empty id");
+}
+
 // ---- one bad part of a batch does not take the others down ------------------------------------
 
 TEST(WhatsAppParser, BadMessageChangeAndEntryAreRejectedAndEverythingElseKept) {
@@ -249,10 +283,12 @@ TEST(WhatsAppParserErrors, MissingEntry) {
   EXPECT_EQ(error.message(), "entry: missing");
 }
 
-TEST(WhatsAppParserErrors, MissingFromNamesFullPath) {
+TEST(WhatsAppParserErrors, NeitherFromNorFromUserIdNamesFullPath) {
   auto error = rejected_once(with_message(R"({"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
   EXPECT_EQ(error.code, ParseErrc::missing_field);
-  EXPECT_EQ(error.message(), "entry[0].changes[1].value.messages[1].from: missing");
+  EXPECT_EQ(error.message(),
+            "entry[0].changes[1].value.messages[1].from_user_id: missing, and so is from (a "
+            "message names its customer by one of them)");
 }
 
 TEST(WhatsAppParserErrors, WrongTypeOfFrom) {
