@@ -14,20 +14,23 @@ struct TypeEntry {
   std::string_view name;
   MessageKind kind;
 };
+// Meta's message types (a voice note is type `audio` with `audio.voice: true`: there is no
+// `voice` type). `system` is Meta's notice that the customer's number or user id changed.
 constexpr TypeEntry kTypes[] = {
     {"text", MessageKind::text},           {"image", MessageKind::image},
-    {"audio", MessageKind::audio},         {"voice", MessageKind::audio},
-    {"video", MessageKind::video},         {"document", MessageKind::document},
-    {"sticker", MessageKind::sticker},     {"location", MessageKind::location},
-    {"contacts", MessageKind::contacts},   {"interactive", MessageKind::interactive},
-    {"button", MessageKind::button},       {"reaction", MessageKind::reaction},
+    {"audio", MessageKind::audio},         {"video", MessageKind::video},
+    {"document", MessageKind::document},   {"sticker", MessageKind::sticker},
+    {"location", MessageKind::location},   {"contacts", MessageKind::contacts},
+    {"interactive", MessageKind::interactive}, {"button", MessageKind::button},
+    {"reaction", MessageKind::reaction},   {"order", MessageKind::order},
+    {"system", MessageKind::notice},
 };
 
 MessageKind kind_of(std::string_view type) noexcept {
   for (const auto& entry : kTypes) {
     if (entry.name == type) return entry.kind;
   }
-  return MessageKind::unknown;  // order, system, unsupported, anything newer
+  return MessageKind::unknown;  // unsupported, anything newer
 }
 
 // The object named after the type ("image": {...}); absent is tolerated (text stays empty).
@@ -128,6 +131,16 @@ ParseResult<Text> message_text(dom::object message, MessageKind kind, std::strin
                             optional_string(name, "formatted_name", card_path.field("name")));
       return plain_text(formatted);
     }
+    case MessageKind::order:
+    case MessageKind::notice: {
+      // order.text: the note the customer typed with the order; system.body: Meta's sentence
+      // ("User A changed from +1… to +1…"), which the host logs.
+      const std::string_view key = kind == MessageKind::order ? "text" : "body";
+      OMNI_ASSIGN_OR_RETURN(body, type_body(message, type, path));
+      if (!body) return Text{};
+      OMNI_ASSIGN_OR_RETURN(text, optional_string(*body, key, body_path));
+      return plain_text(text);
+    }
     case MessageKind::audio:
     case MessageKind::sticker:
     case MessageKind::unknown:
@@ -164,6 +177,8 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
   OMNI_ASSIGN_OR_RETURN(text, message_text(message, kind, type, path, batch));
 
   NormalizedMessage normalized{kWhatsAppChannel, from, account, {}, id, kind, text.plain, timestamp};
+  // A system notice is Meta speaking, not the customer: it must not open the window nor work.
+  if (kind == MessageKind::notice) normalized.event = MessageEvent::notice;
   const auto conversation = batch.join_key(account, from);
   batch.add(normalized, conversation, text.composed ? &text.arena : nullptr);
   return {};

@@ -8,8 +8,9 @@
 // Customer = messages[].from_user_id (the business-scoped user id) when present, else
 // messages[].from (the wa_id); account = metadata.phone_number_id, conversation =
 // "<phone_number_id>:<customer>". Statuses (sent/delivered/read/failed) and changes of other
-// fields (template updates, account alerts) are not customer messages and produce nothing.
-// Unknown message types are delivered as kind "unknown". A message, change or entry that cannot be read is a rejection (rejections());
+// fields (template updates, account alerts) are not customer messages and produce nothing;
+// `system` messages are notices (MessageEvent::notice). Unknown message types are delivered as
+// kind "unknown". A message, change or entry that cannot be read is a rejection (rejections());
 // the rest of the payload still parses. Mapping table: docs/CHANNELS.md.
 //
 // Not thread-safe; keep one parser per thread.

@@ -2,6 +2,7 @@
 // FakeHost), exactly as a host would: parse, gate_outbound with the alias, config errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 
@@ -120,6 +121,53 @@ TEST(AdapterPlugins, AnUnreadablePayloadIsOneTypedRejectionAndAnError) {
     EXPECT_EQ(result.error, (std::string(path).empty() ? std::string("payload") : std::string(path)) +
                                 ": " + result.rejections[0].detail);
   }
+}
+
+TEST(AdapterPlugins, WhatsAppNoticesCrossTheAbiAsNoticesAndOnlyToHostsThatKnowThem) {
+  FakeHost host;
+  auto whatsapp = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  const std::string payload = read_payload("whatsapp_system_and_order.json");
+  auto partial = whatsapp.parse(payload);
+  ASSERT_EQ(partial.status, OMNI_OK) << partial.error;
+  ASSERT_EQ(partial.messages.size(), 3u);
+  EXPECT_EQ(partial.messages[0].kind, "order");
+  EXPECT_EQ(partial.messages[0].text, "Please gift-wrap the blue one");
+  EXPECT_EQ(partial.messages[0].event, OMNI_EVENT_MESSAGE);
+  EXPECT_EQ(partial.messages[1].kind, "notice");
+  EXPECT_EQ(partial.messages[1].event, OMNI_EVENT_NOTICE);
+  EXPECT_EQ(partial.messages[1].text, "User Sheena Nelson changed from 16505551234 to 12195555358");
+  // An ABI 1.0 host would take the notice for a customer message: it never sees it.
+  auto legacy = whatsapp.parse_abi_1_0(payload);
+  ASSERT_EQ(legacy.status, OMNI_OK) << legacy.error;
+  ASSERT_EQ(legacy.messages.size(), 2u);
+  EXPECT_EQ(legacy.messages[0].message_id, "wamid.order");
+  EXPECT_EQ(legacy.messages[1].message_id, "wamid.order-no-text");
+}
+
+TEST(AdapterPlugins, ASystemNoticeDoesNotExtendTheServiceWindow) {
+  // A host keeps the last inbound time of customer messages only (is_customer_message) and asks
+  // the adapter's gate with it. The notice came 100 s after the order; 24 h and 50 s after the
+  // order the window is closed, as it would be without the notice.
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(read_payload("whatsapp_system_and_order.json"));
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  int64_t last_inbound = 0;
+  for (const auto& m : result.messages) {
+    if (m.customer != "16505551234") continue;
+    if (omni::sdk::is_customer_message(static_cast<omni::sdk::InboundEvent>(m.event)))
+      last_inbound = std::max(last_inbound, m.timestamp_ms);
+  }
+  EXPECT_EQ(last_inbound, 1749416300000);  // the order, not the notice (1749416400000)
+  OutboundRequest reply;
+  reply.customer = "16505551234";
+  reply.last_inbound_ms = last_inbound;
+  reply.now_ms = 1749416300000 + 24 * kHourMs + 50'000;
+  reply.text = "Your gift-wrapped order ships today.";
+  auto verdict = adapter.gate(reply);
+  ASSERT_EQ(verdict.status, OMNI_OK) << verdict.error;
+  EXPECT_FALSE(verdict.allowed);
+  EXPECT_EQ(verdict.reason, OMNI_GATE_WINDOW_CLOSED);
 }
 
 OutboundRequest free_form(int64_t elapsed_ms, bool human_agent = false) {

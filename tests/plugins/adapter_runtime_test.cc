@@ -109,7 +109,7 @@ TEST_F(AdapterRuntime, PartialParseDeliversTheGoodMessagesAndNamesEachBadPart) {
 
 TEST_F(AdapterRuntime, TheTwoArgumentParseKeepsTheWholeOrNothingContract) {
   // Hosts written before ABI 1.2 (the simulator) call parse(payload, on_message): a payload with
-  // a bad part is refused whole.
+  // a bad part is refused whole, and notices never reach them.
   auto adapter = loader_.create_adapter("whatsapp");
   ASSERT_TRUE(adapter.has_value());
   size_t delivered = 0;
@@ -119,6 +119,15 @@ TEST_F(AdapterRuntime, TheTwoArgumentParseKeepsTheWholeOrNothingContract) {
   EXPECT_EQ(delivered, 0u);
   EXPECT_EQ(refused.error().status, OMNI_ERR_MALFORMED_PAYLOAD);
   EXPECT_EQ(refused.error().message, "entry[0].changes[0].value.messages[3].type: expected string, got number");
+  std::vector<std::string> kinds;
+  auto accepted = adapter->parse(omni::test::read_payload("whatsapp_system_and_order.json"),
+                                 [&](const omni::runtime::InboundMessage& m) {
+                                   kinds.emplace_back(m.kind);
+                                   EXPECT_EQ(m.event, omni::runtime::InboundEvent::message);
+                                   return true;
+                                 });
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().text();
+  EXPECT_EQ(kinds, (std::vector<std::string>{"order", "order"}));
 }
 
 TEST_F(AdapterRuntime, GateOutboundAppliesWindowAndAlias) {

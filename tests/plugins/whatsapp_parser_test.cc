@@ -245,6 +245,41 @@ TEST(WhatsAppParser, RejectionsDoNotLeakIntoTheNextPayload) {
   EXPECT_TRUE(parser.rejections().empty());
 }
 
+// ---- system notices and orders ------------------------------------------------------------------
+
+TEST(WhatsAppParser, SystemNoticeIsANoticeAndAnOrderKeepsItsText) {
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, read_payload("whatsapp_system_and_order.json"));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].kind, "order");
+  EXPECT_EQ(messages[0].text, "Please gift-wrap the blue one");
+  EXPECT_EQ(messages[0].event, MessageEvent::message);
+  EXPECT_EQ(messages[0].message_id, "wamid.order");
+  // Meta's notice that the number changed: reported (kind notice, Meta's sentence), but not a
+  // customer message.
+  EXPECT_EQ(messages[1].kind, "notice");
+  EXPECT_EQ(messages[1].event, MessageEvent::notice);
+  EXPECT_EQ(messages[1].text, "User Sheena Nelson changed from 16505551234 to 12195555358");
+  EXPECT_EQ(messages[1].customer, "16505551234");
+  EXPECT_EQ(messages[1].conversation, "106540352242922:16505551234");
+  EXPECT_EQ(messages[1].message_id, "wamid.system");
+  EXPECT_EQ(messages[1].timestamp_ms, 1749416400000);
+  EXPECT_EQ(messages[2].kind, "order");
+  EXPECT_EQ(messages[2].text, "");  // an order without a note
+  EXPECT_EQ(messages[2].customer, "12195555358");
+}
+
+TEST(WhatsAppParser, VoiceIsNotAMetaTypeButAnAudioIsAudio) {
+  // Meta sends a voice note as type "audio" with audio.voice = true; "voice" would be new.
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, with_message(
+      R"({"from":"1","id":"v","timestamp":"1","type":"audio","audio":{"id":"m","voice":true}},)"
+      R"({"from":"1","id":"w","timestamp":"1","type":"voice","voice":{"id":"m"}})"));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[1].kind, "audio");
+  EXPECT_EQ(messages[2].kind, "unknown");
+}
+
 // ---- malformed payloads: each error names the path -------------------------------------------
 
 std::string with_message(const std::string& message_json) {

@@ -21,6 +21,8 @@ enum class MessageKind : uint8_t {
   reaction,
   postback,      // Instagram icebreaker / generic-template button
   share,         // Instagram share, reel, story mention
+  order,         // WhatsApp order from a catalog; text = the order's note
+  notice,        // WhatsApp `system` notice (number or user id changed): event notice
   unknown,       // a type this adapter does not know yet: routed, never dropped
 };
 
