@@ -6,13 +6,14 @@
 //        "message": {"mid", "text", "attachments": [{"type", "payload"}], "is_echo", ...}
 //        | "postback": {"mid", "title", "payload"}
 //        | "reaction": {"mid", "action", "reaction", "emoji"}
+//        | "message_edit": {"mid", "text", "num_edit"}
 //        | "read": {...} | "referral": {...}}]}]}
 //
 // Customer = sender.id, account = recipient.id, conversation = "<account>:<customer>".
 // Echoes (message.is_echo: our own outbound messages), deleted messages, read receipts,
 // referrals and entries without `messaging` (comments, mentions) are not customer messages.
-// An event or entry that cannot be read is a rejection (rejections()); the rest of the payload
-// still parses.
+// A message_edit is an edit of the message `mid` (MessageEvent::edit). An event or entry that
+// cannot be read is a rejection (rejections()); the rest of the payload still parses.
 // Mapping table: docs/CHANNELS.md. Not thread-safe; keep one parser per thread.
 #pragma once
 #include <span>

@@ -144,6 +144,19 @@ TEST(AdapterPlugins, WhatsAppNoticesCrossTheAbiAsNoticesAndOnlyToHostsThatKnowTh
   EXPECT_EQ(legacy.messages[1].message_id, "wamid.order-no-text");
 }
 
+TEST(AdapterPlugins, InstagramEditsCrossTheAbiAsEditsAndOnlyToHostsThatKnowThem) {
+  FakeHost host;
+  auto instagram = open_adapter(host, OMNI_INSTAGRAM_PLUGIN);
+  auto edited = instagram.parse(read_payload("instagram_post_share_and_edit.json"));
+  ASSERT_EQ(edited.status, OMNI_OK) << edited.error;
+  ASSERT_EQ(edited.messages.size(), 4u);
+  EXPECT_EQ(edited.messages[3].event, OMNI_EVENT_EDIT);
+  EXPECT_EQ(edited.messages[3].kind, "edit");
+  EXPECT_EQ(edited.messages[3].message_id, "mid.post-with-comment");
+  EXPECT_EQ(edited.messages[3].text, "Is this in stock in size 38?");
+  EXPECT_EQ(instagram.parse_abi_1_0(read_payload("instagram_post_share_and_edit.json")).messages.size(), 3u);
+}
+
 TEST(AdapterPlugins, ASystemNoticeDoesNotExtendTheServiceWindow) {
   // A host keeps the last inbound time of customer messages only (is_customer_message) and asks
   // the adapter's gate with it. The notice came 100 s after the order; 24 h and 50 s after the

@@ -113,6 +113,44 @@ TEST(InstagramParser, HugeIdsStayExactStrings) {
   EXPECT_EQ(messages[0].conversation, "98765432109876543210:123456789012345678901234567890");
 }
 
+TEST(InstagramParser, PostSharesAreSharesWithTheCaptionAsText) {
+  auto messages = parse_ok(read_payload("instagram_post_share_and_edit.json"));
+  ASSERT_EQ(messages.size(), 4u);
+  // The transition payload (share + ig_post): the first attachment decides, both are shares.
+  EXPECT_EQ(messages[0].message_id, "mid.post-transition");
+  EXPECT_EQ(messages[0].kind, "share");
+  EXPECT_EQ(messages[0].text, "");  // the old `share` attachment carries no title
+  // ig_post alone: a share whose text is the post's caption.
+  EXPECT_EQ(messages[1].message_id, "mid.post");
+  EXPECT_EQ(messages[1].kind, "share");
+  EXPECT_EQ(messages[1].text, "Autumn collection");
+  EXPECT_EQ(messages[1].timestamp_ms, 1761287295014);
+  EXPECT_EQ(messages[1].event, MessageEvent::message);
+  // The customer's own words win over the caption.
+  EXPECT_EQ(messages[2].kind, "share");
+  EXPECT_EQ(messages[2].text, "Is this in stock?");
+}
+
+TEST(InstagramParser, MessageEditUpdatesTheEditedMessage) {
+  auto messages = parse_ok(read_payload("instagram_post_share_and_edit.json"));
+  ASSERT_EQ(messages.size(), 4u);
+  const Owned& edit = messages[3];
+  EXPECT_EQ(edit.kind, "edit");
+  EXPECT_EQ(edit.event, MessageEvent::edit);
+  EXPECT_EQ(edit.message_id, "mid.post-with-comment");  // the message it changes
+  EXPECT_EQ(edit.text, "Is this in stock in size 38?");
+  EXPECT_EQ(edit.customer, "6789012345678901");
+  EXPECT_EQ(edit.conversation, "17841400000000001:6789012345678901");
+  EXPECT_EQ(edit.timestamp_ms, 1761287297014);
+}
+
+TEST(InstagramParserErrors, AnEditOfNoMessageIsRejected) {
+  auto error = rejected_once(R"({"object":"instagram","entry":[{"id":"1","messaging":[
+    {"sender":{"id":"9"},"recipient":{"id":"1"},"timestamp":5,"message_edit":{"text":"new","num_edit":1}}]}]})");
+  EXPECT_EQ(error.code, ParseErrc::missing_field);
+  EXPECT_EQ(error.message(), "entry[0].messaging[0].message_edit.mid: missing");
+}
+
 TEST(InstagramParser, BadEventsAndEntriesAreRejectedAndTheRestKept) {
   InstagramParser parser;
   auto result = parser.parse(read_payload("instagram_partial_batch.json"));

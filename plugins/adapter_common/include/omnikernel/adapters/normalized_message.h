@@ -20,9 +20,10 @@ enum class MessageKind : uint8_t {
   button,        // WhatsApp template quick-reply button
   reaction,
   postback,      // Instagram icebreaker / generic-template button
-  share,         // Instagram share, reel, story mention
+  share,         // Instagram share, post (ig_post), reel, story mention
   order,         // WhatsApp order from a catalog; text = the order's note
   notice,        // WhatsApp `system` notice (number or user id changed): event notice
+  edit,          // Instagram message_edit: event edit
   unknown,       // a type this adapter does not know yet: routed, never dropped
 };
 
