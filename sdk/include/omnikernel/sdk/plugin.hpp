@@ -173,11 +173,13 @@ omni_status parse_partial(void* instance, const char* payload, size_t length,
   MessageSink messages{sink, reject, sink_ctx};
   omni_status status = run_parse<T>(instance, payload, length, messages, error);
   if (status == OMNI_ERR_MALFORMED_PAYLOAD && messages.rejected() == 0 &&
-      messages.status() == OMNI_OK && error != nullptr && OMNI_STRUCT_HAS(error, omni_error, length)) {
+      messages.status() == OMNI_OK) {
     // The adapter threw without reporting the refusal: the host still gets it typed, once.
-    const std::string_view text{error->message == nullptr ? "" : error->message,
-                                error->message == nullptr ? 0 : error->length};
-    (void)messages.reject({RejectCode::other, {}, text.empty() ? "malformed payload" : text, {}});
+    const bool has_text = error != nullptr && OMNI_STRUCT_HAS(error, omni_error, length) &&
+                          error->message != nullptr && error->length > 0;
+    const std::string_view text = has_text ? std::string_view{error->message, error->length}
+                                           : std::string_view{"malformed payload"};
+    (void)messages.reject({RejectCode::other, {}, text, {}});
   }
   if (status == OMNI_OK && messages.status() != OMNI_OK) {
     set_error(error, "parse_partial: the host's sink stopped the parse");
