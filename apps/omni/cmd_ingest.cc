@@ -7,8 +7,10 @@
 //
 // Input: one JSON document (pretty-printed or not), or JSON lines (one payload per line). A
 // malformed payload is reported on stderr with its line number and the adapter's message; the
-// other payloads are still processed. Exit status: 0 all accepted, 1 some payload malformed,
-// 2 nothing could run (unknown channel, unreadable input, no plugins).
+// other payloads are still processed. A payload with some bad messages (ABI 1.2 adapters) prints
+// its good messages and reports each bad part on stderr the same way, with the rejection's code
+// and message id. Exit status: 0 all accepted, 1 some payload or part of one refused, 2 nothing
+// could run (unknown channel, unreadable input, no plugins).
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -129,6 +131,35 @@ void print_message(const omni::runtime::InboundMessage& m) {
   std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+std::string_view code_name(omni::runtime::RejectCode code) {
+  using omni::runtime::RejectCode;
+  switch (code) {
+    case RejectCode::invalid_json: return "invalid_json";
+    case RejectCode::too_large: return "too_large";
+    case RejectCode::wrong_object: return "wrong_object";
+    case RejectCode::missing_field: return "missing_field";
+    case RejectCode::wrong_type: return "wrong_type";
+    case RejectCode::bad_value: return "bad_value";
+    case RejectCode::other: return "other";
+  }
+  return "other";
+}
+
+// "<path>: <detail> (<code>[, message <id>])", the path "payload" when the whole one is refused.
+std::string rejection_text(const omni::runtime::Rejection& r) {
+  std::string text = r.path.empty() ? std::string("payload") : std::string(r.path);
+  text += ": ";
+  text += r.detail;
+  text += " (";
+  text += code_name(r.code);
+  if (!r.message_id.empty()) {
+    text += ", message ";
+    text += r.message_id;
+  }
+  text += ')';
+  return text;
+}
+
 int run_ingest(const IngestArgs& args) {
   PluginLoader loader;
   const auto refusals = load_plugins(loader, args.plugins);
@@ -151,20 +182,32 @@ int run_ingest(const IngestArgs& args) {
   }
   const std::string source = args.input == "-" ? "<stdin>" : args.input;
   size_t malformed = 0;
+  const std::string& channel = adapter->info().name;
   for (const Payload& payload : split_payloads(*input)) {
-    auto parsed = adapter->parse(payload.text, [](const omni::runtime::InboundMessage& message) {
-      print_message(message);
-      return true;
-    });
+    std::vector<std::string> problems;  // printed after the payload's good messages
+    auto parsed = adapter->parse(
+        payload.text,
+        [](const omni::runtime::InboundMessage& message) {
+          print_message(message);
+          return true;
+        },
+        [&](const omni::runtime::Rejection& rejection) {
+          problems.push_back(channel + ": " + rejection_text(rejection));
+          return true;
+        });
     if (!parsed) {
-      ++malformed;
-      std::cout.flush();  // keep stdout and stderr in payload order on a terminal
-      std::cerr << "omni ingest: " << source << ':' << payload.line << ": "
-                << (parsed.error().kind == omni::runtime::PluginErrorKind::failed
-                        ? adapter->info().name + ": " + parsed.error().message
-                        : parsed.error().text())
-                << '\n';
+      const auto& error = parsed.error();
+      if (error.kind != omni::runtime::PluginErrorKind::failed) {
+        problems.push_back(error.text());  // the host refused what the plugin returned
+      } else if (problems.empty()) {
+        problems.push_back(channel + ": " + error.message);  // an adapter older than ABI 1.2
+      }  // else: the adapter's rejection of the whole payload is already there, typed
     }
+    if (problems.empty()) continue;
+    ++malformed;
+    std::cout.flush();  // keep stdout and stderr in payload order on a terminal
+    for (const std::string& problem : problems)
+      std::cerr << "omni ingest: " << source << ':' << payload.line << ": " << problem << '\n';
   }
   std::cout.flush();
   return malformed == 0 ? 0 : kMalformed;

@@ -15,7 +15,10 @@ MessageKind attachment_kind(std::string_view type) noexcept {
   if (type == "file") return MessageKind::document;
   if (type == "sticker") return MessageKind::sticker;
   if (type == "location") return MessageKind::location;
-  if (type == "share" || type == "story_mention" || type == "reel" || type == "ig_reel") {
+  // ig_post: a shared post (Meta's attachment for post shares since November 2025, next to or
+  // instead of `share`), payload {ig_post_media_id, title (the caption), url}.
+  if (type == "share" || type == "ig_post" || type == "story_mention" || type == "reel" ||
+      type == "ig_reel") {
     return MessageKind::share;
   }
   return MessageKind::unknown;  // template, fallback, anything newer
@@ -25,7 +28,8 @@ struct Event {
   std::string_view message_id;
   MessageKind kind = MessageKind::unknown;
   std::string_view text;
-  bool is_customer_message = false;
+  bool is_customer_message = false;  // false: nothing to deliver (echo, read receipt, ...)
+  MessageEvent event = MessageEvent::message;
 };
 
 // message: text and/or attachments; the first attachment decides the kind, the text (if any)
@@ -45,6 +49,14 @@ ParseResult<Event> message_event(dom::object message, const JsonPath& path) {
     OMNI_ASSIGN_OR_RETURN(first, as_object(attachments->at(0).value_unsafe(), first_path));
     OMNI_ASSIGN_OR_RETURN(type, require_string(first, "type", first_path));
     event.kind = attachment_kind(type);
+    if (event.kind == MessageKind::share && event.text.empty()) {
+      // A shared post or reel without a comment: its caption (payload.title) says what it is.
+      OMNI_ASSIGN_OR_RETURN(payload, optional_object(first, "payload", first_path));
+      if (payload) {
+        OMNI_ASSIGN_OR_RETURN(title, optional_string(*payload, "title", first_path.field("payload")));
+        event.text = title;
+      }
+    }
   } else if (is_unsupported) {
     event.kind = MessageKind::unknown;
   }
@@ -65,6 +77,25 @@ ParseResult<Event> reaction_event(dom::object reaction, const JsonPath& path) {
   return Event{mid, MessageKind::reaction, action == "unreact" ? std::string_view{} : emoji, true};
 }
 
+// message_edit: the customer changed the text of an earlier message (mid). Delivered as an
+// edit of that message, so the host updates it instead of opening work.
+ParseResult<Event> edit_event(dom::object edit, const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(mid, require_id(edit, "mid", path));
+  OMNI_ASSIGN_OR_RETURN(text, optional_string(edit, "text", path));
+  return Event{mid, MessageKind::edit, text, true, MessageEvent::edit};
+}
+
+// The object of the event and its message id, for naming a rejected event.
+std::string_view peek_mid(dom::element messaging) noexcept {
+  dom::object holder;
+  if (messaging.get(holder) != simdjson::SUCCESS) return {};
+  for (std::string_view key : {"message", "postback", "reaction", "message_edit"}) {
+    dom::element inner;
+    if (holder.at_key(key).get(inner) == simdjson::SUCCESS) return peek_string(inner, "mid");
+  }
+  return {};
+}
+
 ParseResult<Event> classify(dom::object messaging, const JsonPath& path) {
   OMNI_ASSIGN_OR_RETURN(message, optional_object(messaging, "message", path));
   if (message) return message_event(*message, path.field("message"));
@@ -72,6 +103,8 @@ ParseResult<Event> classify(dom::object messaging, const JsonPath& path) {
   if (postback) return postback_event(*postback, path.field("postback"));
   OMNI_ASSIGN_OR_RETURN(reaction, optional_object(messaging, "reaction", path));
   if (reaction) return reaction_event(*reaction, path.field("reaction"));
+  OMNI_ASSIGN_OR_RETURN(edit, optional_object(messaging, "message_edit", path));
+  if (edit) return edit_event(*edit, path.field("message_edit"));
   return Event{};  // read, referral, optin, handover...
 }
 
@@ -87,9 +120,26 @@ ParseResult<void> parse_messaging(dom::element element, const JsonPath& path,
   OMNI_ASSIGN_OR_RETURN(timestamp_value, require_field(messaging, "timestamp", path));
   OMNI_ASSIGN_OR_RETURN(timestamp, unix_ms(timestamp_value, path.field("timestamp")));
 
-  NormalizedMessage normalized{kInstagramChannel, customer,   account,  {},
-                               event.message_id,  event.kind, event.text, timestamp};
+  NormalizedMessage normalized{kInstagramChannel, customer,   account,    {},
+                               event.message_id,  event.kind, event.text, timestamp,
+                               event.event};
   batch.add(normalized, batch.join_key(account, customer));
+  return {};
+}
+
+// An entry whose `messaging` is not an array is rejected whole; a bad event, only that event.
+ParseResult<void> parse_entry(dom::element element, const JsonPath& entry_path,
+                              MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(entry, as_object(element, entry_path));
+  // Entries of other fields (comments, mentions) carry `changes` instead: nothing to route.
+  OMNI_ASSIGN_OR_RETURN(messagings, optional_array(entry, "messaging", entry_path));
+  if (!messagings) return {};
+  const JsonPath messaging_path = entry_path.field("messaging");
+  size_t index = 0;
+  for (dom::element messaging : *messagings) {
+    if (auto parsed = parse_messaging(messaging, messaging_path.at(index++), batch); !parsed)
+      batch.reject(std::move(parsed.error()), peek_mid(messaging));
+  }
   return {};
 }
 
@@ -103,17 +153,9 @@ ParseResult<std::span<const NormalizedMessage>> InstagramParser::parse(std::stri
   const JsonPath entries_path = root.field("entry");
   OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));
   size_t entry_index = 0;
-  for (dom::element entry_element : entries) {
-    const JsonPath entry_path = entries_path.at(entry_index++);
-    OMNI_ASSIGN_OR_RETURN(entry, as_object(entry_element, entry_path));
-    // Entries of other fields (comments, mentions) carry `changes` instead: nothing to route.
-    OMNI_ASSIGN_OR_RETURN(messagings, optional_array(entry, "messaging", entry_path));
-    if (!messagings) continue;
-    const JsonPath messaging_path = entry_path.field("messaging");
-    size_t index = 0;
-    for (dom::element messaging : *messagings) {
-      OMNI_RETURN_IF_ERROR(parse_messaging(messaging, messaging_path.at(index++), batch_));
-    }
+  for (dom::element entry : entries) {
+    if (auto parsed = parse_entry(entry, entries_path.at(entry_index++), batch_); !parsed)
+      batch_.reject(std::move(parsed.error()));
   }
   return batch_.finish();
 }

@@ -78,7 +78,9 @@ ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string
   const Session session{site, visitor, batch_.join_key(site, session_id)};
   size_t index = 0;
   for (dom::element message : messages) {
-    OMNI_RETURN_IF_ERROR(parse_message(message, messages_path.at(index++), session, batch_));
+    // One bad message is reported and skipped; the session's other messages still go through.
+    if (auto parsed = parse_message(message, messages_path.at(index++), session, batch_); !parsed)
+      batch_.reject(std::move(parsed.error()), peek_string(message, "id"));
   }
   return batch_.finish();
 }

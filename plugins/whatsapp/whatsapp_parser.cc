@@ -14,20 +14,23 @@ struct TypeEntry {
   std::string_view name;
   MessageKind kind;
 };
+// Meta's message types (a voice note is type `audio` with `audio.voice: true`: there is no
+// `voice` type). `system` is Meta's notice that the customer's number or user id changed.
 constexpr TypeEntry kTypes[] = {
     {"text", MessageKind::text},           {"image", MessageKind::image},
-    {"audio", MessageKind::audio},         {"voice", MessageKind::audio},
-    {"video", MessageKind::video},         {"document", MessageKind::document},
-    {"sticker", MessageKind::sticker},     {"location", MessageKind::location},
-    {"contacts", MessageKind::contacts},   {"interactive", MessageKind::interactive},
-    {"button", MessageKind::button},       {"reaction", MessageKind::reaction},
+    {"audio", MessageKind::audio},         {"video", MessageKind::video},
+    {"document", MessageKind::document},   {"sticker", MessageKind::sticker},
+    {"location", MessageKind::location},   {"contacts", MessageKind::contacts},
+    {"interactive", MessageKind::interactive}, {"button", MessageKind::button},
+    {"reaction", MessageKind::reaction},   {"order", MessageKind::order},
+    {"system", MessageKind::notice},
 };
 
 MessageKind kind_of(std::string_view type) noexcept {
   for (const auto& entry : kTypes) {
     if (entry.name == type) return entry.kind;
   }
-  return MessageKind::unknown;  // order, system, unsupported, anything newer
+  return MessageKind::unknown;  // unsupported, anything newer
 }
 
 // The object named after the type ("image": {...}); absent is tolerated (text stays empty).
@@ -128,6 +131,16 @@ ParseResult<Text> message_text(dom::object message, MessageKind kind, std::strin
                             optional_string(name, "formatted_name", card_path.field("name")));
       return plain_text(formatted);
     }
+    case MessageKind::order:
+    case MessageKind::notice: {
+      // order.text: the note the customer typed with the order; system.body: Meta's sentence
+      // ("User A changed from +1… to +1…"), which the host logs.
+      const std::string_view key = kind == MessageKind::order ? "text" : "body";
+      OMNI_ASSIGN_OR_RETURN(body, type_body(message, type, path));
+      if (!body) return Text{};
+      OMNI_ASSIGN_OR_RETURN(text, optional_string(*body, key, body_path));
+      return plain_text(text);
+    }
     case MessageKind::audio:
     case MessageKind::sticker:
     case MessageKind::unknown:
@@ -136,10 +149,26 @@ ParseResult<Text> message_text(dom::object message, MessageKind kind, std::strin
   }
 }
 
+// The customer's identity. Meta sends `from_user_id` (the business-scoped user id, BSUID) in
+// every message webhook, and `from` (the phone number) only while Meta's phone-number rules make
+// it available — a user with a username may have it one month and not the next. Keying on the
+// BSUID whenever it is there keeps one customer one id; `from` is the fallback for webhooks
+// without BSUIDs (before Meta's rollout). docs/CHANNELS.md, "Customer identity".
+ParseResult<std::string_view> customer_of(dom::object message, const JsonPath& path) {
+  // `from` is type-checked even when the BSUID is used: a malformed field is a broken message.
+  OMNI_ASSIGN_OR_RETURN(from, optional_string(message, "from", path));
+  if (auto user_id = optional_field(message, "from_user_id"))
+    return as_id(*user_id, path.field("from_user_id"));
+  if (auto phone = optional_field(message, "from")) return as_id(*phone, path.field("from"));
+  (void)from;
+  return fail(make_error(ParseErrc::missing_field, path.field("from_user_id"),
+                         "missing, and so is from (a message names its customer by one of them)"));
+}
+
 ParseResult<void> parse_message(dom::element element, const JsonPath& path,
                                  std::string_view account, MessageBatch& batch) {
   OMNI_ASSIGN_OR_RETURN(message, as_object(element, path));
-  OMNI_ASSIGN_OR_RETURN(from, require_id(message, "from", path));
+  OMNI_ASSIGN_OR_RETURN(from, customer_of(message, path));
   OMNI_ASSIGN_OR_RETURN(id, require_id(message, "id", path));
   OMNI_ASSIGN_OR_RETURN(timestamp_value, require_field(message, "timestamp", path));
   OMNI_ASSIGN_OR_RETURN(timestamp, unix_seconds_to_ms(timestamp_value, path.field("timestamp")));
@@ -148,6 +177,8 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
   OMNI_ASSIGN_OR_RETURN(text, message_text(message, kind, type, path, batch));
 
   NormalizedMessage normalized{kWhatsAppChannel, from, account, {}, id, kind, text.plain, timestamp};
+  // A system notice is Meta speaking, not the customer: it must not open the window nor work.
+  if (kind == MessageKind::notice) normalized.event = MessageEvent::notice;
   const auto conversation = batch.join_key(account, from);
   batch.add(normalized, conversation, text.composed ? &text.arena : nullptr);
   return {};
@@ -169,7 +200,24 @@ ParseResult<void> parse_change(dom::element element, const JsonPath& path, Messa
   const JsonPath messages_path = value_path.field("messages");
   size_t index = 0;
   for (dom::element message : *messages) {
-    OMNI_RETURN_IF_ERROR(parse_message(message, messages_path.at(index++), account, batch));
+    // One bad message is reported and skipped; its neighbours still go through.
+    if (auto parsed = parse_message(message, messages_path.at(index++), account, batch); !parsed)
+      batch.reject(std::move(parsed.error()), peek_string(message, "id"));
+  }
+  return {};
+}
+
+// An entry whose `changes` cannot be read is rejected whole; a bad change, only that change.
+ParseResult<void> parse_entry(dom::element element, const JsonPath& entry_path,
+                              MessageBatch& batch) {
+  OMNI_ASSIGN_OR_RETURN(entry, as_object(element, entry_path));
+  OMNI_ASSIGN_OR_RETURN(changes_value, require_field(entry, "changes", entry_path));
+  const JsonPath changes_path = entry_path.field("changes");
+  OMNI_ASSIGN_OR_RETURN(changes, as_array(changes_value, changes_path));
+  size_t change_index = 0;
+  for (dom::element change : changes) {
+    if (auto parsed = parse_change(change, changes_path.at(change_index++), batch); !parsed)
+      batch.reject(std::move(parsed.error()));
   }
   return {};
 }
@@ -184,16 +232,9 @@ ParseResult<std::span<const NormalizedMessage>> WhatsAppParser::parse(std::strin
   const JsonPath entries_path = root.field("entry");
   OMNI_ASSIGN_OR_RETURN(entries, as_array(entries_value, entries_path));
   size_t entry_index = 0;
-  for (dom::element entry_element : entries) {
-    const JsonPath entry_path = entries_path.at(entry_index++);
-    OMNI_ASSIGN_OR_RETURN(entry, as_object(entry_element, entry_path));
-    OMNI_ASSIGN_OR_RETURN(changes_value, require_field(entry, "changes", entry_path));
-    const JsonPath changes_path = entry_path.field("changes");
-    OMNI_ASSIGN_OR_RETURN(changes, as_array(changes_value, changes_path));
-    size_t change_index = 0;
-    for (dom::element change : changes) {
-      OMNI_RETURN_IF_ERROR(parse_change(change, changes_path.at(change_index++), batch_));
-    }
+  for (dom::element entry : entries) {
+    if (auto parsed = parse_entry(entry, entries_path.at(entry_index++), batch_); !parsed)
+      batch_.reject(std::move(parsed.error()));
   }
   return batch_.finish();
 }

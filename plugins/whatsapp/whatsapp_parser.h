@@ -5,10 +5,13 @@
 //        "metadata": {"phone_number_id": ..., "display_phone_number": ...},
 //        "contacts": [...], "messages": [...], "statuses": [...]}}]}]}
 //
-// Customer = messages[].from (the wa_id), account = metadata.phone_number_id, conversation =
-// "<phone_number_id>:<wa_id>". Statuses (sent/delivered/read/failed) and changes of other
-// fields (template updates, account alerts) are not customer messages and produce nothing.
-// Unknown message types are delivered as kind "unknown". Mapping table: docs/CHANNELS.md.
+// Customer = messages[].from_user_id (the business-scoped user id) when present, else
+// messages[].from (the wa_id); account = metadata.phone_number_id, conversation =
+// "<phone_number_id>:<customer>". Statuses (sent/delivered/read/failed) and changes of other
+// fields (template updates, account alerts) are not customer messages and produce nothing;
+// `system` messages are notices (MessageEvent::notice). Unknown message types are delivered as
+// kind "unknown". A message, change or entry that cannot be read is a rejection (rejections());
+// the rest of the payload still parses. Mapping table: docs/CHANNELS.md.
 //
 // Not thread-safe; keep one parser per thread.
 #pragma once
@@ -28,8 +31,12 @@ class WhatsAppParser {
   explicit WhatsAppParser(size_t max_payload_bytes = kDefaultMaxPayloadBytes)
       : document_(max_payload_bytes) {}
 
-  // The customer messages of `payload`, all or none; valid until the next parse().
+  // The messages of `payload` that parsed, or the error that stops the whole payload (not JSON,
+  // too large, not a WhatsApp webhook, no `entry` array); valid until the next parse().
   [[nodiscard]] ParseResult<std::span<const NormalizedMessage>> parse(std::string_view payload);
+  // The parts of the last payload that did not parse, in payload order; valid until the next
+  // parse().
+  [[nodiscard]] std::span<const Rejection> rejections() const noexcept { return batch_.rejections(); }
 
  private:
   JsonDocument document_;

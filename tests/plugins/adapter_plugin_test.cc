@@ -2,7 +2,9 @@
 // FakeHost), exactly as a host would: parse, gate_outbound with the alias, config errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "omnikernel/sdk/fake_host.hpp"
 #include "payload_files.h"
@@ -69,18 +71,116 @@ TEST(AdapterPlugins, WebChatParsesThroughTheAbi) {
   EXPECT_EQ(result.messages[2].kind, "document");
 }
 
-TEST(AdapterPlugins, MalformedPayloadDeliversNothingAndNamesThePath) {
-  FakeHost host;
-  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
-  auto result = adapter.parse(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+// Two messages, the second without an id: what each ABI call makes of it.
+constexpr std::string_view kOneBadOfTwo = R"({"object":"whatsapp_business_account","entry":[{"changes":[
     {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":[
       {"from":"2","id":"a","timestamp":"3","type":"text","text":{"body":"fine"}},
-      {"from":"2","timestamp":"3","type":"text","text":{"body":"no id"}}]}}]}]})");
+      {"from":"2","timestamp":"3","type":"text","text":{"body":"no id"}}]}}]}]})";
+
+TEST(AdapterPlugins, ParsePartialKeepsTheGoodMessageAndRejectsTheBadOne) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(kOneBadOfTwo);
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0].message_id, "a");
+  EXPECT_EQ(result.messages[0].text, "fine");
+  EXPECT_EQ(result.messages[0].event, OMNI_EVENT_MESSAGE);
+  ASSERT_EQ(result.rejections.size(), 1u);
+  EXPECT_EQ(result.rejections[0].code, OMNI_REJECT_MISSING_FIELD);
+  EXPECT_EQ(result.rejections[0].path, "entry[0].changes[0].value.messages[1].id");
+  EXPECT_EQ(result.rejections[0].detail, "missing");
+  EXPECT_EQ(result.rejections[0].message_id, "");  // it has none
+}
+
+TEST(AdapterPlugins, TheAbi10ParseStillRefusesTheWholePayloadAndDeliversNothing) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse_abi_1_0(kOneBadOfTwo);
   EXPECT_EQ(result.status, OMNI_ERR_MALFORMED_PAYLOAD);
   EXPECT_EQ(result.error, "entry[0].changes[0].value.messages[1].id: missing");
   EXPECT_TRUE(result.messages.empty());
-  EXPECT_EQ(adapter.parse("not json").status, OMNI_ERR_MALFORMED_PAYLOAD);
-  EXPECT_EQ(adapter.parse("").status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(adapter.parse_abi_1_0("not json").status, OMNI_ERR_MALFORMED_PAYLOAD);
+}
+
+TEST(AdapterPlugins, AnUnreadablePayloadIsOneTypedRejectionAndAnError) {
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  for (auto [payload, code, path] :
+       {std::tuple{std::string_view{"not json"}, OMNI_REJECT_INVALID_JSON, ""},
+        std::tuple{std::string_view{""}, OMNI_REJECT_INVALID_JSON, ""},
+        std::tuple{std::string_view{R"({"object":"instagram","entry":[]})"}, OMNI_REJECT_WRONG_OBJECT, "object"},
+        std::tuple{std::string_view{R"({"object":"whatsapp_business_account"})"}, OMNI_REJECT_MISSING_FIELD, "entry"}}) {
+    SCOPED_TRACE(payload);
+    auto result = adapter.parse(payload);
+    EXPECT_EQ(result.status, OMNI_ERR_MALFORMED_PAYLOAD);
+    EXPECT_TRUE(result.messages.empty());
+    ASSERT_EQ(result.rejections.size(), 1u);
+    EXPECT_EQ(result.rejections[0].code, code);
+    EXPECT_EQ(result.rejections[0].path, path);
+    EXPECT_EQ(result.error, (std::string(path).empty() ? std::string("payload") : std::string(path)) +
+                                ": " + result.rejections[0].detail);
+  }
+}
+
+TEST(AdapterPlugins, WhatsAppNoticesCrossTheAbiAsNoticesAndOnlyToHostsThatKnowThem) {
+  FakeHost host;
+  auto whatsapp = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  const std::string payload = read_payload("whatsapp_system_and_order.json");
+  auto partial = whatsapp.parse(payload);
+  ASSERT_EQ(partial.status, OMNI_OK) << partial.error;
+  ASSERT_EQ(partial.messages.size(), 3u);
+  EXPECT_EQ(partial.messages[0].kind, "order");
+  EXPECT_EQ(partial.messages[0].text, "Please gift-wrap the blue one");
+  EXPECT_EQ(partial.messages[0].event, OMNI_EVENT_MESSAGE);
+  EXPECT_EQ(partial.messages[1].kind, "notice");
+  EXPECT_EQ(partial.messages[1].event, OMNI_EVENT_NOTICE);
+  EXPECT_EQ(partial.messages[1].text, "User Sheena Nelson changed from 16505551234 to 12195555358");
+  // An ABI 1.0 host would take the notice for a customer message: it never sees it.
+  auto legacy = whatsapp.parse_abi_1_0(payload);
+  ASSERT_EQ(legacy.status, OMNI_OK) << legacy.error;
+  ASSERT_EQ(legacy.messages.size(), 2u);
+  EXPECT_EQ(legacy.messages[0].message_id, "wamid.order");
+  EXPECT_EQ(legacy.messages[1].message_id, "wamid.order-no-text");
+}
+
+TEST(AdapterPlugins, InstagramEditsCrossTheAbiAsEditsAndOnlyToHostsThatKnowThem) {
+  FakeHost host;
+  auto instagram = open_adapter(host, OMNI_INSTAGRAM_PLUGIN);
+  auto edited = instagram.parse(read_payload("instagram_post_share_and_edit.json"));
+  ASSERT_EQ(edited.status, OMNI_OK) << edited.error;
+  ASSERT_EQ(edited.messages.size(), 4u);
+  EXPECT_EQ(edited.messages[3].event, OMNI_EVENT_EDIT);
+  EXPECT_EQ(edited.messages[3].kind, "edit");
+  EXPECT_EQ(edited.messages[3].message_id, "mid.post-with-comment");
+  EXPECT_EQ(edited.messages[3].text, "Is this in stock in size 38?");
+  EXPECT_EQ(instagram.parse_abi_1_0(read_payload("instagram_post_share_and_edit.json")).messages.size(), 3u);
+}
+
+TEST(AdapterPlugins, ASystemNoticeDoesNotExtendTheServiceWindow) {
+  // A host keeps the last inbound time of customer messages only (is_customer_message) and asks
+  // the adapter's gate with it. The notice came 100 s after the order; 24 h and 50 s after the
+  // order the window is closed, as it would be without the notice.
+  FakeHost host;
+  auto adapter = open_adapter(host, OMNI_WHATSAPP_PLUGIN);
+  auto result = adapter.parse(read_payload("whatsapp_system_and_order.json"));
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  int64_t last_inbound = 0;
+  for (const auto& m : result.messages) {
+    if (m.customer != "16505551234") continue;
+    if (omni::sdk::is_customer_message(static_cast<omni::sdk::InboundEvent>(m.event)))
+      last_inbound = std::max(last_inbound, m.timestamp_ms);
+  }
+  EXPECT_EQ(last_inbound, 1749416300000);  // the order, not the notice (1749416400000)
+  OutboundRequest reply;
+  reply.customer = "16505551234";
+  reply.last_inbound_ms = last_inbound;
+  reply.now_ms = 1749416300000 + 24 * kHourMs + 50'000;
+  reply.text = "Your gift-wrapped order ships today.";
+  auto verdict = adapter.gate(reply);
+  ASSERT_EQ(verdict.status, OMNI_OK) << verdict.error;
+  EXPECT_FALSE(verdict.allowed);
+  EXPECT_EQ(verdict.reason, OMNI_GATE_WINDOW_CLOSED);
 }
 
 OutboundRequest free_form(int64_t elapsed_ms, bool human_agent = false) {

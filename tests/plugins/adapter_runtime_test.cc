@@ -78,6 +78,58 @@ TEST_F(AdapterRuntime, MalformedPayloadIsATypedErrorNamingThePath) {
   EXPECT_EQ(count.error().message, "messages[0].timestamp: missing");
 }
 
+TEST_F(AdapterRuntime, PartialParseDeliversTheGoodMessagesAndNamesEachBadPart) {
+  auto adapter = loader_.create_adapter("whatsapp");
+  ASSERT_TRUE(adapter.has_value()) << adapter.error().text();
+  ASSERT_TRUE(adapter->offers_parse_partial());
+  std::vector<std::string> ids;
+  std::vector<std::string> rejected;
+  auto counts = adapter->parse(
+      omni::test::read_payload("whatsapp_partial_batch.json"),
+      [&](const omni::runtime::InboundMessage& m) {
+        ids.emplace_back(m.message_id);
+        return true;
+      },
+      [&](const omni::runtime::Rejection& r) {
+        rejected.push_back(std::string(r.path) + ": " + std::string(r.detail) + " [" +
+                           std::string(r.message_id) + "] code " +
+                           std::to_string(static_cast<int>(r.code)));
+        return true;
+      });
+  ASSERT_TRUE(counts.has_value()) << counts.error().text();
+  EXPECT_EQ(counts->delivered, 5u);
+  EXPECT_EQ(counts->rejected, 3u);
+  EXPECT_EQ(ids, (std::vector<std::string>{"wamid.0", "wamid.1", "wamid.2", "wamid.4", "wamid.5"}));
+  EXPECT_EQ(rejected,
+            (std::vector<std::string>{
+                "entry[0].changes[0].value.messages[3].type: expected string, got number [wamid.3] code 5",
+                "entry[0].changes[1].value.metadata: missing [] code 4",
+                "entry[1].changes: expected array, got object [] code 5"}));
+}
+
+TEST_F(AdapterRuntime, TheTwoArgumentParseKeepsTheWholeOrNothingContract) {
+  // Hosts written before ABI 1.2 (the simulator) call parse(payload, on_message): a payload with
+  // a bad part is refused whole, and notices never reach them.
+  auto adapter = loader_.create_adapter("whatsapp");
+  ASSERT_TRUE(adapter.has_value());
+  size_t delivered = 0;
+  auto refused = adapter->parse(omni::test::read_payload("whatsapp_partial_batch.json"),
+                                [&](const omni::runtime::InboundMessage&) { return ++delivered > 0; });
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(delivered, 0u);
+  EXPECT_EQ(refused.error().status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(refused.error().message, "entry[0].changes[0].value.messages[3].type: expected string, got number");
+  std::vector<std::string> kinds;
+  auto accepted = adapter->parse(omni::test::read_payload("whatsapp_system_and_order.json"),
+                                 [&](const omni::runtime::InboundMessage& m) {
+                                   kinds.emplace_back(m.kind);
+                                   EXPECT_EQ(m.event, omni::runtime::InboundEvent::message);
+                                   return true;
+                                 });
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().text();
+  EXPECT_EQ(kinds, (std::vector<std::string>{"order", "order"}));
+}
+
 TEST_F(AdapterRuntime, GateOutboundAppliesWindowAndAlias) {
   auto adapter = loader_.create_adapter("whatsapp");
   ASSERT_TRUE(adapter.has_value());

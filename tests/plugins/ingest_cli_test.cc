@@ -36,16 +36,19 @@ std::string one_line(const std::string& name) {
   return nlohmann::json::parse(omni::test::read_payload(name)).dump();
 }
 
-CliRun ingest(const std::string& channel, const std::string& input_text, const std::string& extra = "") {
+// Runs the CLI in a scratch directory on `input_text` saved as `file_name`; the file is passed
+// by its bare name so that error lines are exact.
+CliRun ingest(const std::string& channel, const std::string& input_text, const std::string& extra = "",
+              const std::string& file_name = "in.jsonl") {
   const fs::path dir = fs::temp_directory_path() /
                        ("omni_ingest_test_" + std::to_string(::getpid()) + "_" +
                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
-  std::ofstream(dir / "in.jsonl") << input_text;
-  const std::string command = std::string("'") + OMNI_CLI + "' ingest --channel " + channel +
-                              " --plugins '" + OMNI_ADAPTER_PLUGIN_DIR + "' " + extra + " '" +
-                              (dir / "in.jsonl").string() + "' >'" + (dir / "out").string() +
-                              "' 2>'" + (dir / "err").string() + "'";
+  std::ofstream(dir / file_name) << input_text;
+  const std::string command = "cd '" + dir.string() + "' && '" + OMNI_CLI + "' ingest --channel " +
+                              channel + " --plugins '" + OMNI_ADAPTER_PLUGIN_DIR + "' " + extra +
+                              " '" + file_name + "' >'" + (dir / "out").string() + "' 2>'" +
+                              (dir / "err").string() + "'";
   const int raw = std::system(command.c_str());
   CliRun run;
   run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -63,7 +66,9 @@ TEST(IngestCli, JsonLinesWithOneMalformedLine) {
   CliRun run = ingest("whatsapp", input);
   EXPECT_EQ(run.status, 1);
   // Line 2 is named, with the path of the missing field; line 4 (after a blank line) still ran.
-  EXPECT_NE(run.err.find(":2: whatsapp: entry[0].changes[0].value.messages[0].from: missing"),
+  EXPECT_NE(run.err.find(":2: whatsapp: entry[0].changes[0].value.messages[0].from_user_id: "
+                         "missing, and so is from (a message names its customer by one of them) "
+                         "(missing_field, message x)\n"),
             std::string::npos)
       << run.err;
   ASSERT_EQ(run.out_lines.size(), 4u);
@@ -75,6 +80,50 @@ TEST(IngestCli, JsonLinesWithOneMalformedLine) {
   EXPECT_EQ(first["customer"], "16505551234");
   EXPECT_EQ(first["timestamp"], 1749416383000);
   EXPECT_EQ(nlohmann::json::parse(run.out_lines[3])["text"], "third");
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(IngestCli, APartialBatchPrintsItsGoodMessagesAndNamesEachBadPart) {
+  const std::string input = one_line("whatsapp_partial_batch.json") + "\nnot json\n" +
+                            one_line("whatsapp_text.json") + "\n";
+  CliRun run = ingest("whatsapp", input, "", "batch.jsonl");
+  EXPECT_EQ(run.status, 1);
+  ASSERT_EQ(run.out_lines.size(), 6u);
+  std::vector<std::string> ids;
+  for (const auto& line : run.out_lines) ids.push_back(nlohmann::json::parse(line)["message_id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"wamid.0", "wamid.1", "wamid.2", "wamid.4", "wamid.5",
+                                           "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA="}));
+  const auto err = lines_of(run.err);
+  ASSERT_EQ(err.size(), 4u) << run.err;
+  EXPECT_EQ(err[0], "omni ingest: batch.jsonl:1: whatsapp: entry[0].changes[0].value.messages[3].type: "
+                    "expected string, got number (wrong_type, message wamid.3)");
+  EXPECT_EQ(err[1], "omni ingest: batch.jsonl:1: whatsapp: entry[0].changes[1].value.metadata: missing "
+                    "(missing_field)");
+  EXPECT_EQ(err[2], "omni ingest: batch.jsonl:1: whatsapp: entry[1].changes: expected array, got object "
+                    "(wrong_type)");
+  EXPECT_EQ(err[3].rfind("omni ingest: batch.jsonl:2: whatsapp: payload: invalid JSON: ", 0), 0u) << err[3];
+  EXPECT_EQ(err[3].substr(err[3].size() - 15), " (invalid_json)") << err[3];
+}
+
+TEST(IngestCli, NoticesAndEditsArePrintedWithTheirKind) {
+  CliRun run = ingest("whatsapp", one_line("whatsapp_system_and_order.json") + "\n");
+  EXPECT_EQ(run.status, 0) << run.err;
+  ASSERT_EQ(run.out_lines.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(run.out_lines[1])["kind"], "notice");
+  EXPECT_EQ(nlohmann::json::parse(run.out_lines[0])["text"], "Please gift-wrap the blue one");
+  CliRun edits = ingest("instagram", one_line("instagram_post_share_and_edit.json") + "\n");
+  EXPECT_EQ(edits.status, 0) << edits.err;
+  ASSERT_EQ(edits.out_lines.size(), 4u);
+  const auto edit = nlohmann::json::parse(edits.out_lines[3]);
+  EXPECT_EQ(edit["kind"], "edit");
+  EXPECT_EQ(edit["message_id"], "mid.post-with-comment");
+  EXPECT_EQ(edit["text"], "Is this in stock in size 38?");
 }
 
 TEST(IngestCli, KeysAreInTheDocumentedOrder) {

@@ -19,6 +19,18 @@ ParseError parse_error(const std::string& payload) {
   return result ? ParseError{} : result.error();
 }
 
+// A payload with one bad message: it is accepted, `kept` messages survive, and the one
+// rejection is returned.
+ParseError rejected_once(const std::string& payload, size_t kept) {
+  WebChatParser parser;
+  auto result = parser.parse(payload);
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message());
+  if (!result) return {};
+  EXPECT_EQ(result->size(), kept) << "the good messages beside the bad one are kept";
+  EXPECT_EQ(parser.rejections().size(), 1u);
+  return parser.rejections().empty() ? ParseError{} : parser.rejections()[0].error;
+}
+
 TEST(WebChatParser, MessagesWithTextAndAttachments) {
   WebChatParser parser;
   const std::string payload = read_payload("webchat_message.json");
@@ -56,21 +68,21 @@ TEST(WebChatParserErrors, MissingVisitor) {
 }
 
 TEST(WebChatParserErrors, MessageWithNeitherTextNorAttachment) {
-  auto error = parse_error(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
-    "messages":[{"id":"1","timestamp":1,"text":"ok"},{"id":"2","timestamp":2,"text":""}]})");
+  auto error = rejected_once(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
+    "messages":[{"id":"1","timestamp":1,"text":"ok"},{"id":"2","timestamp":2,"text":""}]})", 1);
   EXPECT_EQ(error.code, ParseErrc::bad_value);
   EXPECT_EQ(error.message(), "messages[1]: a message needs a text or an attachment");
 }
 
 TEST(WebChatParserErrors, AttachmentWithoutUrl) {
-  auto error = parse_error(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
-    "messages":[{"id":"1","timestamp":1,"attachments":[{"type":"image","url":"u"},{"type":"image"}]}]})");
+  auto error = rejected_once(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
+    "messages":[{"id":"1","timestamp":1,"attachments":[{"type":"image","url":"u"},{"type":"image"}]}]})", 0);
   EXPECT_EQ(error.message(), "messages[0].attachments[1].url: missing");
 }
 
 TEST(WebChatParserErrors, NegativeTimestamp) {
-  auto error = parse_error(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
-    "messages":[{"id":"1","timestamp":-1,"text":"t"}]})");
+  auto error = rejected_once(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
+    "messages":[{"id":"1","timestamp":-1,"text":"t"}]})", 0);
   EXPECT_EQ(error.code, ParseErrc::bad_value);
   EXPECT_EQ(error.path, "messages[0].timestamp");
 }

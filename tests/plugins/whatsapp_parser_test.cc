@@ -15,6 +15,7 @@ using test::read_payload;
 struct Owned {  // a copy that outlives the parser's buffers
   std::string channel, customer, account, conversation, message_id, kind, text;
   int64_t timestamp_ms;
+  MessageEvent event;
 };
 
 std::vector<Owned> parse_ok(WhatsAppParser& parser, const std::string& payload) {
@@ -25,16 +26,31 @@ std::vector<Owned> parse_ok(WhatsAppParser& parser, const std::string& payload) 
   for (const auto& m : *result) {
     out.push_back({std::string(m.channel), std::string(m.customer), std::string(m.account),
                    std::string(m.conversation), std::string(m.message_id),
-                   std::string(to_string(m.kind)), std::string(m.text), m.timestamp_ms});
+                   std::string(to_string(m.kind)), std::string(m.text), m.timestamp_ms, m.event});
   }
   return out;
 }
+
+// A payload nothing of which can be read: refused whole.
+std::string with_message(const std::string& message_json);
 
 ParseError parse_error(const std::string& payload) {
   WhatsAppParser parser;
   auto result = parser.parse(payload);
   EXPECT_FALSE(result.has_value()) << "payload unexpectedly accepted";
   return result ? ParseError{} : result.error();
+}
+
+// A payload with one bad part: it is accepted, `kept` messages survive, and the one rejection
+// is returned.
+ParseError rejected_once(const std::string& payload, size_t kept = 1) {
+  WhatsAppParser parser;
+  auto result = parser.parse(payload);
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message());
+  if (!result) return {};
+  EXPECT_EQ(result->size(), kept) << "the good messages beside the bad part are kept";
+  EXPECT_EQ(parser.rejections().size(), 1u);
+  return parser.rejections().empty() ? ParseError{} : parser.rejections()[0].error;
 }
 
 TEST(WhatsAppParser, TextMessageMapsEveryField) {
@@ -158,6 +174,112 @@ TEST(WhatsAppParser, NullOptionalFieldsCountAsAbsent) {
   EXPECT_EQ(messages[0].text, "");
 }
 
+// ---- usernames: the business-scoped user id (BSUID) is the customer --------------------------
+
+TEST(WhatsAppParser, UsernameUsersAreKeyedByTheirBusinessScopedUserId) {
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, read_payload("whatsapp_username_users.json"));
+  ASSERT_EQ(messages.size(), 3u);
+  // Only from_user_id (the user hides the phone number behind a username): accepted.
+  EXPECT_EQ(messages[0].customer, "US.13491208655302741918");
+  EXPECT_EQ(messages[0].conversation, "106540352242922:US.13491208655302741918");
+  EXPECT_EQ(messages[0].message_id, "wamid.username-only");
+  EXPECT_EQ(messages[0].text, "Hi, I only show my username");
+  EXPECT_EQ(messages[0].timestamp_ms, 1749416383000);
+  EXPECT_EQ(messages[0].event, MessageEvent::message);
+  // Both: the BSUID, which Meta sends in every message, while the phone number may come and go.
+  EXPECT_EQ(messages[1].customer, "US.8476283452837465");
+  EXPECT_EQ(messages[1].conversation, "106540352242922:US.8476283452837465");
+  // Only from (a webhook from before BSUIDs): the phone number, as before.
+  EXPECT_EQ(messages[2].customer, "447700900001");
+  EXPECT_EQ(messages[2].conversation, "106540352242922:447700900001");
+  EXPECT_TRUE(parser.rejections().empty());
+}
+
+TEST(WhatsAppParserErrors, BadFromUserIdIsRejectedNotReplacedByFrom) {
+  auto wrong_type = rejected_once(with_message(
+      R"({"from":"1","from_user_id":17,"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  EXPECT_EQ(wrong_type.code, ParseErrc::wrong_type);
+  EXPECT_EQ(wrong_type.message(),
+            "entry[0].changes[1].value.messages[1].from_user_id: expected string, got number");
+  auto empty = rejected_once(with_message(
+      R"({"from_user_id":"","id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  EXPECT_EQ(empty.code, ParseErrc::bad_value);
+  EXPECT_EQ(empty.message(), "entry[0].changes[1].value.messages[1].from_user_id: empty id");
+}
+
+// ---- one bad part of a batch does not take the others down ------------------------------------
+
+TEST(WhatsAppParser, BadMessageChangeAndEntryAreRejectedAndEverythingElseKept) {
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, read_payload("whatsapp_partial_batch.json"));
+  ASSERT_EQ(messages.size(), 5u);
+  const char* texts[] = {"zero", "one", "two", "four", "five"};
+  const char* ids[] = {"wamid.0", "wamid.1", "wamid.2", "wamid.4", "wamid.5"};
+  for (size_t i = 0; i < messages.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(messages[i].text, texts[i]);
+    EXPECT_EQ(messages[i].message_id, ids[i]);
+  }
+  EXPECT_EQ(messages[3].timestamp_ms, 1749416384000);
+  EXPECT_EQ(messages[4].conversation, "106540352242923:5511999990000");
+
+  const auto rejections = parser.rejections();
+  ASSERT_EQ(rejections.size(), 3u);
+  EXPECT_EQ(rejections[0].error.code, ParseErrc::wrong_type);
+  EXPECT_EQ(rejections[0].error.path, "entry[0].changes[0].value.messages[3].type");
+  EXPECT_EQ(rejections[0].error.detail, "expected string, got number");
+  EXPECT_EQ(rejections[0].message_id, "wamid.3");
+  // A change without metadata: none of its messages has an account, so the change is rejected.
+  EXPECT_EQ(rejections[1].error.code, ParseErrc::missing_field);
+  EXPECT_EQ(rejections[1].error.path, "entry[0].changes[1].value.metadata");
+  EXPECT_EQ(rejections[1].message_id, "");
+  EXPECT_EQ(rejections[2].error.message(), "entry[1].changes: expected array, got object");
+}
+
+TEST(WhatsAppParser, RejectionsDoNotLeakIntoTheNextPayload) {
+  WhatsAppParser parser;
+  EXPECT_EQ(parse_ok(parser, read_payload("whatsapp_partial_batch.json")).size(), 5u);
+  EXPECT_EQ(parser.rejections().size(), 3u);
+  EXPECT_EQ(parse_ok(parser, read_payload("whatsapp_text.json")).size(), 1u);
+  EXPECT_TRUE(parser.rejections().empty());
+}
+
+// ---- system notices and orders ------------------------------------------------------------------
+
+TEST(WhatsAppParser, SystemNoticeIsANoticeAndAnOrderKeepsItsText) {
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, read_payload("whatsapp_system_and_order.json"));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].kind, "order");
+  EXPECT_EQ(messages[0].text, "Please gift-wrap the blue one");
+  EXPECT_EQ(messages[0].event, MessageEvent::message);
+  EXPECT_EQ(messages[0].message_id, "wamid.order");
+  // Meta's notice that the number changed: reported (kind notice, Meta's sentence), but not a
+  // customer message.
+  EXPECT_EQ(messages[1].kind, "notice");
+  EXPECT_EQ(messages[1].event, MessageEvent::notice);
+  EXPECT_EQ(messages[1].text, "User Sheena Nelson changed from 16505551234 to 12195555358");
+  EXPECT_EQ(messages[1].customer, "16505551234");
+  EXPECT_EQ(messages[1].conversation, "106540352242922:16505551234");
+  EXPECT_EQ(messages[1].message_id, "wamid.system");
+  EXPECT_EQ(messages[1].timestamp_ms, 1749416400000);
+  EXPECT_EQ(messages[2].kind, "order");
+  EXPECT_EQ(messages[2].text, "");  // an order without a note
+  EXPECT_EQ(messages[2].customer, "12195555358");
+}
+
+TEST(WhatsAppParser, VoiceIsNotAMetaTypeButAnAudioIsAudio) {
+  // Meta sends a voice note as type "audio" with audio.voice = true; "voice" would be new.
+  WhatsAppParser parser;
+  auto messages = parse_ok(parser, with_message(
+      R"({"from":"1","id":"v","timestamp":"1","type":"audio","audio":{"id":"m","voice":true}},)"
+      R"({"from":"1","id":"w","timestamp":"1","type":"voice","voice":{"id":"m"}})"));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[1].kind, "audio");
+  EXPECT_EQ(messages[2].kind, "unknown");
+}
+
 // ---- malformed payloads: each error names the path -------------------------------------------
 
 std::string with_message(const std::string& message_json) {
@@ -196,26 +318,28 @@ TEST(WhatsAppParserErrors, MissingEntry) {
   EXPECT_EQ(error.message(), "entry: missing");
 }
 
-TEST(WhatsAppParserErrors, MissingFromNamesFullPath) {
-  auto error = parse_error(with_message(R"({"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+TEST(WhatsAppParserErrors, NeitherFromNorFromUserIdNamesFullPath) {
+  auto error = rejected_once(with_message(R"({"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
   EXPECT_EQ(error.code, ParseErrc::missing_field);
-  EXPECT_EQ(error.message(), "entry[0].changes[1].value.messages[1].from: missing");
+  EXPECT_EQ(error.message(),
+            "entry[0].changes[1].value.messages[1].from_user_id: missing, and so is from (a "
+            "message names its customer by one of them)");
 }
 
 TEST(WhatsAppParserErrors, WrongTypeOfFrom) {
-  auto error = parse_error(with_message(R"({"from":16505551234,"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  auto error = rejected_once(with_message(R"({"from":16505551234,"id":"x","timestamp":"1","type":"text","text":{"body":"b"}})"));
   EXPECT_EQ(error.code, ParseErrc::wrong_type);
   EXPECT_EQ(error.message(), "entry[0].changes[1].value.messages[1].from: expected string, got number");
 }
 
 TEST(WhatsAppParserErrors, EmptyId) {
-  auto error = parse_error(with_message(R"({"from":"1","id":"","timestamp":"1","type":"text","text":{"body":"b"}})"));
+  auto error = rejected_once(with_message(R"({"from":"1","id":"","timestamp":"1","type":"text","text":{"body":"b"}})"));
   EXPECT_EQ(error.code, ParseErrc::bad_value);
   EXPECT_EQ(error.path, "entry[0].changes[1].value.messages[1].id");
 }
 
 TEST(WhatsAppParserErrors, TextWithoutBody) {
-  auto error = parse_error(with_message(R"({"from":"1","id":"x","timestamp":"1","type":"text","text":{}})"));
+  auto error = rejected_once(with_message(R"({"from":"1","id":"x","timestamp":"1","type":"text","text":{}})"));
   EXPECT_EQ(error.message(), "entry[0].changes[1].value.messages[1].text.body: missing");
 }
 
@@ -223,21 +347,21 @@ TEST(WhatsAppParserErrors, BadTimestamps) {
   for (const char* timestamp : {R"("17e9")", R"("-1")", R"("")", R"("99999999999999999999")",
                                 R"(1.5)", R"(-3)", R"("253402300800")", R"(true)"}) {
     SCOPED_TRACE(timestamp);
-    auto error = parse_error(with_message(std::string(R"({"from":"1","id":"x","timestamp":)") +
-                                          timestamp + R"(,"type":"text","text":{"body":"b"}})"));
+    auto error = rejected_once(with_message(std::string(R"({"from":"1","id":"x","timestamp":)") +
+                                            timestamp + R"(,"type":"text","text":{"body":"b"}})"));
     EXPECT_TRUE(error.code == ParseErrc::bad_value || error.code == ParseErrc::wrong_type);
     EXPECT_EQ(error.path, "entry[0].changes[1].value.messages[1].timestamp");
   }
 }
 
-TEST(WhatsAppParserErrors, MessagesWithoutMetadata) {
-  auto error = parse_error(R"({"object":"whatsapp_business_account","entry":[{"changes":[
-    {"field":"messages","value":{"messages":[{"from":"1","id":"2","timestamp":"3","type":"text","text":{"body":"b"}}]}}]}]})");
+TEST(WhatsAppParserErrors, MessagesWithoutMetadataRejectTheirChange) {
+  auto error = rejected_once(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+    {"field":"messages","value":{"messages":[{"from":"1","id":"2","timestamp":"3","type":"text","text":{"body":"b"}}]}}]}]})", 0);
   EXPECT_EQ(error.message(), "entry[0].changes[0].value.metadata: missing");
 }
 
 TEST(WhatsAppParserErrors, LocationWithoutCoordinates) {
-  auto error = parse_error(with_message(R"({"from":"1","id":"x","timestamp":"1","type":"location","location":{"latitude":"north"}})"));
+  auto error = rejected_once(with_message(R"({"from":"1","id":"x","timestamp":"1","type":"location","location":{"latitude":"north"}})"));
   EXPECT_EQ(error.message(),
             "entry[0].changes[1].value.messages[1].location.latitude: expected number, got string");
 }
@@ -254,11 +378,17 @@ TEST(WhatsAppParserErrors, BrokenJsonInAPartWeDoNotReadIsStillRefused) {
   EXPECT_EQ(error.code, ParseErrc::invalid_json);
 }
 
-TEST(WhatsAppParserErrors, OneBadMessageRefusesTheWholePayload) {
+TEST(WhatsAppParserErrors, OneBadMessageIsRejectedAndItsNeighbourKept) {
   WhatsAppParser parser;
-  auto result = parser.parse(with_message(R"({"from":"1"})"));
-  ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().path, "entry[0].changes[1].value.messages[1].id");
+  auto result = parser.parse(with_message(R"({"from":"1","id":"bad-one"})"));
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ((*result)[0].message_id, "ok");
+  EXPECT_EQ((*result)[0].text, "fine");
+  ASSERT_EQ(parser.rejections().size(), 1u);
+  EXPECT_EQ(parser.rejections()[0].error.path, "entry[0].changes[1].value.messages[1].timestamp");
+  EXPECT_EQ(parser.rejections()[0].error.code, ParseErrc::missing_field);
+  EXPECT_EQ(parser.rejections()[0].message_id, "bad-one");
 }
 
 TEST(WhatsAppParserErrors, PayloadOverTheLimitIsRefusedBeforeParsing) {

@@ -9,14 +9,14 @@ fail() { echo "FAIL: $*" >&2; echo "$out" >&2; exit 1; }
 
 out=$("$omni" plugins "$dir" 2>&1); status=$?
 [ $status = 0 ] || fail "exit status $status for a directory with refused plugins"
-grep -q "7 loaded, 10 refused" <<<"$out" || fail "counts"
-grep -Eq "^  echo +channel_adapter +2\.0\.0 +ABI 1\.1 +libomni_test_echo\.so$" <<<"$out" || fail "echo line"
-grep -Eq "^  c_allow_all +policy +0\.1\.0 +ABI 1\.1 " <<<"$out" || fail "c_allow_all line"
+grep -q "8 loaded, 10 refused" <<<"$out" || fail "counts"
+grep -Eq "^  echo +channel_adapter +2\.0\.0 +ABI 1\.2 +libomni_test_echo\.so$" <<<"$out" || fail "echo line"
+grep -Eq "^  c_allow_all +policy +0\.1\.0 +ABI 1\.2 " <<<"$out" || fail "c_allow_all line"
 grep -q "refused  libomni_test_c_abi_99.so: ABI major mismatch: built for ABI 99.0" <<<"$out" || fail "abi 99"
 grep -q "refused  libomni_test_text_file.so: not a shared library" <<<"$out" || fail "text file"
 
 out=$("$omni" plugins --plugins "$dir" 2>&1) || fail "--plugins DIR"
-grep -q "7 loaded, 10 refused" <<<"$out" || fail "--plugins counts"
+grep -q "8 loaded, 10 refused" <<<"$out" || fail "--plugins counts"
 
 grep -q "refused  libomni_test_c_null_check.so: bad descriptor: omni_policy_vtable.check is NULL" <<<"$out" \
   || fail "NULL function named"
@@ -29,7 +29,7 @@ grep -q "omni plugins: 10 files refused (--strict)" <<<"$out" || fail "--strict 
 for args in "--plugins $dir --plugins $dir" "--plugins $dir:$dir" "$dir $dir"; do
   out=$("$omni" plugins $args 2>&1) || fail "plugins $args"
   [ "$(grep -c "loaded, " <<<"$out")" = 2 ] || fail "two directories listed for: $args"
-  grep -q "0 loaded, 17 refused" <<<"$out" || fail "second directory all duplicates for: $args"
+  grep -q "0 loaded, 18 refused" <<<"$out" || fail "second directory all duplicates for: $args"
 done
 
 out=$("$omni" plugins "$dir/does-not-exist" 2>&1); status=$?
@@ -46,5 +46,5 @@ out=$(printf 'no_time\n' | "$omni" ingest --channel bad_adapter --plugins "$dir"
 grep -q '"timestamp":null' <<<"$out" || fail "a message without a time prints null"
 # --help lists the channel adapters found, not a fixed list.
 out=$("$omni" ingest --plugins "$dir" --help 2>&1)
-grep -q "Channel adapters found: bad_adapter, echo, throwing_adapter" <<<"$out" || fail "ingest --help channels"
+grep -q "Channel adapters found: adapter_abi_1_1, bad_adapter, echo, throwing_adapter" <<<"$out" || fail "ingest --help channels"
 echo "omni plugins: ok"

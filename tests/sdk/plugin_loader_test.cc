@@ -52,7 +52,7 @@ TEST_F(DirectoryLoad, GoodPluginsLoadDespiteTheBadOnes) {
   std::map<std::string, std::string> loaded;
   for (const auto& plugin : report.loaded)
     loaded[std::string(plugin->name())] = plugin->info().file.filename().string();
-  EXPECT_EQ(loaded.size(), 7u);
+  EXPECT_EQ(loaded.size(), 8u);
   EXPECT_EQ(loaded["c_allow_all"], "libomni_test_c_allow_all.so");
   EXPECT_EQ(loaded["echo"], "libomni_test_echo.so");
   EXPECT_EQ(loaded["duplicate_name"], "libomni_test_duplicate_a.so");  // the first, by name order
@@ -60,12 +60,14 @@ TEST_F(DirectoryLoad, GoodPluginsLoadDespiteTheBadOnes) {
   EXPECT_TRUE(loaded.contains("throwing_policy"));
   EXPECT_TRUE(loaded.contains("bad_adapter"));
   EXPECT_EQ(loaded["c_abi_1_0"], "libomni_test_c_abi_1_0.so") << "an ABI 1.0 plugin keeps loading";
+  EXPECT_EQ(loaded["adapter_abi_1_1"], "libomni_test_adapter_abi_1_1.so")
+      << "an ABI 1.1 adapter (no parse_partial) keeps loading in an ABI 1.2 host";
   EXPECT_EQ(report.refused.size(), 10u);
   auto echo = loader.find("echo");
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->kind(), omni::runtime::PluginKind::channel_adapter);
   EXPECT_EQ(echo->info().version, "2.0.0");
-  EXPECT_EQ(echo->info().abi_string(), "1.1");
+  EXPECT_EQ(echo->info().abi_string(), "1.2");
   EXPECT_EQ(loader.find("c_abi_1_0")->info().abi_string(), "1.0");
 }
 
@@ -97,7 +99,7 @@ TEST_F(DirectoryLoad, ALibraryWithoutTheEntrySymbolIsRefused) {
 
 TEST_F(DirectoryLoad, AnotherAbiMajorIsRefused) {
   expect_refused("libomni_test_c_abi_99.so", LoadErrorKind::abi_major_mismatch,
-                 "built for ABI 99.0, this host speaks ABI 1.1");
+                 "built for ABI 99.0, this host speaks ABI 1.2");
 }
 
 TEST_F(DirectoryLoad, ADescriptorFromANewerMinorIsRefused) {

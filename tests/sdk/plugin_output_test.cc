@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "omnikernel/runtime/plugin_loader.h"
@@ -91,7 +92,8 @@ TEST_F(PluginOutput, AnEventWithoutATimeCarriesOmniNoTimestamp) {
 
 TEST_F(PluginOutput, GarbageStructSizesAreRefused) {
   const std::string known = std::to_string(sizeof(omni_inbound_message));
-  expect_invalid("size0", "omni_inbound_message.struct_size", "is 0 bytes, smaller than the " + known);
+  const std::string v1 = std::to_string(offsetof(omni_inbound_message, event));  // ABI 1.0's size
+  expect_invalid("size0", "omni_inbound_message.struct_size", "is 0 bytes, smaller than the " + v1);
   expect_invalid("size8", "omni_inbound_message.struct_size", "is 8 bytes");
   expect_invalid("size4096", "omni_inbound_message.struct_size", "is 4096 bytes, larger than the " + known);
   expect_invalid("null_message", "omni_inbound_message", "NULL message");
@@ -117,6 +119,89 @@ TEST_F(PluginOutput, AnAdapterThatIgnoresStopDeliversNothingMore) {
   auto parsed = adapter->parse("ignore_stop", [](const auto&) { return false; });
   ASSERT_TRUE(parsed) << parsed.error().text();
   EXPECT_EQ(*parsed, 1u);
+}
+
+// ---- ABI 1.2: parse_partial, rejections and events ---------------------------------------------
+
+struct Seen {
+  std::vector<std::string> messages;    // "<message_id> <event>"
+  std::vector<std::string> rejections;  // "<code> <path>: <detail> (<message_id>)"
+};
+
+std::expected<omni::runtime::ParseCounts, omni::runtime::PluginError> parse_partial(
+    const omni::runtime::ChannelAdapterHandle& adapter, std::string_view payload, Seen& seen) {
+  return adapter.parse(
+      payload,
+      [&](const omni::runtime::InboundMessage& m) {
+        seen.messages.push_back(std::string(m.message_id) + " " +
+                                std::to_string(static_cast<int>(m.event)));
+        return true;
+      },
+      [&](const omni::runtime::Rejection& r) {
+        seen.rejections.push_back(std::to_string(static_cast<int>(r.code)) + " " + std::string(r.path) +
+                                  ": " + std::string(r.detail) + " (" + std::string(r.message_id) + ")");
+        return true;
+      });
+}
+
+TEST_F(PluginOutput, ParsePartialDeliversMessagesNoticesAndRejections) {
+  ASSERT_TRUE(adapter->offers_parse_partial());
+  Seen seen;
+  auto parsed = parse_partial(*adapter, "partial_ok", seen);
+  ASSERT_TRUE(parsed) << parsed.error().text();
+  EXPECT_EQ(parsed->delivered, 2u);
+  EXPECT_EQ(parsed->rejected, 1u);
+  EXPECT_EQ(seen.messages, (std::vector<std::string>{"m1 0", "n1 1"}));  // a message, a notice
+  EXPECT_EQ(seen.rejections, (std::vector<std::string>{"4 messages[1].id: missing (m2)"}));
+}
+
+TEST_F(PluginOutput, BadRejectionsAndEventsAreRefused) {
+  for (auto [fault, field, words] :
+       {std::tuple{"reject_code77", "omni_message_rejection.code", "is 77"},
+        std::tuple{"reject_no_detail", "omni_message_rejection.detail", "is empty"},
+        std::tuple{"reject_size8", "omni_message_rejection.struct_size", "is 8 bytes, smaller"},
+        std::tuple{"reject_null", "omni_message_rejection", "NULL rejection"},
+        std::tuple{"event7", "omni_inbound_message.event", "is 7"}}) {
+    SCOPED_TRACE(fault);
+    Seen seen;
+    auto parsed = parse_partial(*adapter, fault, seen);
+    ASSERT_FALSE(parsed);
+    EXPECT_TRUE(seen.messages.empty());
+    EXPECT_TRUE(seen.rejections.empty());
+    EXPECT_EQ(parsed.error().kind, PluginErrorKind::invalid_output);
+    EXPECT_EQ(parsed.error().field, field);
+    EXPECT_NE(parsed.error().message.find(words), std::string::npos) << parsed.error().text();
+  }
+}
+
+TEST_F(PluginOutput, TheAbi10ParseMayHandOverCustomerMessagesOnly) {
+  // A host that called parse() would take a notice for a customer message and open work.
+  expect_invalid("notice_from_parse", "omni_inbound_message.event",
+                 "is 1 from parse(), which delivers customer messages only");
+}
+
+TEST_F(PluginOutput, AnAbi11AdapterStillLoadsAndParses) {
+  ASSERT_TRUE(loader->load_file(kDir / "libomni_test_adapter_abi_1_1.so"));
+  auto old = loader->create_adapter("adapter_abi_1_1");
+  ASSERT_TRUE(old) << old.error().text();
+  EXPECT_EQ(loader->find("adapter_abi_1_1")->info().abi_string(), "1.1");
+  EXPECT_FALSE(old->offers_parse_partial());
+  // Its messages end before `event`: each is a customer message.
+  Seen seen;
+  auto parsed = parse_partial(*old, "ok", seen);
+  ASSERT_TRUE(parsed) << parsed.error().text();
+  EXPECT_EQ(parsed->delivered, 1u);
+  EXPECT_EQ(seen.messages, (std::vector<std::string>{"m1 0"}));
+  // Its refusals stay whole: an error, no rejection.
+  Seen refused;
+  auto failed = parse_partial(*old, "status77", refused);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().field, "parse() status");
+  EXPECT_TRUE(refused.rejections.empty());
+  size_t legacy = 0;
+  auto counted = old->parse("ok", [&](const auto&) { return ++legacy > 0; });
+  ASSERT_TRUE(counted) << counted.error().text();
+  EXPECT_EQ(*counted, 1u);
 }
 
 TEST_F(PluginOutput, GateVerdictsAreValidated) {

@@ -24,9 +24,16 @@ class LinesAdapter final : public omni::sdk::ChannelAdapter {
   void parse(std::string_view payload, omni::sdk::MessageSink& sink) override {
     if (payload == "boom") throw std::runtime_error("boom");
     if (payload == "bad") throw omni::sdk::PayloadError("entry[0]: missing");
-    for (char c : payload) {
-      std::string_view one{&c, 1};
-      if (!sink.emit({.channel = "lines", .customer = one, .text = one, .timestamp_ms = 5})) return;
+    for (size_t i = 0; i < payload.size(); ++i) {
+      std::string_view one = payload.substr(i, 1);
+      if (one == "!") {  // a part it cannot read: reported, and the rest goes on
+        const std::string path = "[" + std::to_string(i) + "]";
+        if (!sink.reject({omni::sdk::RejectCode::bad_value, path, "not a letter", {}})) return;
+        continue;
+      }
+      const auto event = one == "n" ? omni::sdk::InboundEvent::notice : omni::sdk::InboundEvent::message;
+      if (!sink.emit({.channel = "lines", .customer = one, .text = one, .timestamp_ms = 5, .event = event}))
+        return;
     }
     host_.log(omni::sdk::LogLevel::info, "parsed");
   }
@@ -160,6 +167,50 @@ TEST(SdkParse, ExceptionsBecomeStatuses) {
   auto internal = adapter.parse("boom");
   EXPECT_EQ(internal.status, OMNI_ERR_INTERNAL);
   EXPECT_EQ(internal.error, "boom");
+}
+
+TEST(SdkParse, RejectionsAndNoticesReachAPartialHost) {
+  FakeHost host;
+  auto adapter = host.adapter(omni::sdk::entry<LinesAdapter>);
+  auto result = adapter.parse("a!nb");
+  ASSERT_EQ(result.status, OMNI_OK) << result.error;
+  ASSERT_EQ(result.messages.size(), 3u);
+  EXPECT_EQ(result.messages[0].text, "a");
+  EXPECT_EQ(result.messages[1].text, "n");
+  EXPECT_EQ(result.messages[1].event, OMNI_EVENT_NOTICE);
+  EXPECT_EQ(result.messages[2].text, "b");
+  EXPECT_EQ(result.messages[2].event, OMNI_EVENT_MESSAGE);
+  ASSERT_EQ(result.rejections.size(), 1u);
+  EXPECT_EQ(result.rejections[0].code, OMNI_REJECT_BAD_VALUE);
+  EXPECT_EQ(result.rejections[0].path, "[1]");
+  EXPECT_EQ(result.rejections[0].detail, "not a letter");
+}
+
+TEST(SdkParse, AnAbi10HostGetsNoNoticeAndTheFirstRejectionRefusesThePayload) {
+  FakeHost host;
+  auto adapter = host.adapter(omni::sdk::entry<LinesAdapter>);
+  auto notices = adapter.parse_abi_1_0("anb");
+  ASSERT_EQ(notices.status, OMNI_OK) << notices.error;
+  ASSERT_EQ(notices.messages.size(), 2u);  // "n" is a notice: withheld from this host
+  EXPECT_EQ(notices.messages[1].text, "b");
+  auto refused = adapter.parse_abi_1_0("a!b");
+  EXPECT_EQ(refused.status, OMNI_ERR_MALFORMED_PAYLOAD);
+  EXPECT_EQ(refused.error, "[1]: not a letter");
+  // As the ABI 1.0 parse() always allowed: what was delivered before the error stays delivered
+  // (omnikernel's adapters collect first, so they deliver nothing in this case).
+  ASSERT_EQ(refused.messages.size(), 1u);
+  EXPECT_TRUE(refused.rejections.empty());
+}
+
+TEST(SdkParse, APayloadErrorWithoutARejectionIsStillReportedTyped) {
+  FakeHost host;
+  auto adapter = host.adapter(omni::sdk::entry<LinesAdapter>);
+  auto malformed = adapter.parse("bad");
+  EXPECT_EQ(malformed.status, OMNI_ERR_MALFORMED_PAYLOAD);
+  ASSERT_EQ(malformed.rejections.size(), 1u);
+  EXPECT_EQ(malformed.rejections[0].code, OMNI_REJECT_OTHER);
+  EXPECT_EQ(malformed.rejections[0].path, "");
+  EXPECT_EQ(malformed.rejections[0].detail, "entry[0]: missing");
 }
 
 TEST(SdkParse, ASinkThatStopsStopsTheParse) {

@@ -126,6 +126,14 @@ ParseResult<std::optional<dom::array>> optional_array(dom::object object, std::s
   return std::optional<dom::array>{result};
 }
 
+std::string_view peek_string(dom::element value, std::string_view key) noexcept {
+  dom::object object;
+  std::string_view text;
+  if (value.get(object) != simdjson::SUCCESS) return {};
+  if (object.at_key(key).get(text) != simdjson::SUCCESS) return {};
+  return text;
+}
+
 ParseResult<bool> optional_bool(dom::object object, std::string_view key, const JsonPath& path) {
   auto value = optional_field(object, key);
   if (!value) return false;

@@ -17,6 +17,9 @@ std::string_view to_string(MessageKind kind) noexcept {
     case MessageKind::reaction: return "reaction";
     case MessageKind::postback: return "postback";
     case MessageKind::share: return "share";
+    case MessageKind::order: return "order";
+    case MessageKind::notice: return "notice";
+    case MessageKind::edit: return "edit";
     case MessageKind::unknown: return "unknown";
   }
   return "unknown";

@@ -6,11 +6,31 @@
  *           ignore_stop (goes on emitting after the sink said stop), null_message
  *   gate:   ok, reason77, allowed_with_reason, refused_without_reason, text_length_huge,
  *           ask_huge (BUFFER_TOO_SMALL asking 2^40 bytes), status77, internal_no_text
- * create() logs one error line (level 3): "bad_adapter created with config <config>". */
+ *   parse_partial (ABI 1.2): partial_ok (a message, a notice, then one rejection), event7,
+ *           notice_from_parse (parse(), the ABI 1.0 call, hands over a notice), reject_code77,
+ *           reject_no_detail, reject_size8, reject_null; any other payload as parse()
+ * create() logs one error line (level 3): "bad_adapter created with config <config>".
+ *
+ * Built with OMNI_TEST_ADAPTER_ABI_1_1 it is "adapter_abi_1_1" instead: a well-behaved adapter
+ * as one built against ABI 1.1 looks (no parse_partial, messages without `event`), which an
+ * ABI 1.2 host must keep loading and reading. */
 #include "omnikernel/sdk/omni_plugin.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef OMNI_TEST_ADAPTER_ABI_1_1
+#define ADAPTER_NAME "adapter_abi_1_1"
+#define MESSAGE_SIZE offsetof(omni_inbound_message, event)
+#define VTABLE_SIZE offsetof(omni_channel_adapter_vtable, parse_partial)
+#define ADAPTER_ABI OMNI_ABI_MAKE_VERSION(1, 1)
+#else
+#define ADAPTER_NAME "bad_adapter"
+#define MESSAGE_SIZE sizeof(omni_inbound_message)
+#define VTABLE_SIZE sizeof(omni_channel_adapter_vtable)
+#define ADAPTER_ABI OMNI_ABI_VERSION
+#endif
 
 static omni_str str(const char* text) {
   omni_str s;
@@ -25,7 +45,7 @@ static int is(const char* data, size_t length, const char* word) {
 
 static omni_status create(const omni_host_services* host, const char* config, size_t length,
                           void** instance, omni_error* error) {
-  static const char prefix[] = "bad_adapter created with config ";
+  static const char prefix[] = ADAPTER_NAME " created with config ";
   char line[256];
   size_t n = sizeof prefix - 1;
   (void)error;
@@ -46,8 +66,8 @@ static omni_status parse(void* instance, const char* payload, size_t length, omn
   omni_status status;
   (void)instance;
   memset(&m, 0, sizeof m);
-  m.struct_size = sizeof m;
-  m.channel = str("bad_adapter");
+  m.struct_size = (uint32_t)MESSAGE_SIZE;
+  m.channel = str(ADAPTER_NAME);
   m.customer = str("+15550100");
   m.account = str("acct");
   m.conversation = str("+15550100");
@@ -67,6 +87,10 @@ static omni_status parse(void* instance, const char* payload, size_t length, omn
   if (is(payload, length, "wrong_channel")) m.channel = str("whatsapp");
   if (is(payload, length, "huge_text")) m.text.size = (size_t)1 << 40;
   if (is(payload, length, "null_text")) { m.text.data = NULL; m.text.size = 3; }
+#ifndef OMNI_TEST_ADAPTER_ABI_1_1
+  if (is(payload, length, "notice_from_parse")) m.event = OMNI_EVENT_NOTICE;
+  if (is(payload, length, "event7")) m.event = 7;
+#endif
   if (is(payload, length, "long_customer")) {
     memset(customer, '7', sizeof customer);
     m.customer.data = customer;
@@ -81,6 +105,42 @@ static omni_status parse(void* instance, const char* payload, size_t length, omn
   if (status != OMNI_OK) omni_error_set(error, "the sink stopped the parse");
   return status;
 }
+
+#ifndef OMNI_TEST_ADAPTER_ABI_1_1
+static omni_status parse_partial(void* instance, const char* payload, size_t length,
+                                 omni_message_sink sink, omni_rejection_sink reject,
+                                 void* sink_ctx, omni_error* error) {
+  omni_message_rejection r;
+  memset(&r, 0, sizeof r);
+  r.struct_size = sizeof r;
+  r.code = OMNI_REJECT_MISSING_FIELD;
+  r.path = str("messages[1].id");
+  r.detail = str("missing");
+  r.message_id = str("m2");
+  if (is(payload, length, "partial_ok")) {
+    omni_status status = parse(instance, "ok", 2, sink, sink_ctx, error);
+    omni_inbound_message notice;
+    if (status != OMNI_OK) return status;
+    memset(&notice, 0, sizeof notice);
+    notice.struct_size = sizeof notice;
+    notice.channel = str("bad_adapter");
+    notice.customer = str("+15550100");
+    notice.message_id = str("n1");
+    notice.kind = str("notice");
+    notice.text = str("number changed");
+    notice.timestamp_ms = 1700000000001;
+    notice.event = OMNI_EVENT_NOTICE;
+    status = sink(sink_ctx, &notice);
+    return status != OMNI_OK ? status : reject(sink_ctx, &r);
+  }
+  if (is(payload, length, "reject_null")) return reject(sink_ctx, NULL);
+  if (is(payload, length, "reject_code77")) r.code = 77;
+  if (is(payload, length, "reject_no_detail")) r.detail = str("");
+  if (is(payload, length, "reject_size8")) r.struct_size = 8;
+  if (length > 7 && memcmp(payload, "reject_", 7) == 0) return reject(sink_ctx, &r);
+  return parse(instance, payload, length, sink, sink_ctx, error);
+}
+#endif
 
 static omni_status gate_outbound(void* instance, const omni_outbound_request* request,
                                  omni_outbound_verdict* verdict, omni_error* error) {
@@ -109,9 +169,15 @@ static omni_status gate_outbound(void* instance, const omni_outbound_request* re
   return OMNI_OK;
 }
 
-static const omni_channel_adapter_vtable vtable = {sizeof(omni_channel_adapter_vtable), 0, create,
-                                                   destroy, parse, gate_outbound};
-
+#ifdef OMNI_TEST_ADAPTER_ABI_1_1
+/* The ABI 1.1 vtable ends at gate_outbound: its struct_size says so, and the host reads no
+ * further (the loader widens it with a NULL parse_partial). */
+static const omni_channel_adapter_vtable vtable = {(uint32_t)VTABLE_SIZE, 0, create, destroy, parse,
+                                                   gate_outbound, NULL};
+#else
+static const omni_channel_adapter_vtable vtable = {(uint32_t)VTABLE_SIZE, 0, create, destroy, parse,
+                                                   gate_outbound, parse_partial};
+#endif
 OMNI_PLUGIN_EXPORT omni_status omni_plugin_entry(const omni_host_services* services,
                                                  uint32_t host_abi_version,
                                                  omni_plugin_descriptor* descriptor,
@@ -120,9 +186,9 @@ OMNI_PLUGIN_EXPORT omni_status omni_plugin_entry(const omni_host_services* servi
   (void)services; (void)host_abi_version; (void)error;
   memset(&mine, 0, sizeof mine);
   mine.struct_size = sizeof mine;
-  mine.abi_version = OMNI_ABI_VERSION;
+  mine.abi_version = ADAPTER_ABI;
   mine.kind = OMNI_PLUGIN_KIND_CHANNEL_ADAPTER;
-  mine.name = "bad_adapter";
+  mine.name = ADAPTER_NAME;
   mine.version = "0.0.1";
   mine.vtable = &vtable;
   omni_descriptor_handshake(descriptor, &mine);

@@ -13,58 +13,10 @@
 
 #include "omnikernel/sdk/error.hpp"
 #include "omnikernel/sdk/host.hpp"
+#include "omnikernel/sdk/message_sink.hpp"
 #include "omnikernel/sdk/omni_plugin.h"
 
 namespace omni::sdk {
-
-// One normalized inbound customer message. The views must stay valid until MessageSink::emit
-// returns (point into the payload, or into storage the adapter keeps for the call).
-struct InboundMessage {
-  std::string_view channel{};
-  std::string_view customer{};
-  std::string_view account{};
-  std::string_view conversation{};
-  std::string_view message_id{};
-  std::string_view kind{};
-  std::string_view text{};
-  int64_t timestamp_ms = 0;  // Unix epoch
-};
-
-// The host's sink for one parse() call. emit() is allocation-free and never throws.
-class MessageSink {
- public:
-  MessageSink(omni_message_sink sink, void* context) noexcept : sink_(sink), context_(context) {}
-
-  // Hands `message` to the host. Returns false once the host asked to stop: return from parse()
-  // then (the boundary reports the host's status, whatever parse() does afterwards).
-  bool emit(const InboundMessage& message) noexcept {
-    if (status_ != OMNI_OK) return false;
-    omni_inbound_message out{};
-    out.struct_size = sizeof(out);
-    out.channel = view(message.channel);
-    out.customer = view(message.customer);
-    out.account = view(message.account);
-    out.conversation = view(message.conversation);
-    out.message_id = view(message.message_id);
-    out.kind = view(message.kind);
-    out.text = view(message.text);
-    out.timestamp_ms = message.timestamp_ms;
-    ++emitted_;
-    if (sink_ != nullptr) status_ = sink_(context_, &out);
-    return status_ == OMNI_OK;
-  }
-
-  [[nodiscard]] size_t emitted() const noexcept { return emitted_; }
-  [[nodiscard]] omni_status status() const noexcept { return status_; }
-
- private:
-  static omni_str view(std::string_view s) noexcept { return omni_str{s.data(), s.size()}; }
-
-  omni_message_sink sink_;
-  void* context_;
-  omni_status status_ = OMNI_OK;
-  size_t emitted_ = 0;
-};
 
 enum class OutboundKind : int32_t {
   free_form = OMNI_OUTBOUND_FREE_FORM,
@@ -132,8 +84,11 @@ class ChannelAdapter {
  public:
   virtual ~ChannelAdapter() = default;
 
-  // Calls sink.emit() once per customer message in `payload`; throws PayloadError (naming the
-  // JSON path) for a malformed payload. Messages emitted before the throw stay delivered.
+  // Calls sink.emit() once per message in `payload` (a customer message, or a notice or an edit:
+  // InboundMessage::event) and sink.reject() once per part of it that cannot be read (a bad
+  // message, naming its JSON path), then goes on with the next part; stops when either returns
+  // false. Throws PayloadError (naming the JSON path) when nothing of the payload can be read.
+  // Messages emitted before the throw stay delivered. See message_sink.hpp for the ABI 1.0 host.
   virtual void parse(std::string_view payload, MessageSink& sink) = 0;
 
   // Decides whether `request` may be sent and appends the text to send (alias applied) to

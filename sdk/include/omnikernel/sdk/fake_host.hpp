@@ -49,12 +49,19 @@ struct LogLine {
 struct Message {  // an omni_inbound_message with owned strings
   std::string channel, customer, account, conversation, message_id, kind, text;
   int64_t timestamp_ms = 0;
+  int32_t event = OMNI_EVENT_MESSAGE;
+};
+
+struct Rejected {  // an omni_message_rejection with owned strings
+  int32_t code = 0;
+  std::string path, detail, message_id;
 };
 
 struct ParseResult {
   omni_status status = OMNI_OK;
   std::string error;
-  std::vector<Message> messages;  // those delivered before any error
+  std::vector<Message> messages;   // those delivered before any error
+  std::vector<Rejected> rejections;  // parse_partial only: the parts that were not delivered
 };
 
 struct GateResult {
@@ -130,7 +137,24 @@ class FakeAdapter : public Instance<omni_channel_adapter_vtable> {
  public:
   using Instance::Instance;
 
+  // Through parse_partial (ABI 1.2) when the adapter offers it, as omnikernel's hosts do;
+  // otherwise through the ABI 1.0 parse().
   [[nodiscard]] ParseResult parse(std::string_view payload) const {
+    require();
+    if (!OMNI_STRUCT_HAS(vtable_, omni_channel_adapter_vtable, parse_partial) ||
+        vtable_->parse_partial == nullptr)
+      return parse_abi_1_0(payload);
+    ParseResult result;
+    detail::ErrorBuffer error;
+    result.status = vtable_->parse_partial(instance_, payload.data(), payload.size(), &collect,
+                                           &collect_rejection, &result, &error.error);
+    if (result.status != OMNI_OK) result.error = error.str();
+    return result;
+  }
+
+  // Through the ABI 1.0 parse(), as an older host calls it: customer messages only, and a
+  // payload accepted whole or refused whole.
+  [[nodiscard]] ParseResult parse_abi_1_0(std::string_view payload) const {
     require();
     ParseResult result;
     detail::ErrorBuffer error;
@@ -176,7 +200,16 @@ class FakeAdapter : public Instance<omni_channel_adapter_vtable> {
     result.messages.push_back({detail::owned(m->channel), detail::owned(m->customer),
                                detail::owned(m->account), detail::owned(m->conversation),
                                detail::owned(m->message_id), detail::owned(m->kind),
-                               detail::owned(m->text), m->timestamp_ms});
+                               detail::owned(m->text), m->timestamp_ms,
+                               OMNI_STRUCT_HAS(m, omni_inbound_message, event)
+                                   ? m->event
+                                   : int32_t{OMNI_EVENT_MESSAGE}});
+    return OMNI_OK;
+  }
+  static omni_status collect_rejection(void* context, const omni_message_rejection* r) {
+    auto& result = *static_cast<ParseResult*>(context);
+    result.rejections.push_back({r->code, detail::owned(r->path), detail::owned(r->detail),
+                                 detail::owned(r->message_id)});
     return OMNI_OK;
   }
 };

@@ -43,7 +43,7 @@ extern "C" {
 /** ABI major: bumped only by an incompatible change. Since ABI 1.0. */
 #define OMNI_ABI_VERSION_MAJOR 1
 /** ABI minor: bumped by every append-only change. Since ABI 1.0. */
-#define OMNI_ABI_VERSION_MINOR 1
+#define OMNI_ABI_VERSION_MINOR 2
 /** Packs a major.minor pair in one uint32_t: major in the high 16 bits. Since ABI 1.0. */
 #define OMNI_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** Major of a packed version. Since ABI 1.0. */
@@ -207,14 +207,32 @@ typedef struct omni_host_services {
 
 /* ---- channel adapters ---------------------------------------------------------------------- */
 
-/** One normalized inbound customer message, as an adapter hands it to the host's sink.
+/** What an inbound event means for routing (omni_inbound_message.event). A host that called the
+ *  ABI 1.0 parse() receives OMNI_EVENT_MESSAGE only: an adapter must not hand it the others,
+ *  because such a host takes every message for a customer message. Since ABI 1.2. */
+enum {
+  OMNI_EVENT_MESSAGE = 0,  /**< a customer message: opens or extends the customer-service window
+                                and may create work (the only event before ABI 1.2) */
+  OMNI_EVENT_NOTICE = 1,   /**< the channel's notice about the customer (WhatsApp `system`: the
+                                number or the user id changed): not written by the customer, so
+                                it neither opens nor extends the window and creates no work; a
+                                host logs or records it */
+  OMNI_EVENT_EDIT = 2      /**< the customer edited an earlier message: `message_id` is the edited
+                                message's id, `text` its new text. Updates that message; creates
+                                no work and does not extend the window */
+};
+
+/** One normalized inbound event, as an adapter hands it to the host's sink: a customer message
+ *  (before ABI 1.2 the only kind), or since ABI 1.2 a notice or an edit (see `event`).
  *  OWNERSHIP: every omni_str points into the payload or the adapter's memory and is valid only
  *  during the sink call; the host copies what it keeps. Absent text fields have size 0.
  *  VALIDATED: the host refuses a message (the sink returns non-OK and parse() fails with an error
- *  naming the field) whose struct_size is not a size the host knows, whose channel is not the
- *  adapter's name, whose customer is empty, whose timestamp_ms is negative (other than
- *  OMNI_NO_TIMESTAMP), or whose omni_str is NULL with a size or longer than the host accepts
- *  (omnikernel's runtime: 1 KiB per id field, 1 MiB of text). Since ABI 1.0. */
+ *  naming the field) whose struct_size is neither ABI 1.0's size nor a larger one the host knows,
+ *  whose channel is not the adapter's name, whose customer is empty, whose timestamp_ms is
+ *  negative (other than OMNI_NO_TIMESTAMP), whose event is not an OMNI_EVENT_* (or not
+ *  OMNI_EVENT_MESSAGE for a host that called the ABI 1.0 parse()), or whose omni_str is NULL with
+ *  a size or longer than the host accepts (omnikernel's runtime: 1 KiB per id field, 1 MiB of
+ *  text). A message of ABI 1.0's size is a customer message (OMNI_EVENT_MESSAGE). Since ABI 1.0. */
 typedef struct omni_inbound_message {
   uint32_t struct_size;   /**< sizeof(omni_inbound_message) as the ADAPTER knows it */
   uint32_t reserved0;     /**< zero */
@@ -227,12 +245,50 @@ typedef struct omni_inbound_message {
   omni_str text;          /**< body, caption or a short textual rendering; may be empty */
   int64_t timestamp_ms;   /**< when the customer sent it, ms since the Unix epoch (>= 0), or
                                OMNI_NO_TIMESTAMP when the channel gives the event no time */
+  /* ---- ABI 1.2 ---- */
+  int32_t event;          /**< OMNI_EVENT_*; absent (a 1.0/1.1 adapter) = OMNI_EVENT_MESSAGE.
+                               Since ABI 1.2. */
+  uint32_t reserved1;     /**< zero. Since ABI 1.2. */
 } omni_inbound_message;
 
 /** The host's callback that receives each normalized message of a payload, in payload order.
  *  Return OMNI_OK to go on; any other status makes the adapter stop and return that status from
  *  parse(). THREADING: called on the thread that called parse(). Since ABI 1.0. */
 typedef omni_status (*omni_message_sink)(void* sink_ctx, const omni_inbound_message* message);
+
+/** Why a part of a payload was refused (omni_message_rejection.code). Since ABI 1.2. */
+enum {
+  OMNI_REJECT_INVALID_JSON = 1,   /**< not JSON (the whole payload) */
+  OMNI_REJECT_TOO_LARGE = 2,      /**< larger than the adapter's payload limit (the whole payload) */
+  OMNI_REJECT_WRONG_OBJECT = 3,   /**< valid JSON, but not this channel's webhook (the whole payload) */
+  OMNI_REJECT_MISSING_FIELD = 4,  /**< a required field is absent */
+  OMNI_REJECT_WRONG_TYPE = 5,     /**< a field has the wrong JSON type */
+  OMNI_REJECT_BAD_VALUE = 6,      /**< right type, unusable value (an empty id, a timestamp out of range) */
+  OMNI_REJECT_OTHER = 7           /**< anything else; `detail` says what */
+};
+
+/** A part of a payload the adapter could not turn into a message: one message of a batch, or a
+ *  whole entry or change that no message of can be read from, or (with an error status from
+ *  parse_partial) the whole payload. Nothing is dropped silently: every part of a payload is
+ *  either delivered to the message sink or reported here.
+ *  OWNERSHIP: the omni_str are valid only during the sink call; the host copies what it keeps.
+ *  VALIDATED: the host refuses a rejection whose struct_size is smaller than ABI 1.2's or larger
+ *  than it knows, whose code is not an OMNI_REJECT_*, whose detail is empty, or whose omni_str is
+ *  NULL with a size or longer than the host accepts (omnikernel's runtime: 1 KiB for path and
+ *  message_id, 4 KiB of detail). Since ABI 1.2. */
+typedef struct omni_message_rejection {
+  uint32_t struct_size;  /**< sizeof(omni_message_rejection) as the ADAPTER knows it */
+  int32_t code;          /**< OMNI_REJECT_* */
+  omni_str path;         /**< where: the JSON path of the offending value, e.g.
+                              "entry[0].changes[0].value.messages[3].type"; empty = the payload */
+  omni_str detail;       /**< what is wrong there, e.g. "missing", "expected string, got number" */
+  omni_str message_id;   /**< the refused message's id when it could be read, else empty */
+} omni_message_rejection;
+
+/** The host's callback that receives each rejected part of a payload (parse_partial). Return
+ *  OMNI_OK to go on; any other status makes the adapter stop and return that status.
+ *  THREADING: called on the thread that called parse_partial(). Since ABI 1.2. */
+typedef omni_status (*omni_rejection_sink)(void* sink_ctx, const omni_message_rejection* rejection);
 
 /** Kinds of outbound messages. Since ABI 1.0. */
 enum {
@@ -307,6 +363,8 @@ typedef struct omni_channel_adapter_vtable {
 
   /** Parses one inbound webhook payload (`length` bytes) and calls `sink(sink_ctx, message)`
    *  once per customer message it holds (zero times for e.g. delivery statuses or echoes).
+   *  Every message it delivers is an OMNI_EVENT_MESSAGE (notices and edits are ABI 1.2 events,
+   *  which only parse_partial delivers).
    *  Returns OMNI_OK, OMNI_ERR_MALFORMED_PAYLOAD (message in `error`; messages already passed to
    *  the sink stay valid), or the sink's non-OK status.
    *  OWNERSHIP: the payload is borrowed for the call. THREADING: concurrent calls on one
@@ -323,6 +381,24 @@ typedef struct omni_channel_adapter_vtable {
    *  THREADING: concurrent calls on one instance are allowed. Since ABI 1.0. */
   omni_status (*gate_outbound)(void* instance, const omni_outbound_request* request,
                                omni_outbound_verdict* verdict, omni_error* error);
+
+  /* ---- ABI 1.2 ---- */
+
+  /** Parses one inbound webhook payload like parse(), but one bad part does not take the others
+   *  down: each message that reads is passed to `sink` (customer messages, notices and edits:
+   *  omni_inbound_message.event), and each part that does not — a message, or an entry or change
+   *  whose messages cannot be read — is passed to `reject` with its JSON path and a typed code,
+   *  and parsing goes on with the next part. Both sinks get `sink_ctx`.
+   *  Returns OMNI_OK when the payload was read (whether or not parts of it were rejected: a host
+   *  counts the `reject` calls); OMNI_ERR_MALFORMED_PAYLOAD when nothing of it can be read (not
+   *  JSON, too large, not this channel's webhook, its envelope broken), after passing that one
+   *  rejection (empty or top-level path) to `reject` and its text to `error`; or a sink's non-OK
+   *  status.
+   *  OWNERSHIP and THREADING: as parse(). NULL (or outside struct_size: a 1.0/1.1 adapter) when
+   *  the adapter offers only parse(). Since ABI 1.2. */
+  omni_status (*parse_partial)(void* instance, const char* payload, size_t length,
+                               omni_message_sink sink, omni_rejection_sink reject, void* sink_ctx,
+                               omni_error* error);
 } omni_channel_adapter_vtable;
 
 /* ---- policies ------------------------------------------------------------------------------ */

@@ -128,6 +128,18 @@ void destroy(void* instance) noexcept {
 // ---- channel adapters ------------------------------------------------------------------------
 
 template <class T>
+omni_status run_parse(void* instance, const char* payload, size_t length, MessageSink& messages,
+                      omni_error* error) noexcept {
+  return guarded(error, [&] {
+    ChannelAdapter& adapter = *static_cast<T*>(instance);
+    adapter.parse(payload == nullptr ? std::string_view{} : std::string_view{payload, length},
+                  messages);
+    return OMNI_OK;
+  });
+}
+
+// The ABI 1.0 parse(): customer messages only, and the first rejection refuses the payload.
+template <class T>
 omni_status parse(void* instance, const char* payload, size_t length, omni_message_sink sink,
                   void* sink_ctx, omni_error* error) noexcept {
   if (instance == nullptr || sink == nullptr || (payload == nullptr && length != 0)) {
@@ -135,14 +147,42 @@ omni_status parse(void* instance, const char* payload, size_t length, omni_messa
     return OMNI_ERR_INVALID_ARGUMENT;
   }
   MessageSink messages{sink, sink_ctx};
-  omni_status status = guarded(error, [&] {
-    ChannelAdapter& adapter = *static_cast<T*>(instance);
-    adapter.parse(payload == nullptr ? std::string_view{} : std::string_view{payload, length},
-                  messages);
-    return OMNI_OK;
-  });
-  if (status == OMNI_OK && messages.status() != OMNI_OK) {
+  omni_status status = run_parse<T>(instance, payload, length, messages, error);
+  if (status != OMNI_OK) return status;
+  if (messages.status() != OMNI_OK) {
     set_error(error, "parse: the host's sink stopped the parse");
+    return messages.status();
+  }
+  if (messages.refused()) {
+    set_error(error, messages.refusal());
+    return OMNI_ERR_MALFORMED_PAYLOAD;
+  }
+  return OMNI_OK;
+}
+
+// parse_partial (ABI 1.2): every message and every rejection goes to the host as it comes.
+template <class T>
+omni_status parse_partial(void* instance, const char* payload, size_t length,
+                          omni_message_sink sink, omni_rejection_sink reject, void* sink_ctx,
+                          omni_error* error) noexcept {
+  if (instance == nullptr || sink == nullptr || reject == nullptr ||
+      (payload == nullptr && length != 0)) {
+    set_error(error, "parse_partial: instance, a sink or payload is NULL");
+    return OMNI_ERR_INVALID_ARGUMENT;
+  }
+  MessageSink messages{sink, reject, sink_ctx};
+  omni_status status = run_parse<T>(instance, payload, length, messages, error);
+  if (status == OMNI_ERR_MALFORMED_PAYLOAD && messages.rejected() == 0 &&
+      messages.status() == OMNI_OK) {
+    // The adapter threw without reporting the refusal: the host still gets it typed, once.
+    const bool has_text = error != nullptr && OMNI_STRUCT_HAS(error, omni_error, length) &&
+                          error->message != nullptr && error->length > 0;
+    const std::string_view text = has_text ? std::string_view{error->message, error->length}
+                                           : std::string_view{"malformed payload"};
+    (void)messages.reject({RejectCode::other, {}, text, {}});
+  }
+  if (status == OMNI_OK && messages.status() != OMNI_OK) {
+    set_error(error, "parse_partial: the host's sink stopped the parse");
     return messages.status();
   }
   return status;
@@ -192,7 +232,8 @@ omni_status gate_outbound(void* instance, const omni_outbound_request* request,
 
 template <class T>
 inline constexpr omni_channel_adapter_vtable adapter_vtable{
-    sizeof(omni_channel_adapter_vtable), 0, &create<T>, &destroy<T>, &parse<T>, &gate_outbound<T>};
+    sizeof(omni_channel_adapter_vtable), 0, &create<T>, &destroy<T>, &parse<T>, &gate_outbound<T>,
+    &parse_partial<T>};
 
 // ---- policies --------------------------------------------------------------------------------
 

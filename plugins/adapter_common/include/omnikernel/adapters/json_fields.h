@@ -54,6 +54,11 @@ namespace omni::adapters {
     simdjson::dom::object object, std::string_view key, const JsonPath& path);
 [[nodiscard]] ParseResult<std::optional<simdjson::dom::array>> optional_array(
     simdjson::dom::object object, std::string_view key, const JsonPath& path);
+// The string at `key` of `value` when `value` is an object holding one there, else empty. For
+// naming a message that is being rejected (its id), so it never fails.
+[[nodiscard]] std::string_view peek_string(simdjson::dom::element value,
+                                           std::string_view key) noexcept;
+
 // false when absent or null.
 [[nodiscard]] ParseResult<bool> optional_bool(simdjson::dom::object object, std::string_view key,
                                               const JsonPath& path);

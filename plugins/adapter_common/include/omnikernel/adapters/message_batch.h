@@ -1,6 +1,8 @@
-// The messages of one payload, collected before any is handed out: a payload is accepted whole
-// or refused whole (see docs/CHANNELS.md). Storage is reused from one payload to the next, so
-// steady-state parsing allocates nothing per message.
+// The messages of one payload, collected before any is handed out, and the parts of it that did
+// not parse (rejections, each with its JSON path): one bad message does not take the others down
+// (see docs/CHANNELS.md). Collecting first lets a plugin serving an ABI 1.0 host still refuse the
+// payload whole before delivering anything. Storage is reused from one payload to the next, so
+// steady-state parsing allocates nothing per message (a rejection allocates its error text).
 //
 // Conversation keys ("<account>:<customer>") and composed texts do not exist in the payload;
 // they are written to an arena, and the views to them are fixed only in finish(), after the
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "omnikernel/adapters/normalized_message.h"
+#include "omnikernel/adapters/parse_error.h"
 
 namespace omni::adapters {
 
@@ -28,7 +31,14 @@ class MessageBatch {
     messages_.clear();
     pending_.clear();
     arena_.clear();
+    rejections_.clear();
   }
+
+  // Records a part of the payload that did not become a message; parsing goes on.
+  void reject(ParseError error, std::string_view message_id = {}) {
+    rejections_.push_back(Rejection{std::move(error), message_id});
+  }
+  [[nodiscard]] std::span<const Rejection> rejections() const noexcept { return rejections_; }
 
   // Appends `left` + ':' + `right` to the arena.
   [[nodiscard]] ArenaText join_key(std::string_view left, std::string_view right);
@@ -58,6 +68,7 @@ class MessageBatch {
   std::vector<NormalizedMessage> messages_;
   std::vector<Pending> pending_;
   std::string arena_;
+  std::vector<Rejection> rejections_;
 };
 
 }  // namespace omni::adapters

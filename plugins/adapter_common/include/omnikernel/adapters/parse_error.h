@@ -29,4 +29,12 @@ struct ParseError {
   }
 };
 
+// A part of a payload that did not become a message (one message of a batch, or an entry or a
+// change none of whose messages can be read), reported instead of refusing the whole payload.
+struct Rejection {
+  ParseError error;
+  std::string_view message_id;  // the refused message's id when it could be read; a view into
+                                // the parser's buffer, valid as long as the batch
+};
+
 }  // namespace omni::adapters

@@ -3,8 +3,11 @@
 // here; each plugin's one .cc instantiates it and writes OMNI_PLUGIN).
 //
 // Config (optional JSON object): {"max_payload_bytes": N} caps one payload (default 4 MiB).
-// Delivery: a payload's messages reach the host's sink only after the whole payload parsed, so
-// a malformed payload delivers nothing (see docs/CHANNELS.md).
+// Delivery (see docs/CHANNELS.md): a payload is parsed whole first. To a host that calls
+// parse_partial (ABI 1.2) the adapter then hands every message, notice and edit, and every
+// rejected part with its JSON path, so one bad message does not take the others down. To a host
+// that calls the ABI 1.0 parse(), a payload with any rejected part is refused whole and delivers
+// nothing, as before ABI 1.2.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -51,11 +54,25 @@ class SdkChannelAdapter : public sdk::ChannelAdapter {
   void parse(std::string_view payload, sdk::MessageSink& sink) override {
     auto parser = parsers_.acquire();
     auto messages = parser->parse(payload);
-    if (!messages) throw sdk::PayloadError(messages.error().message());
+    if (!messages) {  // nothing of the payload can be read
+      const ParseError& error = messages.error();
+      (void)sink.reject({reject_code(error.code), error.path, error.detail, {}});
+      throw sdk::PayloadError(error.message());
+    }
+    const auto rejections = parser->rejections();
+    if (!sink.accepts_rejections() && !rejections.empty()) {
+      // An ABI 1.0 host has no way to hear of one bad message: refuse the payload whole, before
+      // anything is delivered, so that its retry does not duplicate the good ones.
+      throw sdk::PayloadError(rejections.front().error.message());
+    }
     for (const NormalizedMessage& m : *messages) {
-      const sdk::InboundMessage out{m.channel,    m.customer,         m.account, m.conversation,
-                                    m.message_id, to_string(m.kind), m.text,    m.timestamp_ms};
+      const sdk::InboundMessage out{m.channel,    m.customer,        m.account,
+                                    m.conversation, m.message_id,    to_string(m.kind),
+                                    m.text,       m.timestamp_ms,    inbound_event(m.event)};
       if (!sink.emit(out)) return;  // the host asked to stop
+    }
+    for (const Rejection& r : rejections) {
+      if (!sink.reject({reject_code(r.error.code), r.error.path, r.error.detail, r.message_id})) return;
     }
   }
 
@@ -84,6 +101,26 @@ class SdkChannelAdapter : public sdk::ChannelAdapter {
   }
 
  private:
+  static sdk::RejectCode reject_code(ParseErrc code) noexcept {
+    switch (code) {
+      case ParseErrc::invalid_json: return sdk::RejectCode::invalid_json;
+      case ParseErrc::too_large: return sdk::RejectCode::too_large;
+      case ParseErrc::wrong_object: return sdk::RejectCode::wrong_object;
+      case ParseErrc::missing_field: return sdk::RejectCode::missing_field;
+      case ParseErrc::wrong_type: return sdk::RejectCode::wrong_type;
+      case ParseErrc::bad_value: return sdk::RejectCode::bad_value;
+    }
+    return sdk::RejectCode::other;
+  }
+  static sdk::InboundEvent inbound_event(MessageEvent event) noexcept {
+    switch (event) {
+      case MessageEvent::message: return sdk::InboundEvent::message;
+      case MessageEvent::notice: return sdk::InboundEvent::notice;
+      case MessageEvent::edit: return sdk::InboundEvent::edit;
+    }
+    return sdk::InboundEvent::message;
+  }
+
   static OutboundVerdict gate_outbound_rule(const OutboundRequest& request) noexcept {
     return omni::adapters::gate_outbound(kRule, request);
   }
