@@ -1,0 +1,218 @@
+// bench_journal: durable appends/s and acknowledgement latency (append → durable, p50/p99/p99.9)
+// of the three storage candidates of issue 10 — omni::journal's segment log, LMDB, SQLite WAL —
+// with group commit over 1 ms and 10 ms windows, synced, on 1 and 2 appending threads, ~100-byte
+// records. Also the cost of the append call itself (the producer-side lock).
+//
+//   bench_journal [--dir DIR] [--seconds S] [--quick]
+// DIR (default ./bench_journal.tmp) must be on the disk under test; every run's files are deleted
+// after it. Two modes: "saturated" (appenders as fast as back-pressure lets them: throughput, and
+// latency including the queue) and "paced" (a fixed 40,000 records/s in total: latency of the
+// commit path without a queue). Prints markdown for bench/RESULTS.md.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "durable_sink.h"
+
+namespace omni::bench::journal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+enum class Backend { segment_log, lmdb, sqlite };
+const char* name(Backend b) {
+  switch (b) {
+    case Backend::segment_log: return "segment log (omni::journal)";
+    case Backend::lmdb: return "LMDB";
+    case Backend::sqlite: return "SQLite WAL";
+  }
+  return "?";
+}
+
+struct Run {
+  Backend backend;
+  uint64_t window_us;
+  int threads;
+  double paced_total_per_s;  // 0 = saturated
+};
+
+struct Result {
+  uint64_t records = 0;
+  uint64_t commits = 0;
+  uint64_t busy = 0;
+  double durable_per_s = 0;
+  double ack_p50 = 0, ack_p99 = 0, ack_p999 = 0;        // µs
+  double append_p50 = 0, append_p99 = 0, append_p999 = 0;  // ns
+};
+
+double pct(std::vector<int64_t>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return static_cast<double>(v[k]);
+}
+
+std::unique_ptr<DurableSink> make(Backend b, const SinkConfig& c) {
+  switch (b) {
+    case Backend::segment_log: return make_segment_log_sink(c);
+    case Backend::lmdb: return make_lmdb_sink(c);
+    case Backend::sqlite: return make_sqlite_sink(c);
+  }
+  return nullptr;
+}
+
+Result measure(const Run& run, const fs::path& base, double seconds) {
+  constexpr size_t kMaxRecords = 3'000'000;  // bounds the files (~400 MB at worst) and the arrays
+  const fs::path dir = base / "run";
+  fs::remove_all(dir);
+  SinkConfig cfg{dir.string(), run.window_us, size_t{16} << 20};
+  auto sink = make(run.backend, cfg);
+
+  std::vector<int64_t> appended_at(kMaxRecords + 1, 0);  // ns since start, per LSN
+  std::vector<int32_t> append_ns(kMaxRecords + 1, 0);
+  std::vector<std::pair<Lsn, int64_t>> commits;
+  commits.reserve(1 << 20);
+  const auto start = Clock::now();
+  auto since = [&](Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t - start).count();
+  };
+  sink->on_durable([&](Lsn l) { commits.emplace_back(l, since(Clock::now())); });
+
+  const auto deadline = start + std::chrono::duration<double>(seconds);
+  std::atomic<uint64_t> busy{0};
+  std::atomic<bool> full{false};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < run.threads; ++t) {
+    producers.emplace_back([&, t] {
+      std::byte payload[100];
+      std::memset(payload, 0x40 + t, sizeof payload);
+      const double per_thread = run.paced_total_per_s / run.threads;
+      uint64_t i = 0;
+      while (!full.load(std::memory_order_relaxed)) {
+        auto now = Clock::now();
+        if (now >= deadline) break;
+        if (per_thread > 0) {  // paced: record i is due at i / rate (bursts of 8)
+          auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(static_cast<double>(i) / per_thread));
+          if (now < due && i % 8 == 0) std::this_thread::sleep_until(due);
+        }
+        std::memcpy(payload, &i, sizeof i);
+        auto before = Clock::now();
+        Lsn lsn = sink->append(1, payload);
+        auto after = Clock::now();
+        if (lsn == 0) {
+          busy.fetch_add(1, std::memory_order_relaxed);
+          std::this_thread::yield();
+          continue;
+        }
+        if (lsn > kMaxRecords) {
+          full.store(true, std::memory_order_relaxed);
+          break;
+        }
+        appended_at[lsn] = since(before);
+        append_ns[lsn] = static_cast<int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(after - before).count());
+        ++i;
+      }
+    });
+  }
+  for (auto& p : producers) p.join();
+  sink->close();
+  sink.reset();
+
+  Result r;
+  r.busy = busy.load();
+  r.commits = commits.size();
+  Lsn durable = commits.empty() ? 0 : commits.back().first;
+  r.records = std::min<Lsn>(durable, kMaxRecords);
+  if (r.records == 0) return r;
+  r.durable_per_s = static_cast<double>(r.records) / (static_cast<double>(commits.back().second) / 1e9);
+  std::vector<int64_t> ack;
+  ack.reserve(r.records);
+  Lsn prev = 0;
+  for (auto [lsn, at] : commits) {
+    for (Lsn l = prev + 1; l <= std::min<Lsn>(lsn, kMaxRecords); ++l) ack.push_back(at - appended_at[l]);
+    prev = lsn;
+  }
+  r.ack_p50 = pct(ack, 0.5) / 1e3;
+  r.ack_p99 = pct(ack, 0.99) / 1e3;
+  r.ack_p999 = pct(ack, 0.999) / 1e3;
+  std::vector<int64_t> app(append_ns.begin() + 1, append_ns.begin() + 1 + static_cast<std::ptrdiff_t>(r.records));
+  r.append_p50 = pct(app, 0.5);
+  r.append_p99 = pct(app, 0.99);
+  r.append_p999 = pct(app, 0.999);
+  fs::remove_all(dir);
+  return r;
+}
+
+std::string fmt_rate(double v) {
+  char b[32];
+  if (v >= 1e6) std::snprintf(b, sizeof b, "%.2f M", v / 1e6);
+  else if (v >= 1e3) std::snprintf(b, sizeof b, "%.1f k", v / 1e3);
+  else std::snprintf(b, sizeof b, "%.0f", v);
+  return b;
+}
+std::string fmt_us(double us) {
+  char b[32];
+  if (us >= 1000) std::snprintf(b, sizeof b, "%.2f ms", us / 1000);
+  else std::snprintf(b, sizeof b, "%.0f µs", us);
+  return b;
+}
+
+}  // namespace
+}  // namespace omni::bench::journal
+
+int main(int argc, char** argv) {
+  using namespace omni::bench::journal;
+  fs::path base = "bench_journal.tmp";
+  double seconds = 2.0;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dir" && i + 1 < argc) base = argv[++i];
+    else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
+    else if (a == "--quick") quick = true;
+    else {
+      std::fprintf(stderr, "usage: bench_journal [--dir DIR] [--seconds S] [--quick]\n");
+      return 2;
+    }
+  }
+  if (quick) seconds = std::min(seconds, 0.5);
+  fs::create_directories(base);
+
+  std::vector<Run> runs;
+  for (double paced : {0.0, 40'000.0}) {
+    for (uint64_t window : {1000u, 10000u}) {
+      for (int threads : {1, 2}) {
+        if (paced > 0 && threads == 1) continue;  // paced rows: 2 threads only
+        for (Backend b : {Backend::segment_log, Backend::lmdb, Backend::sqlite}) {
+          runs.push_back({b, window, threads, paced});
+        }
+      }
+    }
+  }
+  std::printf("| mode | window | threads | storage | durable appends/s | vs segment log | ack p50 | ack p99 | ack p99.9 | append p50 | append p99.9 | commits | busy retries |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  double reference = 0;
+  for (const Run& run : runs) {
+    Result r = measure(run, base, seconds);
+    if (run.backend == Backend::segment_log) reference = r.durable_per_s;
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.2f×", reference > 0 ? r.durable_per_s / reference : 0.0);
+    std::printf("| %s | %llu ms | %d | %s | %s | %s | %s | %s | %s | %.0f ns | %.0f ns | %llu | %llu |\n",
+                run.paced_total_per_s > 0 ? "paced 40 k/s" : "saturated",
+                static_cast<unsigned long long>(run.window_us / 1000), run.threads, name(run.backend),
+                fmt_rate(r.durable_per_s).c_str(), ratio, fmt_us(r.ack_p50).c_str(),
+                fmt_us(r.ack_p99).c_str(), fmt_us(r.ack_p999).c_str(), r.append_p50, r.append_p999,
+                static_cast<unsigned long long>(r.commits), static_cast<unsigned long long>(r.busy));
+    std::fflush(stdout);
+  }
+  fs::remove_all(base);
+  return 0;
+}
