@@ -46,6 +46,7 @@ std::expected<Lsn, JournalStatus> AppendBuffer::append(uint16_t type,
       fill_started_ = Clock::now();
       wake = true;  // the writer may be idle with no deadline: start its window
     }
+    fill_last_offset_ = fill_size_;
     fill_size_ += bytes;
     // Half full: commit now rather than at the end of the window.
     wake = wake || (fill_size_ >= limits_.capacity / 2 && fill_size_ - bytes < limits_.capacity / 2);
@@ -77,6 +78,7 @@ bool AppendBuffer::take(Batch& out, std::chrono::microseconds window) {
   drain_size_ = fill_size_;
   fill_size_ = 0;
   out.bytes = {drain_.get(), drain_size_};
+  out.last_record_offset = fill_last_offset_;
   out.first = fill_first_;
   out.last = next_lsn_ - 1;
   flush_requested_ = false;

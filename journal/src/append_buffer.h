@@ -36,7 +36,8 @@ class AppendBuffer {
   };
   // A batch to write: encoded records [first, last], contiguous.
   struct Batch {
-    std::span<const std::byte> bytes;
+    std::span<std::byte> bytes;     // the writer's until release()
+    size_t last_record_offset = 0;  // where the batch's last record starts in `bytes`
     Lsn first = 0;
     Lsn last = 0;
   };
@@ -80,6 +81,7 @@ class AppendBuffer {
   size_t fill_size_ = 0;
   size_t drain_size_ = 0;
   Lsn fill_first_ = 0;      // LSN of the first record in fill_
+  size_t fill_last_offset_ = 0;  // offset of the last record in fill_
   Lsn next_lsn_ = 1;
   Clock::time_point fill_started_{};
   uint64_t header_reserve_ = 0;

@@ -34,19 +34,30 @@ std::string check_snapshot(const SnapshotFile& snap, bool collect, std::vector<s
   return {};
 }
 
-// After a bad record at `bad` in the last segment: is there an intact record with a later LSN
-// further on? If so the damage is in the middle, not a torn tail. Returns its offset.
-std::optional<uint64_t> later_valid_record(std::span<const std::byte> seg, uint64_t bad,
-                                           Lsn expect) {
+// After a bad record at `bad` in the last segment: is there an intact COMMIT END with a later LSN
+// further on? Its sync made everything before it durable, so the bad record was once whole: the
+// damage is in the middle. Intact records without a commit end after it are the unsynced rest of
+// the commit that tore (written out of order by the page cache on power loss): a tail.
+struct LaterRecords {
+  std::optional<uint64_t> commit_end;  // offset of an intact later commit end
+  uint64_t intact = 0;                 // intact later records of an unfinished commit
+};
+LaterRecords later_records(std::span<const std::byte> seg, uint64_t bad, Lsn expect) {
+  LaterRecords out;
   const uint64_t size = seg.size();
   const Lsn max_lsn = expect + (size - bad) / kRecordHeaderBytes;
   for (uint64_t p = bad + 1; p + kRecordHeaderBytes <= size; ++p) {
     RecordHeader h = decode_record_header(seg.data() + p);
     if (h.lsn < expect || h.lsn > max_lsn) continue;
     if (h.length > size - p - kRecordHeaderBytes) continue;
-    if (record_intact(seg.data() + p, size - p)) return p;
+    if (!record_intact(seg.data() + p, size - p)) continue;
+    if (h.flags & kCommitEnd) {
+      out.commit_end = p;
+      return out;
+    }
+    ++out.intact;
   }
-  return std::nullopt;
+  return out;
 }
 
 class Scanner {
@@ -177,15 +188,19 @@ class Scanner {
       if (!last) {
         return error(seg.path, off, "corrupt record (" + at + ") in a segment that is not the last");
       }
-      if (auto later = later_valid_record(bytes, off, expect_)) {
-        return error(seg.path, off, "corrupt record (" + at + ") followed by a valid record at byte " +
-                                        std::to_string(*later) + ": corruption in the middle");
+      LaterRecords later = later_records(bytes, off, expect_);
+      if (later.commit_end) {
+        return error(seg.path, off, "corrupt record (" + at + ") followed by an intact commit at byte " +
+                                        std::to_string(*later.commit_end) + ": corruption in the middle");
       }
-      out_.warnings.push_back({seg.path, off,
-                               (repair_ ? "torn tail cut at byte " : "torn tail (not repaired) at byte ") +
-                                   std::to_string(off) + " (" + std::to_string(size - off) +
-                                   " bytes after the last intact record, LSN " +
-                                   std::to_string(expect_ - 1) + ")"});
+      std::string what = (repair_ ? "torn tail cut at byte " : "torn tail (not repaired) at byte ") +
+                         std::to_string(off) + " (" + std::to_string(size - off) +
+                         " bytes after the last intact record, LSN " + std::to_string(expect_ - 1) + ")";
+      if (later.intact > 0) {
+        what += "; " + std::to_string(later.intact) +
+                " intact records after it belong to the same unfinished commit and go with it";
+      }
+      out_.warnings.push_back({seg.path, off, std::move(what)});
       if (repair_) {
         if (int err = truncate_and_sync(seg.path, off); err != 0) {
           return error(seg.path, off, "cannot cut the torn tail: " + errno_text(err));

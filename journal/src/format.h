@@ -4,9 +4,14 @@
 //     header (32 bytes): magic "OMNIJSEG" | u32 version | u32 reserved (0) | u64 first LSN |
 //                        u32 CRC32C of the 24 bytes before it | u32 reserved (0)
 //     records, back to back:
-//       u32 payload length | u16 type | u16 reserved (0) | u64 LSN | u32 CRC32C | payload
+//       u32 payload length | u16 type | u16 flags | u64 LSN | u32 CRC32C | payload
 //       The CRC covers the payload and then the 16 header bytes before it, so that producers can
 //       checksum their payload before they take the append lock (only 16 bytes are left to do).
+//       flags bit 0 (kCommitEnd): the last record of a group commit. A commit's sync makes every
+//       earlier byte durable, so an intact commit end AFTER a damaged record proves the damage is
+//       in once-durable data (a corrupt middle), while intact records with no commit end after
+//       it are the unsynced rest of a torn commit (on power loss the page cache may have written
+//       its pages out of order): still a torn tail.
 //
 //   snapshot-<covers LSN, 20 digits>.snap   (written as .snap.tmp, renamed when synced)
 //     header (32 bytes): magic "OMNIJSNP" | u32 version | u32 reserved (0) | u64 covers LSN |
@@ -46,9 +51,12 @@ inline constexpr size_t kSnapshotPrefixBytes = kSnapshotHeaderBytes + 4;
 // believe; far above any kernel event.
 inline constexpr uint32_t kMaxPayloadBytes = 64u << 20;
 
+inline constexpr uint16_t kCommitEnd = 1;
+
 struct RecordHeader {
   uint32_t length = 0;
   uint16_t type = 0;
+  uint16_t flags = 0;
   Lsn lsn = 0;
   uint32_t crc = 0;
 };
@@ -71,17 +79,25 @@ inline uint32_t record_crc(uint32_t payload_crc, const std::byte* header) noexce
 
 // Writes a record header at `out` (kRecordHeaderBytes), given the payload's CRC.
 inline void encode_record_header(std::byte* out, uint32_t length, uint16_t type, Lsn lsn,
-                                 uint32_t payload_crc) noexcept {
+                                 uint32_t payload_crc, uint16_t flags = 0) noexcept {
   store<uint32_t>(out, length);
   store<uint16_t>(out + 4, type);
-  store<uint16_t>(out + 6, 0);
+  store<uint16_t>(out + 6, flags);
   store<uint64_t>(out + 8, lsn);
   store<uint32_t>(out + 16, record_crc(payload_crc, out));
 }
 
 inline RecordHeader decode_record_header(const std::byte* in) noexcept {
-  return {load<uint32_t>(in), load<uint16_t>(in + 4), load<uint64_t>(in + 8),
-          load<uint32_t>(in + 16)};
+  return {load<uint32_t>(in), load<uint16_t>(in + 4), load<uint16_t>(in + 6),
+          load<uint64_t>(in + 8), load<uint32_t>(in + 16)};
+}
+
+// Marks the encoded record at `record` as the end of a commit (and re-seals its checksum).
+inline void mark_commit_end(std::byte* record) noexcept {
+  RecordHeader h = decode_record_header(record);
+  uint32_t payload_crc = crc32c({record + kRecordHeaderBytes, h.length});
+  encode_record_header(record, h.length, h.type, h.lsn, payload_crc,
+                       static_cast<uint16_t>(h.flags | kCommitEnd));
 }
 
 // True when the record at `in` (header + payload, `available` bytes readable) is whole and its
@@ -89,7 +105,7 @@ inline RecordHeader decode_record_header(const std::byte* in) noexcept {
 inline bool record_intact(const std::byte* in, size_t available) noexcept {
   if (available < kRecordHeaderBytes) return false;
   RecordHeader h = decode_record_header(in);
-  if (h.length > kMaxPayloadBytes || load<uint16_t>(in + 6) != 0) return false;
+  if (h.length > kMaxPayloadBytes || (h.flags & ~kCommitEnd) != 0) return false;
   if (available - kRecordHeaderBytes < h.length) return false;
   uint32_t payload_crc = crc32c({in + kRecordHeaderBytes, h.length});
   return record_crc(payload_crc, in) == h.crc;

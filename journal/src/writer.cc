@@ -74,6 +74,8 @@ struct Writer::Impl {
 void Writer::Impl::run() {
   AppendBuffer::Batch batch;
   while (buffer.take(batch, options.group_commit_window)) {
+    // The producers encoded the records; the commit boundary is known only now.
+    internal::mark_commit_end(batch.bytes.data() + batch.last_record_offset);
     uint64_t created = 0;
     int err = log->write_batch(batch.bytes, batch.first, created);
     if (created > 0) buffer.add_disk_bytes(created);

@@ -120,6 +120,44 @@ TEST(JournalRecovery, CorruptMiddleOfTheLastSegmentIsAnErrorNamingFileAndOffset)
   }
 }
 
+// Power loss can write a commit's pages out of order: a hole inside the last, unsynced commit
+// with intact records after it is still a torn tail — but not once a later commit end is intact.
+TEST(JournalRecovery, DamageInsideAnUnfinishedCommitIsATailDamageBeforeACommitEndIsNot) {
+  ScratchDir dir;
+  {
+    Options o = test_options(dir.path());
+    o.segment_bytes = 1 << 20;  // one segment
+    auto w = Writer::open(o);
+    ASSERT_TRUE(w);
+    append_records(**w, 50);
+    ASSERT_EQ((*w)->flush(), JournalStatus::ok);  // commit 1: records 1..50, 50 ends it
+    append_records(**w, 50);
+    ASSERT_EQ((*w)->flush(), JournalStatus::ok);  // commit 2: records 51..100
+  }
+  auto seg = segment_files(dir.path()).at(0);
+  auto offs = record_offsets(seg);
+  ASSERT_EQ(offs.size(), 100u);
+  // Commit 2 never finished: its end (records 91..100) is missing, record 60 is damaged.
+  truncate_file(seg, offs[90]);
+  const auto unfinished = read_file(seg);
+  flip_byte(seg, offs[59] + 21);
+  {
+    auto r = Reader::open(dir.path(), false);
+    ASSERT_TRUE(r) << r.error().message();
+    expect_prefix(*r, 59);
+    ASSERT_EQ(r->warnings().size(), 1u);
+    EXPECT_EQ(r->warnings()[0].offset, offs[59]);
+    EXPECT_NE(r->warnings()[0].what.find("30 intact records"), std::string::npos) << r->warnings()[0].what;
+  }
+  // Damage in commit 1, whose end (record 50) is intact after it: once durable, so an error.
+  write_file(seg, unfinished);
+  flip_byte(seg, offs[29] + 21);
+  auto r = Reader::open(dir.path(), true);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().offset, offs[29]);
+  EXPECT_NE(r.error().reason.find("byte " + std::to_string(offs[49])), std::string::npos) << r.error().reason;
+}
+
 TEST(JournalRecovery, CorruptRecordInAnEarlierSegmentIsAnError) {
   ScratchDir dir;
   make_journal(dir.path(), 500);

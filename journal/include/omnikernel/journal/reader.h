@@ -6,10 +6,14 @@
 //    fails, or garbage, with no intact later record after it) is cut at the last intact record
 //    when repair_tail (truncate + fdatasync), with a Warning naming the file and byte offset;
 //    without repair_tail the same Warning is given and the files are left untouched;
-//  - a corrupt MIDDLE (a bad record followed by an intact one, a bad record in a segment that is
-//    not the last, a missing segment, an LSN gap or overlap, a segment header that disagrees with
-//    its name) is an OpenError naming the file and byte offset. Nothing is returned then: never
-//    a silently partial state;
+//    Intact records after the damage that belong to the same unfinished commit (no commit end
+//    among them: on power loss the page cache may write a commit's pages out of order) go with
+//    the tail, and the Warning says how many;
+//  - a corrupt MIDDLE (a bad record followed by an intact commit end — whose sync proves the bad
+//    record was once durable —, a bad record in a segment that is not the last, a missing
+//    segment, an LSN gap or overlap, a segment header that disagrees with its name) is an
+//    OpenError naming the file and byte offset. Nothing is returned then: never a silently
+//    partial state;
 //  - a snapshot that fails its checksum is skipped with a Warning and an older one is used; a
 //    leftover temporary snapshot (snapshot-*.snap.tmp) is ignored with a Warning.
 // Records are memory-mapped: payload spans stay valid while the Reader lives. The record index
