@@ -11,6 +11,13 @@ namespace omni::journal::internal {
 
 int SegmentLog::open(const ScanResult& scan, Lsn next_lsn, uint64_t& created_bytes) {
   segments_ = scan.segments;
+  // A previous writer may have died between write() and fdatasync(): its last records are in the
+  // page cache, and durable() is about to include them. Sync them before saying so.
+  if (fsync_ && !segments_.empty()) {
+    File last(::open(segments_.back().path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!last.is_open()) return errno;
+    if (int err = sync_data(last.fd()); err != 0) return err;
+  }
   if (scan.last_segment_appendable && scan.last_record_lsn + 1 == next_lsn) {
     const SegmentFile& last = segments_.back();
     current_ = File(::open(last.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
