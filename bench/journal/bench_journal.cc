@@ -3,7 +3,7 @@
 // with group commit over 1 ms and 10 ms windows, synced, on 1 and 2 appending threads, ~100-byte
 // records. Also the cost of the append call itself (the producer-side lock).
 //
-//   bench_journal [--dir DIR] [--seconds S] [--quick]
+//   bench_journal [--dir DIR] [--seconds S] [--quick] [--append-only]
 // DIR (default ./bench_journal.tmp) must be on the disk under test; every run's files are deleted
 // after it. S: seconds per run (default 1; three interleaved rounds per storage, one with --quick). Two modes: "saturated" (appenders as fast as back-pressure lets them: throughput, and
 // latency including the queue) and "paced" (a fixed 40,000 records/s in total: latency of the
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "durable_sink.h"
+#include "omnikernel/journal/writer.h"
 
 namespace omni::bench::journal {
 namespace {
@@ -148,6 +149,44 @@ Sample measure(const Run& run, const fs::path& base, double seconds) {
   return r;
 }
 
+// The producer side alone: how many appends/s the append lock admits on 1 and 2 threads, with no
+// commit during the run (a window longer than the run, a buffer larger than what is appended).
+// This is the capacity the lock-free MPSC question is about; the disk is measured above.
+double append_only_rate(const fs::path& base, int threads, size_t per_thread) {
+  const fs::path dir = base / "append-only";
+  fs::remove_all(dir);
+  omni::journal::Options o;
+  o.dir = dir;
+  o.fsync = false;
+  o.group_commit_window = std::chrono::seconds(60);
+  o.max_pending_bytes = per_thread * threads * 130 + (1 << 20);
+  auto w = omni::journal::Writer::open(o);
+  if (!w) std::abort();
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> ts;
+  std::vector<double> secs(threads);
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      std::byte payload[100] = {};
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) {}
+      auto t0 = Clock::now();
+      for (size_t i = 0; i < per_thread; ++i) {
+        if (!(*w)->append(1, payload)) std::abort();
+      }
+      secs[t] = std::chrono::duration<double>(Clock::now() - t0).count();
+    });
+  }
+  while (ready.load() < threads) {}
+  go.store(true, std::memory_order_release);
+  for (auto& t : ts) t.join();
+  (void)(*w)->close();
+  w->reset();
+  fs::remove_all(dir);
+  return static_cast<double>(per_thread * threads) / *std::max_element(secs.begin(), secs.end());
+}
+
 std::string fmt_rate(double v) {
   char b[32];
   if (v >= 1e6) std::snprintf(b, sizeof b, "%.2f M", v / 1e6);
@@ -170,13 +209,15 @@ int main(int argc, char** argv) {
   fs::path base = "bench_journal.tmp";
   double seconds = 1.0;
   bool quick = false;
+  bool append_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--dir" && i + 1 < argc) base = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
     else if (a == "--quick") quick = true;
+    else if (a == "--append-only") append_only = true;
     else {
-      std::fprintf(stderr, "usage: bench_journal [--dir DIR] [--seconds S] [--quick]\n");
+      std::fprintf(stderr, "usage: bench_journal [--dir DIR] [--seconds S] [--quick] [--append-only]\n");
       return 2;
     }
   }
@@ -187,6 +228,7 @@ int main(int argc, char** argv) {
   // interleaved (round-robin, `rounds` times each) so that each sees the same periods. Rates are
   // the median round; percentiles pool every round's latencies.
   const int rounds = quick ? 1 : 3;
+  if (!append_only) {
   const Backend backends[] = {Backend::segment_log, Backend::lmdb, Backend::sqlite};
   std::printf("| mode | window | threads | storage | durable appends/s (median of %d) | vs segment log | ack p50 | ack p99 | ack p99.9 | append p50 | append p99.9 | commits/s | busy retries/s |\n", rounds);
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -227,6 +269,12 @@ int main(int argc, char** argv) {
       }
     }
   }
+  }  // !append_only
+  std::printf("\n| append call alone (no commit during the run) | 1 thread | 2 threads |\n|---|---|---|\n");
+  const size_t per_thread = quick ? 200'000 : 500'000;
+  std::printf("| segment log appends/s (100-byte payload) | %s | %s |\n",
+              fmt_rate(append_only_rate(base, 1, per_thread)).c_str(),
+              fmt_rate(append_only_rate(base, 2, per_thread)).c_str());
   fs::remove_all(base);
   return 0;
 }
