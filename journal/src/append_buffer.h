@@ -3,10 +3,10 @@
 // lock); the one writer thread swaps the filling buffer for the empty one and writes the full one
 // while producers keep appending. Both buffers are preallocated: append never allocates.
 //
-// Why a mutex and not a lock-free MPSC ring: LSN order must equal file order, and the critical
-// section is ~40 ns for a 100-byte record, ~25 M appends/s of lock capacity against a disk that
-// commits a few hundred thousand records/s. bench_journal measures the append call (p50/p99.9 on
-// 1 and 2 threads) so that the choice can be revisited with numbers (docs/OPERATIONS.md).
+// Why a mutex and not a lock-free MPSC ring: LSN order must equal file order, and the lock admits
+// ~6 M appends/s of 100 bytes (bench_journal --append-only; the same on 2 threads: it serialises
+// them) against a disk that commits at most ~3 M records/s here. The disk bounds the journal;
+// docs/OPERATIONS.md says when to revisit this.
 //
 // Memory ordering: everything here is under `mutex_`; a batch handed to the writer was fully
 // written by its producers before they released the mutex, and the writer takes the mutex to swap.
