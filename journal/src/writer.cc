@@ -209,6 +209,12 @@ JournalStatus Writer::close() {
   impl_->closed = true;
   impl_->buffer.close();  // take() drains what is left, then returns false
   if (impl_->thread.joinable()) impl_->thread.join();
+  {
+    // No snapshot is in progress or can start (failure is set): the directory may be repaired
+    // by a Reader or taken by another Writer from now on.
+    std::lock_guard snap(impl_->snapshot_mutex);
+    impl_->lock_file.close();
+  }
   JournalStatus f = impl_->failure.load(std::memory_order_acquire);
   return f == JournalStatus::closed ? JournalStatus::ok : f;
 }
@@ -216,6 +222,8 @@ JournalStatus Writer::close() {
 JournalStatus Writer::write_snapshot(Lsn covers, std::span<const std::byte> state) {
   Impl& m = *impl_;
   std::lock_guard lock(m.snapshot_mutex);
+  // A stopped writer (closed, or after a failed write) no longer owns the directory's files.
+  if (auto f = m.failure.load(std::memory_order_acquire); f != JournalStatus::ok) return f;
   if (covers == 0 || covers > m.buffer.last_appended()) return JournalStatus::invalid_argument;
   if (!m.snapshots.empty() && covers < m.snapshots.back().covers) {
     return JournalStatus::invalid_argument;  // older than the newest snapshot: it would never be read

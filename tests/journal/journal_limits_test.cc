@@ -137,6 +137,22 @@ TEST(JournalLimits, ASecondWriterOnTheSameDirectoryIsRefused) {
   EXPECT_TRUE(Writer::open(test_options(dir.path())));
 }
 
+TEST(JournalLimits, RepairingUnderALiveWriterIsRefusedInspectingIsNot) {
+  ScratchDir dir;
+  auto w = Writer::open(test_options(dir.path()));
+  ASSERT_TRUE(w);
+  append_records(**w, 20);
+  ASSERT_EQ((*w)->flush(), JournalStatus::ok);
+  auto repair = Reader::open(dir.path(), true);
+  ASSERT_FALSE(repair);
+  EXPECT_NE(repair.error().reason.find("a Writer has this directory open"), std::string::npos);
+  auto inspect = Reader::open(dir.path(), false);
+  ASSERT_TRUE(inspect) << inspect.error().message();
+  EXPECT_EQ(inspect->records().size(), 20u);
+  w->reset();
+  EXPECT_TRUE(Reader::open(dir.path(), true));
+}
+
 TEST(JournalLimits, InvalidOptionsAreOpenErrors) {
   ScratchDir dir;
   Options o = test_options(dir.path());

@@ -128,7 +128,7 @@ TEST(JournalRoundTrip, WaitDurableTimesOutWhileTheWindowHoldsTheRecord) {
   EXPECT_TRUE((*w)->wait_durable(*lsn, std::chrono::milliseconds(0)));
 }
 
-TEST(JournalRoundTrip, AppendAfterCloseIsClosedAndTooLargeIsRefused) {
+TEST(JournalRoundTrip, AfterCloseAppendAndSnapshotAreClosedAndTooLargeIsRefused) {
   ScratchDir dir;
   auto w = Writer::open(test_options(dir.path()));
   ASSERT_TRUE(w);
@@ -141,6 +141,9 @@ TEST(JournalRoundTrip, AppendAfterCloseIsClosedAndTooLargeIsRefused) {
   ASSERT_FALSE(after);
   EXPECT_EQ(after.error(), JournalStatus::closed);
   EXPECT_EQ((*w)->last_appended(), 0u) << "a refused append takes no LSN";
+  std::vector<std::byte> state(8);
+  EXPECT_EQ((*w)->write_snapshot(1, state), JournalStatus::closed);
+  EXPECT_TRUE(Writer::open(test_options(dir.path()))) << "close() released the directory";
 }
 
 }  // namespace

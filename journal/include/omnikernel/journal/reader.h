@@ -16,6 +16,8 @@
 //    partial state;
 //  - a snapshot that fails its checksum is skipped with a Warning and an older one is used; a
 //    leftover temporary snapshot (snapshot-*.snap.tmp) is ignored with a Warning.
+// With repair_tail, open() takes the directory's Writer lock for the scan: a directory a live
+// Writer holds is an OpenError (inspect it with repair_tail = false, which never writes).
 // Records are memory-mapped: payload spans stay valid while the Reader lives. The record index
 // costs 24 bytes per record after the snapshot (snapshots keep that tail short).
 #pragma once

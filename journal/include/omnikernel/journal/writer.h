@@ -56,12 +56,14 @@ class Writer {
   // Writes an opaque state blob that covers every record ≤ covers, atomically (temp file, sync,
   // rename, directory sync); waits until records ≤ covers are durable first. Once it is durable,
   // older snapshots and the segments wholly ≤ covers are deleted. invalid_argument when covers
-  // is 0 or was never appended; disk_full when the cap or ENOSPC stops it (nothing changed).
+  // is 0 or was never appended; disk_full when the cap or ENOSPC stops it (nothing changed);
+  // `closed` / the sticky failure once the writer stopped.
   [[nodiscard]] JournalStatus write_snapshot(Lsn covers, std::span<const std::byte> state);
 
   // Commits everything appended so far now and waits for it: ok, or why not.
   [[nodiscard]] JournalStatus flush();
-  // Flushes, stops the writer thread; later appends return `closed`. Idempotent.
+  // Flushes, stops the writer thread and releases the directory lock; later appends and
+  // snapshots return `closed`. Idempotent.
   JournalStatus close();
 
   // What open() repaired or ignored (torn tail cut at byte N, leftover temp snapshot…).
