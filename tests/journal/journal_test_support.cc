@@ -16,7 +16,9 @@ ScratchDir::ScratchDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name()
                                      : std::string("journal");
-  path_ = fs::path(OMNI_JOURNAL_TEST_ROOT) / (name + "." + std::to_string(::getpid()));
+  static int made = 0;  // several per test are distinct
+  path_ = fs::path(OMNI_JOURNAL_TEST_ROOT) /
+          (name + "." + std::to_string(::getpid()) + "." + std::to_string(made++));
   fs::remove_all(path_);
   fs::create_directories(path_);
 }
