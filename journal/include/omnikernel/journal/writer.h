@@ -4,7 +4,9 @@
 // Guarantees:
 //  - open() takes an exclusive lock on the directory (LOCK, flock: a second Writer on the same
 //    directory is an OpenError), checks the directory as the Reader does (a corrupt middle is an
-//    OpenError; a torn tail is cut and reported in warnings()), and continues at last_lsn() + 1;
+//    OpenError; a torn tail is cut and reported in warnings()), syncs the last segment when
+//    Options::fsync (a previous writer may have died before its sync), and continues at the
+//    Reader's last_lsn() + 1;
 //  - append() is thread-safe, copies the payload, never waits on the disk and never allocates.
 //    LSNs are dense in call order (the order the append lock is taken). It returns `busy` while
 //    Options::max_pending_bytes wait for the disk (retry: nothing was appended), `disk_full`
