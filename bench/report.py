@@ -769,6 +769,12 @@ def main():
     L.append("## Adapter ingest (bench/adapters)\n")
     ingest_table(r, L)
     L.append("")
+    # The journal's storage comparison is its own executable (wall-clock durability on the disk,
+    # not bench_omni's CPU time): its last run's section is kept from bench/journal/RESULTS.md.
+    journal = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journal", "RESULTS.md")
+    if os.path.exists(journal):
+        with open(journal) as f:
+            L.append(f.read().rstrip() + "\n")
     with open(args.markdown, "w") as f:
         f.write("\n".join(L))
 

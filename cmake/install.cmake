@@ -1,9 +1,9 @@
 # `cmake --install` layout (included by the top-level CMakeLists.txt):
 #   include/omnikernel/...                      kernel, sdk, runtime (and config) headers
-#   lib/libomnikernel*.a                        the kernel, runtime (and config) libraries
+#   lib/libomnikernel*.a                        the kernel, runtime, journal (and config) libraries
 #   lib/omnikernel/plugins/*.so                 plugins (installed by omni_add_plugin)
 #   lib/cmake/omnikernel/                       find_package(omnikernel CONFIG): targets
-#                                               omnikernel::sdk|kernel|runtime|config, version
+#                                               omnikernel::sdk|kernel|runtime|journal|config, version
 #                                               file, the omni_add_plugin() helper and the
 #                                               plugin version script (omni_plugin.map)
 #   share/pkgconfig/omnikernel-sdk.pc           the SDK for builds without CMake
@@ -23,7 +23,7 @@ string(REGEX REPLACE ".*MAJOR ([0-9]+).*MINOR ([0-9]+).*" "\\1.\\2" OMNI_ABI_VER
 # omnikernel::config needs nlohmann_json: it is exported on its own, so that the package finds
 # nlohmann_json only for hosts that use it (a C plugin needs none of it).
 set(omni_installed_targets)
-foreach(target omni_sdk omni_kernel omni_runtime)
+foreach(target omni_sdk omni_kernel omni_runtime omnikernel_journal)
   if(TARGET ${target})
     list(APPEND omni_installed_targets ${target})
   endif()
@@ -33,6 +33,11 @@ foreach(area kernel sdk runtime config)
     install(DIRECTORY ${PROJECT_SOURCE_DIR}/${area}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   endif()
 endforeach()
+
+# The journal (issue 10): omnikernel::journal, headers under include/omnikernel/journal/.
+if(TARGET omnikernel_journal)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/journal/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 install(TARGETS ${omni_installed_targets} EXPORT omnikernelTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -8,6 +8,7 @@ omni_packages=(
   libsimdjson-dev              # webhook ingest at volume
   libcli11-dev                 # the omni command line
   libsqlite3-dev               # the SQL baseline router in bench/
+  liblmdb-dev                  # LMDB, a journal storage candidate measured in bench/journal
   libatomic-queue-dev libconcurrentqueue-dev  # queue candidates measured in bench/
   clang-14 libclang-rt-14-dev libc++-14-dev libc++abi-14-dev  # libFuzzer, the other-ABI plugin test
   abigail-tools                # abidiff: the plugin ABI did not change by accident
