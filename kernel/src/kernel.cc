@@ -41,6 +41,7 @@
 
 #include "audit.h"
 #include "kernel_impl.h"
+#include "omnikernel/image.h"
 #include "last_agent_memory.h"
 #include "sched_point.h"
 
@@ -247,6 +248,16 @@ class KernelImpl final : public Kernel {
               uint16_t reason = 0) noexcept {
       emit(at, item, agent, QueueId{q}, type, seq, reason);
     }
+    // `submitted` carries what the submit asked (read from the item's slot, which its submitter
+    // still owns), so that the stream alone rebuilds the item.
+    void emit_submitted(Time at, ItemId id, const ItemSlot& item, uint32_t q, uint64_t seq) noexcept {
+      --left_;
+      Event e{at, id, kNoAgent, QueueId{q}, EventType::submitted, 0, seq};
+      e.customer = item.customer.load(std::memory_order_relaxed);
+      e.requirements = item.requirements.load(std::memory_order_relaxed);
+      e.is_bot = item.is_bot.load(std::memory_order_relaxed);
+      k_.push_event(e);
+    }
 
    private:
     KernelImpl& k_;
@@ -354,7 +365,7 @@ class KernelImpl final : public Kernel {
                                    : opening.next(ItemState::queued);
     OMNI_SCHED_POINT("submit.queued");
     publish_owned(item, opening, queued);  // nobody moves an opening item but us
-    budget.emit(now, id, kNoAgent, q, EventType::submitted, queued.version());
+    budget.emit_submitted(now, id, item, q, queued.version());
     if (prefer) {
       wait_for_preferred(slot, queued, p, now + req.preferred_wait);
       return id;
@@ -502,9 +513,9 @@ class KernelImpl final : public Kernel {
     // The destination's routing config may restart the wait. Written while no lane holds this
     // queued version and before its timers are armed, so every reader that orders or times the
     // item by its arrival sees the new one.
-    if (!cfg_.routings[cfg_.queues[q2].routing].transfer_keeps_arrival)
-      item->arrival.store(ns(now), std::memory_order_release);
-    budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version());
+    const bool restarted = !cfg_.routings[cfg_.queues[q2].routing].transfer_keeps_arrival;
+    if (restarted) item->arrival.store(ns(now), std::memory_order_release);
+    budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version(), restarted ? 1 : 0);
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
     exclude(slot_of(id), *item, a, queued.version(), now + exclusion_for(q2));
     arm_queued(slot_of(id), *item, queued, now);
@@ -641,6 +652,126 @@ class KernelImpl final : public Kernel {
       for (uint32_t set = 0; set < n_sets; ++set) dispatch(set);
     }
     return n;
+  }
+
+  // ---- recovery (Kernel::restore): installs an image into a kernel nobody else uses yet -------
+  // Single-threaded by construction (the kernel is not returned before this ends), so plain
+  // stores suffice; the image is checked whole before anything routes. omnikernel/image.h says
+  // what becomes of each state.
+  std::optional<ConfigError> install(const KernelImage& image) {
+    auto fail = [](std::string field, std::string why) { return ConfigError{std::move(field), std::move(why)}; };
+    auto field = [](std::string_view list, size_t i) { return "image." + std::string(list) + "[" + std::to_string(i) + "]"; };
+    const auto shifted = [&](Time t) { return t + image.shift; };
+    for (size_t i = 0; i < image.requirement_sets.size(); ++i) {
+      const auto& r = image.requirement_sets[i];
+      auto id = prepare_requirements(r.queue, r.skills);
+      if (!id) return fail(field("requirement_sets", i), std::string(to_string(id.error())));
+      if (index(*id) != i + 1) return fail(field("requirement_sets", i), "the same set is listed twice");
+    }
+    // Every slot leaves the free list; those the image does not use go back above version_floor.
+    if (image.version_floor >= ItemWord::kRetireVersion)
+      return fail("image.version_floor", "past the versions a slot may use");
+    uint32_t slot;
+    while (free_slots_.try_pop(slot)) {}
+    std::vector<bool> used(max_items_, false);
+    struct Waiting {
+      int64_t arrival;
+      uint32_t slot;
+    };
+    std::vector<Waiting> waiting;
+    const Time now = clock_.now();
+    for (size_t i = 0; i < image.items.size(); ++i) {
+      const RestoredItem& r = image.items[i];
+      const std::string at = field("items", i);
+      slot = slot_of(r.id);
+      const uint64_t birth = birth_of(r.id);
+      if (slot >= max_items_) return fail(at + ".id", "slot beyond limits.max_items");
+      if (used[slot]) return fail(at + ".id", "a second item in the same slot");
+      if (birth == 0 || r.version < birth || r.version + 1 >= ItemWord::kRetireVersion)
+        return fail(at + ".version", "not a version of this id's life");
+      const uint32_t q = index(r.queue);
+      if (q >= cfg_.queues.size()) return fail(at + ".queue", "unknown queue");
+      const uint32_t rid = index(r.requirements);
+      if (rid > req_count_.load(std::memory_order_relaxed)) return fail(at + ".requirements", "never prepared");
+      const uint32_t stages = rid != 0 && requirements_[rid].queue == q ? requirements_[rid].stages : 1;
+      if (r.skills_dropped >= stages) return fail(at + ".skills_dropped", "more than its optional skills");
+      const bool waits = r.state == ItemState::queued || r.state == ItemState::offered;
+      const uint32_t a = index(r.agent);
+      if (!waits && r.state != ItemState::active && r.state != ItemState::paused && r.state != ItemState::wrap_up)
+        return fail(at + ".state", "not a live state");
+      if (!waits && a >= cfg_.agents.size()) return fail(at + ".agent", "unknown agent");
+      if (r.state == ItemState::paused &&
+          r.paused_value >= cfg_.channels[cfg_.queues[q].channel].paused_values.size())
+        return fail(at + ".paused_value", "not a paused value of its channel");
+      used[slot] = true;
+      ItemSlot& item = items_[slot];
+      item.birth.store(birth, std::memory_order_relaxed);
+      item.arrival.store(ns(shifted(r.arrival)), std::memory_order_relaxed);
+      item.customer.store(index(r.customer), std::memory_order_relaxed);
+      item.requirements.store(rid, std::memory_order_relaxed);
+      item.is_bot.store(r.is_bot, std::memory_order_relaxed);
+      const uint64_t v = r.version + 1;  // restore is a transition of every item
+      ItemWord w = ItemWord::make(v, waits ? ItemState::queued : r.state, waits ? ItemWord::kNoAgent : a, q)
+                       .with_stage(r.skills_dropped);
+      if (!waits) {
+        const Hold hold = hold_for(q, a);
+        w = w.with_hold(hold);
+        if (r.state == ItemState::paused) w = w.with_paused_value(r.paused_value);
+        if (r.state != ItemState::paused) {  // active and wrap-up hold capacity on their agent
+          AgentWord aw{agents_[a].word.load(std::memory_order_relaxed)};
+          const int32_t used_now = hold.interruptible ? aw.interruptible_used() : aw.used();
+          const int open = r.state == ItemState::active ? 1 : 0;
+          if (used_now + hold.size > (hold.interruptible ? AgentWord::kMaxInt : AgentWord::kMaxUsed) ||
+              aw.open() + open > AgentWord::kMaxOpen || (hold.counter >= 0 && aw.count(hold.counter) >= AgentWord::kMaxCount))
+            return fail(at + ".agent", "holds more than an agent's routing word can count");
+          agents_[a].word.store(add(aw, hold, +1, open).raw, std::memory_order_relaxed);
+        }
+        if (r.state == ItemState::wrap_up) {
+          agents_[a].wrap_up_items.fetch_add(1, std::memory_order_relaxed);
+          timers_.arm(slot, v, shifted(r.since) + presence_of(a).wrap_up);
+        }
+      }
+      item.word.store(w, std::memory_order_relaxed);
+      if (r.state != ItemState::wrap_up && index(r.customer) != 0 && !customers_.add(index(r.customer), index(r.id)))
+        return fail(at + ".customer", "the customer table is full (limits.max_customers)");
+      if (waits) waiting.push_back({ns(shifted(r.arrival)), slot});
+    }
+    for (uint32_t s = 0; s < max_items_; ++s) {
+      if (used[s]) continue;
+      const uint64_t floor = std::max(image.version_floor, items_[s].word.load(std::memory_order_relaxed).version());
+      items_[s].word.store(ItemWord::make(floor, ItemState::free, ItemWord::kNoAgent, 0), std::memory_order_relaxed);
+      (void)free_slots_.try_push(s);
+    }
+    for (size_t i = 0; i < image.agents.size(); ++i) {
+      const RestoredAgent& r = image.agents[i];
+      const uint32_t a = index(r.agent);
+      if (a >= cfg_.agents.size()) return fail(field("agents", i) + ".agent", "unknown agent");
+      if (index(r.status) >= cfg_.statuses.size()) return fail(field("agents", i) + ".status", "unknown status");
+      AgentWord aw{agents_[a].word.load(std::memory_order_relaxed)};
+      aw = aw.with_status(index(r.status)).with_missed(r.missed);
+      agents_[a].word.store(aw.raw, std::memory_order_relaxed);
+      agents_[a].idle_since.store(ns(shifted(r.idle_since)), std::memory_order_relaxed);
+      if (r.missed) {
+        agents_[a].missed_epoch.store(1, std::memory_order_relaxed);
+        timers_.arm(missed_node(a), 1, shifted(r.missed_since) + presence_of(a).missed_delay);
+      }
+    }
+    for (const auto& [customer, agent] : image.last_agents)
+      if (index(agent) < cfg_.agents.size()) last_agents_.remember(index(customer), index(agent));
+    // Waiting items enter their lanes in arrival order, each holding a unit of its queue.
+    std::stable_sort(waiting.begin(), waiting.end(), [](const Waiting& x, const Waiting& y) { return x.arrival < y.arrival; });
+    for (const Waiting& wt : waiting) {
+      ItemSlot& item = items_[wt.slot];
+      const ItemWord w = item.word.load(std::memory_order_relaxed);
+      if (!acquire_occupancy(*sets_[w.queue()], w.queue()))
+        return fail("image.items", "more items wait in queue " + cfg_.source.queues[w.queue()].name + " than its max_waiting");
+      const uint32_t set = set_of(w, item.requirements.load(std::memory_order_relaxed));
+      arm_queued(wt.slot, item, w, now);
+      enqueue(*sets_[set], sets_[set]->fresh, wt.slot, w.version());
+    }
+    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) publish(a);
+    for (uint32_t set = 0; set < set_count_.load(std::memory_order_relaxed); ++set) dispatch(set);
+    return std::nullopt;
   }
 
   // ---- observation ---------------------------------------------------------------------------
@@ -1231,7 +1362,7 @@ class KernelImpl final : public Kernel {
         continue;
       }
       chosen(lanes, *member);
-      budget.emit(now, id, kNoAgent, q, EventType::submitted, opening.version());
+      budget.emit_submitted(now, id, item, q, opening.version());
       const ItemWord offered = opening.next(ItemState::offered, a).with_hold(hold);
       publish_owned(item, opening, offered);
       after_offer(id, item, offered, a, q, now, budget);
@@ -2212,6 +2343,15 @@ std::expected<std::unique_ptr<Kernel>, ConfigError> Kernel::create(const Config&
   for (size_t i = 0; i < policies.size(); ++i)
     if (!policies[i]) return std::unexpected(ConfigError{"policies[" + std::to_string(i) + "]", "is null"});
   return std::make_unique<internal::KernelImpl>(std::move(*resolved), clock, policies);
+}
+
+std::expected<std::unique_ptr<Kernel>, ConfigError> Kernel::restore(const Config& config, const Clock& clock,
+                                                                    const KernelImage& image,
+                                                                    std::span<PolicyHook* const> policies) {
+  auto made = create(config, clock, policies);
+  if (!made) return made;
+  if (auto error = static_cast<internal::KernelImpl&>(**made).install(image)) return std::unexpected(*error);
+  return made;
 }
 
 std::string_view Kernel::last_policy_reason() noexcept { return internal::t_last_policy_reason; }

@@ -23,7 +23,9 @@ enum class EventType : uint8_t {
   wrap_up_ended,     // capacity released
   done,              // terminal
   abandoned,         // customer left while queued or offered
-  transferred,       // to `queue` (re-queued), to `agent` (offered), or to a flow (`reason`)
+  transferred,       // to `queue` (re-queued; `reason` 1 when the wait restarted there, see
+                     // RoutingConfig::transfer_keeps_arrival), to `agent` (offered), or to a flow
+                     // (`reason` = FlowId)
   agent_status,      // `agent` moved to StatusId `reason`
   agent_missed,      // agent entered the missed state
   agent_missed_ended,
@@ -44,6 +46,11 @@ struct Event {
   EventType type{};
   uint16_t reason = 0;  // per type, see above
   uint64_t seq = 0;     // the item's version after this transition; strictly increasing per item
+  // On `submitted` only: the rest of what the submit asked, so that the event stream alone can
+  // rebuild every item (the journal, docs/OPERATIONS.md). Arrival = `at`.
+  uint64_t customer = 0;      // CustomerId
+  uint32_t requirements = 0;  // RequirementsId, 0 = none
+  bool is_bot = false;
 };
 
 }  // namespace omni

@@ -138,6 +138,12 @@ class Kernel {
   // `clock` and every policy must outlive the kernel.
   [[nodiscard]] static std::expected<std::unique_ptr<Kernel>, ConfigError> create(
       const Config& config, const Clock& clock, std::span<PolicyHook* const> policies = {});
+  // Recovery: create(config), then install `image` (omnikernel/image.h says what becomes of each
+  // state), then route what can be routed. Errors name the image's field ("image.items[3].agent")
+  // and change nothing: a kernel is returned only when the whole image was installed.
+  [[nodiscard]] static std::expected<std::unique_ptr<Kernel>, ConfigError> restore(
+      const Config& config, const Clock& clock, const struct KernelImage& image,
+      std::span<PolicyHook* const> policies = {});
   virtual ~Kernel() = default;
 
   // ---- control plane: names ⇄ ids (not hot) -------------------------------------------------
