@@ -1,0 +1,161 @@
+// DurableKernel — a Kernel whose every transition is journaled (issue 10): the host side of the
+// journal. It owns the kernel and a journal::Writer; the hot path is the kernel's own
+// (kernel().submit(…) etc.: submit threads never touch the journal), and the one thread that
+// drains events appends them.
+//
+//   open(dir, config, clock)  recovers when `dir` holds a journal (recover(): snapshot + tail,
+//                             Kernel::restore, a restart record and a fresh snapshot), else
+//                             creates a kernel and journals its configuration first.
+//   drain(out)                Kernel::poll_events + one `events` record; the host still gets every
+//                             event. Journal back-pressure (busy, disk_full, io_error) stops the
+//                             draining: the polled batch is held and appended first next time,
+//                             the kernel's event ring fills and its calls answer events_full.
+//                             Never a drop.
+//   prepare_requirements      the kernel's, then a `requirements` record.
+//   durable_lsn / is_durable / wait_durable   an item is durable once the record holding its
+//                             `submitted` event is: acknowledge a webhook only then.
+//
+// What is durable when, what each state becomes after recovery, the time shift and the failure
+// modes: docs/OPERATIONS.md "Recovery of kernel state".
+//
+// Threading: kernel() is used from any number of threads. drain() and prepare_requirements()
+// may be called from different threads (they serialise on a mutex the hot path never takes).
+// is_durable / wait_durable / durable_lsn from any thread.
+// Memory ordering: a thread that sees is_durable(id) (or durable_lsn() ≥ N) also sees the files
+// holding the records up to it (journal::Writer::durable is an acquire of the writer's release).
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "omnikernel/durable/journal_model.h"
+#include "omnikernel/durable/recovery.h"
+#include "omnikernel/journal/writer.h"
+#include "omnikernel/kernel.h"
+
+namespace omni::durable {
+
+struct DurableOptions {
+  journal::Options journal;  // `dir` is open()'s; the window, fsync, caps are the journal's
+  // Events per record at most (and per drain call); the held batch is preallocated to this.
+  size_t max_batch = 4096;
+  // A snapshot after this many records or payload bytes since the last one (0 = never by that
+  // measure), so that recovery reads one snapshot and a short tail.
+  uint64_t snapshot_every_records = 20000;
+  uint64_t snapshot_every_bytes = 32ull << 20;
+  // A journal whose configuration differs from the one passed to open() is an error naming the
+  // first difference, unless this is set: then the journal's configuration wins (the passed one
+  // is ignored), since it is the one the journaled items were routed under.
+  bool journal_config_wins = false;
+};
+
+struct OpenFailure {
+  enum class Kind : uint8_t {
+    storage,          // the directory cannot be created, locked or written
+    recovery,         // the journal is corrupt in its middle, or holds an illegal transition
+    config_mismatch,  // the journal's configuration is not the one passed
+    kernel,           // Kernel::create / restore refused the configuration or the image
+  };
+  Kind kind{};
+  std::string message;
+};
+
+// Why drain() did not append (JournalStatus) or the model refused the events.
+enum class DrainStatus : uint8_t {
+  ok,
+  busy,        // the journal is behind (max_pending_bytes): the batch is held, drain again
+  disk_full,   // max_bytes or ENOSPC: the batch is held; the journal is intact (reopen bigger)
+  io_error,    // a write or sync failed: the writer stopped; reopen
+  closed,
+  invalid,     // the model refused the events (a kernel bug): nothing more is journaled
+  out_too_small,  // `out` is smaller than the held batch
+};
+[[nodiscard]] std::string_view to_string(DrainStatus s) noexcept;
+
+struct DrainResult {
+  size_t events = 0;  // copied into `out` (already journaled: appended, not yet durable)
+  DrainStatus status = DrainStatus::ok;
+};
+
+struct PrepareFailure {
+  Status kernel = Status::ok;                              // the kernel refused the set
+  journal::JournalStatus journal = journal::JournalStatus::ok;  // or its record was not appended
+};
+
+class DurableKernel {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<DurableKernel>, OpenFailure> open(
+      const std::filesystem::path& dir, const Config& config, const Clock& clock,
+      std::span<PolicyHook* const> policies = {}, DurableOptions options = {});
+  ~DurableKernel();
+  DurableKernel(const DurableKernel&) = delete;
+  DurableKernel& operator=(const DurableKernel&) = delete;
+
+  // The hot path: call it directly (every transition's event reaches the journal via drain).
+  [[nodiscard]] Kernel& kernel() noexcept { return *kernel_; }
+
+  [[nodiscard]] DrainResult drain(std::span<Event> out);
+  [[nodiscard]] std::expected<RequirementsId, PrepareFailure> prepare_requirements(
+      QueueId queue, std::span<const SkillRequirement> skills);
+
+  [[nodiscard]] journal::Lsn durable_lsn() const noexcept { return writer_->durable(); }
+  [[nodiscard]] bool is_durable(ItemId item) const;
+  // Waits until the item's `submitted` record is durable: false on time-out (including an item
+  // that was never drained, e.g. an id never issued) or when the journal stopped.
+  [[nodiscard]] bool wait_durable(ItemId item, std::chrono::milliseconds timeout);
+
+  // Writes a snapshot of everything appended so far now (waits for it to be durable).
+  [[nodiscard]] journal::JournalStatus snapshot();
+  [[nodiscard]] journal::JournalStatus last_snapshot_status() const noexcept { return snapshot_status_; }
+  // Flushes and closes the journal (events still in the kernel's ring are not drained).
+  journal::JournalStatus close();
+
+  // What open() found: recovery's warnings (torn tail cut at byte N…) and the writer's.
+  [[nodiscard]] const std::vector<journal::Warning>& warnings() const noexcept { return warnings_; }
+  [[nodiscard]] bool recovered() const noexcept { return recovered_; }
+  [[nodiscard]] size_t recovered_items() const noexcept { return recovered_items_; }
+  [[nodiscard]] journal::Writer& journal() noexcept { return *writer_; }
+
+ private:
+  DurableKernel() = default;
+  [[nodiscard]] DrainStatus append_held();
+  void note_submits(journal::Lsn lsn);
+  [[nodiscard]] journal::JournalStatus snapshot_locked();
+
+  std::unique_ptr<Kernel> kernel_;
+  std::unique_ptr<journal::Writer> writer_;
+  std::unique_ptr<JournalModel> model_;
+  std::string config_json_;
+  DurableOptions options_;
+
+  std::mutex mu_;              // drain and prepare_requirements: journal order = model order
+  std::vector<Event> batch_;   // polled, not yet appended when held_
+  std::vector<std::byte> payload_;
+  bool held_ = false;
+  bool model_failed_ = false;
+  uint64_t records_since_snapshot_ = 0;
+  uint64_t bytes_since_snapshot_ = 0;
+  journal::JournalStatus snapshot_status_ = journal::JournalStatus::ok;
+
+  // Per item slot: the birth of the last item whose `submitted` was appended, and its LSN.
+  struct SubmitLsn {
+    uint64_t birth = 0;
+    journal::Lsn lsn = 0;
+  };
+  mutable std::mutex submits_mu_;
+  std::condition_variable submits_cv_;
+  std::vector<SubmitLsn> submits_;
+
+  std::vector<journal::Warning> warnings_;
+  bool recovered_ = false;
+  size_t recovered_items_ = 0;
+};
+
+}  // namespace omni::durable

@@ -1,0 +1,266 @@
+#include "omnikernel/durable/durable_kernel.h"
+
+#include <algorithm>
+#include <system_error>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "omnikernel/config/writer.h"
+#include "omnikernel/durable/records.h"
+#include "omnikernel/durable/snapshot_codec.h"
+#include "omnikernel/image.h"
+
+namespace omni::durable {
+
+std::string_view to_string(DrainStatus s) noexcept {
+  switch (s) {
+    case DrainStatus::ok: return "ok";
+    case DrainStatus::busy: return "busy";
+    case DrainStatus::disk_full: return "disk_full";
+    case DrainStatus::io_error: return "io_error";
+    case DrainStatus::closed: return "closed";
+    case DrainStatus::invalid: return "invalid";
+    case DrainStatus::out_too_small: return "out_too_small";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using journal::JournalStatus;
+
+DrainStatus drain_status(JournalStatus s) {
+  switch (s) {
+    case JournalStatus::ok: return DrainStatus::ok;
+    case JournalStatus::busy: return DrainStatus::busy;
+    case JournalStatus::disk_full: return DrainStatus::disk_full;
+    case JournalStatus::closed: return DrainStatus::closed;
+    default: return DrainStatus::io_error;
+  }
+}
+
+std::unexpected<OpenFailure> failure(OpenFailure::Kind kind, std::string message) {
+  return std::unexpected(OpenFailure{kind, std::move(message)});
+}
+
+// The first place where two configurations differ, as a JSON pointer with both values.
+std::string first_difference(const std::string& journal_json, const std::string& given_json) {
+  const auto a = nlohmann::json::parse(journal_json, nullptr, false);
+  const auto b = nlohmann::json::parse(given_json, nullptr, false);
+  if (a.is_discarded() || b.is_discarded()) return "(unreadable)";
+  const auto patch = nlohmann::json::diff(a, b);
+  if (patch.empty()) return "(none)";
+  const std::string path = patch[0].value("path", std::string{});
+  const nlohmann::json::json_pointer ptr(path);
+  const std::string was = a.contains(ptr) ? a.at(ptr).dump() : "absent";
+  const std::string now = b.contains(ptr) ? b.at(ptr).dump() : "absent";
+  return path + " (journal: " + was + ", given: " + now + ")";
+}
+
+}  // namespace
+
+DurableKernel::~DurableKernel() {
+  if (writer_) writer_->close();
+}
+
+std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
+    const std::filesystem::path& dir, const Config& config, const Clock& clock,
+    std::span<PolicyHook* const> policies, DurableOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return failure(OpenFailure::Kind::storage, "journal directory " + dir.string() + ": " + ec.message());
+  options.journal.dir = dir;
+  std::unique_ptr<DurableKernel> dk(new DurableKernel());
+  dk->options_ = options;
+  dk->options_.max_batch = std::max<size_t>(options.max_batch, 1);
+  const std::string given_json = config::write_config(config);
+
+  std::optional<Recovered> recovered;
+  if (has_journal(dir)) {
+    auto r = recover(dir, {.repair_tail = true, .now = clock.now()});
+    if (!r) return failure(OpenFailure::Kind::recovery, "recovery of " + dir.string() + ": " + r.error().message());
+    if (r->config_json != given_json && !options.journal_config_wins)
+      return failure(OpenFailure::Kind::config_mismatch,
+                     "the journal in " + dir.string() + " was written with another configuration; first difference at " +
+                         first_difference(r->config_json, given_json));
+    recovered = std::move(*r);
+  }
+
+  if (recovered) {
+    auto k = Kernel::restore(recovered->config, clock, recovered->image, policies);
+    if (!k) return failure(OpenFailure::Kind::kernel, "restore: " + k.error().message());
+    dk->kernel_ = std::move(*k);
+    dk->config_json_ = recovered->config_json;
+    dk->model_ = std::make_unique<JournalModel>(std::move(recovered->model));
+    dk->warnings_ = recovered->warnings;
+    dk->recovered_ = true;
+    dk->recovered_items_ = recovered->image.items.size();
+  } else {
+    auto k = Kernel::create(config, clock, policies);
+    if (!k) return failure(OpenFailure::Kind::kernel, "create: " + k.error().message());
+    dk->kernel_ = std::move(*k);
+    dk->config_json_ = given_json;
+    dk->model_ = std::make_unique<JournalModel>(config);
+  }
+
+  auto w = journal::Writer::open(dk->options_.journal);
+  if (!w) return failure(OpenFailure::Kind::storage, "journal: " + w.error().message());
+  dk->writer_ = std::move(*w);
+  for (const auto& warning : dk->writer_->warnings()) dk->warnings_.push_back(warning);
+  dk->batch_.reserve(dk->options_.max_batch);
+  dk->payload_.reserve(4 + dk->options_.max_batch * kEventBytes);
+  dk->submits_.resize(dk->kernel_->config().limits.max_items);
+
+  if (recovered) {
+    // Restore was a transition of every item with no event (image.h): the restart record says
+    // so, and the snapshot after it holds the state the new kernel started from.
+    const Duration shift = recovered->image.shift;
+    auto lsn = dk->writer_->append(static_cast<uint16_t>(RecordType::restart), encode_restart({shift, clock.now()}));
+    if (!lsn) return failure(OpenFailure::Kind::storage, "journal: restart record: " + std::string(journal::to_string(lsn.error())));
+    dk->model_->restored(shift);
+    dk->model_->set_last_lsn(*lsn);
+    // Recovered items were durable before the restart.
+    for (const auto& [key, item] : dk->model_->data().items) {
+      const uint32_t slot = slot_of(item.id);
+      if (slot < dk->submits_.size()) dk->submits_[slot] = {birth_of(item.id), 0};
+    }
+    const JournalStatus s = dk->snapshot_locked();
+    if (s != JournalStatus::ok)
+      return failure(OpenFailure::Kind::storage, "journal: snapshot after restore: " + std::string(journal::to_string(s)));
+  } else {
+    auto lsn = dk->writer_->append(static_cast<uint16_t>(RecordType::config), encode_config_text(given_json));
+    if (!lsn) return failure(OpenFailure::Kind::storage, "journal: config record: " + std::string(journal::to_string(lsn.error())));
+    dk->model_->set_last_lsn(*lsn);
+    // The configuration is durable before the kernel is handed out: a journal never lacks it.
+    if (const JournalStatus s = dk->writer_->flush(); s != JournalStatus::ok)
+      return failure(OpenFailure::Kind::storage, "journal: config record: " + std::string(journal::to_string(s)));
+  }
+  return dk;
+}
+
+DrainResult DurableKernel::drain(std::span<Event> out) {
+  std::lock_guard lock(mu_);
+  if (model_failed_) return {0, DrainStatus::invalid};
+  if (!held_) {
+    batch_.resize(std::min(out.size(), options_.max_batch));
+    const size_t n = kernel_->poll_events(batch_);
+    batch_.resize(n);
+    if (n == 0) return {};
+    // The model checks the batch before it is journaled: a record the model refuses would make
+    // the journal unrecoverable, so it is never written.
+    if (auto ok = model_->apply_events(writer_->last_appended() + 1, batch_); !ok) {
+      model_failed_ = true;
+      std::copy(batch_.begin(), batch_.end(), out.begin());
+      return {n, DrainStatus::invalid};
+    }
+    encode_events(batch_, payload_);
+    held_ = true;
+  }
+  if (out.size() < batch_.size()) return {0, DrainStatus::out_too_small};
+  const DrainStatus s = append_held();
+  if (s != DrainStatus::ok) return {0, s};
+  std::copy(batch_.begin(), batch_.end(), out.begin());
+  return {batch_.size(), DrainStatus::ok};
+}
+
+// Appends the held batch; on success notes its submits and snapshots when due.
+DrainStatus DurableKernel::append_held() {
+  auto lsn = writer_->append(static_cast<uint16_t>(RecordType::events), payload_);
+  if (!lsn) return drain_status(lsn.error());
+  held_ = false;
+  model_->set_last_lsn(*lsn);
+  note_submits(*lsn);
+  ++records_since_snapshot_;
+  bytes_since_snapshot_ += payload_.size();
+  if ((options_.snapshot_every_records && records_since_snapshot_ >= options_.snapshot_every_records) ||
+      (options_.snapshot_every_bytes && bytes_since_snapshot_ >= options_.snapshot_every_bytes))
+    snapshot_status_ = snapshot_locked();
+  return DrainStatus::ok;
+}
+
+void DurableKernel::note_submits(journal::Lsn lsn) {
+  bool any = false;
+  {
+    std::lock_guard lock(submits_mu_);
+    for (const Event& e : batch_) {
+      if (e.type != EventType::submitted) continue;
+      const uint32_t slot = slot_of(e.item);
+      if (slot < submits_.size()) submits_[slot] = {birth_of(e.item), lsn};
+      any = true;
+    }
+  }
+  if (any) submits_cv_.notify_all();
+}
+
+bool DurableKernel::is_durable(ItemId item) const {
+  const uint32_t slot = slot_of(item);
+  if (slot >= submits_.size() || birth_of(item) == 0) return false;
+  std::lock_guard lock(submits_mu_);
+  const SubmitLsn s = submits_[slot];
+  // A later item of the slot was submitted after this one ended, so this one's record is no
+  // later than the later one's: durable when that is (conservative, never wrong).
+  return s.birth >= birth_of(item) && s.lsn <= writer_->durable();
+}
+
+bool DurableKernel::wait_durable(ItemId item, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const uint32_t slot = slot_of(item);
+  if (slot >= submits_.size() || birth_of(item) == 0) return false;
+  journal::Lsn lsn;
+  {
+    std::unique_lock lock(submits_mu_);
+    if (!submits_cv_.wait_until(lock, deadline, [&] { return submits_[slot].birth >= birth_of(item); })) return false;
+    lsn = submits_[slot].lsn;
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return writer_->wait_durable(lsn, std::max(left, std::chrono::milliseconds{0}));
+}
+
+std::expected<RequirementsId, PrepareFailure> DurableKernel::prepare_requirements(
+    QueueId queue, std::span<const SkillRequirement> skills) {
+  std::lock_guard lock(mu_);
+  auto id = kernel_->prepare_requirements(queue, skills);
+  if (!id) return std::unexpected(PrepareFailure{id.error(), JournalStatus::ok});
+  if (index(*id) <= model_->data().requirement_sets.size()) return *id;  // known: already journaled
+  const RequirementsRecord rec{queue, {skills.begin(), skills.end()}, *id};
+  // Journaled before any submit can name the id (the host learns it from this return), so the
+  // record precedes every event that refers to it. Retried while the journal is busy: a
+  // prepared set the journal does not know would make later submits unrecoverable.
+  const auto payload = encode_requirements(rec);
+  for (;;) {
+    auto lsn = writer_->append(static_cast<uint16_t>(RecordType::requirements), payload);
+    if (lsn) {
+      if (auto ok = model_->apply_requirements(*lsn, rec); !ok) model_failed_ = true;
+      return *id;
+    }
+    if (lsn.error() != JournalStatus::busy) return std::unexpected(PrepareFailure{Status::ok, lsn.error()});
+    std::this_thread::yield();
+  }
+}
+
+journal::JournalStatus DurableKernel::snapshot() {
+  std::lock_guard lock(mu_);
+  return snapshot_locked();
+}
+
+journal::JournalStatus DurableKernel::snapshot_locked() {
+  // A held batch is in the model but not in the journal: the snapshot waits for its append.
+  if (held_) return JournalStatus::busy;
+  const journal::Lsn covers = model_->data().last_lsn;
+  if (covers == 0) return JournalStatus::ok;
+  const auto state = encode_snapshot(config_json_, model_->data());
+  const JournalStatus s = writer_->write_snapshot(covers, state);
+  if (s == JournalStatus::ok) {
+    records_since_snapshot_ = 0;
+    bytes_since_snapshot_ = 0;
+  }
+  return s;
+}
+
+journal::JournalStatus DurableKernel::close() {
+  std::lock_guard lock(mu_);
+  return writer_->close();
+}
+
+}  // namespace omni::durable
