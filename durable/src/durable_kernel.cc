@@ -79,12 +79,16 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
   std::optional<Recovered> recovered;
   if (has_journal(dir)) {
     auto r = recover(dir, {.repair_tail = true, .now = clock.now()});
-    if (!r) return failure(OpenFailure::Kind::recovery, "recovery of " + dir.string() + ": " + r.error().message());
-    if (r->config_json != given_json && !options.journal_config_wins)
-      return failure(OpenFailure::Kind::config_mismatch,
-                     "the journal in " + dir.string() + " was written with another configuration; first difference at " +
-                         first_difference(r->config_json, given_json));
-    recovered = std::move(*r);
+    if (r) {
+      if (r->config_json != given_json && !options.journal_config_wins)
+        return failure(OpenFailure::Kind::config_mismatch,
+                       "the journal in " + dir.string() + " was written with another configuration; first difference at " +
+                           first_difference(r->config_json, given_json));
+      recovered = std::move(*r);
+    } else if (!r.error().empty) {
+      return failure(OpenFailure::Kind::recovery, "recovery of " + dir.string() + ": " + r.error().message());
+    }
+    // else: killed before its configuration record was written — a first start again.
   }
 
   if (recovered) {

@@ -49,6 +49,10 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
   std::optional<JournalModel> model;
   std::string config_json;
   const auto snapshot_lsn = reader->snapshot_lsn();
+  if (!snapshot_lsn && reader->records().empty()) {
+    RecoveryError e{dir, 0, 0, "the journal holds no record", true};
+    return std::unexpected(e);
+  }
   if (snapshot_lsn) {
     auto s = decode_snapshot(reader->snapshot_state());
     if (!s) return at_record(*snapshot_lsn, s.error());

@@ -45,10 +45,13 @@ struct RecoveryError {
   uint64_t offset = 0;
   journal::Lsn lsn = 0;        // the record, when its content is at fault
   std::string reason;
+  // The directory holds journal files but not one intact record or snapshot (a first start-up
+  // killed before its configuration record was written): a fresh start, not damage.
+  bool empty = false;
   [[nodiscard]] std::string message() const;
 };
 
-// True when `dir` holds a journal (a segment or a snapshot): open() then recovers.
+// True when `dir` holds journal files (a segment or a snapshot): open() then recovers.
 [[nodiscard]] bool has_journal(const std::filesystem::path& dir);
 
 [[nodiscard]] std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir,
