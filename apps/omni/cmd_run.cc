@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "command.h"
+#include "journal_host.h"
 #include "omnikernel/config/duration.h"
 #include "omnikernel/sim/default_scenario.h"
 #include "omnikernel/sim/live_view.h"
@@ -44,6 +45,7 @@ struct RunArgs {
   std::string plot;
   std::vector<std::string> plugins;
   std::string plugin_log = "error";
+  std::string journal;  // --journal DIR: run through a DurableKernel
 };
 
 // --plugin-log: the OMNI_LOG_* threshold, or none for "off".
@@ -181,6 +183,11 @@ void run(const RunArgs& args) {
     options.speed = std::chrono::duration<double>(d).count() / kLiveSeconds;
   }
 
+  std::shared_ptr<omni::cli::JournalHost> journal;
+  if (!args.journal.empty()) {
+    journal = std::make_shared<omni::cli::JournalHost>(args.journal);
+    options.kernel_host = journal;
+  }
   auto simulation = omni::sim::Simulation::create(std::move(*scenario), options);
   if (!simulation) bad_scenario(source, simulation.error());
   omni::sim::Simulation& sim = **simulation;
@@ -206,6 +213,16 @@ void run(const RunArgs& args) {
   if (!args.json.empty()) check(omni::sim::write_report_json(report, args.json), "--json");
   if (!args.csv.empty()) check(omni::sim::write_report_csv(report, args.csv), "--csv");
   if (!args.plot.empty()) check(omni::sim::write_report_svg(report, args.plot), "--plot");
+  if (journal) {
+    const std::string failure = journal->finish();
+    if (!failure.empty()) {
+      std::fprintf(stderr, "omni run: --journal %s: %s\n", args.journal.c_str(), failure.c_str());
+      status = 1;
+    } else if (!args.quiet) {
+      std::fprintf(stderr, "omni run: journaled to %s (durable up to record %llu)\n", args.journal.c_str(),
+                   static_cast<unsigned long long>(journal->durable()->durable_lsn()));
+    }
+  }
   if (status != 0) exit_with(status);
 }
 
@@ -234,6 +251,9 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("--plugin-log", args->plugin_log,
                 "show plugins' log lines at this level and above on stderr: debug, info, warn, error (default) or off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+  c->add_option("--journal", args->journal,
+                "journal every transition of the run into this new directory (docs/OPERATIONS.md); "
+                "inspect it with `omni journal inspect DIR`");
   c->callback([args] { run(*args); });
 }};
 

@@ -156,7 +156,7 @@ void Simulation::Impl::dispatch(const Action& a) {
 
 void Simulation::Impl::drain() {
   for (;;) {
-    const size_t n = kernel->poll_events(event_buffer);
+    const size_t n = options.kernel_host ? options.kernel_host->drain(event_buffer) : kernel->poll_events(event_buffer);
     events += n;
     for (size_t i = 0; i < n; ++i) on_event(event_buffer[i]);
     if (n < event_buffer.size()) return;

@@ -125,7 +125,8 @@ struct Simulation::Impl {
   Duration timer_resolution{};
   std::unique_ptr<internal::PluginSet> plugins;  // outlives the kernel: it owns the policies
   std::vector<std::string> notes;
-  std::unique_ptr<Kernel> kernel;
+  std::unique_ptr<Kernel> owned_kernel;  // unless options.kernel_host owns it
+  Kernel* kernel = nullptr;
   internal::Calendar calendar;
   Rng rng{0};
   std::vector<Rng> stream_rngs;

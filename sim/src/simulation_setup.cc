@@ -93,9 +93,16 @@ std::expected<std::unique_ptr<Simulation>, ConfigError> Simulation::create(Scena
   s.plugins = std::move(loaded->plugins);
   s.notes = std::move(loaded->notes);
 
-  auto kernel = Kernel::create(s.scenario.config, s.clock, s.plugins->policies());
-  if (!kernel) return std::unexpected(kernel.error());
-  s.kernel = std::move(*kernel);
+  if (s.options.kernel_host) {
+    auto kernel = s.options.kernel_host->create(s.scenario.config, s.clock, s.plugins->policies());
+    if (!kernel) return std::unexpected(kernel.error());
+    s.kernel = *kernel;
+  } else {
+    auto kernel = Kernel::create(s.scenario.config, s.clock, s.plugins->policies());
+    if (!kernel) return std::unexpected(kernel.error());
+    s.owned_kernel = std::move(*kernel);
+    s.kernel = s.owned_kernel.get();
+  }
 
   if (auto built = s.build_models(); !built) return std::unexpected(built.error());
   if (auto prepared = s.prepare_requirements(); !prepared) return std::unexpected(prepared.error());
@@ -185,7 +192,8 @@ std::expected<void, ConfigError> Simulation::Impl::prepare_requirements() {
       skills.push_back({*skill, static_cast<uint8_t>(r.min_level), r.drop_after});
     }
     const uint32_t q = stream_queue[i];
-    const Result<RequirementsId> id = kernel->prepare_requirements(queues[q].id, skills);
+    const Result<RequirementsId> id = options.kernel_host ? options.kernel_host->prepare_requirements(queues[q].id, skills)
+                                                          : kernel->prepare_requirements(queues[q].id, skills);
     if (!id) {
       std::string reason = "the kernel refused the requirement set: " + std::string(to_string(id.error()));
       if (id.error() == Status::requirements_exhausted) {

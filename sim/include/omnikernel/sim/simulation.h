@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,20 @@
 #include "omnikernel/sim/scenario.h"
 
 namespace omni::sim {
+
+// The seam for a host that wraps the kernel (`omni run --journal` runs it through a
+// DurableKernel): it creates the kernel the run drives, drains its events and prepares its
+// requirement sets. Called from the run's thread only. Unset = Kernel::create + poll_events.
+class KernelHost {
+ public:
+  virtual ~KernelHost() = default;
+  // The kernel stays the host's; it must live until the Simulation is destroyed.
+  [[nodiscard]] virtual std::expected<Kernel*, ConfigError> create(const Config& config, const Clock& clock,
+                                                                  std::span<PolicyHook* const> policies) = 0;
+  [[nodiscard]] virtual size_t drain(std::span<Event> out) = 0;
+  [[nodiscard]] virtual Result<RequirementsId> prepare_requirements(QueueId queue,
+                                                                    std::span<const SkillRequirement> skills) = 0;
+};
 
 struct RunOptions {
   std::optional<uint64_t> seed;          // overrides the scenario's
@@ -44,6 +59,7 @@ struct RunOptions {
   // `omni run --explain N`: the report explains the N-th arrival of the run (1-based, warm-up
   // included), taken right after its submit; 0 = none.
   uint64_t explain_item = 0;
+  std::shared_ptr<KernelHost> kernel_host;  // see KernelHost; null = the kernel is the run's own
 };
 
 struct QueueProgress {
