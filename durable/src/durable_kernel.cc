@@ -61,7 +61,56 @@ std::string first_difference(const std::string& journal_json, const std::string&
 }  // namespace
 
 DurableKernel::~DurableKernel() {
+  stop_snapshotter();
   if (writer_) writer_->close();
+}
+
+void DurableKernel::start_snapshotter() {
+  snapshotter_ = std::thread([this] {
+    std::unique_lock lock(snap_mu_);
+    for (;;) {
+      snap_cv_.wait(lock, [&] { return snap_stop_ || snap_covers_ != 0; });
+      if (snap_covers_ == 0) return;  // stopping, nothing left to write
+      const journal::Lsn covers = std::exchange(snap_covers_, 0);
+      const std::vector<std::byte> state = std::move(snap_state_);
+      lock.unlock();
+      const JournalStatus s = writer_->write_snapshot(covers, state);
+      if (s != JournalStatus::ok) snapshot_status_.store(s, std::memory_order_release);
+      lock.lock();
+      snap_busy_ = false;
+      snap_cv_.notify_all();
+    }
+  });
+}
+
+// Writes what is posted, then stops the thread.
+void DurableKernel::stop_snapshotter() {
+  if (!snapshotter_.joinable()) return;
+  {
+    std::lock_guard lock(snap_mu_);
+    snap_stop_ = true;
+  }
+  snap_cv_.notify_all();
+  snapshotter_.join();
+}
+
+void DurableKernel::wait_snapshots() {
+  std::unique_lock lock(snap_mu_);
+  snap_cv_.wait(lock, [&] { return !snap_busy_; });
+}
+
+// On the drainer, under mu_: encodes the model (consistent with the LSN it covers) and posts it.
+void DurableKernel::snapshot_in_background() {
+  {
+    std::lock_guard lock(snap_mu_);
+    if (snap_busy_ || snap_stop_) return;  // one at a time: this one falls due again later
+    snap_busy_ = true;
+    snap_covers_ = model_->data().last_lsn;
+    snap_state_ = encode_snapshot(config_json_, model_->data());
+  }
+  snap_cv_.notify_all();
+  records_since_snapshot_ = 0;
+  bytes_since_snapshot_ = 0;
 }
 
 std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
@@ -115,6 +164,7 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
   dk->batch_.reserve(dk->options_.max_batch);
   dk->payload_.reserve(4 + dk->options_.max_batch * kEventBytes);
   dk->submits_.resize(dk->kernel_->config().limits.max_items);
+  dk->start_snapshotter();
 
   if (recovered) {
     // Restore was a transition of every item with no event (image.h): the restart record says
@@ -179,7 +229,7 @@ DrainStatus DurableKernel::append_held() {
   bytes_since_snapshot_ += payload_.size();
   if ((options_.snapshot_every_records && records_since_snapshot_ >= options_.snapshot_every_records) ||
       (options_.snapshot_every_bytes && bytes_since_snapshot_ >= options_.snapshot_every_bytes))
-    snapshot_status_ = snapshot_locked();
+    snapshot_in_background();
   return DrainStatus::ok;
 }
 
@@ -251,6 +301,7 @@ journal::JournalStatus DurableKernel::snapshot() {
 journal::JournalStatus DurableKernel::snapshot_locked() {
   // A held batch is in the model but not in the journal: the snapshot waits for its append.
   if (held_) return JournalStatus::busy;
+  wait_snapshots();  // snapshots are written in LSN order
   const journal::Lsn covers = model_->data().last_lsn;
   if (covers == 0) return JournalStatus::ok;
   const auto state = encode_snapshot(config_json_, model_->data());
@@ -264,6 +315,7 @@ journal::JournalStatus DurableKernel::snapshot_locked() {
 
 journal::JournalStatus DurableKernel::close() {
   std::lock_guard lock(mu_);
+  stop_snapshotter();
   return writer_->close();
 }
 

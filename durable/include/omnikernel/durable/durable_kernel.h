@@ -24,6 +24,7 @@
 // Memory ordering: a thread that sees is_durable(id) (or durable_lsn() ≥ N) also sees the files
 // holding the records up to it (journal::Writer::durable is an acquire of the writer's release).
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -33,6 +34,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "omnikernel/durable/journal_model.h"
@@ -47,7 +49,9 @@ struct DurableOptions {
   // Events per record at most (and per drain call); the held batch is preallocated to this.
   size_t max_batch = 4096;
   // A snapshot after this many records or payload bytes since the last one (0 = never by that
-  // measure), so that recovery reads one snapshot and a short tail.
+  // measure), so that recovery reads one snapshot and a short tail. The drainer encodes the
+  // state; a background thread writes it (it waits for the covered records' sync), so that the
+  // drain never stalls on it. A snapshot falling due while one is being written waits for it.
   uint64_t snapshot_every_records = 20000;
   uint64_t snapshot_every_bytes = 32ull << 20;
   // A journal whose configuration differs from the one passed to open() is an error naming the
@@ -113,7 +117,12 @@ class DurableKernel {
 
   // Writes a snapshot of everything appended so far now (waits for it to be durable).
   [[nodiscard]] journal::JournalStatus snapshot();
-  [[nodiscard]] journal::JournalStatus last_snapshot_status() const noexcept { return snapshot_status_; }
+  // The last periodic snapshot's outcome (ok until one failed: disk_full, io_error…).
+  [[nodiscard]] journal::JournalStatus last_snapshot_status() const noexcept {
+    return snapshot_status_.load(std::memory_order_acquire);
+  }
+  // Waits until no periodic snapshot is being written (tests, orderly shutdown).
+  void wait_snapshots();
   // Flushes and closes the journal (events still in the kernel's ring are not drained).
   journal::JournalStatus close();
 
@@ -128,6 +137,9 @@ class DurableKernel {
   [[nodiscard]] DrainStatus append_held();
   void note_submits(journal::Lsn lsn);
   [[nodiscard]] journal::JournalStatus snapshot_locked();
+  void start_snapshotter();
+  void stop_snapshotter();
+  void snapshot_in_background();
 
   std::unique_ptr<Kernel> kernel_;
   std::unique_ptr<journal::Writer> writer_;
@@ -142,7 +154,16 @@ class DurableKernel {
   bool model_failed_ = false;
   uint64_t records_since_snapshot_ = 0;
   uint64_t bytes_since_snapshot_ = 0;
-  journal::JournalStatus snapshot_status_ = journal::JournalStatus::ok;
+  std::atomic<journal::JournalStatus> snapshot_status_{journal::JournalStatus::ok};
+
+  // The background snapshot writer: one job at a time (encoded state + the LSN it covers).
+  std::mutex snap_mu_;
+  std::condition_variable snap_cv_;
+  std::vector<std::byte> snap_state_;
+  journal::Lsn snap_covers_ = 0;  // 0 = no job
+  bool snap_busy_ = false;        // a job is posted or being written
+  bool snap_stop_ = false;
+  std::thread snapshotter_;
 
   // Per item slot: the birth of the last item whose `submitted` was appended, and its LSN.
   struct SubmitLsn {
