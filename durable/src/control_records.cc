@@ -1,5 +1,6 @@
 // The control records: configuration, prepared requirement sets, restarts.
 #include "byte_io.h"
+#include "skill_codec.h"
 #include "omnikernel/durable/records.h"
 
 namespace omni::durable {
@@ -17,17 +18,38 @@ std::string_view to_string(RecordType t) noexcept {
   return "unknown";
 }
 
+namespace internal {
+
+void put_skills(ByteWriter& w, std::span<const SkillRequirement> skills) {
+  w.u8(static_cast<uint8_t>(skills.size()));
+  for (const SkillRequirement& s : skills) {
+    w.u16(index(s.skill));
+    w.u8(s.min_level);
+    w.i64(s.drop_after.count());
+  }
+}
+
+std::vector<SkillRequirement> get_skills(ByteReader& r) {
+  std::vector<SkillRequirement> skills;
+  const uint8_t n = r.u8();
+  for (uint8_t i = 0; i < n && !r.failed(); ++i) {
+    SkillRequirement s;
+    s.skill = SkillId{r.u16()};
+    s.min_level = r.u8();
+    s.drop_after = Duration{r.i64()};
+    skills.push_back(s);
+  }
+  return skills;
+}
+
+}  // namespace internal
+
 std::vector<std::byte> encode_requirements(const RequirementsRecord& r) {
   std::vector<std::byte> out;
   ByteWriter w(out);
   w.u32(index(r.queue));
   w.u32(index(r.id));
-  w.u8(static_cast<uint8_t>(r.skills.size()));
-  for (const SkillRequirement& s : r.skills) {
-    w.u16(index(s.skill));
-    w.u8(s.min_level);
-    w.i64(s.drop_after.count());
-  }
+  internal::put_skills(w, r.skills);
   return out;
 }
 
@@ -36,14 +58,7 @@ std::expected<RequirementsRecord, std::string> decode_requirements(std::span<con
   RequirementsRecord rec;
   rec.queue = QueueId{r.u32()};
   rec.id = RequirementsId{r.u32()};
-  const uint8_t n = r.u8();
-  for (uint8_t i = 0; i < n && !r.failed(); ++i) {
-    SkillRequirement s;
-    s.skill = SkillId{r.u16()};
-    s.min_level = r.u8();
-    s.drop_after = Duration{r.i64()};
-    rec.skills.push_back(s);
-  }
+  rec.skills = internal::get_skills(r);
   if (r.failed() || !r.at_end()) return std::unexpected("requirements record: bad length");
   return rec;
 }

@@ -64,8 +64,11 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
     model.emplace(*c, std::move(s->model));
   }
   uint32_t restarts = 0;
+  auto refused = [](const ModelError& e) { return at_record(e.lsn, e.message()); };
   for (const journal::Record& rec : reader->records()) {
-    switch (static_cast<RecordType>(rec.type)) {
+    const auto type = static_cast<RecordType>(rec.type);
+    if (type != RecordType::config && !model) return at_record(rec.lsn, "a record before the configuration");
+    switch (type) {
       case RecordType::config: {
         auto text = decode_config_text(rec.payload);
         if (!text) return at_record(rec.lsn, text.error());
@@ -81,25 +84,22 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
         break;
       }
       case RecordType::requirements: {
-        if (!model) return at_record(rec.lsn, "a record before the configuration");
         auto r = decode_requirements(rec.payload);
         if (!r) return at_record(rec.lsn, r.error());
-        if (auto ok = model->apply_requirements(rec.lsn, *r); !ok) return at_record(rec.lsn, ok.error().message());
+        if (auto ok = model->apply_requirements(rec.lsn, *r); !ok) return refused(ok.error());
         break;
       }
       case RecordType::events: {
-        if (!model) return at_record(rec.lsn, "a record before the configuration");
         auto events = decode_events(rec.payload);
         if (!events) return at_record(rec.lsn, events.error());
-        if (auto ok = model->apply_events(rec.lsn, *events); !ok) return at_record(rec.lsn, ok.error().message());
+        if (auto ok = model->apply_events(rec.lsn, *events); !ok) return refused(ok.error());
         break;
       }
       case RecordType::restart: {
         // A kernel was restored here: repeat what that restore did to the model.
-        if (!model) return at_record(rec.lsn, "a record before the configuration");
         auto r = decode_restart(rec.payload);
         if (!r) return at_record(rec.lsn, r.error());
-        if (auto ok = model->settle(); !ok) return at_record(rec.lsn, ok.error().message());
+        if (auto ok = model->settle(); !ok) return refused(ok.error());
         model->restored(r->shift);
         ++restarts;
         break;
@@ -110,7 +110,7 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
     model->set_last_lsn(rec.lsn);
   }
   if (!model) return std::unexpected(RecoveryError{dir, 0, 0, "no configuration: the directory holds no durable kernel's journal"});
-  if (auto ok = model->settle(); !ok) return at_record(ok.error().lsn, ok.error().message());
+  if (auto ok = model->settle(); !ok) return refused(ok.error());
   const Duration shift = options.now ? *options.now - model->data().last_event_time : Duration{};
   Recovered out{model->config(), std::move(config_json), std::move(*model), {}, {}, snapshot_lsn,
                 reader->last_lsn(), reader->records().size(), restarts};

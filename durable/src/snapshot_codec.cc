@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "byte_io.h"
+#include "skill_codec.h"
 #include "omnikernel/durable/snapshot_codec.h"
 
 namespace omni::durable {
@@ -42,12 +43,7 @@ std::vector<std::byte> encode_snapshot(std::string_view config_json, const Model
   w.u32(static_cast<uint32_t>(m.requirement_sets.size()));
   for (const auto& set : m.requirement_sets) {
     w.u32(index(set.queue));
-    w.u8(static_cast<uint8_t>(set.skills.size()));
-    for (const auto& s : set.skills) {
-      w.u16(index(s.skill));
-      w.u8(s.min_level);
-      w.i64(s.drop_after.count());
-    }
+    internal::put_skills(w, set.skills);
   }
   w.u32(static_cast<uint32_t>(m.agents.size()));
   for (const ModelAgent& a : m.agents) {
@@ -112,14 +108,7 @@ std::expected<SnapshotState, std::string> decode_snapshot(std::span<const std::b
   for (uint32_t i = 0; i < n_sets && !r.failed(); ++i) {
     RestoredRequirements set;
     set.queue = QueueId{r.u32()};
-    const uint8_t n = r.u8();
-    for (uint8_t k = 0; k < n && !r.failed(); ++k) {
-      SkillRequirement sk;
-      sk.skill = SkillId{r.u16()};
-      sk.min_level = r.u8();
-      sk.drop_after = Duration{r.i64()};
-      set.skills.push_back(sk);
-    }
+    set.skills = internal::get_skills(r);
     m.requirement_sets.push_back(std::move(set));
   }
   const uint32_t n_agents = r.u32();

@@ -6,7 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
+#include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -21,28 +22,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What a run of the binary left: its exit status and its two outputs.
 struct Outcome {
   int status = -1;
-  std::string out;
-  std::string err;
+  std::string out, err;
 };
 
+std::string read_all(const fs::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `omni ARGS`, its output into files of the scratch directory.
 Outcome omni(const std::string& args, const fs::path& scratch) {
-  const fs::path err = scratch / "stderr.txt";
-  const std::string command = std::string(OMNI_BINARY) + " " + args + " 2>" + err.string();
-  Outcome o;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) o.out.append(buffer, n);
-  const int raw = ::pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream in(err);
-  std::stringstream text;
-  text << in.rdbuf();
-  o.err = text.str();
-  return o;
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const int raw = std::system((std::string(OMNI_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string()).c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_all(out), read_all(err)};
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {
