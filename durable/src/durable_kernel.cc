@@ -10,6 +10,7 @@
 #include "omnikernel/durable/records.h"
 #include "omnikernel/durable/snapshot_codec.h"
 #include "omnikernel/image.h"
+#include "omnikernel/journal/reader.h"
 
 namespace omni::durable {
 
@@ -125,20 +126,29 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
   dk->options_.max_batch = std::max<size_t>(options.max_batch, 1);
   const std::string given_json = config::write_config(config);
 
-  std::optional<Recovered> recovered;
-  if (has_journal(dir)) {
-    auto r = recover(dir, {.repair_tail = true, .now = clock.now()});
-    if (r) {
-      if (r->config_json != given_json && !options.journal_config_wins)
-        return failure(OpenFailure::Kind::config_mismatch,
-                       "the journal in " + dir.string() + " was written with another configuration; first difference at " +
-                           first_difference(r->config_json, given_json));
-      recovered = std::move(*r);
-    } else if (!r.error().empty) {
-      return failure(OpenFailure::Kind::recovery, "recovery of " + dir.string() + ": " + r.error().message());
-    }
-    // else: killed before its configuration record was written — a first start again.
+  // The writer first: it takes the directory's lock (a second host on it is refused before
+  // anything is read) and cuts a torn tail; recovery then reads beside it without writing.
+  auto w = journal::Writer::open(dk->options_.journal);
+  if (!w) {
+    // Damage the Reader sees too is the journal's, not the directory's.
+    const bool damaged = !journal::Reader::open(dir, /*repair_tail=*/false).has_value();
+    return failure(damaged ? OpenFailure::Kind::recovery : OpenFailure::Kind::storage, "journal: " + w.error().message());
   }
+  dk->writer_ = std::move(*w);
+  dk->warnings_.assign(dk->writer_->warnings().begin(), dk->writer_->warnings().end());
+
+  std::optional<Recovered> recovered;
+  if (auto r = recover(dir, {.repair_tail = false, .now = clock.now()}); r) {
+    if (r->config_json != given_json && !options.journal_config_wins)
+      return failure(OpenFailure::Kind::config_mismatch,
+                     "the journal in " + dir.string() + " was written with another configuration; first difference at " +
+                         first_difference(r->config_json, given_json));
+    recovered = std::move(*r);
+  } else if (!r.error().empty) {
+    return failure(OpenFailure::Kind::recovery, "recovery of " + dir.string() + ": " + r.error().message());
+  }
+  // else: no record yet (a new directory, or a first start killed before its configuration
+  // record was written): a first start.
 
   if (recovered) {
     auto k = Kernel::restore(recovered->config, clock, recovered->image, policies);
@@ -146,7 +156,6 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
     dk->kernel_ = std::move(*k);
     dk->config_json_ = recovered->config_json;
     dk->model_ = std::make_unique<JournalModel>(std::move(recovered->model));
-    dk->warnings_ = recovered->warnings;
     dk->recovered_ = true;
     dk->recovered_items_ = recovered->image.items.size();
   } else {
@@ -157,10 +166,6 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
     dk->model_ = std::make_unique<JournalModel>(config);
   }
 
-  auto w = journal::Writer::open(dk->options_.journal);
-  if (!w) return failure(OpenFailure::Kind::storage, "journal: " + w.error().message());
-  dk->writer_ = std::move(*w);
-  for (const auto& warning : dk->writer_->warnings()) dk->warnings_.push_back(warning);
   dk->batch_.reserve(dk->options_.max_batch);
   dk->payload_.reserve(4 + dk->options_.max_batch * kEventBytes);
   dk->submits_.resize(dk->kernel_->config().limits.max_items);

@@ -169,8 +169,8 @@ TEST_F(Durable, AnUnusableDirectoryIsAClearStartUpError) {
   ASSERT_TRUE(first);
   auto second = DurableKernel::open(dir.path() / "journal", config, clock, {}, fast_options());
   ASSERT_FALSE(second.has_value());
-  EXPECT_TRUE(second.error().kind == OpenFailure::Kind::storage || second.error().kind == OpenFailure::Kind::recovery)
-      << second.error().message;
+  EXPECT_EQ(second.error().kind, OpenFailure::Kind::storage) << second.error().message;
+  EXPECT_NE(second.error().message.find("LOCK"), std::string::npos) << second.error().message;
 }
 
 TEST_F(Durable, DiskFullIsTypedHoldsTheBatchAndReopens) {
