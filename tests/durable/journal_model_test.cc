@@ -3,6 +3,8 @@
 // of their item's order wait for it; snapshots round-trip; its image restores an audited kernel.
 #include "omnikernel/durable/journal_model.h"
 
+#include <set>
+
 #include "audit.h"
 #include "kernel_fixture.h"
 #include "omnikernel/durable/snapshot_codec.h"
@@ -37,6 +39,7 @@ class Model : public KernelTest {
   // Drains the kernel into the model as one record; the model must take it.
   void journal() {
     const auto events = drain();
+    for (const Event& e : events) seen.insert(e.type);
     if (events.empty()) return;
     auto ok = model->apply_events(++lsn, events);
     ASSERT_TRUE(ok.has_value()) << ok.error().message();
@@ -64,6 +67,7 @@ class Model : public KernelTest {
 
   Config config;
   std::unique_ptr<JournalModel> model;
+  std::set<EventType> seen;  // every event type journaled so far
   journal::Lsn lsn = 1;  // 1 is the config record
 };
 
@@ -110,6 +114,9 @@ TEST_F(Model, FollowsEveryItemTransition) {
   journal();
   expect_model_matches_kernel();
   EXPECT_EQ(live(), 0u) << "done items leave the model";
+  for (EventType t : {EventType::declined, EventType::push_timed_out, EventType::paused, EventType::resumed,
+                      EventType::wrap_up_ended, EventType::agent_missed, EventType::agent_missed_ended})
+    EXPECT_TRUE(seen.contains(t)) << to_string(t) << " was not exercised";
   EXPECT_GE(model->data().last_agents.size(), 2u);
   for (uint64_t customer : {11, 12, 13}) {
     const auto known = model->data().last_agents.find(customer);
@@ -137,6 +144,53 @@ TEST_F(Model, AgentTransfersAbandonsAndStatuses) {
   journal();
   expect_model_matches_kernel();
   EXPECT_EQ(live(), 1u);
+}
+
+TEST_F(Model, TimersPreferencesAndFlowsFollowTheKernel) {
+  Config c = contact_centre(2, 1.0);
+  c.skills = {"english", "french"};
+  c.queues[0].overflow_after = std::chrono::seconds(5);  // sales → support
+  c.queues[0].overflow_to = "support";
+  c.queues[1].max_wait = std::chrono::seconds(20);
+  c.presence_configs[0].transfer_destinations.flows = {"survey_bot"};
+  c.agents[1].status = "Offline";
+  config = c;
+  build(c);
+  model = std::make_unique<JournalModel>(c);
+  const SkillRequirement french{SkillId{1}, 1, std::chrono::seconds(3)};  // optional, dropped after 3 s
+  auto rid = kernel->prepare_requirements(queue("sales"), std::span(&french, 1));
+  ASSERT_TRUE(rid.has_value());
+  ASSERT_TRUE(model->apply_requirements(++lsn, {queue("sales"), {french}, *rid}).has_value());
+
+  const ItemId busy = submit("calls", 1);  // a0 takes it: full from now on
+  ASSERT_EQ(kernel->accept(busy, agent("a0")), Status::ok);
+  auto waits = kernel->submit({queue("sales"), CustomerId{2}, false, *rid});
+  ASSERT_TRUE(waits.has_value());
+  auto sticky = kernel->submit({queue("support"), CustomerId{3}, false, {}, agent("a0"), std::chrono::seconds(2)});
+  ASSERT_TRUE(sticky.has_value());
+  journal();
+  expect_model_matches_kernel();
+  advance(std::chrono::milliseconds(2500));  // the preference ends
+  journal();
+  expect_model_matches_kernel();
+  advance(std::chrono::seconds(1));  // french is dropped
+  journal();
+  EXPECT_EQ(model->data().items.at(index(*waits)).skills_dropped, 1);
+  advance(std::chrono::seconds(2));  // overflows to support
+  journal();
+  expect_model_matches_kernel();
+  EXPECT_EQ(model->data().items.at(index(*waits)).queue, queue("support"));
+  advance(std::chrono::seconds(15));  // both waited support's max_wait since their arrival
+  journal();
+  expect_model_matches_kernel();
+  EXPECT_FALSE(model->data().items.contains(index(*waits))) << "expired, done";
+  EXPECT_FALSE(model->data().items.contains(index(*sticky)));
+  ASSERT_EQ(kernel->transfer_to_flow(busy, *kernel->find_flow("survey_bot")), Status::ok);
+  journal();
+  EXPECT_EQ(live(), 0u) << "a flow transfer's done ends the item";
+  for (EventType t : {EventType::preference_ended, EventType::requirements_relaxed, EventType::overflowed,
+                      EventType::expired, EventType::transferred})
+    EXPECT_TRUE(seen.contains(t)) << to_string(t) << " was not exercised";
 }
 
 TEST_F(Model, EventsAheadOfTheirItemsOrderWaitForIt) {
