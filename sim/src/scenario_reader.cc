@@ -1,9 +1,6 @@
 // Scenario JSON → Scenario. The configuration sections are read by omni_config; this file reads
 // the simulation keys and checks what they refer to.
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 
 #include "omnikernel/config/loader.h"
@@ -310,30 +307,6 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   return s;
 }
 
-// The file's text, or why it cannot be had: a directory is not a scenario file (an ifstream opens
-// one and reads nothing, which the parser would call invalid JSON), and a file that cannot be
-// opened or read says why (errno: "Permission denied", "No such file or directory").
-std::expected<std::string, ConfigError> read_scenario_text(const std::filesystem::path& file) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(file, ignored)) {
-    return std::unexpected(ConfigError{file.string(), "is a directory, not a scenario file"});
-  }
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (f == nullptr) {
-    return std::unexpected(ConfigError{file.string(), std::string("cannot open the file: ") + std::strerror(errno)});
-  }
-  std::string text;
-  char buffer[65536];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-  const int error = std::ferror(f) ? errno : 0;
-  std::fclose(f);
-  if (error != 0) {
-    return std::unexpected(ConfigError{file.string(), std::string("cannot read the file: ") + std::strerror(error)});
-  }
-  return text;
-}
-
 }  // namespace
 
 const AgentBehaviour& Scenario::behaviour_of(const AgentConfig& agent) const {
@@ -363,7 +336,7 @@ std::expected<Scenario, ConfigError> load_scenario_text(std::string_view text, s
 }
 
 std::expected<Scenario, ConfigError> load_scenario_file(const std::filesystem::path& file) {
-  auto text = read_scenario_text(file);
+  auto text = config::read_text_file(file, "scenario file");
   if (!text) return std::unexpected(text.error());
   return load_scenario_text(*text, file.string(), file.parent_path());
 }

@@ -199,10 +199,20 @@ TEST(LoadConfig, FromFile) {
   EXPECT_EQ(config->agents.size(), 4u);
 }
 
-TEST(LoadConfig, MissingFileNamesIt) {
-  auto config = load_config_file("/nonexistent/omni.json");
-  ASSERT_FALSE(config.has_value());
-  EXPECT_EQ(config.error().message(), "/nonexistent/omni.json: cannot open the file");
+// A missing file, and a directory — which an ifstream opens and reads nothing from, so that the
+// parser would call it invalid JSON — each say what is wrong with the path.
+TEST(LoadConfig, PathsThatAreNotFilesSaySo) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::pair<std::filesystem::path, std::string> cases[] = {
+      {"/nonexistent/omni.json", "/nonexistent/omni.json: no such file"},
+      {dir, dir.string() + ": is a directory, not a configuration file"},
+  };
+  for (const auto& [path, message] : cases) {
+    const auto config = load_config_file(path);
+    EXPECT_EQ(config ? std::string("loaded") : config.error().message(), message);
+  }
+  const auto text = read_text_file(dir, "scenario file");
+  EXPECT_EQ(text ? std::string("read") : text.error().message(), dir.string() + ": is a directory, not a scenario file");
 }
 
 // JSON leaves duplicate keys undefined and nlohmann keeps the last one: a second "capacity" or a

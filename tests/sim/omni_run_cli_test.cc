@@ -153,7 +153,8 @@ TEST(OmniRun, SyntaxErrorAndMissingFileExitTwo) {
   EXPECT_NE(o.err.find("syntax.json:3:1: invalid JSON"), std::string::npos) << o.err;
   o = omni_run("/nonexistent/scenario.json");
   EXPECT_EQ(o.status, 2);
-  EXPECT_NE(o.err.find("cannot open the file"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("/nonexistent/scenario.json: no such file"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("invalid JSON"), std::string::npos) << o.err;
 }
 
 TEST(OmniRun, BadOptionsExitTwo) {
