@@ -4,6 +4,7 @@
 #include <set>
 
 #include "omnikernel/config/loader.h"
+#include "omnikernel/config/skill_requirements.h"
 #include "omnikernel/sim/scenario.h"
 
 namespace omni::sim {
@@ -102,37 +103,6 @@ std::vector<RateStep> read_rate(JsonObject& o) {
   return steps;
 }
 
-// "requirements": [{"skill": "Spanish", "min_level": 5}, {"skill": "French", "drop_after": "20s"}]
-std::vector<SkillRequirementSpec> read_requirements(const Json& value, const std::string& path,
-                                                    const std::vector<std::string>& skills) {
-  std::vector<SkillRequirementSpec> out;
-  config::for_each_element(value, path, [&](const Json& v, const std::string& p) {
-    JsonObject o(v, p);
-    SkillRequirementSpec r;
-    r.skill = config::read_name(o.require("skill"), o.path_of("skill"));
-    if (std::find(skills.begin(), skills.end(), r.skill) == skills.end()) {
-      std::string reason = "unknown skill \"" + r.skill + "\"";
-      if (auto g = config::did_you_mean(r.skill, skills)) reason += " (did you mean \"" + *g + "\"?)";
-      if (skills.empty()) reason += " (the scenario names no \"skills\")";
-      fail(o.path_of("skill"), reason);
-    }
-    for (const SkillRequirementSpec& earlier : out) {
-      if (earlier.skill == r.skill) fail(o.path_of("skill"), "skill \"" + r.skill + "\" asked for twice");
-    }
-    if (const Json* level = o.find("min_level")) {
-      const int64_t n = config::read_integer(*level, o.path_of("min_level"), INT32_MIN, INT32_MAX);
-      if (n < 1 || n > 10) fail(o.path_of("min_level"), "must be between 1 and 10");
-      r.min_level = static_cast<int>(n);
-    }
-    o.read("drop_after", r.drop_after);
-    o.refuse_unknown_keys();
-    out.push_back(std::move(r));
-  });
-  if (out.empty()) fail(path, "must ask for at least one skill (leave the key out for none)");
-  if (out.size() > 8) fail(path, "at most 8 skills per item (the kernel's bound)");
-  return out;
-}
-
 ArrivalStream read_arrival(const Json& value, const std::string& path, const std::set<std::string>& queues,
                            const std::vector<std::string>& skills) {
   JsonObject o(value, path);
@@ -164,7 +134,9 @@ ArrivalStream read_arrival(const Json& value, const std::string& path, const std
     if (!p->is_null()) a.patience = read_distribution(*p, o.path_of("patience"));
   }
   a.bot_fraction = read_probability(o, "bot_fraction", 0);
-  if (const Json* r = o.find("requirements")) a.requirements = read_requirements(*r, o.path_of("requirements"), skills);
+  if (const Json* r = o.find("requirements")) {
+    a.requirements = config::read_skill_requirements(*r, o.path_of("requirements"), skills);
+  }
   o.refuse_unknown_keys();
   return a;
 }

@@ -135,6 +135,8 @@ const BadCase kCases[] = {
      "such as \"30s\", \"500ms\", \"2m\", \"1h30m\")"},
     {"requirement negative drop_after", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = -5; },
      "arrivals[0].requirements[1].drop_after: duration must be >= 0"},
+    {"requirement drop_after above the kernel's 1h", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = "61m"; },
+     "arrivals[0].requirements[1].drop_after: must be at most 1h"},
     {"requirement key typo", [](Json& d) { d["arrivals"][0]["requirements"][0]["min_levle"] = 2; },
      "arrivals[0].requirements[0].min_levle: unknown key (did you mean \"min_level\"?)"},
     {"more than eight requirements",

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "omnikernel/config.h"
+#include "omnikernel/config/skill_requirements.h"
 #include "omnikernel/error.h"
 #include "omnikernel/sim/distribution.h"
 
@@ -26,14 +27,8 @@ struct RateStep {
   double per_hour = 0;
 };
 
-// One skill an arrival asks for (seed 002): agents qualify with `min_level` or more. Required
-// when drop_after is zero; otherwise optional, dropped once the item has waited drop_after since
-// its arrival (it then goes to the broader set of qualified agents).
-struct SkillRequirementSpec {
-  std::string skill;  // Config::skills
-  int min_level = 1;  // 1–10
-  Duration drop_after{};
-};
+// One skill an arrival asks for (seed 002), read and bounded by omni_config.
+using config::SkillRequirementSpec;
 
 struct ArrivalStream {
   std::string path;   // "arrivals[i]", for errors met while running
