@@ -197,6 +197,12 @@ struct Simulation::Impl {
   void take_sample();
   void pace(Time at, std::chrono::steady_clock::time_point wall_start);
   [[nodiscard]] Time now() const noexcept { return clock.now(); }
+  // An item's statistics go to the queue it arrived in and to its requirement set, if any.
+  template <class Count>
+  void charge(const SimItem& item, Count&& count) {
+    count(queues[item.queue].counters);
+    if (item.requirement_set >= 0) count(requirement_sets[item.requirement_set].counters);
+  }
   [[nodiscard]] Duration handle_time(AgentModel& agent, const QueueModel& queue);
 
   template <class Call>
