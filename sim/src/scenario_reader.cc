@@ -103,8 +103,43 @@ std::vector<RateStep> read_rate(JsonObject& o) {
   return steps;
 }
 
+// "preferred_agent": "ana" or "prefer_last_agent": true, with "preferred_wait": "30s".
+void read_preference(JsonObject& o, ArrivalStream& a, const Scenario& s) {
+  o.read("preferred_agent", a.preferred_agent);
+  o.read("prefer_last_agent", a.prefer_last_agent);
+  if (!a.preferred_agent.empty()) {
+    std::vector<std::string> agents;
+    for (const AgentConfig& ag : s.config.agents) agents.push_back(ag.name);
+    if (std::find(agents.begin(), agents.end(), a.preferred_agent) == agents.end()) {
+      std::string reason = "unknown agent \"" + a.preferred_agent + "\"";
+      if (auto g = config::did_you_mean(a.preferred_agent, agents)) reason += " (did you mean \"" + *g + "\"?)";
+      fail(o.path_of("preferred_agent"), reason);
+    }
+    if (a.prefer_last_agent) {
+      fail(o.path_of("prefer_last_agent"), "give preferred_agent or prefer_last_agent, not both");
+    }
+  }
+  // Anonymous customers (CustomerId 0) have no last agent; replayed webhooks carry their own.
+  if (a.prefer_last_agent && s.customers == 0 && a.replay_file.empty()) {
+    fail(o.path_of("prefer_last_agent"),
+         "needs a customer population (\"customers\" > 0): anonymous customers have no last agent");
+  }
+  const Json* wait = o.find("preferred_wait");
+  if (!a.has_preference()) {
+    if (wait != nullptr) fail(o.path_of("preferred_wait"), "needs preferred_agent or prefer_last_agent");
+    return;
+  }
+  if (wait == nullptr) {
+    fail(o.path_of("preferred_wait"), "missing: how long an arrival waits for its preferred agent (0 < wait <= 1h)");
+  }
+  // The kernel times the preference on its timer wheel (at most 1 h); 0 would prefer nobody.
+  a.preferred_wait = config::read_kernel_timer(*wait, o.path_of("preferred_wait"));
+  if (a.preferred_wait <= Duration::zero()) fail(o.path_of("preferred_wait"), "must be > 0");
+}
+
 ArrivalStream read_arrival(const Json& value, const std::string& path, const std::set<std::string>& queues,
-                           const std::vector<std::string>& skills) {
+                           const Scenario& s) {
+  const std::vector<std::string>& skills = s.config.skills;
   JsonObject o(value, path);
   ArrivalStream a;
   a.path = path;
@@ -137,6 +172,7 @@ ArrivalStream read_arrival(const Json& value, const std::string& path, const std
   if (const Json* r = o.find("requirements")) {
     a.requirements = config::read_skill_requirements(*r, o.path_of("requirements"), skills);
   }
+  read_preference(o, a, s);
   o.refuse_unknown_keys();
   return a;
 }
@@ -261,7 +297,7 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   for (const QueueConfig& q : s.config.queues) queues.insert(q.name);
   if (const Json* arrivals = o.find("arrivals")) {
     config::for_each_element(*arrivals, "arrivals", [&](const Json& v, const std::string& p) {
-      s.arrivals.push_back(read_arrival(v, p, queues, s.config.skills));
+      s.arrivals.push_back(read_arrival(v, p, queues, s));
     });
   }
   if (s.config.queues.empty()) fail("queues", "a scenario needs at least one queue");

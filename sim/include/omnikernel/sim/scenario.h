@@ -49,6 +49,15 @@ struct ArrivalStream {
   // Skills every arrival of the stream asks for (1–8; empty = none). The simulator prepares each
   // distinct set once per queue (Kernel::prepare_requirements) and submits with its id.
   std::vector<SkillRequirementSpec> requirements;
+  // Preferred (sticky) agent (issue 9, item 4): each arrival is offered only to that agent for
+  // preferred_wait, then to everyone eligible (SubmitRequest::preferred / prefer_last_agent).
+  // `preferred_agent` names one agent for every arrival; `prefer_last_agent` lets a returning
+  // customer prefer the agent who last served them (the kernel remembers). At most one of them.
+  std::string preferred_agent;
+  bool prefer_last_agent = false;
+  Duration preferred_wait{};  // 0 < w <= 1 h with a preference; 0 without
+
+  [[nodiscard]] bool has_preference() const { return !preferred_agent.empty() || prefer_last_agent; }
 };
 
 struct DeclineReasonWeight {
