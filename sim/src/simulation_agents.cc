@@ -102,12 +102,16 @@ void Simulation::Impl::on_accepted(const Event& e) {
       const double wait = config::to_seconds(now() - item.arrival);
       const bool within = now() - item.arrival <= scenario.service_level_threshold;
       const bool queued = item.first_offered.value_or(now()) > item.arrival;  // before its first offer
+      const bool kept = item.preferred != kNoAgent && item.preferred == e.agent;
+      const bool same = item.last_agent != kNoAgent && item.last_agent == e.agent;
       charge(item, [&](ContactCounters& c) {
         c.answered++;
         c.total_wait_s += wait;
         if (within) c.answered_within_threshold++;
         if (queued) c.waited++;
         c.longest_wait_s = std::max(c.longest_wait_s, wait);
+        if (kept) c.preferred_kept++;
+        if (same) c.back_to_last_agent++;
       });
       live[item.queue].answered.fetch_add(1, std::memory_order_relaxed);
       if (within) live[item.queue].within.fetch_add(1, std::memory_order_relaxed);
@@ -226,6 +230,14 @@ void Simulation::Impl::on_expired(const Event& e) {
   if (it == items.end() || !it->second.counted) return;
   charge(it->second, [](ContactCounters& c) { c.expired++; });
   live[it->second.queue].expired.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The item stopped waiting for its preferred agent only (the wait ran out, or the agent went
+// offline): it is everyone's now.
+void Simulation::Impl::on_preference_ended(const Event& e) {
+  auto it = items.find(key_of(e.item));
+  if (it == items.end() || !it->second.counted) return;
+  charge(it->second, [](ContactCounters& c) { c.preferred_fell_back++; });
 }
 
 // An optional skill was dropped after its wait (Event::reason = optional skills still asked).
