@@ -106,6 +106,7 @@ CommandResult item_command(Service::State& s, AgentId agent, const std::string& 
   // Every other operation: only the item's holder.
   auto snapshot = s.kernel->item(*item);
   if (!snapshot) return from_status(snapshot.error());
+  if (snapshot->state == ItemState::free) return fail(409, "wrong_state", "the item is done");
   if (snapshot->agent != agent) return fail(403, "forbidden", "not your item");
   if (op == "pause") {
     auto value = string_field(command, "value", true);
