@@ -15,6 +15,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -117,6 +118,9 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
     ws_.read_message_max(core_.limits.ws_max_message_bytes);
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish();
+      // What the application sent during upgrade() (a hello) waited for the handshake.
+      self->accepted_ = true;
+      if (!self->queue_.empty()) self->write();
       self->read();
     });
   }
@@ -128,7 +132,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
         return self->close_now(CloseCode::policy, "too slow: messages queued past the limit");
       }
       self->queue_.push_back(std::move(text));
-      if (self->queue_.size() == 1) self->write();
+      if (self->queue_.size() == 1 && self->accepted_) self->write();
     });
   }
 
@@ -189,6 +193,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
   std::shared_ptr<WsHandler> handler_;
+  bool accepted_ = false;  // the handshake is done: writes may start
   bool closing_ = false;
   bool finished_ = false;
 };
@@ -196,7 +201,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
 class HttpSession final : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, Core& core, ConnectionSlot slot)
-      : stream_(std::move(socket)), core_(core), slot_(std::move(slot)) {}
+      : stream_(std::move(socket)), timer_(stream_.get_executor()), core_(core), slot_(std::move(slot)) {}
 
   void start(bool over_capacity) {
     core_.track(shared_from_this());
@@ -221,17 +226,38 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
     parser_->header_limit(static_cast<uint32_t>(core_.limits.max_header_bytes));
     parser_->body_limit(core_.limits.max_body_bytes);
     idle_ = true;
-    stream_.expires_after(core_.limits.header_timeout);
+    arm(core_.limits.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->idle_ = false;
+      self->timer_.cancel();
       self->on_header(ec);
+    });
+  }
+
+  // Read deadlines use their own timer rather than the stream's expiry, which would close the
+  // socket: a slow client is cancelled and still told 408.
+  void arm(std::chrono::nanoseconds timeout) {
+    stream_.expires_never();
+    timed_out_ = false;
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the read finished in time
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
     });
   }
 
   // Errors while reading: answered when the peer can still hear it, then the connection closes.
   bool read_failed(beast::error_code ec) {
     if (!ec) return false;
-    if (ec == http::error::body_limit) {
+    if (timed_out_) {
+      if (buffer_.size() > 0 || parser_->got_some()) {
+        refuse(408, "request_timeout", "the request did not arrive in time", version());
+      } else {
+        shutdown();  // an idle keep-alive connection: just close it
+      }
+    } else if (ec == http::error::body_limit) {
       refuse(413, "payload_too_large", "the body exceeds limits.max_body_bytes", version());
     } else if (ec == beast::error::timeout) {
       if (buffer_.size() > 0 || parser_->got_some()) {
@@ -259,7 +285,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
       auto ws = std::make_shared<WsSession>(std::move(stream_), core_, std::move(slot_));
       return ws->run(parser_->release());
     }
-    stream_.expires_after(core_.limits.body_timeout);
+    arm(core_.limits.body_timeout);
     if (request[http::field::expect] == "100-continue") {
       // curl and others wait for this before sending a body.
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
@@ -274,6 +300,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->timer_.cancel();
       if (self->read_failed(ec)) return;
       self->respond();
     });
@@ -311,11 +338,13 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer timer_;
   Core& core_;
   ConnectionSlot slot_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool idle_ = false;
+  bool timed_out_ = false;
 };
 
 class BeastServer final : public HttpServer {
