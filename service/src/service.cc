@@ -153,6 +153,9 @@ std::string Service::token_of(std::string_view agent) const {
   return agent_token(state_->secrets.agent_token_secret, agent);
 }
 
+const Secrets& Service::secrets() const noexcept { return state_->secrets; }
+const ServeConfig& Service::config() const noexcept { return state_->config; }
+
 void Service::start() {
   State& s = *state_;
   if (s.pump.joinable() || s.stopped.load()) return;

@@ -72,6 +72,9 @@ class Service final : public HttpApp {
   [[nodiscard]] Kernel& kernel() noexcept;
   // An agent's token (what the agent presents), from the service's agent-token secret.
   [[nodiscard]] std::string token_of(std::string_view agent) const;
+  // For in-process drivers (the simulator signs its webhooks like Meta does). Never logged.
+  [[nodiscard]] const Secrets& secrets() const noexcept;
+  [[nodiscard]] const ServeConfig& config() const noexcept;
 
   struct State;  // service/src/service_state.h
 
