@@ -54,6 +54,7 @@ Json supervisor_state(Service::State& s) {
   // Items per agent and per channel, in one pass over the open conversations.
   std::vector<Json> items_of(k.agent_count(), Json::array());
   std::map<std::string, std::array<uint64_t, 2>> channels;  // channel → {open, waiting}
+  for (const auto& [name, adapter] : s.adapters) channels[name] = {0, 0};  // idle channels show too
   {
     std::lock_guard lock(s.conversations_mutex);
     for (const auto& [id, c] : s.by_item) {
