@@ -148,7 +148,7 @@ class AgentSocket final : public WsHandler {
   void on_text(std::string_view message) override {
     Json command = Json::parse(message, nullptr, false);
     if (command.is_discarded()) {
-      peer_->send(dump({{"type", "error"}, {"error", "malformed_json"}, {"message", "$: not valid JSON"}}));
+      send(dump({{"type", "error"}, {"error", "malformed_json"}, {"message", "$: not valid JSON"}}));
       return;
     }
     CommandResult r = run_agent_command(s_, agent_, command);
@@ -159,14 +159,18 @@ class AgentSocket final : public WsHandler {
       if (auto id = command.find("id"); id != command.end()) out["id"] = *id;
       if (auto op = command.find("op"); op != command.end()) out["op"] = *op;
     }
-    peer_->send(dump(out));
+    send(dump(out));
   }
   void on_close() noexcept override {}
 
  private:
+  void send(std::string text) {
+    if (auto peer = peer_.lock()) peer->send(std::move(text));
+  }
+
   Service::State& s_;
   AgentId agent_;
-  std::shared_ptr<WsPeer> peer_;
+  std::weak_ptr<WsPeer> peer_;  // weak: the connection owns this handler, not the reverse
 };
 
 class CustomerSocket final : public WsHandler {
@@ -177,14 +181,18 @@ class CustomerSocket final : public WsHandler {
   void on_text(std::string_view message) override {
     HttpResponse r = ingest_payload(s_, "webchat", message, site_, visitor_);
     Json body = Json::parse(r.body, nullptr, false);
-    peer_->send(dump({{"type", "ack"}, {"status", r.status}, {"result", std::move(body)}}));
+    send(dump({{"type", "ack"}, {"status", r.status}, {"result", std::move(body)}}));
   }
   void on_close() noexcept override {}
 
  private:
+  void send(std::string text) {
+    if (auto peer = peer_.lock()) peer->send(std::move(text));
+  }
+
   Service::State& s_;
   std::string site_, visitor_;
-  std::shared_ptr<WsPeer> peer_;
+  std::weak_ptr<WsPeer> peer_;  // weak: the connection owns this handler, not the reverse
 };
 
 std::vector<std::string_view> split_path(std::string_view path) {

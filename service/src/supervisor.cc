@@ -33,13 +33,17 @@ class SupervisorSocket final : public WsHandler {
         for (auto& [k, v] : r.body.items()) out[k] = v;
       }
     }
-    peer_->send(dump(out));
+    send(dump(out));
   }
   void on_close() noexcept override {}
 
  private:
+  void send(std::string text) {
+    if (auto peer = peer_.lock()) peer->send(std::move(text));
+  }
+
   Service::State& s_;
-  std::shared_ptr<WsPeer> peer_;
+  std::weak_ptr<WsPeer> peer_;  // weak: the connection owns this handler, not the reverse
 };
 
 }  // namespace
