@@ -42,12 +42,7 @@ std::string_view state_after(EventType t) {
 }
 
 void handle_event(Service::State& s, const Event& e) {
-  Json recent{{"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.at.time_since_epoch()).count()},
-              {"type", to_string(e.type)}};
-  if (index(e.item) != 0) recent["item"] = item_string(e.item);
-  if (e.agent != kNoAgent) recent["agent"] = s.agent_name(e.agent);
   if (e.type == EventType::agent_status) {
-    recent["status"] = s.status_name(StatusId{e.reason});
     const std::string text = dump({{"type", "status"}, {"status", s.status_name(StatusId{e.reason})}});
     s.peers.to_agent(e.agent, text);
   } else if (e.type == EventType::agent_missed || e.type == EventType::agent_missed_ended) {
@@ -56,10 +51,6 @@ void handle_event(Service::State& s, const Event& e) {
     std::lock_guard lock(s.conversations_mutex);
     auto it = s.by_item.find(index(e.item));
     Conversation* c = it == s.by_item.end() ? nullptr : it->second.get();
-    if (c != nullptr) {
-      recent["queue"] = s.queue_name(c->queue);
-      recent["channel"] = c->channel;
-    }
     const AgentId holder = c != nullptr ? c->agent : kNoAgent;
     const AgentId concerned = e.agent != kNoAgent ? e.agent : holder;
     switch (e.type) {
@@ -115,7 +106,7 @@ void handle_event(Service::State& s, const Event& e) {
     }
   }
   std::lock_guard lock(s.recent_mutex);
-  s.recent.push_back(std::move(recent));
+  s.recent.push_back(e);
   while (s.recent.size() > s.config.service.limits.recent_events) s.recent.pop_front();
 }
 

@@ -142,9 +142,10 @@ struct Service::State {
   std::unordered_map<std::string, std::shared_ptr<Conversation>> by_key;
   std::unordered_map<uint64_t, std::shared_ptr<Conversation>> by_item;
 
-  // Recent events for the supervisor (JSON objects), newest last.
+  // Recent events for the supervisor, newest last: plain values (JSON only when a supervisor
+  // asks), so the event pump's cost per event stays small.
   std::mutex recent_mutex;
-  std::deque<Json> recent;
+  std::deque<Event> recent;
 
   // The event pump.
   std::thread pump;

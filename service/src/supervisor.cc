@@ -111,7 +111,16 @@ Json supervisor_state(Service::State& s) {
   {
     std::lock_guard lock(s.recent_mutex);
     const size_t first = s.recent.size() > 50 ? s.recent.size() - 50 : 0;
-    for (size_t i = first; i < s.recent.size(); ++i) recent.push_back(s.recent[i]);
+    for (size_t i = first; i < s.recent.size(); ++i) {
+      const Event& e = s.recent[i];
+      Json j{{"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.at.time_since_epoch()).count()},
+             {"type", to_string(e.type)}};
+      if (index(e.item) != 0) j["item"] = item_string(e.item);
+      if (e.agent != kNoAgent) j["agent"] = s.agent_name(e.agent);
+      if (index(e.item) != 0 && e.queue != kNoQueue && index(e.queue) < s.queues.size()) j["queue"] = s.queue_name(e.queue);
+      if (e.type == EventType::agent_status) j["status"] = s.status_name(StatusId{e.reason});
+      recent.push_back(std::move(j));
+    }
   }
   Json statuses = Json::array();
   for (const PresenceStatusConfig& st : s.config.kernel.statuses) statuses.push_back(st.name);
