@@ -43,6 +43,7 @@ std::string_view state_after(EventType t) {
 
 void handle_event(Service::State& s, const Event& e) {
   if (e.type == EventType::agent_status) {
+    s.supervisor_urgent = true;
     const std::string text = dump({{"type", "status"}, {"status", s.status_name(StatusId{e.reason})}});
     s.peers.to_agent(e.agent, text);
   } else if (e.type == EventType::agent_missed || e.type == EventType::agent_missed_ended) {
@@ -128,8 +129,10 @@ void run_event_pump(Service::State& s) {
   while (!s.pump_stop.load(std::memory_order_acquire)) {
     pump_once(s);
     const auto now = std::chrono::steady_clock::now();
-    if (now - s.last_supervisor_push >= 500ms) {
+    const auto since = now - s.last_supervisor_push;
+    if (since >= 500ms || (s.supervisor_urgent && since >= 100ms)) {
       s.last_supervisor_push = now;
+      s.supervisor_urgent = false;
       bool any = false;
       {
         std::lock_guard lock(s.peers.mutex);
@@ -139,7 +142,8 @@ void run_event_pump(Service::State& s) {
     }
     // Woken early by submits and agent commands, so offers leave within microseconds of them.
     std::unique_lock lock(s.pump_mutex);
-    s.pump_wake.wait_for(lock, interval, [&] { return s.pump_pending || s.pump_stop.load(std::memory_order_acquire); });
+    const auto wait = s.supervisor_urgent ? std::min<std::chrono::microseconds>(interval, 100ms) : interval;
+    s.pump_wake.wait_for(lock, wait, [&] { return s.pump_pending || s.pump_stop.load(std::memory_order_acquire); });
     s.pump_pending = false;
   }
 }

@@ -155,6 +155,7 @@ struct Service::State {
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
   std::chrono::steady_clock::time_point last_supervisor_push{};
+  bool supervisor_urgent = false;  // a status changed: supervisors see it within 100 ms (pump only)
 
   State(ServeConfig c, Secrets s, std::FILE* log_file)
       : config(std::move(c)), secrets(std::move(s)), log(log_file),

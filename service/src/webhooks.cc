@@ -153,6 +153,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
       }
       const Outcome outcome = retry ? Outcome::retry_later : place(s, m, received_ms, failure);
       ++counts[static_cast<size_t>(outcome)];
+      if (!m.id.empty() && outcome != Outcome::retry_later) claimed.push_back(dedupe_key);
       if (outcome == Outcome::retry_later) {
         retry = true;
         if (!m.id.empty()) s.dedupe.release(dedupe_key);  // Meta's retry must get through
@@ -172,6 +173,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
   }
   // Acknowledge only what is durable (the journal's seam); a time-out makes Meta retry.
   if (!s.durability->wait(s.durability->ticket(), std::chrono::milliseconds(2000))) {
+    for (const std::string& id : claimed) s.dedupe.release(id);  // Meta's retry must be processed
     return error_response(503, "not_durable", "the submit could not be made durable in time; retry");
   }
   if (retry) {
