@@ -155,7 +155,12 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
       }
       const std::string message = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
-      if (self->handler_) self->handler_->on_text(message);
+      try {
+        if (self->handler_) self->handler_->on_text(message);
+      } catch (const std::exception&) {
+        // A handler bug must cost this connection, never an I/O thread of the server.
+        return self->close_now(CloseCode::invalid_payload, "the message could not be handled");
+      }
       self->read();
     });
   }

@@ -17,8 +17,11 @@ class SupervisorSocket final : public WsHandler {
     Json command = Json::parse(message, nullptr, false);
     Json out{{"type", "result"}};
     if (command.is_object() && command.contains("id")) out["id"] = command["id"];
-    if (!command.is_object() || command.value("op", "") != "set_status" || !command["agent"].is_string() ||
-        !command["status"].is_string()) {
+    const auto field_is_string = [&](const char* key) {
+      return command.is_object() && command.contains(key) && command[key].is_string();
+    };
+    if (!field_is_string("op") || command["op"] != "set_status" || !field_is_string("agent") ||
+        !field_is_string("status")) {
       out["ok"] = false;
       out["error"] = "bad_request";
       out["message"] = "expected {\"op\": \"set_status\", \"agent\": NAME, \"status\": NAME}";

@@ -270,6 +270,22 @@ TEST_F(ServiceHandlers, SupervisorSeesTheFloorAndChangesAnAgentsStatus) {
   EXPECT_EQ(service().handle(post("/v1/supervisor/agents/alice/status", R"({"status":"Nap"})", auth)).status, 400);
 }
 
+TEST_F(ServiceHandlers, SupervisorWebSocketAnswersBadCommandsWithoutThrowing) {
+  auto peer = std::make_shared<RecordingPeer>();
+  EXPECT_FALSE(service().upgrade(get("/v1/supervisor/ws?token=wrong"), peer).handler);
+  Upgrade u = service().upgrade(get(std::string("/v1/supervisor/ws?token=") + kSupervisorToken), peer);
+  ASSERT_TRUE(u.handler);
+  ASSERT_TRUE(peer->wait_for("state"));
+  for (const char* bad : {R"({"op":5,"id":1})", R"([1,2])", "not json", R"({"op":"set_status","agent":{},"status":1})"}) {
+    EXPECT_NO_THROW(u.handler->on_text(bad)) << bad;
+  }
+  EXPECT_TRUE(peer->wait_for("result", "error", "bad_request"));
+  u.handler->on_text(R"({"op":"set_status","agent":"bob","status":"Available","id":9})");
+  auto ok = peer->wait_for("result", "id", 9);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)["ok"], true) << *ok;
+}
+
 TEST_F(ServiceHandlers, MetricsHealthAndUnknownRoutes) {
   EXPECT_EQ(service().handle(get("/healthz")).status, 200);
   EXPECT_EQ(service().handle(get("/readyz")).status, 200);
