@@ -118,5 +118,19 @@ TEST(ServeCli, ABadConfigurationOrAddressExitsTwo) {
   close(d.err);
 }
 
+TEST(ServeCli, LoadGeneratorLosesAndDuplicatesNothing) {
+  // A small run of `omni load`: every webhook answered 200 becomes exactly one offer.
+  Child c = spawn({OMNI_CLI, "load", "--rate", "400", "--seconds", "0.5", "--agents", "20", "--connections", "4",
+                   "--plugins", OMNI_TEST_PLUGIN_DIR});
+  const std::string out = read_until(c.out, std::regex("CPU per message"), 30s);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("posted 200, answered 200: 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("offered 200 distinct, lost 0, duplicated 0"), std::string::npos) << out;
+  close(c.out);
+  close(c.err);
+}
+
 }  // namespace
 }  // namespace omni::service::testing
