@@ -260,7 +260,7 @@ TEST_F(ServiceHandlers, SupervisorSeesTheFloorAndChangesAnAgentsStatus) {
   ASSERT_EQ(s["agents"].size(), 2u);
   EXPECT_EQ(s["agents"][0]["agent"], "alice");
   EXPECT_EQ(s["agents"][0]["status"], "Available");
-  EXPECT_EQ(s["queues"].size(), 4u);
+  EXPECT_EQ(s["queues"].size(), 5u);
   Desktop alice = connect("alice");
   HttpResponse change = service().handle(post("/v1/supervisor/agents/alice/status", R"({"status":"Lunch"})", auth));
   EXPECT_EQ(change.status, 200) << change.body;
@@ -284,6 +284,41 @@ TEST_F(ServiceHandlers, SupervisorWebSocketAnswersBadCommandsWithoutThrowing) {
   auto ok = peer->wait_for("result", "id", 9);
   ASSERT_TRUE(ok);
   EXPECT_EQ((*ok)["ok"], true) << *ok;
+}
+
+TEST_F(ServiceHandlers, AnUnansweredOfferTimesOutOnTheAgentsWebSocket) {
+  Desktop alice = connect("alice");
+  ASSERT_EQ(service().handle(signed_whatsapp(whatsapp_payload("15550012", "wamid.to", "urgent please"))).status, 200);
+  auto offer = alice.peer->wait_for("offer");
+  ASSERT_TRUE(offer);
+  EXPECT_EQ((*offer)["queue"], "wa_fast");  // push time-out 200 ms
+  auto timeout = alice.peer->wait_for("timeout", "item", (*offer)["item"], 3000ms);
+  ASSERT_TRUE(timeout);
+  EXPECT_TRUE(alice.peer->wait_for("item", "event", "push_timed_out"));
+  EXPECT_NE(service().handle(get("/metrics")).body.find("omni_push_timeouts_total 1"), std::string::npos);
+}
+
+TEST(ServicePolicy, ASecondSessionTheSimultaneousSessionsPolicyRefusesJoinsTheOpenOne) {
+  // One session per customer: the same person on web chat while their WhatsApp conversation is
+  // open is not a new item; the message reaches the agent who has the conversation.
+  ServiceUnderTest sut = make_service({{"policies", {{"simultaneous_sessions", {{"allow_simultaneous_sessions", false}}}}}});
+  Service& s = *sut.service;
+  s.start();
+  auto peer = std::make_shared<RecordingPeer>();
+  Upgrade u = s.upgrade(get("/v1/agents/ws?agent=alice&token=" + s.token_of("alice")), peer);
+  ASSERT_TRUE(u.handler);
+  ASSERT_EQ(Json::parse(s.handle(signed_whatsapp(whatsapp_payload("15550013", "wamid.p1", "hi"))).body)["new_items"], 1);
+  auto offer = peer->wait_for("offer");
+  ASSERT_TRUE(offer);
+  HttpResponse second = s.handle(post("/webhooks/webchat", webchat_payload("15550013", "m-p2", "also here"),
+                                      {{"x-omni-site-key", kSiteKey}}));
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(Json::parse(second.body)["new_items"], 0) << second.body;
+  EXPECT_EQ(Json::parse(second.body)["continued"], 1) << second.body;
+  auto message = peer->wait_for("message", "text", "also here");
+  ASSERT_TRUE(message);
+  EXPECT_EQ((*message)["item"], (*offer)["item"]);
+  s.stop();
 }
 
 TEST_F(ServiceHandlers, MetricsHealthAndUnknownRoutes) {
