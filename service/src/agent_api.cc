@@ -225,10 +225,7 @@ Json agent_json(Service::State& s, AgentId agent) {
     out["capacity"] = snap->capacity_milli / 1000.0;
     out["open_items"] = snap->open_items;
     out["wrap_up_items"] = snap->wrap_up_items;
-    const auto& statuses = s.config.kernel.statuses;
-    if (index(snap->status) < statuses.size() && statuses[index(snap->status)].kind == PresenceKind::pause) {
-      out["pause_cause"] = statuses[index(snap->status)].pause_cause;
-    }
+    if (auto cause = s.pause_cause(snap->status); !cause.empty()) out["pause_cause"] = cause;
   }
   Json items = Json::array();
   std::lock_guard lock(s.conversations_mutex);

@@ -130,7 +130,9 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
   for (const PresenceStatusConfig& st : s.config.kernel.statuses) {
     const size_t i = index(*s.kernel->find_status(st.name));
     s.status_names.resize(std::max(s.status_names.size(), i + 1));
+    s.pause_causes.resize(s.status_names.size());
     s.status_names[i] = st.name;
+    if (st.kind == PresenceKind::pause) s.pause_causes[i] = st.pause_cause;
   }
   s.peers.agents.resize(s.kernel->agent_count());
   if (auto routes = resolve_routes(s); !routes) return std::unexpected(routes.error());

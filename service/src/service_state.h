@@ -128,6 +128,7 @@ struct Service::State {
   std::vector<std::unique_ptr<QueueInfo>> queues;  // by QueueId
   std::vector<std::string> agent_names;           // by AgentId
   std::vector<std::string> status_names;          // by StatusId
+  std::vector<std::string> pause_causes;          // by StatusId; empty unless a pause status
   std::vector<ResolvedRoute> routes;
   RecentIds dedupe;
   ImmediateDurability immediate;
@@ -175,6 +176,9 @@ struct Service::State {
   }
   [[nodiscard]] std::string_view status_name(StatusId id) const {
     return index(id) < status_names.size() ? std::string_view(status_names[index(id)]) : std::string_view("?");
+  }
+  [[nodiscard]] std::string_view pause_cause(StatusId id) const {
+    return index(id) < pause_causes.size() ? std::string_view(pause_causes[index(id)]) : std::string_view();
   }
   [[nodiscard]] std::string_view agent_name(AgentId a) const {
     return index(a) < agent_names.size() ? std::string_view(agent_names[index(a)]) : std::string_view("?");

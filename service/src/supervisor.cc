@@ -83,10 +83,7 @@ Json supervisor_state(Service::State& s) {
     Json agent{{"agent", s.agent_name(AgentId{a})},   {"status", s.status_name(snap->status)},
                {"activity", to_string(snap->activity)}, {"used", snap->used_milli / 1000.0},
                {"capacity", snap->capacity_milli / 1000.0}, {"items", std::move(items_of[a])}};
-    const auto& statuses = s.config.kernel.statuses;
-    if (index(snap->status) < statuses.size() && statuses[index(snap->status)].kind == PresenceKind::pause) {
-      agent["pause_cause"] = statuses[index(snap->status)].pause_cause;
-    }
+    if (auto cause = s.pause_cause(snap->status); !cause.empty()) agent["pause_cause"] = cause;
     agents.push_back(std::move(agent));
   }
   Json queues = Json::array();
