@@ -118,6 +118,32 @@ TEST(ServeCli, ABadConfigurationOrAddressExitsTwo) {
   close(d.err);
 }
 
+TEST(ServeCli, SimulateMovesTheFloor) {
+  Child c = spawn({OMNI_CLI, "serve", "--listen", "127.0.0.1:0", "--simulate", "--speed", "200", "--plugins",
+                   OMNI_TEST_PLUGIN_DIR});
+  std::string out = read_until(c.out, std::regex("simulating"), 10s);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"))) << out;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  // At 200× the default scenario posts a few messages a second, and its agents accept them.
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = http_request(port, "GET", "/metrics").body;
+    if (std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_items_submitted_total [1-9]"))) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_webhook_requests_total\\{channel=\"[a-z]+\",code=\"200\"\\}")))
+      << metrics;
+  kill(c.pid, SIGTERM);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(c.out);
+  close(c.err);
+}
+
 TEST(ServeCli, LoadGeneratorLosesAndDuplicatesNothing) {
   // A small run of `omni load`: every webhook answered 200 becomes exactly one offer.
   Child c = spawn({OMNI_CLI, "load", "--rate", "400", "--seconds", "0.5", "--agents", "20", "--connections", "4",
