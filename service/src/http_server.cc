@@ -43,12 +43,14 @@ struct Core {
   Core(HttpApp& a, const ServiceLimits& l) : app(a), limits(l), acceptor(ioc) {}
   HttpApp& app;
   ServiceLimits limits;
-  net::io_context ioc;
-  tcp::acceptor acceptor;
+  // Declared before ioc: destroying ioc destroys the sessions its pending handlers hold, and
+  // they still count themselves out of `connections`.
   std::atomic<uint32_t> connections{0};
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<Stoppable>> sessions;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
 
   void track(const std::shared_ptr<Stoppable>& s) {
     std::lock_guard lock(sessions_mutex);
