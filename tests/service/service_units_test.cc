@@ -54,6 +54,14 @@ TEST(RecentIds, RemembersAtMostItsCapacityOldestForgottenFirst) {
   EXPECT_FALSE(ids.claim("d"));
   ids.release("d");  // a failed delivery: the retry must get through
   EXPECT_TRUE(ids.claim("d"));
+  // A re-claimed id is not forgotten early by the entry of its released claim.
+  RecentIds window(2);
+  EXPECT_TRUE(window.claim("p"));
+  window.release("p");
+  EXPECT_TRUE(window.claim("q"));
+  EXPECT_TRUE(window.claim("p"));   // window: q, p
+  EXPECT_FALSE(window.claim("p"));
+  EXPECT_FALSE(window.claim("q"));
   for (int i = 0; i < 1000; ++i) (void)ids.claim(std::to_string(i) + "x");  // (GCC 12 -Wrestrict on "x" + …)
   EXPECT_EQ(ids.size(), 3u);
 }

@@ -10,11 +10,13 @@
 // path is not the kernel's hot path; a sharded set is the next step if profiles say so.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
+#include <utility>
 
 namespace omni::service {
 
@@ -34,8 +36,12 @@ class RecentIds {
   };
   size_t capacity_;
   mutable std::mutex mutex_;
-  std::unordered_set<std::string, Hash, std::equal_to<>> ids_;
-  std::deque<std::string> order_;  // oldest first; may hold released ids (skipped on eviction)
+  uint64_t next_claim_ = 0;
+  // id → the claim that holds it. order_ lists claims oldest first; an entry whose claim was
+  // released (or re-made later) no longer matches ids_ and is skipped, so a re-claimed id is
+  // never forgotten early by its older entry.
+  std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> ids_;
+  std::deque<std::pair<std::string, uint64_t>> order_;
 };
 
 }  // namespace omni::service
