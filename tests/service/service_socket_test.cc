@@ -56,6 +56,18 @@ TEST_F(ServiceSockets, OversizedBodyIs413BeforeItIsRead) {
   EXPECT_NE(head.find("413"), std::string::npos) << head;
 }
 
+TEST_F(ServiceSockets, OversizedHeadersAre431AndKeepAliveServesSeveralRequests) {
+  start();
+  EXPECT_EQ(http_request(port(), "GET", "/healthz", {}, {{"X-Padding", std::string(20000, 'a')}}).status, 431);
+  RawConnection c(port());
+  for (int i = 0; i < 3; ++i) {
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string head = c.read_until("\r\n\r\n", 2000ms);
+    EXPECT_NE(head.find("200 OK"), std::string::npos) << head;
+    (void)c.read_exactly(15, 2000ms);  // {"status":"ok"}
+  }
+}
+
 TEST_F(ServiceSockets, SlowHeadersAndSlowBodiesTimeOut) {
   start();
   {
