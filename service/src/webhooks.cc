@@ -42,10 +42,24 @@ const ResolvedRoute* route_for(const Service::State& s, const runtime::InboundMe
   return nullptr;
 }
 
-// One message copied out of the adapter's views (valid only during its callback).
+// One message copied out of the adapter's views (valid only during its callback). `event` says
+// what it is: a customer message opens or continues a conversation; a notice (WhatsApp `system`:
+// number changed…) and an edit (Instagram `message_edit`: `id` is the edited message's) reach an
+// open conversation only and never open or extend the 24-hour window.
 struct Message {
   std::string channel, customer, account, conversation, id, kind, text;
   int64_t timestamp_ms = 0;
+  sdk::InboundEvent event = sdk::InboundEvent::message;
+  // De-duplication key: an edit carries the id of the message it edits, so its text is part of it.
+  [[nodiscard]] std::string dedupe_key() const {
+    if (id.empty()) return {};
+    return channel + "|" + (event == sdk::InboundEvent::edit ? "edit|" + id + "|" + text : id);
+  }
+};
+
+// A part of a payload the adapter could not read, copied out of its views.
+struct Rejected {
+  std::string path, detail, message_id;
 };
 
 std::string message_json(const Conversation& c, const StoredMessage& m) {
@@ -55,16 +69,31 @@ std::string message_json(const Conversation& c, const StoredMessage& m) {
       .dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// Appends the message to an open conversation and passes it to the agent who has it.
+// Appends the message to an open conversation and passes it to the agent who has it. Only a
+// customer message moves the conversation's last inbound time (the 24-hour window); an edit
+// replaces the text of the message it edits (kept as a new entry when that one is gone).
 void continue_conversation(Service::State& s, Conversation& c, const Message& m, int64_t received_ms) {
-  c.messages.push_back({m.id, m.kind, m.text, m.timestamp_ms});
+  if (m.event == sdk::InboundEvent::edit) {
+    auto edited = std::ranges::find_if(c.messages, [&](const StoredMessage& x) { return x.id == m.id; });
+    if (edited != c.messages.end()) {
+      edited->text = m.text;
+      if (c.agent != kNoAgent) {
+        Json update = Json::parse(message_json(c, *edited));
+        update["type"] = "message_edited";
+        s.peers.to_agent(c.agent, update.dump(-1, ' ', false, Json::error_handler_t::replace));
+      }
+      s.counters.continued.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  c.messages.push_back({m.id, m.event == sdk::InboundEvent::notice ? "notice" : m.kind, m.text, m.timestamp_ms});
   if (c.messages.size() > kMaxStoredMessages) c.messages.pop_front();
-  c.last_inbound_ms = m.timestamp_ms > 0 ? m.timestamp_ms : received_ms;
+  if (sdk::is_customer_message(m.event)) c.last_inbound_ms = m.timestamp_ms > 0 ? m.timestamp_ms : received_ms;
   if (c.agent != kNoAgent) s.peers.to_agent(c.agent, message_json(c, c.messages.back()));
   s.counters.continued.fetch_add(1, std::memory_order_relaxed);
 }
 
-enum class Outcome : uint8_t { new_item, continued, duplicate, unrouted, refused, retry_later };
+enum class Outcome : uint8_t { new_item, continued, duplicate, unrouted, refused, retry_later, ignored };
 
 // Under conversations_mutex: continuity first, then a new item by the routing rules.
 Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& failure) {
@@ -78,6 +107,8 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
     }
     s.by_key.erase(it);
   }
+  // A notice or an edit with no open conversation creates no work (the log and the counts say so).
+  if (!sdk::is_customer_message(m.event)) return Outcome::ignored;
   runtime::InboundMessage view{m.channel, m.customer, m.account, m.conversation, m.id, m.kind, m.text, m.timestamp_ms};
   const ResolvedRoute* route = route_for(s, view);
   if (route == nullptr) return Outcome::unrouted;
@@ -116,6 +147,12 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   return Outcome::new_item;
 }
 
+Json rejected_json(const std::vector<Rejected>& rejected) {
+  Json out = Json::array();
+  for (const Rejected& r : rejected) out.push_back({{"path", r.path}, {"detail", r.detail}, {"message_id", r.message_id}});
+  return out;
+}
+
 }  // namespace
 
 HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
@@ -123,21 +160,33 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
   auto adapter = s.adapters.find(channel);
   if (adapter == s.adapters.end()) return error_response(404, "not_found", "no such channel");
   std::vector<Message> messages;
+  std::vector<Rejected> rejected;
   bool wrong_site = false;
-  auto parsed = adapter->second.parse(payload, [&](const runtime::InboundMessage& m) {
-    if ((!site.empty() && m.account != site) || (!visitor.empty() && m.customer != visitor)) wrong_site = true;
-    messages.push_back({std::string(m.channel), std::string(m.customer), std::string(m.account),
-                        std::string(m.conversation), std::string(m.message_id), std::string(m.kind),
-                        std::string(m.text), m.timestamp_ms});
-    return true;
-  });
+  // Partial success (ABI 1.2): a bad message in a batch is reported and the rest go on.
+  auto parsed = adapter->second.parse(
+      payload,
+      [&](const runtime::InboundMessage& m) {
+        if ((!site.empty() && m.account != site) || (!visitor.empty() && m.customer != visitor)) wrong_site = true;
+        messages.push_back({std::string(m.channel), std::string(m.customer), std::string(m.account),
+                            std::string(m.conversation), std::string(m.message_id), std::string(m.kind),
+                            std::string(m.text), m.timestamp_ms, m.event});
+        return true;
+      },
+      [&](const runtime::Rejection& r) {
+        rejected.push_back({std::string(r.path), std::string(r.detail), std::string(r.message_id)});
+        return true;
+      });
   if (!parsed) {
-    // The adapter's message names the JSON path ("entry[0].changes[0].value.messages[1].from: missing").
+    // Nothing of the payload could be read. The adapter's message names the JSON path
+    // ("entry[0].changes[0].value.messages[1].from: missing").
     return error_response(400, "malformed_payload", parsed.error().message);
   }
+  for (const Rejected& r : rejected)
+    s.log.warn("webhook_part_rejected", {{"channel", channel}, {"path", r.path}, {"detail", r.detail},
+                                         {"message_id", r.message_id}});
   if (wrong_site) return error_response(403, "forbidden", "the payload is for another site (or visitor) than the key's");
   const int64_t received_ms = unix_ms_now();
-  size_t counts[6] = {};
+  size_t counts[7] = {};
   std::vector<std::string> claimed;
   bool retry = false;
   Status failure = Status::ok;
@@ -145,18 +194,18 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
     std::lock_guard lock(s.conversations_mutex);
     for (const Message& m : messages) {
       // Messages without an id cannot be de-duplicated; they are processed every time.
-      const std::string dedupe_key = m.channel + "|" + m.id;
-      if (!m.id.empty() && !s.dedupe.claim(dedupe_key)) {
+      const std::string dedupe_key = m.dedupe_key();
+      if (!dedupe_key.empty() && !s.dedupe.claim(dedupe_key)) {
         ++counts[static_cast<size_t>(Outcome::duplicate)];
         s.counters.duplicates.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       const Outcome outcome = retry ? Outcome::retry_later : place(s, m, received_ms, failure);
       ++counts[static_cast<size_t>(outcome)];
-      if (!m.id.empty() && outcome != Outcome::retry_later) claimed.push_back(dedupe_key);
+      if (!dedupe_key.empty() && outcome != Outcome::retry_later) claimed.push_back(dedupe_key);
       if (outcome == Outcome::retry_later) {
         retry = true;
-        if (!m.id.empty()) s.dedupe.release(dedupe_key);  // Meta's retry must get through
+        if (!dedupe_key.empty()) s.dedupe.release(dedupe_key);  // Meta's retry must get through
       } else if (outcome == Outcome::unrouted) {
         s.counters.unrouted.fetch_add(1, std::memory_order_relaxed);
       } else if (outcome == Outcome::refused) {
@@ -187,7 +236,9 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
                              {"continued", counts[static_cast<size_t>(Outcome::continued)]},
                              {"duplicates", counts[static_cast<size_t>(Outcome::duplicate)]},
                              {"unrouted", counts[static_cast<size_t>(Outcome::unrouted)]},
-                             {"refused", counts[static_cast<size_t>(Outcome::refused)]}});
+                             {"refused", counts[static_cast<size_t>(Outcome::refused)]},
+                             {"ignored", counts[static_cast<size_t>(Outcome::ignored)]},
+                             {"rejected", rejected_json(rejected)}});
 }
 
 HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request) {

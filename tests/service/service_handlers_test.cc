@@ -225,6 +225,54 @@ TEST_F(ServiceHandlers, RepliesPassTheOutboundGate) {
   EXPECT_EQ(rest("alice", "/items/" + old_item + "/reply", {{"template", "order_update"}}).status, 202);
 }
 
+// Issue 11 item 3 through the service: one bad message in a batch is reported with its JSON path
+// and the others are routed; a WhatsApp `system` notice neither opens work nor reopens the 24-hour
+// window.
+TEST_F(ServiceHandlers, OneBadMessageInABatchIsReportedAndTheOthersRouted) {
+  Json payload = Json::parse(whatsapp_payload("15550021", "wamid.good1", "first"));
+  Json& messages = payload["entry"][0]["changes"][0]["value"]["messages"];
+  messages.push_back({{"from", "15550022"}, {"id", "wamid.bad"}, {"timestamp", "1700000000"}, {"type", 42}});
+  messages.push_back({{"from", "15550023"}, {"id", "wamid.good2"}, {"timestamp", std::to_string(now_ms() / 1000)},
+                      {"type", "text"}, {"text", {{"body", "second"}}}});
+  HttpResponse r = service().handle(signed_whatsapp(payload.dump()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json body = Json::parse(r.body);
+  EXPECT_EQ(body["new_items"], 2) << r.body;
+  ASSERT_EQ(body["rejected"].size(), 1u) << r.body;
+  EXPECT_EQ(body["rejected"][0]["path"], "entry[0].changes[0].value.messages[1].type");
+  EXPECT_EQ(body["rejected"][0]["message_id"], "wamid.bad");
+}
+
+TEST_F(ServiceHandlers, ASystemNoticeOpensNoWorkAndDoesNotReopenTheWindow) {
+  Desktop alice = connect("alice");
+  // The customer last wrote two days ago; a notice arrives now.
+  ASSERT_EQ(service().handle(signed_whatsapp(whatsapp_payload("15550031", "wamid.n1", "old", now_ms() / 1000 - 2 * 86400))).status, 200);
+  auto offer = alice.peer->wait_for("offer", "customer", "15550031");
+  ASSERT_TRUE(offer);
+  const std::string item = (*offer)["item"];
+  ASSERT_EQ(rest("alice", "/items/" + item + "/accept").status, 200);
+  Json notice = Json::parse(whatsapp_payload("15550031", "wamid.n2", "unused"));
+  Json& m = notice["entry"][0]["changes"][0]["value"]["messages"][0];
+  m.erase("text");
+  m["type"] = "system";
+  m["system"] = {{"body", "User changed number"}, {"type", "user_changed_number"}, {"wa_id", "15550039"}};
+  HttpResponse r = service().handle(signed_whatsapp(notice.dump()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["new_items"], 0) << r.body;
+  HttpResponse reply = rest("alice", "/items/" + item + "/reply", {{"text", "Still there?"}});
+  EXPECT_EQ(reply.status, 409) << "the notice did not reopen the 24-hour window: " << reply.body;
+  // A notice for a customer with no open conversation creates nothing either.
+  Json stray = notice;
+  stray["entry"][0]["changes"][0]["value"]["messages"][0]["from"] = "15550099";
+  stray["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "wamid.n3";
+  stray["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"] = "15550099";
+  HttpResponse lone = service().handle(signed_whatsapp(stray.dump()));
+  ASSERT_EQ(lone.status, 200) << lone.body;
+  EXPECT_EQ(Json::parse(lone.body)["new_items"], 0);
+  EXPECT_EQ(Json::parse(lone.body)["ignored"], 1) << lone.body;
+}
+
+
 TEST_F(ServiceHandlers, WebChatNeedsTheSiteKeyAndRepliesReachTheCustomersWebSocket) {
   const std::string body = webchat_payload("v-1", "m-1", "Hi there");
   EXPECT_EQ(service().handle(post("/webhooks/webchat", body)).status, 401);
