@@ -177,12 +177,21 @@ TEST_F(ServiceHandlers, DeclineWithAReasonRequeuesAndBadCommandsNameTheJsonPath)
   EXPECT_TRUE(alice.peer->wait_for("error", "error", "malformed_json"));
 }
 
-TEST_F(ServiceHandlers, MalformedPayloadsAre400NamingTheJsonPath) {
+TEST_F(ServiceHandlers, MalformedPayloadsAreReportedByJsonPath) {
   const std::string missing_from =
       R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1"},"messages":[{"id":"x","timestamp":"1","type":"text","text":{"body":"a"}}]}}]}]})";
+  // A message without a customer is one bad part of the batch: 200 (Meta must not retry what can
+  // never be read), reported by path, nothing submitted.
   HttpResponse r = service().handle(signed_whatsapp(missing_from));
-  EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("entry[0]"), std::string::npos) << r.body;
+  EXPECT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json::parse(r.body)["rejected"].size(), 1u) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["rejected"][0]["path"].get<std::string>().rfind("entry[0].changes[0].value.messages[0]", 0), 0u)
+      << r.body;
+  EXPECT_EQ(Json::parse(r.body)["new_items"], 0);
+  // Nothing readable at all is 400, naming where.
+  HttpResponse no_entry = service().handle(signed_whatsapp(R"({"object":"whatsapp_business_account"})"));
+  EXPECT_EQ(no_entry.status, 400) << no_entry.body;
+  EXPECT_NE(no_entry.body.find("entry"), std::string::npos) << no_entry.body;
   HttpResponse syntax = service().handle(signed_whatsapp("{\"object\": "));
   EXPECT_EQ(syntax.status, 400) << syntax.body;
   HttpResponse rest_body = service().handle(post("/v1/agents/alice/status", "{oops",
