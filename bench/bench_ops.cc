@@ -410,6 +410,45 @@ void register_kernel_ops(int iterations) {
 #endif
 }
 
+// Tie-breaks (issue 9, item 3): submit→offer and close at 1,000 agents × 100 queues with every
+// routing configuration's tie_break set to each mode, side by side. Submits to idle agents tie
+// on every offer, so this is the sampled tie-breaks' worst case (8 validity checks per offer).
+void register_tie_break_ops(int iterations) {
+  const std::pair<const char*, TieBreak> modes[] = {{"listed_order", TieBreak::listed_order},
+                                                    {"round_robin", TieBreak::round_robin},
+                                                    {"longest_idle", TieBreak::longest_idle},
+                                                    {"most_skilled", TieBreak::most_skilled}};
+  for (const auto& [name, tie] : modes) {
+    auto scenario = std::make_shared<Scenario>(op_scenario(false));
+    for (RoutingConfig& r : scenario->config.routing_configs) r.tie_break = tie;
+    register_op(std::string("tie_break_submit_offer/") + name, iterations, [scenario](benchmark::State& state) {
+      auto r = make("kernel", *scenario);
+      OpStats stats;
+      for (auto _ : state) {
+        const uint64_t t = timed(stats, kBatch, [&](uint32_t i) {
+          if (!r->submit(any_queue(i), CustomerId{i + 1})) std::abort();
+        });
+        state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+        std::vector<Offer> offers;
+        collect(*r, offers);
+        close_all(*r, offers);
+      }
+      report(state, stats);
+    });
+    register_op(std::string("tie_break_close/") + name, iterations, [scenario](benchmark::State& state) {
+      auto r = make("kernel", *scenario);
+      OpStats stats;
+      for (auto _ : state) {
+        const auto offers = submit_offered(*r, kBatch, any_queue);
+        for (const Offer& o : offers) (void)r->accept(o.item, o.agent);
+        const uint64_t t = timed(stats, kBatch, [&](uint32_t i) { (void)r->close(offers[i].item); });
+        state.SetIterationTime(static_cast<double>(t) * ns_per_tick() * 1e-9);
+      }
+      report(state, stats);
+    });
+  }
+}
+
 }  // namespace
 
 void register_op_benchmarks(bool quick) {
@@ -423,6 +462,7 @@ void register_op_benchmarks(bool quick) {
     report(state, stats);
   });
   register_kernel_ops(n);
+  register_tie_break_ops(n);
   for (const char* kind : {"kernel", "kernel+mutex", "mutex"}) register_router_ops(kind, n);
   for (const uint32_t agents : {1000u, 10000u}) {
     for (const char* design : {"kernel", "kernel-queues", "mutex"}) {

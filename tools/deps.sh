@@ -12,11 +12,21 @@ omni_packages=(
   libatomic-queue-dev libconcurrentqueue-dev  # queue candidates measured in bench/
   clang-14 libclang-rt-14-dev libc++-14-dev libc++abi-14-dev  # libFuzzer, the other-ABI plugin test
   abigail-tools                # abidiff: the plugin ABI did not change by accident
+  libssl-dev                   # omni serve: HMAC-SHA256 of webhooks, random demo secrets, TLS to the Graph API
+  chromium                     # omni serve: the supervisor page's browser test (driven by playwright-core)
+)
+# Installed only when the command is missing: a machine with Node.js from elsewhere (NodeSource
+# ships npm inside its nodejs) must not get Debian's npm forced on top of it.
+omni_command_packages=(
+  node:nodejs npm:npm          # omni serve: the browser test installs playwright-core with npm
 )
 omni_install_deps() {
   local missing=()
   for p in "${omni_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  for entry in "${omni_command_packages[@]}"; do
+    command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
   done
   if ((${#missing[@]})); then
     echo "omni: installing ${missing[*]}" >&2

@@ -1,6 +1,8 @@
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -133,13 +135,31 @@ std::expected<Json, ConfigError> parse_json_text(std::string_view text, std::str
   }
 }
 
-std::expected<std::string, ConfigError> read_text_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::unexpected(ConfigError{file.string(), "cannot open the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::unexpected(ConfigError{file.string(), "cannot read the file"});
-  return text.str();
+// A directory is not a file to read: an ifstream opens one and reads nothing, which the parser
+// would call invalid JSON. A file that cannot be opened or read says why (errno), a missing one
+// plainly "no such file".
+std::expected<std::string, ConfigError> read_text_file(const std::filesystem::path& file,
+                                                       std::string_view what) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) {
+    return std::unexpected(ConfigError{file.string(), "is a directory, not a " + std::string(what)});
+  }
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) {
+    const int error = errno;
+    if (error == ENOENT) return std::unexpected(ConfigError{file.string(), "no such file"});
+    return std::unexpected(ConfigError{file.string(), std::string("cannot open the file: ") + std::strerror(error)});
+  }
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  const int error = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (error != 0) {
+    return std::unexpected(ConfigError{file.string(), std::string("cannot read the file: ") + std::strerror(error)});
+  }
+  return text;
 }
 
 std::expected<Config, ConfigError> load_config_text(std::string_view text, std::string_view source) {
@@ -157,7 +177,7 @@ std::expected<Config, ConfigError> load_config_text(std::string_view text, std::
 }
 
 std::expected<Config, ConfigError> load_config_file(const std::filesystem::path& file) {
-  auto text = read_text_file(file);
+  auto text = read_text_file(file, "configuration file");
   if (!text) return std::unexpected(text.error());
   return load_config_text(*text, file.string());
 }

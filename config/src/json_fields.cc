@@ -82,6 +82,12 @@ Duration read_duration(const Json& value, const std::string& path) {
   return *d;
 }
 
+Duration read_kernel_timer(const Json& value, const std::string& path) {
+  const Duration d = read_duration(value, path);
+  if (d > kKernelTimerMax) fail(path, "must be at most 1h");
+  return d;
+}
+
 std::vector<std::string> read_string_list(const Json& value, const std::string& path) {
   std::vector<std::string> out;
   for_each_element(value, path, [&](const Json& element, const std::string& element_path) {

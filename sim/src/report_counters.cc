@@ -14,6 +14,11 @@ void ContactCounters::add(const ContactCounters& o) {
   overflowed += o.overflowed;
   expired += o.expired;
   closed += o.closed;
+  preferred_asked += o.preferred_asked;
+  preferred_kept += o.preferred_kept;
+  preferred_fell_back += o.preferred_fell_back;
+  returning += o.returning;
+  back_to_last_agent += o.back_to_last_agent;
   total_wait_s += o.total_wait_s;
   total_handle_s += o.total_handle_s;
   longest_wait_s = std::max(longest_wait_s, o.longest_wait_s);

@@ -15,14 +15,18 @@ std::string csv_field(const std::string& s) {
 }
 
 std::string contact_header() {
-  return "offered,answered,abandoned,expired,overflowed,refused,asa,service_level,aht,probability_of_waiting,longest_wait";
+  return "offered,answered,abandoned,expired,overflowed,refused,asa,service_level,aht,probability_of_waiting,longest_wait,"
+         "preferred_asked,preferred_kept,preferred_fell_back,returning,back_to_last_agent";
 }
 
 std::string contact_fields(const ContactCounters& c) {
   return std::to_string(c.offered) + "," + std::to_string(c.answered) + "," + std::to_string(c.abandoned) +
          "," + std::to_string(c.expired) + "," + std::to_string(c.overflowed) + "," + std::to_string(c.refused) + "," + std::to_string(c.asa()) + "," +
          std::to_string(c.service_level()) + "," + std::to_string(c.aht()) + "," +
-         std::to_string(c.probability_of_waiting()) + "," + std::to_string(c.longest_wait_s);
+         std::to_string(c.probability_of_waiting()) + "," + std::to_string(c.longest_wait_s) + "," +
+         std::to_string(c.preferred_asked) + "," + std::to_string(c.preferred_kept) + "," +
+         std::to_string(c.preferred_fell_back) + "," + std::to_string(c.returning) + "," +
+         std::to_string(c.back_to_last_agent);
 }
 
 }  // namespace

@@ -22,7 +22,12 @@ Json contact_json(const ContactCounters& c) {
               {"aht", c.aht()},
               {"probability_of_waiting", c.probability_of_waiting()},
               {"answered_within_threshold", c.answered_within_threshold},
-              {"longest_wait", c.longest_wait_s}};
+              {"longest_wait", c.longest_wait_s},
+              {"preferred_asked", c.preferred_asked},
+              {"preferred_kept", c.preferred_kept},
+              {"preferred_fell_back", c.preferred_fell_back},
+              {"returning", c.returning},
+              {"back_to_last_agent", c.back_to_last_agent}};
 }
 
 Json latency_json(const LatencyReport& l) {

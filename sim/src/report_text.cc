@@ -56,6 +56,20 @@ void print_report(const Report& r, std::ostream& out) {
     out << '\n';
   }
 
+  if (r.total.preferred_asked > 0 || r.total.returning > 0) {
+    out << "\nPreferred agents (asked = items submitted naming an agent; kept = answered by it; fell back = "
+           "stopped waiting for it only; returning = customers the kernel remembered a last agent for)\n";
+    TextTable preferred({"", "asked", "kept", "kept %", "fell back", "returning", "back to last agent"});
+    auto preferred_row = [&](std::string name, const ContactCounters& c) {
+      preferred.add_row({std::move(name), std::to_string(c.preferred_asked), std::to_string(c.preferred_kept),
+                         percent(c.preferred_kept_share()), std::to_string(c.preferred_fell_back),
+                         std::to_string(c.returning), percent(c.back_to_last_agent_share())});
+    };
+    for (const QueueReport& q : r.queues) preferred_row(q.name + " [" + q.channel + "]", q.counters);
+    preferred_row("all queues", r.total);
+    preferred.print(out);
+  }
+
   out << "\nChannels\n";
   TextTable channels(kContactHeaders);
   for (const ChannelReport& c : r.channels) channels.add_row(contact_cells(c.name, c.counters));

@@ -1,12 +1,10 @@
 // Scenario JSON → Scenario. The configuration sections are read by omni_config; this file reads
 // the simulation keys and checks what they refer to.
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 
 #include "omnikernel/config/loader.h"
+#include "omnikernel/config/skill_requirements.h"
 #include "omnikernel/sim/scenario.h"
 
 namespace omni::sim {
@@ -105,39 +103,43 @@ std::vector<RateStep> read_rate(JsonObject& o) {
   return steps;
 }
 
-// "requirements": [{"skill": "Spanish", "min_level": 5}, {"skill": "French", "drop_after": "20s"}]
-std::vector<SkillRequirementSpec> read_requirements(const Json& value, const std::string& path,
-                                                    const std::vector<std::string>& skills) {
-  std::vector<SkillRequirementSpec> out;
-  config::for_each_element(value, path, [&](const Json& v, const std::string& p) {
-    JsonObject o(v, p);
-    SkillRequirementSpec r;
-    r.skill = config::read_name(o.require("skill"), o.path_of("skill"));
-    if (std::find(skills.begin(), skills.end(), r.skill) == skills.end()) {
-      std::string reason = "unknown skill \"" + r.skill + "\"";
-      if (auto g = config::did_you_mean(r.skill, skills)) reason += " (did you mean \"" + *g + "\"?)";
-      if (skills.empty()) reason += " (the scenario names no \"skills\")";
-      fail(o.path_of("skill"), reason);
+// "preferred_agent": "ana" or "prefer_last_agent": true, with "preferred_wait": "30s".
+void read_preference(JsonObject& o, ArrivalStream& a, const Scenario& s) {
+  o.read("preferred_agent", a.preferred_agent);
+  o.read("prefer_last_agent", a.prefer_last_agent);
+  if (!a.preferred_agent.empty()) {
+    std::vector<std::string> agents;
+    for (const AgentConfig& ag : s.config.agents) agents.push_back(ag.name);
+    if (std::find(agents.begin(), agents.end(), a.preferred_agent) == agents.end()) {
+      std::string reason = "unknown agent \"" + a.preferred_agent + "\"";
+      if (auto g = config::did_you_mean(a.preferred_agent, agents)) reason += " (did you mean \"" + *g + "\"?)";
+      fail(o.path_of("preferred_agent"), reason);
     }
-    for (const SkillRequirementSpec& earlier : out) {
-      if (earlier.skill == r.skill) fail(o.path_of("skill"), "skill \"" + r.skill + "\" asked for twice");
+    if (a.prefer_last_agent) {
+      fail(o.path_of("prefer_last_agent"), "give preferred_agent or prefer_last_agent, not both");
     }
-    if (const Json* level = o.find("min_level")) {
-      const int64_t n = config::read_integer(*level, o.path_of("min_level"), INT32_MIN, INT32_MAX);
-      if (n < 1 || n > 10) fail(o.path_of("min_level"), "must be between 1 and 10");
-      r.min_level = static_cast<int>(n);
-    }
-    o.read("drop_after", r.drop_after);
-    o.refuse_unknown_keys();
-    out.push_back(std::move(r));
-  });
-  if (out.empty()) fail(path, "must ask for at least one skill (leave the key out for none)");
-  if (out.size() > 8) fail(path, "at most 8 skills per item (the kernel's bound)");
-  return out;
+  }
+  // Anonymous customers (CustomerId 0) have no last agent; replayed webhooks carry their own.
+  if (a.prefer_last_agent && s.customers == 0 && a.replay_file.empty()) {
+    fail(o.path_of("prefer_last_agent"),
+         "needs a customer population (\"customers\" > 0): anonymous customers have no last agent");
+  }
+  const Json* wait = o.find("preferred_wait");
+  if (!a.has_preference()) {
+    if (wait != nullptr) fail(o.path_of("preferred_wait"), "needs preferred_agent or prefer_last_agent");
+    return;
+  }
+  if (wait == nullptr) {
+    fail(o.path_of("preferred_wait"), "missing: how long an arrival waits for its preferred agent (0 < wait <= 1h)");
+  }
+  // The kernel times the preference on its timer wheel (at most 1 h); 0 would prefer nobody.
+  a.preferred_wait = config::read_kernel_timer(*wait, o.path_of("preferred_wait"));
+  if (a.preferred_wait <= Duration::zero()) fail(o.path_of("preferred_wait"), "must be > 0");
 }
 
 ArrivalStream read_arrival(const Json& value, const std::string& path, const std::set<std::string>& queues,
-                           const std::vector<std::string>& skills) {
+                           const Scenario& s) {
+  const std::vector<std::string>& skills = s.config.skills;
   JsonObject o(value, path);
   ArrivalStream a;
   a.path = path;
@@ -167,7 +169,10 @@ ArrivalStream read_arrival(const Json& value, const std::string& path, const std
     if (!p->is_null()) a.patience = read_distribution(*p, o.path_of("patience"));
   }
   a.bot_fraction = read_probability(o, "bot_fraction", 0);
-  if (const Json* r = o.find("requirements")) a.requirements = read_requirements(*r, o.path_of("requirements"), skills);
+  if (const Json* r = o.find("requirements")) {
+    a.requirements = config::read_skill_requirements(*r, o.path_of("requirements"), skills);
+  }
+  read_preference(o, a, s);
   o.refuse_unknown_keys();
   return a;
 }
@@ -292,7 +297,7 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   for (const QueueConfig& q : s.config.queues) queues.insert(q.name);
   if (const Json* arrivals = o.find("arrivals")) {
     config::for_each_element(*arrivals, "arrivals", [&](const Json& v, const std::string& p) {
-      s.arrivals.push_back(read_arrival(v, p, queues, s.config.skills));
+      s.arrivals.push_back(read_arrival(v, p, queues, s));
     });
   }
   if (s.config.queues.empty()) fail("queues", "a scenario needs at least one queue");
@@ -308,30 +313,6 @@ Scenario read_scenario(const Json& json, const std::filesystem::path& base_dir) 
   }
   o.refuse_unknown_keys();
   return s;
-}
-
-// The file's text, or why it cannot be had: a directory is not a scenario file (an ifstream opens
-// one and reads nothing, which the parser would call invalid JSON), and a file that cannot be
-// opened or read says why (errno: "Permission denied", "No such file or directory").
-std::expected<std::string, ConfigError> read_scenario_text(const std::filesystem::path& file) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(file, ignored)) {
-    return std::unexpected(ConfigError{file.string(), "is a directory, not a scenario file"});
-  }
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (f == nullptr) {
-    return std::unexpected(ConfigError{file.string(), std::string("cannot open the file: ") + std::strerror(errno)});
-  }
-  std::string text;
-  char buffer[65536];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-  const int error = std::ferror(f) ? errno : 0;
-  std::fclose(f);
-  if (error != 0) {
-    return std::unexpected(ConfigError{file.string(), std::string("cannot read the file: ") + std::strerror(error)});
-  }
-  return text;
 }
 
 }  // namespace
@@ -363,7 +344,7 @@ std::expected<Scenario, ConfigError> load_scenario_text(std::string_view text, s
 }
 
 std::expected<Scenario, ConfigError> load_scenario_file(const std::filesystem::path& file) {
-  auto text = read_scenario_text(file);
+  auto text = config::read_text_file(file, "scenario file");
   if (!text) return std::unexpected(text.error());
   return load_scenario_text(*text, file.string(), file.parent_path());
 }

@@ -220,6 +220,9 @@ void Simulation::Impl::on_event(const Event& e) {
     case EventType::expired:
       on_expired(e);
       break;
+    case EventType::preference_ended:
+      on_preference_ended(e);
+      break;
     default:  // declined, resumed, wrap_up_ended, transferred, agent_missed_ended
       if (e.agent != kNoAgent) account(e.agent);
       break;

@@ -95,31 +95,27 @@ void Simulation::Impl::on_accepted(const Event& e) {
   AgentModel& agent = agents[omni::index(e.agent)];
   agent.report.accepted++;
   account(e.agent);
-  QueueModel& queue = queues[item.queue];
   const QueueModel& serving = queues[item.current_queue];
   if (!item.answered) {
     item.answered = true;
     if (item.counted) {
       const double wait = config::to_seconds(now() - item.arrival);
       const bool within = now() - item.arrival <= scenario.service_level_threshold;
-      ContactCounters& c = queue.counters;
-      c.answered++;
-      c.total_wait_s += wait;
-      if (within) c.answered_within_threshold++;
-      if (item.first_offered.value_or(now()) > item.arrival) c.waited++;  // queued before its first offer
-      c.longest_wait_s = std::max(c.longest_wait_s, wait);
+      const bool queued = item.first_offered.value_or(now()) > item.arrival;  // before its first offer
+      const bool kept = item.preferred != kNoAgent && item.preferred == e.agent;
+      const bool same = item.last_agent != kNoAgent && item.last_agent == e.agent;
+      charge(item, [&](ContactCounters& c) {
+        c.answered++;
+        c.total_wait_s += wait;
+        if (within) c.answered_within_threshold++;
+        if (queued) c.waited++;
+        c.longest_wait_s = std::max(c.longest_wait_s, wait);
+        if (kept) c.preferred_kept++;
+        if (same) c.back_to_last_agent++;
+      });
       live[item.queue].answered.fetch_add(1, std::memory_order_relaxed);
       if (within) live[item.queue].within.fetch_add(1, std::memory_order_relaxed);
-      if (item.requirement_set >= 0) {
-        RequirementSetModel& set = requirement_sets[item.requirement_set];
-        ContactCounters& sc = set.counters;
-        sc.answered++;
-        sc.total_wait_s += wait;
-        if (within) sc.answered_within_threshold++;
-        if (item.first_offered.value_or(now()) > item.arrival) sc.waited++;
-        sc.longest_wait_s = std::max(sc.longest_wait_s, wait);
-        set.waits.push_back(wait);
-      }
+      if (item.requirement_set >= 0) requirement_sets[item.requirement_set].waits.push_back(wait);
     }
   }
   item.agent = e.agent;
@@ -182,12 +178,10 @@ void Simulation::Impl::on_closed(const Event& e) {
     item.closed = true;
     if (item.counted) {
       const double handled = config::to_seconds(item.handled + (now() - item.accepted_at));
-      queues[item.queue].counters.closed++;
-      queues[item.queue].counters.total_handle_s += handled;
-      if (item.requirement_set >= 0) {
-        requirement_sets[item.requirement_set].counters.closed++;
-        requirement_sets[item.requirement_set].counters.total_handle_s += handled;
-      }
+      charge(item, [&](ContactCounters& c) {
+        c.closed++;
+        c.total_handle_s += handled;
+      });
     }
   }
   if (agent_id == kNoAgent || omni::index(agent_id) >= agents.size()) return;
@@ -207,9 +201,8 @@ void Simulation::Impl::on_closed(const Event& e) {
 void Simulation::Impl::on_abandoned(const Event& e) {
   auto it = items.find(key_of(e.item));
   if (it != items.end() && it->second.counted) {
-    queues[it->second.queue].counters.abandoned++;
+    charge(it->second, [](ContactCounters& c) { c.abandoned++; });
     live[it->second.queue].abandoned.fetch_add(1, std::memory_order_relaxed);
-    if (it->second.requirement_set >= 0) requirement_sets[it->second.requirement_set].counters.abandoned++;
   }
   if (e.agent != kNoAgent) account(e.agent);
 }
@@ -225,9 +218,8 @@ void Simulation::Impl::on_overflowed(const Event& e) {
   item.current_queue = *to;
   schedule_queue_timers(item, *to);
   if (!item.counted) return;
-  queues[item.queue].counters.overflowed++;
+  charge(item, [](ContactCounters& c) { c.overflowed++; });
   queues[*to].overflowed_in++;
-  if (item.requirement_set >= 0) requirement_sets[item.requirement_set].counters.overflowed++;
 }
 
 // The item waited its queue's max_wait: `done` follows. In the wait statistics it is an abandoned
@@ -236,9 +228,16 @@ void Simulation::Impl::on_expired(const Event& e) {
   if (e.agent != kNoAgent) account(e.agent);
   auto it = items.find(key_of(e.item));
   if (it == items.end() || !it->second.counted) return;
-  queues[it->second.queue].counters.expired++;
+  charge(it->second, [](ContactCounters& c) { c.expired++; });
   live[it->second.queue].expired.fetch_add(1, std::memory_order_relaxed);
-  if (it->second.requirement_set >= 0) requirement_sets[it->second.requirement_set].counters.expired++;
+}
+
+// The item stopped waiting for its preferred agent only (the wait ran out, or the agent went
+// offline): it is everyone's now.
+void Simulation::Impl::on_preference_ended(const Event& e) {
+  auto it = items.find(key_of(e.item));
+  if (it == items.end() || !it->second.counted) return;
+  charge(it->second, [](ContactCounters& c) { c.preferred_fell_back++; });
 }
 
 // An optional skill was dropped after its wait (Event::reason = optional skills still asked).

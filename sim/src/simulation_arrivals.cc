@@ -62,6 +62,14 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   request.is_bot = a.bot_fraction > 0 && stream_rngs[stream].chance(a.bot_fraction);
   const int32_t set = stream_requirements[stream];
   if (set >= 0) request.requirements = requirement_sets[set].id;
+  request.preferred = stream_preferred[stream];
+  request.prefer_last_agent = a.prefer_last_agent;
+  request.preferred_wait = a.preferred_wait;
+  // The customer's last agent, and the agent this submit asks for. The kernel recalls the last
+  // agent within the submit; asking its memory just before gives the same answer (one simulation
+  // thread drives it).
+  const AgentId last = customer != 0 ? kernel->last_agent(request.customer).value_or(kNoAgent) : kNoAgent;
+  const AgentId asked = a.prefer_last_agent ? last : request.preferred;
   const Result<ItemId> id = timed(Op::submit, [&] { return kernel->submit(request); });
   const bool explain_this = ++arrivals == options.explain_item;
   if (counted) {
@@ -92,6 +100,14 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
   item.counted = counted;
   item.conversation = conversation;
   item.requirement_set = set;
+  item.preferred = asked;
+  item.last_agent = last;
+  if (counted) {
+    charge(item, [&](ContactCounters& c) {
+      if (asked != kNoAgent) c.preferred_asked++;
+      if (last != kNoAgent) c.returning++;
+    });
+  }
   items.emplace(key_of(*id), item);
   // The kernel drops each optional skill on its timer: tick right then, so that the drop (and
   // the offer it may make) happens at the time the scenario says, not at the next tick_interval.
@@ -101,6 +117,8 @@ void Simulation::Impl::submit(uint32_t stream, uint64_t customer, uint64_t conve
     }
   }
   schedule_queue_timers(item, q);
+  // The preference lapses on the kernel's timer too: tick when it is due.
+  if (asked != kNoAgent) calendar.schedule(now() + a.preferred_wait + timer_resolution, ActionKind::tick);
   if (conversation) open_conversations[conversation] = key_of(*id);
   const std::optional<Distribution>& patience = a.patience ? a.patience : scenario.patience;
   if (patience) calendar.schedule(now() + patience->sample(stream_rngs[stream]), ActionKind::abandon, key_of(*id));

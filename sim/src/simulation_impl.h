@@ -108,6 +108,8 @@ struct SimItem {
   uint64_t conversation = 0;  // replayed conversations: hash of channel + conversation key
   int32_t requirement_set = -1;  // index into Impl::requirement_sets; -1 = asks for no skills
   bool relaxed = false;          // an optional skill was dropped
+  AgentId preferred = kNoAgent;  // the agent its submit named (stream's, or the customer's last)
+  AgentId last_agent = kNoAgent;  // its customer's last agent at the submit, if remembered
 };
 
 struct ReplayMessage {
@@ -134,6 +136,7 @@ struct Simulation::Impl {
   std::vector<uint32_t> stream_queue;  // arrival stream → queue index
   std::vector<int32_t> stream_requirements;  // arrival stream → requirement set index, -1 = none
   std::vector<RequirementSetModel> requirement_sets;
+  std::vector<AgentId> stream_preferred;  // arrival stream → its preferred_agent, kNoAgent = none
   std::unique_ptr<LiveCounters[]> live;
   std::vector<AgentModel> agents;      // index = AgentId
   std::vector<std::optional<PresenceKind>> status_kinds;  // index = StatusId
@@ -182,6 +185,7 @@ struct Simulation::Impl {
   void on_requirements_relaxed(const Event& e);
   void on_overflowed(const Event& e);
   void on_expired(const Event& e);
+  void on_preference_ended(const Event& e);
   void schedule_queue_timers(const SimItem& item, uint32_t queue);
   void capture_explain(ItemId item, uint32_t queue, int32_t set);
   [[nodiscard]] std::optional<uint32_t> queue_index(QueueId id) const;
@@ -198,6 +202,12 @@ struct Simulation::Impl {
   void take_sample();
   void pace(Time at, std::chrono::steady_clock::time_point wall_start);
   [[nodiscard]] Time now() const noexcept { return clock.now(); }
+  // An item's statistics go to the queue it arrived in and to its requirement set, if any.
+  template <class Count>
+  void charge(const SimItem& item, Count&& count) {
+    count(queues[item.queue].counters);
+    if (item.requirement_set >= 0) count(requirement_sets[item.requirement_set].counters);
+  }
   [[nodiscard]] Duration handle_time(AgentModel& agent, const QueueModel& queue);
 
   template <class Call>

@@ -142,6 +142,16 @@ std::expected<void, ConfigError> Simulation::Impl::build_models() {
                                  [&](const QueueModel& q) { return q.name == scenario.arrivals[i].queue; });
     stream_queue.push_back(static_cast<uint32_t>(it - queues.begin()));
     stream_rngs.push_back(rng.fork(1000 + i));
+    AgentId preferred = kNoAgent;
+    if (const std::string& name = scenario.arrivals[i].preferred_agent; !name.empty()) {
+      const auto id = kernel->find_agent(name);
+      if (!id) {
+        return std::unexpected(ConfigError{scenario.arrivals[i].path + ".preferred_agent",
+                                           "the kernel does not know agent \"" + name + "\""});
+      }
+      preferred = *id;
+    }
+    stream_preferred.push_back(preferred);
   }
 
   agents.resize(c.agents.size());

@@ -1,4 +1,5 @@
 #include "omnikernel/config/loader.h"
+#include "omnikernel/config/skill_requirements.h"
 
 #include <gtest/gtest.h>
 
@@ -199,10 +200,39 @@ TEST(LoadConfig, FromFile) {
   EXPECT_EQ(config->agents.size(), 4u);
 }
 
-TEST(LoadConfig, MissingFileNamesIt) {
-  auto config = load_config_file("/nonexistent/omni.json");
-  ASSERT_FALSE(config.has_value());
-  EXPECT_EQ(config.error().message(), "/nonexistent/omni.json: cannot open the file");
+// A missing file, and a directory — which an ifstream opens and reads nothing from, so that the
+// parser would call it invalid JSON — each say what is wrong with the path.
+TEST(LoadConfig, PathsThatAreNotFilesSaySo) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::pair<std::filesystem::path, std::string> cases[] = {
+      {"/nonexistent/omni.json", "/nonexistent/omni.json: no such file"},
+      {dir, dir.string() + ": is a directory, not a configuration file"},
+  };
+  for (const auto& [path, message] : cases) {
+    const auto config = load_config_file(path);
+    EXPECT_EQ(config ? std::string("loaded") : config.error().message(), message);
+  }
+  const auto text = read_text_file(dir, "scenario file");
+  EXPECT_EQ(text ? std::string("read") : text.error().message(), dir.string() + ": is a directory, not a scenario file");
+}
+
+// Skill requirements as a host writes them: the kernel's bounds, refused against their path before
+// Kernel::prepare_requirements would answer a bare invalid_requirements.
+TEST(SkillRequirements, ReadsAndBoundsDropAfterByTheKernelTimer) {
+  const std::vector<std::string> skills{"Spanish", "French"};
+  const Json ok = Json::parse(R"([{"skill": "Spanish", "min_level": 5}, {"skill": "French", "drop_after": "1h"}])");
+  const std::vector<SkillRequirementSpec> read = read_skill_requirements(ok, "item.requirements", skills);
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].min_level, 5);
+  EXPECT_EQ(read[0].drop_after, Duration::zero());
+  EXPECT_EQ(read[1].drop_after, Duration(std::chrono::hours(1)));
+  const Json over = Json::parse(R"([{"skill": "Spanish"}, {"skill": "French", "drop_after": "61m"}])");
+  try {
+    (void)read_skill_requirements(over, "item.requirements", skills);
+    ADD_FAILURE() << "a drop_after above 1h was accepted";
+  } catch (const FieldError& e) {
+    EXPECT_EQ(e.to_config_error().message(), "item.requirements[1].drop_after: must be at most 1h");
+  }
 }
 
 // JSON leaves duplicate keys undefined and nlohmann keeps the last one: a second "capacity" or a

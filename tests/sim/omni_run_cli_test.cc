@@ -116,6 +116,15 @@ TEST(OmniRun, BadRequirementExitsTwoNamingThePath) {
   EXPECT_TRUE(o.out.empty());
 }
 
+TEST(OmniRun, BadPreferenceExitsTwoNamingThePath) {
+  const fs::path file = write_file("bad_preference.json", plugin_scenario(
+      R"("arrivals": [{"queue": "q", "rate_per_hour": 60, "prefer_last_agent": true, "preferred_wait": "2h"}])"));
+  const Outcome o = omni_run(file.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("bad_preference.json: arrivals[0].preferred_wait: must be at most 1h"), std::string::npos) << o.err;
+  EXPECT_TRUE(o.out.empty());
+}
+
 TEST(OmniRun, SameSeedSameReport) {
   const Outcome a = omni_run("--quiet --duration 1h --seed 5");
   const Outcome b = omni_run("--quiet --duration 1h --seed 5");
@@ -153,7 +162,8 @@ TEST(OmniRun, SyntaxErrorAndMissingFileExitTwo) {
   EXPECT_NE(o.err.find("syntax.json:3:1: invalid JSON"), std::string::npos) << o.err;
   o = omni_run("/nonexistent/scenario.json");
   EXPECT_EQ(o.status, 2);
-  EXPECT_NE(o.err.find("cannot open the file"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("/nonexistent/scenario.json: no such file"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("invalid JSON"), std::string::npos) << o.err;
 }
 
 TEST(OmniRun, BadOptionsExitTwo) {

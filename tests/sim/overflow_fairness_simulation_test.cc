@@ -13,19 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include "omnikernel/sim/simulation.h"
+#include "run_scenario.h"
 
 namespace omni::sim {
 namespace {
 
 using Json = nlohmann::json;
 
-Report run(const Json& scenario_json) {
-  auto scenario = load_scenario_text(scenario_json.dump(), "issue9.json");
-  EXPECT_TRUE(scenario.has_value()) << scenario.error().message();
-  auto sim = Simulation::create(std::move(*scenario));
-  EXPECT_TRUE(sim.has_value()) << sim.error().message();
-  return (*sim)->run();
-}
+Report run(const Json& scenario_json) { return test_support::run_scenario(scenario_json, "issue9.json"); }
 
 // "front" has no agents: every item overflows to "back" 30 s after it arrived. "back" has one
 // slow agent, far too few: items that have waited 5 min since their ARRIVAL expire there.

@@ -27,6 +27,11 @@ Report sample_report() {
   c.total_wait_s = 80;
   c.total_handle_s = 800;
   c.longest_wait_s = 30;
+  c.preferred_asked = 5;
+  c.preferred_kept = 4;
+  c.preferred_fell_back = 1;
+  c.returning = 6;
+  c.back_to_last_agent = 3;
   r.queues.push_back({"sales", "chat", c, 1});
   r.channels.push_back({"chat", c});
   r.total = c;
@@ -66,6 +71,9 @@ TEST(ContactCounters, Definitions) {
   EXPECT_DOUBLE_EQ(c.service_level(), 0.6);  // 6 within / (8 answered + 2 abandoned)
   EXPECT_DOUBLE_EQ(c.probability_of_waiting(), 0.5);
   EXPECT_DOUBLE_EQ(ContactCounters{}.service_level(), 1.0);  // nothing to judge yet
+  EXPECT_DOUBLE_EQ(c.preferred_kept_share(), 0.8);  // 4 of the 5 that asked
+  EXPECT_DOUBLE_EQ(c.back_to_last_agent_share(), 0.5);  // 3 of the 6 returning
+  EXPECT_DOUBLE_EQ(ContactCounters{}.preferred_kept_share(), 0.0);
 }
 
 TEST(ReportText, HasEveryTable) {
@@ -74,7 +82,8 @@ TEST(ReportText, HasEveryTable) {
   const std::string text = out.str();
   for (const char* s : {"Queues", "Channels", "Agents", "Kernel latency", "sales [chat]", "60.0%", "busy 2",
                         "p99.9", "a note", "75.0%", "Skills", "Spanish>=5, French>=3 (drop after 20s)",
-                        "p90 wait", "25.0s", "skills dropped"}) {
+                        "p90 wait", "25.0s", "skills dropped", "Preferred agents", "fell back",
+                        "back to last agent", "80.0%", "50.0%"}) {
     EXPECT_NE(text.find(s), std::string::npos) << s << "\n" << text;
   }
 }
@@ -88,6 +97,11 @@ TEST(ReportJson, HasTheDocumentedKeys) {
   EXPECT_EQ(doc["latency"]["p99"].get<int>(), 900);
   EXPECT_EQ(doc["latency"]["by_operation"]["submit"]["p999"].get<int>(), 5000);
   EXPECT_EQ(doc["queues"][0]["service_level"].get<double>(), 0.6);
+  EXPECT_EQ(doc["queues"][0]["preferred_asked"].get<int>(), 5);
+  EXPECT_EQ(doc["queues"][0]["preferred_kept"].get<int>(), 4);
+  EXPECT_EQ(doc["queues"][0]["preferred_fell_back"].get<int>(), 1);
+  EXPECT_EQ(doc["total"]["returning"].get<int>(), 6);
+  EXPECT_EQ(doc["total"]["back_to_last_agent"].get<int>(), 3);
   EXPECT_EQ(doc["agents"][0]["declines_by_reason"]["busy"].get<int>(), 2);
   EXPECT_DOUBLE_EQ(doc["agents"][0]["time_in_state"]["busy"].get<double>(), 2700);
   EXPECT_TRUE(doc["series"]["points"][0]["service_level"][0].is_null());  // NaN → null
@@ -118,11 +132,15 @@ TEST(ReportFiles, CsvJsonAndSvgAreWritten) {
   std::getline(queues, row);
   EXPECT_EQ(header.rfind("queue,channel,offered,answered,abandoned", 0), 0u) << header;
   EXPECT_EQ(row.rfind("sales,chat,10,8,2", 0), 0u) << row;
+  EXPECT_TRUE(header.ends_with(",longest_wait,preferred_asked,preferred_kept,preferred_fell_back,returning,"
+                               "back_to_last_agent,waiting_at_end,overflowed_in")) << header;
+  EXPECT_TRUE(row.ends_with(",30.000000,5,4,1,6,3,1,0")) << row;
   std::ifstream sets(dir / "csv" / "requirement_sets.csv");
   std::getline(sets, header);
   std::getline(sets, row);
   EXPECT_EQ(header, "queue,requirements,offered,answered,abandoned,expired,overflowed,refused,asa,service_level,aht,"
-                    "probability_of_waiting,longest_wait,p90_wait,relaxed,skills_dropped");
+                    "probability_of_waiting,longest_wait,preferred_asked,preferred_kept,preferred_fell_back,returning,"
+                    "back_to_last_agent,p90_wait,relaxed,skills_dropped");
   EXPECT_EQ(row.rfind("sales,\"Spanish>=5, French>=3 (drop after 20s)\",10,8,2,", 0), 0u) << row;
   EXPECT_NE(row.find(",25.000000,3,3"), std::string::npos) << row;
   ASSERT_TRUE(write_report_json(sample_report(), dir / "r.json").has_value());

@@ -104,6 +104,11 @@ void PrintTo(const BadCase& c, std::ostream* os) { *os << c.what; }
 
 class ScenarioErrors : public ::testing::TestWithParam<BadCase> {};
 
+// Adds preference keys to arrival stream `stream`.
+std::function<void(Json&)> prefer(size_t stream, Json keys) {
+  return [stream, keys](Json& d) { d["arrivals"][stream].update(keys); };
+}
+
 TEST_P(ScenarioErrors, NameTheFieldAndReason) {
   Json doc = Json::parse(kScenario);
   GetParam().mutate(doc);
@@ -135,6 +140,32 @@ const BadCase kCases[] = {
      "such as \"30s\", \"500ms\", \"2m\", \"1h30m\")"},
     {"requirement negative drop_after", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = -5; },
      "arrivals[0].requirements[1].drop_after: duration must be >= 0"},
+    {"requirement drop_after above the kernel's 1h", [](Json& d) { d["arrivals"][0]["requirements"][1]["drop_after"] = "61m"; },
+     "arrivals[0].requirements[1].drop_after: must be at most 1h"},
+    // preferred (sticky) agents (issue 9, item 4)
+    {"preferred agent unknown", prefer(0, {{"preferred_agent", "nobody"}, {"preferred_wait", "30s"}}),
+     "arrivals[0].preferred_agent: unknown agent \"nobody\""},
+    {"preferred agent without a wait", prefer(1, {{"preferred_agent", "p-2"}}),
+     "arrivals[1].preferred_wait: missing: how long an arrival waits for its preferred agent (0 < wait <= 1h)"},
+    {"prefer_last_agent without a wait", prefer(0, {{"prefer_last_agent", true}}),
+     "arrivals[0].preferred_wait: missing: how long an arrival waits for its preferred agent (0 < wait <= 1h)"},
+    {"preferred wait zero", prefer(0, {{"preferred_agent", "p-1"}, {"preferred_wait", 0}}),
+     "arrivals[0].preferred_wait: must be > 0"},
+    {"preferred wait above the kernel's 1h", prefer(0, {{"prefer_last_agent", true}, {"preferred_wait", "1h1s"}}),
+     "arrivals[0].preferred_wait: must be at most 1h"},
+    {"preferred wait without a preference", prefer(0, {{"preferred_wait", "30s"}}),
+     "arrivals[0].preferred_wait: needs preferred_agent or prefer_last_agent"},
+    {"prefer_last_agent without customers",
+     [](Json& d) {
+       d.erase("customers");
+       prefer(1, {{"prefer_last_agent", true}, {"preferred_wait", "30s"}})(d);
+     },
+     "arrivals[1].prefer_last_agent: needs a customer population (\"customers\" > 0): anonymous customers have "
+     "no last agent"},
+    {"both preferences", prefer(0, {{"preferred_agent", "p-1"}, {"prefer_last_agent", true}, {"preferred_wait", "30s"}}),
+     "arrivals[0].prefer_last_agent: give preferred_agent or prefer_last_agent, not both"},
+    {"prefer_last_agent not a boolean", prefer(0, {{"prefer_last_agent", "yes"}, {"preferred_wait", "30s"}}),
+     "arrivals[0].prefer_last_agent: expected true or false, got string"},
     {"requirement key typo", [](Json& d) { d["arrivals"][0]["requirements"][0]["min_levle"] = 2; },
      "arrivals[0].requirements[0].min_levle: unknown key (did you mean \"min_level\"?)"},
     {"more than eight requirements",
@@ -227,6 +258,24 @@ INSTANTIATE_TEST_SUITE_P(AllClasses, ScenarioErrors, ::testing::ValuesIn(kCases)
   return name;
 });
 
+// Preferred agents: a named one on one stream, the customer's last one on another.
+TEST(ScenarioReader, ReadsPreferences) {
+  Json doc = Json::parse(kScenario);
+  doc["arrivals"][0]["preferred_agent"] = "p-3";
+  doc["arrivals"][0]["preferred_wait"] = "45s";
+  doc["arrivals"][1]["prefer_last_agent"] = true;
+  doc["arrivals"][1]["preferred_wait"] = "1h";  // the kernel's bound, included
+  auto s = load_scenario_text(doc.dump(), "test.json");
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  EXPECT_EQ(s->arrivals[0].preferred_agent, "p-3");
+  EXPECT_FALSE(s->arrivals[0].prefer_last_agent);
+  EXPECT_EQ(s->arrivals[0].preferred_wait, Duration(45s));
+  EXPECT_TRUE(s->arrivals[1].preferred_agent.empty());
+  EXPECT_TRUE(s->arrivals[1].prefer_last_agent);
+  EXPECT_EQ(s->arrivals[1].preferred_wait, Duration(1h));
+  EXPECT_FALSE(load_scenario_text(kScenario, "test.json")->arrivals[0].has_preference());
+}
+
 TEST(ScenarioReader, SyntaxErrorNamesFileLineColumn) {
   auto s = load_scenario_text("{\n\"name\": }", "broken.json");
   ASSERT_FALSE(s.has_value());
@@ -236,7 +285,7 @@ TEST(ScenarioReader, SyntaxErrorNamesFileLineColumn) {
 TEST(ScenarioReader, MissingFile) {
   auto s = load_scenario_file("/nonexistent/scenario.json");
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().message(), "/nonexistent/scenario.json: cannot open the file: No such file or directory");
+  EXPECT_EQ(s.error().message(), "/nonexistent/scenario.json: no such file");
 }
 
 // Not "invalid JSON": what is wrong with the path itself.

@@ -1,6 +1,7 @@
 // Small scenarios on the real kernel: determinism, conservation of items, and that each agent
 // behaviour shows up in the report as it should.
 #include "omnikernel/sim/simulation.h"
+#include "run_scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -29,11 +30,7 @@ Json base_scenario() {
 }
 
 Report run(const Json& scenario_json, RunOptions options = {}) {
-  auto scenario = load_scenario_text(scenario_json.dump(), "unit");
-  EXPECT_TRUE(scenario.has_value()) << scenario.error().message();
-  auto sim = Simulation::create(std::move(*scenario), options);
-  EXPECT_TRUE(sim.has_value()) << sim.error().message();
-  return (*sim)->run();
+  return test_support::run_scenario(scenario_json, "unit", options);
 }
 
 // Every counted arrival ends answered, abandoned or refused, or is still open at the end.

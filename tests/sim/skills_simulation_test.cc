@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "omnikernel/sim/simulation.h"
+#include "run_scenario.h"
 
 namespace omni::sim {
 namespace {
@@ -34,13 +35,7 @@ Json skills_scenario() {
   })");
 }
 
-Report run(const Json& scenario_json) {
-  auto scenario = load_scenario_text(scenario_json.dump(), "skills.json");
-  EXPECT_TRUE(scenario.has_value()) << scenario.error().message();
-  auto sim = Simulation::create(std::move(*scenario));
-  EXPECT_TRUE(sim.has_value()) << sim.error().message();
-  return (*sim)->run();
-}
+Report run(const Json& scenario_json) { return test_support::run_scenario(scenario_json, "skills.json"); }
 
 const AgentReport& agent(const Report& r, const std::string& name) {
   for (const AgentReport& a : r.agents) {

@@ -41,6 +41,11 @@ struct FieldError {
 [[nodiscard]] int64_t read_integer(const Json& value, const std::string& path, int64_t min,
                                    int64_t max);
 [[nodiscard]] Duration read_duration(const Json& value, const std::string& path);
+// A duration the kernel keeps on its timer wheel (a skill's drop_after, a preferred_wait): the
+// wheel holds at most kKernelTimerMax, and the kernel refuses more with a bare status at run time,
+// so the file is refused here, naming the field: "…: must be at most 1h".
+inline constexpr Duration kKernelTimerMax = std::chrono::hours(1);
+[[nodiscard]] Duration read_kernel_timer(const Json& value, const std::string& path);
 [[nodiscard]] std::vector<std::string> read_string_list(const Json& value, const std::string& path);
 // One of `choices`; the error lists them, e.g. `unknown model "fastest" (one of: least_active, …)`.
 [[nodiscard]] size_t read_choice(const Json& value, const std::string& path, std::string_view what,

@@ -32,8 +32,10 @@ namespace omni::config {
 // field = its path ("agents[3].name"), reason "duplicate key".
 [[nodiscard]] std::expected<Json, ConfigError> parse_json_text(std::string_view text,
                                                                std::string_view source);
+// The file's text. Errors name the file: "is a directory, not a <what>", "no such file",
+// "cannot open the file: Permission denied", "cannot read the file: …".
 [[nodiscard]] std::expected<std::string, ConfigError> read_text_file(
-    const std::filesystem::path& file);
+    const std::filesystem::path& file, std::string_view what = "configuration file");
 
 // Reads the configuration sections (skills, channels, routing_configs, queues, presence_configs,
 // statuses, profiles, agents, limits) from `document` into `out`, leaving its other keys to the

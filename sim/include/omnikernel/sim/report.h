@@ -40,6 +40,22 @@ struct ContactCounters {
   uint64_t overflowed = 0;
   uint64_t expired = 0;
   uint64_t closed = 0;
+  // Preferred (sticky) agents (issue 9, item 4): `preferred_asked` items were submitted naming an
+  // agent (a stream's preferred_agent, or — prefer_last_agent — the agent the kernel remembered
+  // for a returning customer); `preferred_kept` of them were answered by that agent (first
+  // acceptance, before or after a fall-back); `preferred_fell_back` counts the kernel's
+  // preference_ended events (its wait ran out, or the agent went offline). An item whose agent
+  // could not take it at all at its submit (offline, not qualified) routes to everyone at once,
+  // without an event.
+  uint64_t preferred_asked = 0;
+  uint64_t preferred_kept = 0;
+  uint64_t preferred_fell_back = 0;
+  // Continuity, preference or not: `returning` items came from a customer whose last agent the
+  // kernel remembered at the submit, `back_to_last_agent` of them were answered by that agent.
+  // Without a preference that share is about 1 / (agents who could take it); it is what
+  // prefer_last_agent raises.
+  uint64_t returning = 0;
+  uint64_t back_to_last_agent = 0;
   double total_wait_s = 0;    // over answered
   double total_handle_s = 0;  // over closed
   double longest_wait_s = 0;
@@ -50,6 +66,12 @@ struct ContactCounters {
   [[nodiscard]] double service_level() const {
     const uint64_t base = answered + abandoned + expired;
     return base ? static_cast<double>(answered_within_threshold) / base : 1.0;
+  }
+  [[nodiscard]] double preferred_kept_share() const {
+    return preferred_asked ? static_cast<double>(preferred_kept) / preferred_asked : 0;
+  }
+  [[nodiscard]] double back_to_last_agent_share() const {
+    return returning ? static_cast<double>(back_to_last_agent) / returning : 0;
   }
   [[nodiscard]] double probability_of_waiting() const {
     return answered ? static_cast<double>(waited) / answered : 0;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "omnikernel/config.h"
+#include "omnikernel/config/skill_requirements.h"
 #include "omnikernel/error.h"
 #include "omnikernel/sim/distribution.h"
 
@@ -26,14 +27,8 @@ struct RateStep {
   double per_hour = 0;
 };
 
-// One skill an arrival asks for (seed 002): agents qualify with `min_level` or more. Required
-// when drop_after is zero; otherwise optional, dropped once the item has waited drop_after since
-// its arrival (it then goes to the broader set of qualified agents).
-struct SkillRequirementSpec {
-  std::string skill;  // Config::skills
-  int min_level = 1;  // 1–10
-  Duration drop_after{};
-};
+// One skill an arrival asks for (seed 002), read and bounded by omni_config.
+using config::SkillRequirementSpec;
 
 struct ArrivalStream {
   std::string path;   // "arrivals[i]", for errors met while running
@@ -54,6 +49,15 @@ struct ArrivalStream {
   // Skills every arrival of the stream asks for (1–8; empty = none). The simulator prepares each
   // distinct set once per queue (Kernel::prepare_requirements) and submits with its id.
   std::vector<SkillRequirementSpec> requirements;
+  // Preferred (sticky) agent (issue 9, item 4): each arrival is offered only to that agent for
+  // preferred_wait, then to everyone eligible (SubmitRequest::preferred / prefer_last_agent).
+  // `preferred_agent` names one agent for every arrival; `prefer_last_agent` lets a returning
+  // customer prefer the agent who last served them (the kernel remembers). At most one of them.
+  std::string preferred_agent;
+  bool prefer_last_agent = false;
+  Duration preferred_wait{};  // 0 < w <= 1 h with a preference; 0 without
+
+  [[nodiscard]] bool has_preference() const { return !preferred_agent.empty() || prefer_last_agent; }
 };
 
 struct DeclineReasonWeight {

@@ -1,0 +1,151 @@
+// The event pump: the one thread that drains kernel events (Kernel::poll_events has a single
+// drainer) and ticks its timers. Each event updates the conversations' holders and the metrics
+// and is fanned out to the agent concerned, the supervisors' recent-events list, and — for an
+// offer — carries the conversation so far, so the agent sees what the customer said.
+#include <array>
+
+#include "service_state.h"
+
+namespace omni::service {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json offer_json(const Service::State& s, const Conversation& c) {
+  Json messages = Json::array();
+  for (const StoredMessage& m : c.messages) {
+    messages.push_back({{"id", m.id}, {"kind", m.kind}, {"text", m.text}, {"timestamp_ms", m.timestamp_ms}});
+  }
+  return {{"type", "offer"},         {"item", item_string(c.item)}, {"queue", s.queue_name(c.queue)},
+          {"channel", c.channel},    {"account", c.account},        {"customer", c.customer},
+          {"messages", std::move(messages)}};
+}
+
+// The state an event leaves the item in, for the agent's item update.
+std::string_view state_after(EventType t) {
+  switch (t) {
+    case EventType::accepted:
+    case EventType::resumed: return "active";
+    case EventType::paused: return "paused";
+    case EventType::closed: return "closed";
+    case EventType::wrap_up_ended:
+    case EventType::done:
+    case EventType::abandoned:
+    case EventType::expired: return "done";
+    case EventType::declined:
+    case EventType::push_timed_out:
+    case EventType::transferred: return "gone";
+    default: return "offered";
+  }
+}
+
+void handle_event(Service::State& s, const Event& e) {
+  if (e.type == EventType::agent_status) {
+    s.supervisor_urgent = true;
+    const std::string text = dump({{"type", "status"}, {"status", s.status_name(StatusId{e.reason})}});
+    s.peers.to_agent(e.agent, text);
+  } else if (e.type == EventType::agent_missed || e.type == EventType::agent_missed_ended) {
+    s.peers.to_agent(e.agent, dump({{"type", "missed"}, {"missed", e.type == EventType::agent_missed}}));
+  } else if (index(e.item) != 0) {
+    std::lock_guard lock(s.conversations_mutex);
+    auto it = s.by_item.find(index(e.item));
+    Conversation* c = it == s.by_item.end() ? nullptr : it->second.get();
+    const AgentId holder = c != nullptr ? c->agent : kNoAgent;
+    const AgentId concerned = e.agent != kNoAgent ? e.agent : holder;
+    switch (e.type) {
+      case EventType::offered:
+        s.counters.offers.fetch_add(1, std::memory_order_relaxed);
+        if (c != nullptr) {
+          if (!c->offered_once) {
+            c->offered_once = true;
+            s.routing_latency.observe(std::chrono::duration<double>(e.at - c->arrival).count());
+          }
+          c->agent = e.agent;
+          s.peers.to_agent(e.agent, dump(offer_json(s, *c)));
+        }
+        break;
+      case EventType::accepted:
+        s.counters.accepts.fetch_add(1, std::memory_order_relaxed);
+        if (c != nullptr && index(c->queue) < s.queues.size()) {
+          QueueInfo& q = *s.queues[index(c->queue)];
+          q.answered.fetch_add(1, std::memory_order_relaxed);
+          if (e.at - c->arrival <= s.config.service.service_level_threshold) {
+            q.answered_in_threshold.fetch_add(1, std::memory_order_relaxed);
+          }
+        }
+        break;
+      case EventType::declined: s.counters.declines.fetch_add(1, std::memory_order_relaxed); break;
+      case EventType::push_timed_out:
+        s.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+        s.peers.to_agent(concerned, dump({{"type", "timeout"}, {"item", item_string(e.item)}}));
+        break;
+      case EventType::abandoned:
+      case EventType::expired:
+        if (c != nullptr && index(c->queue) < s.queues.size()) {
+          s.queues[index(c->queue)]->abandoned.fetch_add(1, std::memory_order_relaxed);
+        }
+        break;
+      default: break;
+    }
+    if (e.type != EventType::offered && e.type != EventType::submitted && concerned != kNoAgent) {
+      s.peers.to_agent(concerned, dump({{"type", "item"}, {"item", item_string(e.item)},
+                                        {"event", to_string(e.type)}, {"state", state_after(e.type)}}));
+    }
+    if (c != nullptr) {
+      if (e.type == EventType::declined || e.type == EventType::push_timed_out) c->agent = kNoAgent;
+      if (e.type == EventType::transferred) {
+        c->agent = kNoAgent;  // an `offered` follows for a transfer to an agent
+        if (e.queue != kNoQueue && index(e.queue) < s.queues.size()) c->queue = e.queue;
+      }
+      if (e.type == EventType::overflowed && e.queue != kNoQueue) c->queue = e.queue;
+      if (e.type == EventType::done) {
+        if (auto k = s.by_key.find(c->key); k != s.by_key.end() && k->second.get() == c) s.by_key.erase(k);
+        s.by_item.erase(it);
+      }
+    }
+  }
+  std::lock_guard lock(s.recent_mutex);
+  s.recent.push_back(e);
+  while (s.recent.size() > s.config.service.limits.recent_events) s.recent.pop_front();
+}
+
+}  // namespace
+
+void pump_once(Service::State& s) {
+  // Timers first, so that what they fire is drained in the same round.
+  (void)s.kernel->tick(s.clock.now());  // events_full: they fire on a later round, after draining
+  std::array<Event, 256> events;
+  for (;;) {
+    const size_t n = s.kernel->poll_events(events);
+    for (size_t i = 0; i < n; ++i) handle_event(s, events[i]);
+    if (n < events.size()) break;
+  }
+}
+
+void run_event_pump(Service::State& s) {
+  const auto interval = std::chrono::duration_cast<std::chrono::microseconds>(s.config.service.tick_interval);
+  while (!s.pump_stop.load(std::memory_order_acquire)) {
+    pump_once(s);
+    const auto now = std::chrono::steady_clock::now();
+    const auto since = now - s.last_supervisor_push;
+    if (since >= 500ms || (s.supervisor_urgent && since >= 100ms)) {
+      s.last_supervisor_push = now;
+      s.supervisor_urgent = false;
+      bool any = false;
+      {
+        std::lock_guard lock(s.peers.mutex);
+        any = !s.peers.supervisors.empty();
+      }
+      if (any) s.peers.to_supervisors(dump({{"type", "state"}, {"state", supervisor_state(s)}}));
+    }
+    // Woken early by submits and agent commands, so offers leave within microseconds of them.
+    std::unique_lock lock(s.pump_mutex);
+    const auto wait = s.supervisor_urgent ? std::min<std::chrono::microseconds>(interval, 100ms) : interval;
+    s.pump_wake.wait_for(lock, wait, [&] { return s.pump_pending || s.pump_stop.load(std::memory_order_acquire); });
+    s.pump_pending = false;
+  }
+}
+
+}  // namespace omni::service

@@ -1,0 +1,435 @@
+// The Beast side of HttpServer: acceptor, HTTP sessions (time-outs, body limit, keep-alive) and
+// WebSocket sessions (message limit, outgoing queue), on `threads` I/O threads with one strand per
+// connection. This is the only server translation unit that includes Beast (~20 s to compile).
+#include <utility>  // before Asio (Boost 1.74 with g++ 12)
+
+#include "omnikernel/service/http_server.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace omni::service {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct Core;
+
+// Sessions the server can reach at stop(): idle HTTP sessions are cancelled, WebSockets closed.
+class Stoppable {
+ public:
+  virtual ~Stoppable() = default;
+  virtual void on_stop() = 0;
+};
+
+struct Core {
+  Core(HttpApp& a, const ServiceLimits& l) : app(a), limits(l), acceptor(ioc) {}
+  HttpApp& app;
+  ServiceLimits limits;
+  // Declared before ioc: destroying ioc destroys the sessions its pending handlers hold, and
+  // they still count themselves out of `connections`.
+  std::atomic<uint32_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::vector<std::weak_ptr<Stoppable>> sessions;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+
+  void track(const std::shared_ptr<Stoppable>& s) {
+    std::lock_guard lock(sessions_mutex);
+    std::erase_if(sessions, [](const std::weak_ptr<Stoppable>& w) { return w.expired(); });
+    sessions.push_back(s);
+  }
+};
+
+// Counts the connection for its whole life (HTTP, then maybe WebSocket).
+struct ConnectionSlot {
+  explicit ConnectionSlot(Core& c) : core(&c) {}
+  ConnectionSlot(ConnectionSlot&& o) noexcept : core(std::exchange(o.core, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (core != nullptr) core->connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+  Core* core;
+};
+
+HttpRequest to_request(const http::request<http::string_body>& r) {
+  HttpRequest out;
+  out.method = std::string(r.method_string());
+  out.target = std::string(r.target());
+  for (const auto& field : r) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = r.body();
+  return out;
+}
+
+std::shared_ptr<http::response<http::string_body>> to_response(const HttpResponse& r, unsigned version, bool keep_alive,
+                                                               bool head) {
+  auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
+  res->set(http::field::server, "omni");
+  res->set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) res->set(name, value);
+  res->keep_alive(keep_alive);
+  if (!head) res->body() = r.body;
+  res->prepare_payload();
+  if (head) res->content_length(r.body.size());
+  return res;
+}
+
+class WsSession final : public WsPeer, public Stoppable, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(beast::tcp_stream&& stream, Core& core, ConnectionSlot slot)
+      : ws_(std::move(stream)), core_(core), slot_(std::move(slot)) {}
+
+  void run(http::request<http::string_body> request) {
+    Upgrade upgrade = core_.app.upgrade(to_request(request), shared_from_this());
+    if (!upgrade.handler) {
+      core_.app.on_refused(upgrade.refusal.status);
+      auto res = to_response(upgrade.refusal, request.version(), false, false);
+      auto self = shared_from_this();
+      http::async_write(ws_.next_layer(), *res, [self, res](beast::error_code, size_t) {
+        beast::error_code ignored;
+        self->ws_.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      });
+      return;
+    }
+    handler_ = std::move(upgrade.handler);
+    core_.track(shared_from_this());
+    ws_.next_layer().expires_never();  // the WebSocket's own time-outs (idle pings) take over
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(core_.limits.ws_max_message_bytes);
+    ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->finish();
+      // What the application sent during upgrade() (a hello) waited for the handshake.
+      self->accepted_ = true;
+      if (!self->queue_.empty()) self->write();
+      self->read();
+    });
+  }
+
+  void send(std::string text) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      if (self->closing_ || self->finished_) return;
+      if (self->queue_.size() >= self->core_.limits.ws_max_queued) {
+        return self->close_now(CloseCode::policy, "too slow: messages queued past the limit");
+      }
+      self->queue_.push_back(std::move(text));
+      if (self->queue_.size() == 1 && self->accepted_) self->write();
+    });
+  }
+
+  void close(CloseCode code, std::string_view reason) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
+      self->close_now(code, reason);
+    });
+  }
+
+  void on_stop() override { close(CloseCode::going_away, "server shutting down"); }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      // Oversized messages (1009) and protocol garbage (1002): Beast has sent the close frame.
+      if (ec) return self->finish();
+      if (!self->ws_.got_text()) {
+        self->buffer_.consume(self->buffer_.size());
+        return self->close_now(CloseCode::unsupported, "text messages only");
+      }
+      const std::string message = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      try {
+        if (self->handler_) self->handler_->on_text(message);
+      } catch (const std::exception&) {
+        // A handler bug must cost this connection, never an I/O thread of the server.
+        return self->close_now(CloseCode::invalid_payload, "the message could not be handled");
+      }
+      self->read();
+    });
+  }
+
+  void write() {
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->queue_.clear();
+        return;
+      }
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write();
+    });
+  }
+
+  void close_now(CloseCode code, const std::string& reason) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(static_cast<uint16_t>(code)), reason),
+                    [self = shared_from_this()](beast::error_code) {});
+  }
+
+  // The connection ended: tell the application once, and break the handler ↔ peer cycle.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (handler_) handler_->on_close();
+    handler_.reset();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Core& core_;
+  ConnectionSlot slot_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::shared_ptr<WsHandler> handler_;
+  bool accepted_ = false;  // the handshake is done: writes may start
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+class HttpSession final : public Stoppable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, Core& core, ConnectionSlot slot)
+      : stream_(std::move(socket)), timer_(stream_.get_executor()), core_(core), slot_(std::move(slot)) {
+    // Small messages (offers, acknowledgements) must not wait for Nagle and the peer's delayed
+    // ACK: that alone adds up to 40 ms to a webhook → offer.
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+  }
+
+  void start(bool over_capacity) {
+    core_.track(shared_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), over_capacity] {
+      if (over_capacity) {
+        return self->refuse(503, "too_many_connections", "the server's connection cap is reached; retry", 11);
+      }
+      self->read_header();
+    });
+  }
+
+  void on_stop() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.socket().cancel();
+    });
+  }
+
+ private:
+  void read_header() {
+    if (core_.stopping.load(std::memory_order_acquire)) return shutdown();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(core_.limits.max_header_bytes));
+    parser_->body_limit(core_.limits.max_body_bytes);
+    idle_ = true;
+    arm(core_.limits.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->idle_ = false;
+      self->timer_.cancel();
+      self->on_header(ec);
+    });
+  }
+
+  // Read deadlines use their own timer rather than the stream's expiry, which would close the
+  // socket: a slow client is cancelled and still told 408.
+  void arm(std::chrono::nanoseconds timeout) {
+    stream_.expires_never();
+    timed_out_ = false;
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the read finished in time
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  // Errors while reading: answered when the peer can still hear it, then the connection closes.
+  bool read_failed(beast::error_code ec) {
+    if (!ec) return false;
+    if (timed_out_) {
+      if (buffer_.size() > 0 || parser_->got_some()) {
+        refuse(408, "request_timeout", "the request did not arrive in time", version());
+      } else {
+        shutdown();  // an idle keep-alive connection: just close it
+      }
+    } else if (ec == http::error::body_limit) {
+      refuse(413, "payload_too_large", "the body exceeds limits.max_body_bytes", version());
+    } else if (ec == beast::error::timeout) {
+      if (buffer_.size() > 0 || parser_->got_some()) {
+        refuse(408, "request_timeout", "the request did not arrive in time", version());
+      } else {
+        shutdown();  // an idle keep-alive connection: just close it
+      }
+    } else if (ec == http::error::header_limit) {
+      refuse(431, "headers_too_large", "the request headers exceed limits.max_header_bytes", version());
+    } else if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+               ec == net::error::connection_reset || ec == net::error::eof) {
+      shutdown();
+    } else {
+      refuse(400, "bad_request", "malformed HTTP request", version());
+    }
+    return true;
+  }
+
+  unsigned version() const { return parser_ && parser_->is_header_done() ? parser_->get().version() : 11; }
+
+  void on_header(beast::error_code ec) {
+    if (read_failed(ec)) return;
+    auto& request = parser_->get();
+    if (websocket::is_upgrade(request)) {
+      auto ws = std::make_shared<WsSession>(std::move(stream_), core_, std::move(slot_));
+      return ws->run(parser_->release());
+    }
+    arm(core_.limits.body_timeout);
+    if (request[http::field::expect] == "100-continue") {
+      // curl and others wait for this before sending a body.
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+        if (ec) return self->shutdown();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->timer_.cancel();
+      if (self->read_failed(ec)) return;
+      self->respond();
+    });
+  }
+
+  void respond() {
+    const auto& request = parser_->get();
+    HttpResponse response;
+    try {
+      response = core_.app.handle(to_request(request));
+    } catch (const std::exception&) {
+      response = error_response(500, "internal", "the request could not be handled");
+    }
+    const bool keep = request.keep_alive() && !core_.stopping.load(std::memory_order_acquire);
+    write(to_response(response, request.version(), keep, request.method() == http::verb::head));
+  }
+
+  void refuse(int status, std::string_view code, std::string_view message, unsigned version) {
+    core_.app.on_refused(status);
+    write(to_response(error_response(status, code, message), version, false, false));
+  }
+
+  void write(std::shared_ptr<http::response<http::string_body>> res) {
+    stream_.expires_after(core_.limits.body_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec || !res->keep_alive()) return self->shutdown();
+      self->read_header();
+    });
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  net::steady_timer timer_;
+  Core& core_;
+  ConnectionSlot slot_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool idle_ = false;
+  bool timed_out_ = false;
+};
+
+class BeastServer final : public HttpServer {
+ public:
+  BeastServer(HttpApp& app, const ServiceLimits& limits) : core_(app, limits) {}
+  ~BeastServer() override { stop(std::chrono::milliseconds(0)); }
+
+  std::expected<void, std::string> bind(const ListenAddress& address, unsigned threads) {
+    beast::error_code ec;
+    auto ip = net::ip::make_address(address.host, ec);
+    if (ec) return std::unexpected("listen: \"" + address.host + "\" is not an IP address");
+    tcp::endpoint endpoint(ip, address.port);
+    core_.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) core_.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) core_.acceptor.bind(endpoint, ec);
+    if (!ec) core_.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return std::unexpected("listen " + address.host + ":" + std::to_string(address.port) + ": " + ec.message());
+    port_ = core_.acceptor.local_endpoint().port();
+    accept();
+    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { core_.ioc.run(); });
+    return {};
+  }
+
+  uint16_t port() const noexcept override { return port_; }
+  uint32_t connections() const noexcept override { return core_.connections.load(std::memory_order_relaxed); }
+
+  void stop(std::chrono::milliseconds grace) override {
+    if (core_.stopping.exchange(true)) return;
+    net::post(core_.acceptor.get_executor(), [this] {
+      beast::error_code ignored;
+      core_.acceptor.close(ignored);
+    });
+    {
+      std::lock_guard lock(core_.sessions_mutex);
+      for (auto& w : core_.sessions) {
+        if (auto s = w.lock()) s->on_stop();
+      }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (core_.connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    core_.ioc.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  void accept() {
+    core_.acceptor.async_accept(net::make_strand(core_.ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || core_.stopping.load()) return;
+      if (!ec) {
+        const uint32_t n = core_.connections.fetch_add(1, std::memory_order_relaxed) + 1;
+        auto session = std::make_shared<HttpSession>(std::move(socket), core_, ConnectionSlot(core_));
+        session->start(n > core_.limits.max_connections);
+      }
+      accept();
+    });
+  }
+
+  Core core_;
+  uint16_t port_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(HttpApp& app, const ListenAddress& address,
+                                                                           const ServiceLimits& limits,
+                                                                           unsigned threads) {
+  auto server = std::make_unique<BeastServer>(app, limits);
+  if (auto bound = server->bind(address, threads); !bound) return std::unexpected(bound.error());
+  return server;
+}
+
+}  // namespace omni::service

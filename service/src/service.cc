@@ -1,0 +1,273 @@
+// Service: construction (plugins, kernel, routes), request dispatch, health, start and stop.
+#include "omnikernel/service/service.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "omnikernel/runtime/plugin_path.h"
+#include "omnikernel/sdk/customer_id.hpp"
+#include "omnikernel/service/hmac.h"
+#include "service_state.h"
+
+namespace omni::service {
+namespace {
+
+constexpr const char* kAdapters[] = {"whatsapp", "instagram", "webchat"};
+
+std::expected<void, std::string> load_plugins(Service::State& s, const std::vector<std::filesystem::path>& dirs) {
+  runtime::HostOptions host;
+  host.clock = &s.clock;
+  host.log = [&s](runtime::LogLevel level, std::string_view plugin, std::string_view message) {
+    if (level >= runtime::LogLevel::warn) {
+      s.log.warn("plugin_log", {{"plugin", plugin}, {"message", message}});
+    }
+  };
+  s.loader = std::make_unique<runtime::PluginLoader>(host);
+  const auto search = dirs.empty() ? runtime::plugin_search_path() : dirs;
+  std::string looked_in;
+  for (const auto& dir : search) {
+    looked_in += (looked_in.empty() ? "" : ", ") + dir.string();
+    auto report = s.loader->load_directory(dir);
+    if (!report) continue;
+    for (const auto& refused : report->refused) s.log.warn("plugin_refused", {{"error", refused.message()}});
+  }
+  for (const char* name : kAdapters) {
+    if (!s.loader->find(name)) {
+      return std::unexpected(std::string("channel adapter plugin \"") + name + "\" not found in " +
+                             (looked_in.empty() ? "(no plugin directory)" : looked_in));
+    }
+    auto config = s.config.service.adapter_configs.find(name);
+    auto handle = s.loader->create_adapter(name, config == s.config.service.adapter_configs.end() ? "" : config->second);
+    if (!handle) return std::unexpected("service.adapters." + std::string(name) + ": " + handle.error().text());
+    s.adapters.emplace(name, std::move(*handle));
+  }
+  for (const auto& [name, settings] : s.config.service.policies) {
+    // Policies fail closed: one that cannot be loaded stops the service.
+    if (!s.loader->find(name)) return std::unexpected("service.policies." + name + ": policy plugin not found in " + looked_in);
+    auto policy = s.loader->create_policy(name, settings, [&s](CustomerId customer, std::span<SessionInfo> out) {
+      return s.kernel ? s.kernel->sessions_of(customer, out) : size_t{0};
+    });
+    if (!policy) return std::unexpected("service.policies." + name + ": " + policy.error().text());
+    s.hooks.push_back(policy->get());
+    s.policy_plugins.push_back(std::move(*policy));
+  }
+  return {};
+}
+
+std::expected<void, std::string> resolve_routes(Service::State& s) {
+  for (const RouteRule& rule : s.config.service.routes) {
+    ResolvedRoute route{rule, *s.kernel->find_queue(rule.queue), RequirementsId{}};
+    if (!rule.skills.empty()) {
+      std::vector<SkillRequirement> skills;
+      for (const SkillRule& k : rule.skills) {
+        skills.push_back({*s.kernel->find_skill(k.skill), static_cast<uint8_t>(k.min_level), k.drop_after});
+      }
+      auto reqs = s.kernel->prepare_requirements(route.queue, skills);
+      if (!reqs) return std::unexpected(rule.path + ".skills: " + std::string(to_string(reqs.error())));
+      route.requirements = *reqs;
+    }
+    s.routes.push_back(std::move(route));
+  }
+  return {};
+}
+
+bool is_webhook(std::string_view path, std::string_view& channel) {
+  constexpr std::string_view kPrefix = "/webhooks/";
+  if (!path.starts_with(kPrefix)) return false;
+  channel = path.substr(kPrefix.size());
+  return channel == "whatsapp" || channel == "instagram" || channel == "webchat";
+}
+
+}  // namespace
+
+std::expected<Secrets, std::string> resolve_secrets(const ServiceConfig& config, bool generate_missing,
+                                                    std::vector<std::string>* generated) {
+  Secrets out;
+  auto read = [&](const std::string& variable, std::string& value) -> std::expected<void, std::string> {
+    if (const char* v = std::getenv(variable.c_str()); v != nullptr && *v != '\0') {
+      value = v;
+      return {};
+    }
+    if (!generate_missing) return std::unexpected("environment variable " + variable + " is not set");
+    value = random_secret();
+    if (generated) generated->push_back(variable);
+    return {};
+  };
+  const SecretNames& n = config.secrets;
+  for (auto [variable, value] : {std::pair{&n.whatsapp_app_secret, &out.whatsapp_app_secret},
+                                 std::pair{&n.instagram_app_secret, &out.instagram_app_secret},
+                                 std::pair{&n.verify_token, &out.verify_token},
+                                 std::pair{&n.agent_token_secret, &out.agent_token_secret},
+                                 std::pair{&n.supervisor_token, &out.supervisor_token},
+                                 std::pair{&n.graph_access_token, &out.graph_access_token}}) {
+    if (auto r = read(*variable, *value); !r) return std::unexpected(r.error());
+  }
+  for (const WebChatSite& site : config.webchat_sites) {
+    if (auto r = read(site.key_env, out.site_keys[site.site]); !r) return std::unexpected(r.error());
+  }
+  return out;
+}
+
+std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetup setup) {
+  auto state = std::make_unique<State>(std::move(setup.config), std::move(setup.secrets), setup.log);
+  State& s = *state;
+  if (auto loaded = load_plugins(s, setup.plugin_directories); !loaded) return std::unexpected(loaded.error());
+  auto kernel = Kernel::create(s.config.kernel, s.clock, s.hooks);
+  if (!kernel) return std::unexpected(kernel.error().message());
+  s.kernel = std::move(*kernel);
+  for (const QueueConfig& q : s.config.kernel.queues) {
+    auto info = std::make_unique<QueueInfo>();
+    info->name = q.name;
+    info->channel = q.channel;
+    info->channel_id = *s.kernel->find_channel(q.channel);
+    s.queues.resize(std::max<size_t>(s.queues.size(), index(*s.kernel->find_queue(q.name)) + 1));
+    s.queues[index(*s.kernel->find_queue(q.name))] = std::move(info);
+  }
+  s.agent_names.resize(s.kernel->agent_count());
+  for (const AgentConfig& a : s.config.kernel.agents) {
+    if (auto id = s.kernel->find_agent(a.name)) s.agent_names[index(*id)] = a.name;
+  }
+  for (const PresenceStatusConfig& st : s.config.kernel.statuses) {
+    const size_t i = index(*s.kernel->find_status(st.name));
+    s.status_names.resize(std::max(s.status_names.size(), i + 1));
+    s.pause_causes.resize(s.status_names.size());
+    s.status_names[i] = st.name;
+    if (st.kind == PresenceKind::pause) s.pause_causes[i] = st.pause_cause;
+  }
+  s.peers.agents.resize(s.kernel->agent_count());
+  if (auto routes = resolve_routes(s); !routes) return std::unexpected(routes.error());
+  s.durability = setup.durability != nullptr ? setup.durability : &s.immediate;
+  s.sender = setup.sender ? std::move(setup.sender)
+                          : std::make_unique<GraphSender>(s.config.service.graph_api_base, s.secrets.graph_access_token);
+  return std::unique_ptr<Service>(new Service(std::move(state)));
+}
+
+Service::Service(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Service::~Service() {
+  stop();
+  state_->sender->stop();
+}
+
+Kernel& Service::kernel() noexcept { return *state_->kernel; }
+
+std::string Service::token_of(std::string_view agent) const {
+  return agent_token(state_->secrets.agent_token_secret, agent);
+}
+
+const Secrets& Service::secrets() const noexcept { return state_->secrets; }
+const ServeConfig& Service::config() const noexcept { return state_->config; }
+
+void Service::start() {
+  State& s = *state_;
+  if (s.pump.joinable() || s.stopped.load()) return;
+  s.pump = std::thread([&s] { run_event_pump(s); });
+  s.ready.store(true, std::memory_order_release);
+  s.log.info("service_started", {{"agents", s.kernel->agent_count()}, {"queues", s.kernel->queue_count()}});
+}
+
+void Service::stop() {
+  State& s = *state_;
+  if (s.stopped.exchange(true)) return;
+  s.ready.store(false, std::memory_order_release);
+  s.pump_stop.store(true, std::memory_order_release);
+  s.wake_pump();
+  if (s.pump.joinable()) s.pump.join();
+  pump_once(s);  // whatever the last requests caused
+  s.log.info("service_stopped", {{"submitted", s.counters.submitted.load()}});
+}
+
+void Service::on_refused(int status) noexcept {
+  try {
+    state_->counters.webhook("(server)", status);
+  } catch (...) {
+  }
+}
+
+HttpResponse Service::handle(const HttpRequest& request) {
+  State& s = *state_;
+  const std::string_view path = request.path();
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  std::string_view channel;
+  if (is_webhook(path, channel)) return handle_webhook(s, channel, request);
+  if (path == "/healthz") return get ? json_response(200, {{"status", "ok"}}) : error_response(405, "method_not_allowed", "use GET");
+  if (path == "/readyz") {
+    if (!get) return error_response(405, "method_not_allowed", "use GET");
+    return s.ready.load(std::memory_order_acquire) ? json_response(200, {{"status", "ready"}})
+                                                   : json_response(503, {{"status", "not ready"}});
+  }
+  if (path == "/metrics") {
+    if (!get) return error_response(405, "method_not_allowed", "use GET");
+    return text_response(200, metrics_text(s), "text/plain; version=0.0.4; charset=utf-8");
+  }
+  if (path == "/" || path == "/index.html") {
+    if (!get) return error_response(405, "method_not_allowed", "use GET");
+    return text_response(200, std::string(supervisor_page()), "text/html; charset=utf-8");
+  }
+  if (path.starts_with("/v1/agents/")) return handle_agent_rest(s, request);
+  if (path.starts_with("/v1/supervisor/")) return handle_supervisor_rest(s, request);
+  return error_response(404, "not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
+}
+
+Upgrade Service::upgrade(const HttpRequest& request, std::shared_ptr<WsPeer> peer) {
+  State& s = *state_;
+  const std::string_view path = request.path();
+  if (path == "/v1/agents/ws") return agent_upgrade(s, request, std::move(peer));
+  if (path == "/v1/supervisor/ws") return supervisor_upgrade(s, request, std::move(peer));
+  if (path == "/webchat/ws") return customer_upgrade(s, request, std::move(peer));
+  return {nullptr, error_response(404, "not_found", "no WebSocket endpoint here")};
+}
+
+// ---- helpers shared by the parts ----------------------------------------------------------------
+
+std::string_view bearer_token(const HttpRequest& request) {
+  std::string_view h = request.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  return h.starts_with(kBearer) ? h.substr(kBearer.size()) : std::string_view{};
+}
+
+HttpResponse json_response(int status, const Json& body) {
+  return {status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
+}
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string item_string(ItemId item) { return std::to_string(index(item)); }
+
+std::optional<ItemId> parse_item(std::string_view text) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return ItemId{v};
+}
+
+std::optional<ItemId> parse_item(const Json& value) {
+  if (value.is_string()) return parse_item(std::string_view(value.get_ref<const std::string&>()));
+  if (value.is_number_unsigned()) return ItemId{value.get<uint64_t>()};
+  return std::nullopt;
+}
+
+int http_status_of(Status status) {
+  switch (status) {
+    case Status::ok: return 200;
+    case Status::unknown_item: return 404;
+    case Status::not_offered_to_agent: return 403;
+    case Status::wrong_state:
+    case Status::decline_not_allowed:
+    case Status::no_capacity:
+    case Status::policy_refused:
+    case Status::not_a_destination: return 409;
+    case Status::queue_full:
+    case Status::items_exhausted:
+    case Status::customers_exhausted:
+    case Status::events_full:
+    case Status::busy:
+    case Status::requirements_exhausted: return 503;
+    default: return 400;
+  }
+}
+
+}  // namespace omni::service

@@ -1,0 +1,229 @@
+// Service::State — everything one Service owns, shared by the files that implement its parts:
+//   service.cc          construction, request dispatch, health, start/stop
+//   webhooks.cc         Meta handshake, signatures, ingest through adapters, continuity, routing
+//   agent_api.cc        agent commands (WebSocket and REST), ownership, replies through the gate
+//   event_pump.cc       the single drainer of kernel events: tick, fan-out, bookkeeping
+//   metrics_text.cc     /metrics in the Prometheus text format
+//   supervisor.cc       the supervisor's state (REST, WebSocket) and status changes
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "json_log.h"
+#include "latency_histogram.h"
+#include "omnikernel/kernel.h"
+#include "omnikernel/runtime/plugin_loader.h"
+#include "omnikernel/service/durability.h"
+#include "omnikernel/service/recent_ids.h"
+#include "omnikernel/service/service.h"
+
+namespace omni::service {
+
+using Json = nlohmann::json;
+
+// A customer message kept with its conversation, for offers (the agent sees what was said).
+struct StoredMessage {
+  std::string id;
+  std::string kind;
+  std::string text;
+  int64_t timestamp_ms = 0;
+};
+
+// One open conversation: a customer on one channel account, and the work item that carries it.
+struct Conversation {
+  std::string key;      // "<channel>|<conversation>" (the adapter's conversation key)
+  std::string channel;  // adapter name
+  std::string account;
+  std::string customer;
+  ItemId item{};
+  QueueId queue{};
+  AgentId agent = kNoAgent;  // holder: offered to or working on it (from events)
+  Time arrival{};
+  bool offered_once = false;
+  int64_t last_inbound_ms = 0;
+  std::deque<StoredMessage> messages;  // the last kMaxStoredMessages
+};
+inline constexpr size_t kMaxStoredMessages = 50;
+
+struct ResolvedRoute {
+  RouteRule rule;
+  QueueId queue{};
+  RequirementsId requirements{};
+};
+
+struct QueueInfo {
+  std::string name;
+  std::string channel;  // the kernel channel's name (chat, whatsapp…)
+  ChannelId channel_id{};
+  // Written by the event pump only; read by scrapes.
+  std::atomic<uint64_t> answered{0};
+  std::atomic<uint64_t> answered_in_threshold{0};
+  std::atomic<uint64_t> abandoned{0};
+};
+
+// Counters read by /metrics. Relaxed atomics: each is an independent count.
+struct Counters {
+  std::atomic<uint64_t> submitted{0}, offers{0}, accepts{0}, declines{0}, timeouts{0}, continued{0},
+      duplicates{0}, unrouted{0}, policy_refused{0}, replies_sent{0}, replies_failed{0}, replies_refused{0};
+  // webhook results by channel and HTTP status
+  std::mutex webhook_mutex;
+  std::map<std::pair<std::string, int>, uint64_t> webhooks;
+  void webhook(std::string_view channel, int status) {
+    std::lock_guard lock(webhook_mutex);
+    ++webhooks[{std::string(channel), status}];
+  }
+};
+
+// WebSocket peers to push to: agents' desktops, supervisors' pages, web-chat customers.
+struct Peers {
+  std::mutex mutex;
+  std::vector<std::vector<std::weak_ptr<WsPeer>>> agents;  // by AgentId
+  std::vector<std::weak_ptr<WsPeer>> supervisors;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<WsPeer>>> customers;  // "site|visitor"
+
+  static void send_all(std::vector<std::weak_ptr<WsPeer>>& list, const std::string& text) {
+    std::erase_if(list, [&](const std::weak_ptr<WsPeer>& w) {
+      auto peer = w.lock();
+      if (!peer) return true;
+      peer->send(text);
+      return false;
+    });
+  }
+  void to_agent(AgentId agent, const std::string& text) {
+    std::lock_guard lock(mutex);
+    if (index(agent) < agents.size()) send_all(agents[index(agent)], text);
+  }
+  void to_supervisors(const std::string& text) {
+    std::lock_guard lock(mutex);
+    send_all(supervisors, text);
+  }
+  void to_customer(const std::string& key, const std::string& text) {
+    std::lock_guard lock(mutex);
+    if (auto it = customers.find(key); it != customers.end()) send_all(it->second, text);
+  }
+};
+
+struct Service::State {
+  ServeConfig config;
+  Secrets secrets;
+  SteadyClock clock;
+  JsonLog log;
+  std::unique_ptr<runtime::PluginLoader> loader;
+  std::map<std::string, runtime::ChannelAdapterHandle, std::less<>> adapters;
+  std::vector<std::unique_ptr<runtime::PolicyPlugin>> policy_plugins;
+  std::vector<PolicyHook*> hooks;
+  std::unique_ptr<Kernel> kernel;
+  std::vector<std::unique_ptr<QueueInfo>> queues;  // by QueueId
+  std::vector<std::string> agent_names;           // by AgentId
+  std::vector<std::string> status_names;          // by StatusId
+  std::vector<std::string> pause_causes;          // by StatusId; empty unless a pause status
+  std::vector<ResolvedRoute> routes;
+  RecentIds dedupe;
+  ImmediateDurability immediate;
+  Durability* durability = nullptr;
+  std::unique_ptr<OutboundSender> sender;
+  Counters counters;
+  LatencyHistogram routing_latency;
+  Peers peers;
+
+  // Conversations: held across a submit so two messages of one conversation open one item.
+  std::mutex conversations_mutex;
+  std::unordered_map<std::string, std::shared_ptr<Conversation>> by_key;
+  std::unordered_map<uint64_t, std::shared_ptr<Conversation>> by_item;
+
+  // Recent events for the supervisor, newest last: plain values (JSON only when a supervisor
+  // asks), so the event pump's cost per event stays small.
+  std::mutex recent_mutex;
+  std::deque<Event> recent;
+
+  // The event pump.
+  std::thread pump;
+  std::mutex pump_mutex;
+  std::condition_variable pump_wake;
+  std::atomic<bool> pump_stop{false};
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopped{false};
+  std::chrono::steady_clock::time_point last_supervisor_push{};
+  bool supervisor_urgent = false;  // a status changed: supervisors see it within 100 ms (pump only)
+
+  State(ServeConfig c, Secrets s, std::FILE* log_file)
+      : config(std::move(c)), secrets(std::move(s)), log(log_file),
+        dedupe(config.service.limits.dedupe_window) {}
+
+  // Set under pump_mutex so that a wake between the pump's check and its wait is never lost.
+  bool pump_pending = false;
+  void wake_pump() {
+    {
+      std::lock_guard lock(pump_mutex);
+      pump_pending = true;
+    }
+    pump_wake.notify_one();
+  }
+  [[nodiscard]] std::string_view queue_name(QueueId q) const {
+    return index(q) < queues.size() ? std::string_view(queues[index(q)]->name) : std::string_view("?");
+  }
+  [[nodiscard]] std::string_view status_name(StatusId id) const {
+    return index(id) < status_names.size() ? std::string_view(status_names[index(id)]) : std::string_view("?");
+  }
+  [[nodiscard]] std::string_view pause_cause(StatusId id) const {
+    return index(id) < pause_causes.size() ? std::string_view(pause_causes[index(id)]) : std::string_view();
+  }
+  [[nodiscard]] std::string_view agent_name(AgentId a) const {
+    return index(a) < agent_names.size() ? std::string_view(agent_names[index(a)]) : std::string_view("?");
+  }
+};
+
+// ---- the parts (each in its own file) ----------------------------------------------------------
+[[nodiscard]] HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request);
+// Ingests one verified payload (webhook body or a web-chat customer's WebSocket message);
+// `site` restricts web chat to the site whose key was presented, `visitor` to the customer of a
+// web-chat WebSocket (empty: no restriction).
+[[nodiscard]] HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
+                                          std::string_view site, std::string_view visitor = {});
+
+// An agent command {"op": …} from the WebSocket or a REST twin: {HTTP status, JSON body}.
+struct CommandResult {
+  int status = 200;
+  Json body;
+};
+[[nodiscard]] CommandResult run_agent_command(Service::State& s, AgentId agent, const Json& command);
+[[nodiscard]] HttpResponse handle_agent_rest(Service::State& s, const HttpRequest& request);
+[[nodiscard]] Upgrade agent_upgrade(Service::State& s, const HttpRequest& request, std::shared_ptr<WsPeer> peer);
+[[nodiscard]] Upgrade customer_upgrade(Service::State& s, const HttpRequest& request, std::shared_ptr<WsPeer> peer);
+[[nodiscard]] std::optional<AgentId> authenticate_agent(Service::State& s, std::string_view name, std::string_view token);
+[[nodiscard]] Json agent_json(Service::State& s, AgentId agent);
+
+void run_event_pump(Service::State& s);
+void pump_once(Service::State& s);  // one tick + drain; the pump's body, also used by stop()
+
+[[nodiscard]] std::string metrics_text(Service::State& s);
+
+[[nodiscard]] Json supervisor_state(Service::State& s);
+[[nodiscard]] HttpResponse handle_supervisor_rest(Service::State& s, const HttpRequest& request);
+[[nodiscard]] Upgrade supervisor_upgrade(Service::State& s, const HttpRequest& request, std::shared_ptr<WsPeer> peer);
+[[nodiscard]] bool authenticate_supervisor(Service::State& s, std::string_view token);
+[[nodiscard]] std::string_view supervisor_page() noexcept;
+
+// "Bearer <token>" → token; empty otherwise.
+[[nodiscard]] std::string_view bearer_token(const HttpRequest& request);
+[[nodiscard]] HttpResponse json_response(int status, const Json& body);
+[[nodiscard]] int64_t unix_ms_now();
+[[nodiscard]] std::string item_string(ItemId item);
+[[nodiscard]] std::optional<ItemId> parse_item(const Json& value);
+[[nodiscard]] std::optional<ItemId> parse_item(std::string_view text);
+// A kernel Status as {HTTP status, error code}: 404 unknown item, 403 not yours, 409 wrong state…
+[[nodiscard]] int http_status_of(Status status);
+
+}  // namespace omni::service

@@ -1,0 +1,162 @@
+// `omni serve` as a process: it prints where it listens, answers, and on SIGTERM drains and exits
+// 0; the demo's generated secrets go to stdout (marked demo) and never into the JSON log.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "raw_client.h"
+
+namespace omni::service::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Child {
+  pid_t pid = -1;
+  int out = -1;  // stdout
+  int err = -1;  // stderr
+};
+
+Child spawn(std::vector<std::string> args) {
+  int out[2], err[2];
+  EXPECT_EQ(pipe(out), 0);
+  EXPECT_EQ(pipe(err), 0);
+  Child c;
+  c.pid = fork();
+  if (c.pid == 0) {
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    close(out[0]);
+    close(err[0]);
+    for (const char* v : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
+                          "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
+                          "OMNI_WEBCHAT_SITE_KEY"}) {
+      unsetenv(v);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  c.out = out[0];
+  c.err = err[0];
+  return c;
+}
+
+// Reads `fd` until `pattern` matches or the time-out; returns everything read.
+std::string read_until(int fd, const std::regex& pattern, std::chrono::milliseconds timeout) {
+  std::string text;
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline && !std::regex_search(text, pattern)) {
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      text.append(buffer, static_cast<size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else {
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+  return text;
+}
+
+TEST(ServeCli, AnswersThenDrainsOnSigtermAndExitsZero) {
+  Child c = spawn({OMNI_CLI, "serve", "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR});
+  const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
+  std::string out = read_until(c.out, std::regex("agent tokens"), 10s);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, listening)) << out;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  EXPECT_NE(out.find("DEMO secrets"), std::string::npos);
+  EXPECT_EQ(http_request(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
+  EXPECT_EQ(http_request(port, "POST", "/webhooks/whatsapp", "{}").status, 401);
+  ASSERT_EQ(kill(c.pid, SIGTERM), 0);
+  int status = 0;
+  for (int i = 0; i < 500 && waitpid(c.pid, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(WIFEXITED(status)) << "still running or killed";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const std::string log = read_until(c.err, std::regex("service_stopped"), 2s);
+  EXPECT_NE(log.find("\"event\":\"service_stopped\""), std::string::npos) << log;
+  // Every demo secret printed on stdout is absent from the log.
+  const std::regex secret("demo [A-Z_]+=([0-9a-f]{64})");
+  size_t secrets = 0;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), secret); it != std::sregex_iterator(); ++it) {
+    ++secrets;
+    EXPECT_EQ(log.find((*it)[1].str()), std::string::npos);
+  }
+  EXPECT_EQ(secrets, 7u);
+  close(c.out);
+  close(c.err);
+}
+
+TEST(ServeCli, ABadConfigurationOrAddressExitsTwo) {
+  Child c = spawn({OMNI_CLI, "serve", "/nonexistent.json", "--plugins", OMNI_TEST_PLUGIN_DIR});
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(read_until(c.err, std::regex("no such file"), 1s).find("/nonexistent.json: no such file"), std::string::npos);
+  close(c.out);
+  close(c.err);
+  Child d = spawn({OMNI_CLI, "serve", "--listen", "nowhere", "--plugins", OMNI_TEST_PLUGIN_DIR});
+  waitpid(d.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  close(d.out);
+  close(d.err);
+}
+
+TEST(ServeCli, SimulateMovesTheFloor) {
+  Child c = spawn({OMNI_CLI, "serve", "--listen", "127.0.0.1:0", "--simulate", "--speed", "200", "--plugins",
+                   OMNI_TEST_PLUGIN_DIR});
+  std::string out = read_until(c.out, std::regex("simulating"), 10s);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"))) << out;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  // At 200× the default scenario posts a few messages a second, and its agents accept them.
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = http_request(port, "GET", "/metrics").body;
+    if (std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_items_submitted_total [1-9]"))) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_webhook_requests_total\\{channel=\"[a-z]+\",code=\"200\"\\}")))
+      << metrics;
+  kill(c.pid, SIGTERM);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(c.out);
+  close(c.err);
+}
+
+TEST(ServeCli, LoadGeneratorLosesAndDuplicatesNothing) {
+  // A small run of `omni load`: every webhook answered 200 becomes exactly one offer.
+  Child c = spawn({OMNI_CLI, "load", "--rate", "400", "--seconds", "0.5", "--agents", "20", "--connections", "4",
+                   "--plugins", OMNI_TEST_PLUGIN_DIR});
+  const std::string out = read_until(c.out, std::regex("CPU per message"), 30s);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("posted 200, answered 200: 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("offered 200 distinct, lost 0, duplicated 0"), std::string::npos) << out;
+  close(c.out);
+  close(c.err);
+}
+
+}  // namespace
+}  // namespace omni::service::testing
