@@ -9,7 +9,11 @@
 #include "durable_test_support.h"
 #include "journal_test_support.h"
 #include "kernel_fixture.h"
+#include "omnikernel/config/writer.h"
+#include "omnikernel/durable/records.h"
 #include "omnikernel/durable/recovery.h"
+#include "omnikernel/durable/snapshot_codec.h"
+#include "omnikernel/journal/writer.h"
 
 namespace omni::testing {
 namespace {
@@ -265,6 +269,52 @@ TEST_F(Durable, SnapshotsKeepTheReplayShort) {
   ASSERT_TRUE(rec->snapshot_lsn.has_value());
   EXPECT_LE(rec->records_replayed, 8u);
   EXPECT_EQ(rec->image.items.size(), 0u);
+}
+
+// The process died after a restore's `restart` record and before its snapshot: recovery replays
+// the record as the restore did (every item one version on, offered ones queued again).
+TEST_F(Durable, ARestartRecordWithoutItsSnapshotIsReplayed) {
+  auto k = Kernel::create(config, clock);
+  ASSERT_TRUE(k.has_value());
+  auto queued = (*k)->submit({*(*k)->find_queue("sales"), CustomerId{1}});
+  ASSERT_TRUE(queued.has_value());
+  ASSERT_EQ((*k)->accept(*queued, (*k)->item(*queued)->agent), Status::ok);
+  Event buf[16];
+  const size_t n = (*k)->poll_events(buf);
+  {
+    journal::Options o = fast_options().journal;
+    o.dir = dir.path() / "journal";
+    auto w = journal::Writer::open(o);
+    ASSERT_TRUE(w.has_value()) << w.error().message();
+    std::vector<std::byte> events;
+    durable::encode_events(std::span(buf, n), events);
+    ASSERT_TRUE((*w)->append(1, durable::encode_config_text(config::write_config(config))).has_value());
+    ASSERT_TRUE((*w)->append(3, events).has_value());
+    ASSERT_TRUE((*w)->append(4, durable::encode_restart({std::chrono::seconds(5), {}})).has_value());
+    ASSERT_EQ((*w)->close(), journal::JournalStatus::ok);
+  }
+  auto rec = durable::recover(dir.path() / "journal");
+  ASSERT_TRUE(rec.has_value()) << rec.error().message();
+  EXPECT_EQ(rec->restarts, 1u);
+  ASSERT_EQ(rec->image.items.size(), 1u);
+  EXPECT_EQ(rec->image.items[0].version, (*k)->item(*queued)->seq + 1) << "the restore's transition";
+  EXPECT_EQ(rec->image.items[0].arrival, (*k)->item(*queued)->arrival + std::chrono::seconds(5));
+  auto dk = open(config);
+  ASSERT_TRUE(dk);
+  EXPECT_EQ(dk->kernel().item(*queued)->state, ItemState::active);
+  EXPECT_TRUE(internal::audit(dk->kernel()).ok());
+}
+
+TEST(SnapshotCodec, AnotherVersionOrAnotherFileIsRefused) {
+  durable::ModelData data;
+  auto blob = durable::encode_snapshot("{}", data);
+  ASSERT_TRUE(durable::decode_snapshot(blob).has_value());
+  blob[4] = std::byte{2};  // the version, after the 4-byte magic
+  auto other = durable::decode_snapshot(blob);
+  ASSERT_FALSE(other.has_value());
+  EXPECT_NE(other.error().find("version 2"), std::string::npos) << other.error();
+  blob[0] = std::byte{'X'};
+  EXPECT_FALSE(durable::decode_snapshot(blob).has_value());
 }
 
 }  // namespace
