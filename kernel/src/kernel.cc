@@ -693,8 +693,11 @@ class KernelImpl final : public Kernel {
       if (q >= cfg_.queues.size()) return fail(at + ".queue", "unknown queue");
       const uint32_t rid = index(r.requirements);
       if (rid > req_count_.load(std::memory_order_relaxed)) return fail(at + ".requirements", "never prepared");
-      const uint32_t stages = rid != 0 && requirements_[rid].queue == q ? requirements_[rid].stages : 1;
-      if (r.skills_dropped >= stages) return fail(at + ".skills_dropped", "more than its optional skills");
+      // A transfer keeps the stage of a set prepared for the queue it left (set_of then routes by
+      // the new queue's own set), so the bound is the set's only where the set applies.
+      const bool applies = rid != 0 && requirements_[rid].queue == q;
+      if (r.skills_dropped >= (applies ? requirements_[rid].stages : 9u))
+        return fail(at + ".skills_dropped", "more than its optional skills");
       const bool waits = r.state == ItemState::queued || r.state == ItemState::offered;
       const uint32_t a = index(r.agent);
       if (!waits && r.state != ItemState::active && r.state != ItemState::paused && r.state != ItemState::wrap_up)

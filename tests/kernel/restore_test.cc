@@ -127,6 +127,34 @@ TEST_F(Restore, TheShiftMovesEveryTime) {
   EXPECT_NE(k2->item(id).value_or(ItemSnapshot{}).state, ItemState::wrap_up) << "ended";
 }
 
+// A transfer keeps an item's dropped-skill count from a set prepared for the queue it left; the
+// image of such an item restores (its new queue routes it by the queue's own members).
+TEST_F(Restore, AnItemTransferredWithDroppedSkillsRestores) {
+  Config c = contact_centre(2, 1.0);
+  c.skills = {"Spanish", "French"};
+  c.agents[0].skills = {{"Spanish", 5}};
+  build(c);
+  const SkillRequirement reqs[] = {{*kernel->find_skill("Spanish"), 3}, {*kernel->find_skill("French"), 5, 10s}};
+  auto rid = kernel->prepare_requirements(queue("sales"), reqs);
+  ASSERT_TRUE(rid.has_value());
+  auto id = kernel->submit({queue("sales"), CustomerId{1}, false, *rid});
+  ASSERT_TRUE(id.has_value());
+  advance(11s);  // French dropped: a0 qualifies
+  ASSERT_EQ(kernel->item(*id)->skills_dropped, 1);
+  ASSERT_EQ(holder(*id), agent("a0"));
+  ASSERT_EQ(kernel->accept(*id, agent("a0")), Status::ok);
+  ASSERT_EQ(kernel->transfer_to_queue(*id, queue("support")), Status::ok);
+  KernelImage image = image_of(*kernel, {*id}, clock.now());
+  image.requirement_sets.push_back({queue("sales"), {reqs[0], reqs[1]}});
+  auto k2 = restored(image);
+  ASSERT_TRUE(k2);
+  EXPECT_EQ(k2->item(*id)->skills_dropped, 1);
+  EXPECT_EQ(k2->item(*id)->queue, queue("support"));
+  const auto report = internal::audit(*k2);
+  EXPECT_TRUE(report.ok()) << report.text();
+}
+
+
 struct BadImage {
   const char* name;
   void (*edit)(KernelImage&);
