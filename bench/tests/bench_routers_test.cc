@@ -130,23 +130,32 @@ class OverbookingRouter final : public Router {
   std::vector<Offer> pending_;
 };
 
-// Loses every tenth item: never offers it.
-class LosingRouter final : public Router {
+// A mutex router with one call changed: the broken variants below forward everything else.
+class ForwardingRouter : public Router {
  public:
-  explicit LosingRouter(const Scenario& s) : inner_(s) {}
-  std::string_view name() const noexcept override { return "losing"; }
-  Result<ItemId> submit(QueueId q, CustomerId c) noexcept override {
-    if (++n_ % 10 == 0) return ItemId{uint64_t{1} << 40};
-    return inner_.submit(q, c);
-  }
+  explicit ForwardingRouter(const Scenario& s) : inner_(s) {}
+  Result<ItemId> submit(QueueId q, CustomerId c) noexcept override { return inner_.submit(q, c); }
   Status accept(ItemId i, AgentId a) noexcept override { return inner_.accept(i, a); }
   Status close(ItemId i) noexcept override { return inner_.close(i); }
   size_t drain_offers(std::span<Offer> out) noexcept override { return inner_.drain_offers(out); }
   int64_t used_milli(AgentId a) const noexcept override { return inner_.used_milli(a); }
   uint64_t waiting() const noexcept override { return inner_.waiting(); }
 
- private:
+ protected:
   MutexRouter inner_;
+};
+
+// Loses every tenth item: never offers it.
+class LosingRouter final : public ForwardingRouter {
+ public:
+  using ForwardingRouter::ForwardingRouter;
+  std::string_view name() const noexcept override { return "losing"; }
+  Result<ItemId> submit(QueueId q, CustomerId c) noexcept override {
+    if (++n_ % 10 == 0) return ItemId{uint64_t{1} << 40};
+    return inner_.submit(q, c);
+  }
+
+ private:
   int n_ = 0;
 };
 
@@ -205,22 +214,13 @@ TEST(Skills, TheKernelAndTheMutexRouterOfferOnlyToQualifiedAgents) {
 }
 
 // Ignores requirements: routes every item by queue membership alone.
-class SkillBlindRouter final : public Router {
+class SkillBlindRouter final : public ForwardingRouter {
  public:
-  explicit SkillBlindRouter(const Scenario& plain) : inner_(plain) {}
+  explicit SkillBlindRouter(const Scenario& plain) : ForwardingRouter(plain) {}
   std::string_view name() const noexcept override { return "skill-blind"; }
-  Result<ItemId> submit(QueueId q, CustomerId c) noexcept override { return inner_.submit(q, c); }
   Result<ItemId> submit_with(QueueId q, CustomerId c, uint32_t) noexcept override {
     return inner_.submit(q, c);
   }
-  Status accept(ItemId i, AgentId a) noexcept override { return inner_.accept(i, a); }
-  Status close(ItemId i) noexcept override { return inner_.close(i); }
-  size_t drain_offers(std::span<Offer> out) noexcept override { return inner_.drain_offers(out); }
-  int64_t used_milli(AgentId a) const noexcept override { return inner_.used_milli(a); }
-  uint64_t waiting() const noexcept override { return inner_.waiting(); }
-
- private:
-  MutexRouter inner_;
 };
 
 TEST(Checker, ARouterIgnoringSkillsIsReportedBroken) {
