@@ -292,6 +292,12 @@ TEST(DurableCrash, SigkillAtRandomMomentsLosesNoAcknowledgedSubmit) {
       history.submitted.insert(index(r.id));  // known from now on, even if its record was compacted
       EXPECT_NE((*k)->item(r.id).value_or(ItemSnapshot{}).state, ItemState::free) << "restored in a legal state";
     }
+    // An item whose ending event (abandoned, expired, closed without wrap-up, wrap-up ended…) is
+    // durable but whose `done` the kill cut off is finished: the model holds it as `ending`, and
+    // the image rightly leaves it out.
+    std::set<uint64_t> ended;
+    for (const auto& [id, m] : rec->model.data().items)
+      if (m.state == durable::ModelState::ending) ended.insert(id);
     // Every acknowledged submit: still live (checked again after the next kill), or done.
     for (uint64_t id : acked) unsettled.insert(id);
     acked_total += acked.size();
@@ -301,7 +307,8 @@ TEST(DurableCrash, SigkillAtRandomMomentsLosesNoAcknowledgedSubmit) {
         ++it;
         continue;
       }
-      ASSERT_TRUE(history.done.contains(*it) || compacted) << "item " << *it << " was acknowledged durable and is lost";
+      ASSERT_TRUE(history.done.contains(*it) || ended.contains(*it) || compacted)
+          << "item " << *it << " was acknowledged durable and is lost";
       it = unsettled.erase(it);
     }
     live.clear();
