@@ -168,7 +168,7 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
 
   dk->batch_.reserve(dk->options_.max_batch);
   dk->payload_.reserve(4 + dk->options_.max_batch * kEventBytes);
-  dk->submits_.resize(dk->kernel_->config().limits.max_items);
+  dk->submits_.resize(dk->kernel_->config()->limits.max_items);
   dk->start_snapshotter();
 
   if (recovered) {

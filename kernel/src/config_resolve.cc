@@ -69,7 +69,7 @@ std::expected<int32_t, ConfigError> to_milli(double v, std::string field, double
 
 std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   ResolvedConfig r;
-  r.source = c;
+  r.source = std::make_shared<const Config>(c);
   const Limits& lim = c.limits;
   if (lim.max_items < 1 || lim.max_items > (1u << 24))
     return fail("limits.max_items", "must be between 1 and 16777216");

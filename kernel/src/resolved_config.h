@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -92,7 +93,7 @@ struct AgentInfo {
 };
 
 struct ResolvedConfig {
-  Config source;
+  std::shared_ptr<const Config> source;  // shared: Kernel::config() hands it out
   std::vector<ChannelInfo> channels;
   std::vector<RoutingInfo> routings;
   std::vector<QueueInfo> queues;
