@@ -268,6 +268,19 @@ class KernelImpl final : public Kernel {
   uint32_t lane_room(uint32_t q) const noexcept { return static_cast<uint32_t>(sets_[q]->fresh.capacity() / 2); }
 
   // ---- live changes (control plane) ---------------------------------------------------------
+  std::optional<ConfigError> live_change_refused(const ResolvedConfig& before, const ResolvedConfig& next) const {
+    std::vector<uint32_t> room(before.queues.size());
+    for (uint32_t q = 0; q < room.size(); ++q) room[q] = lane_room(q);
+    return check_live_change(before, next, LiveBounds{room});
+  }
+
+  std::optional<ConfigError> validate_reconfigure(const Config& next) const override {
+    auto resolved = resolve(next);
+    if (!resolved) return resolved.error();
+    std::lock_guard lock(control_mu_);
+    return live_change_refused(cell_.unpinned(), *resolved);
+  }
+
   // Validates `next`, checks that the running kernel can take it (live_change.cc), publishes it
   // whole, waits until no operation still reads the old version (config_cell.h), and then
   // catches the running state up with it: timers the new rules need for items already waiting
@@ -282,9 +295,8 @@ class KernelImpl final : public Kernel {
     if (!resolved) return std::unexpected(resolved.error());
     std::lock_guard lock(control_mu_);
     const ResolvedConfig& before = cell_.unpinned();
+    if (auto refused = live_change_refused(before, *resolved)) return std::unexpected(*refused);
     std::vector<uint32_t> room(before.queues.size());
-    for (uint32_t q = 0; q < room.size(); ++q) room[q] = lane_room(q);
-    if (auto refused = check_live_change(before, *resolved, LiveBounds{room})) return std::unexpected(*refused);
     // Rules that arm timers when an item is queued or offered: items already there need them too.
     std::vector<uint8_t> arm_wait_in(room.size()), arm_push_in(room.size());
     bool rearm = false;
@@ -2306,7 +2318,7 @@ class KernelImpl final : public Kernel {
   // Preferred agents: each agent's personal lane of items waiting for it only.
   const int32_t max_preferred_;
   std::unique_ptr<std::unique_ptr<MpmcRing<uint64_t>>[]> personal_;
-  std::mutex control_mu_;  // control plane only: serialises prepare_requirements
+  mutable std::mutex control_mu_;  // control plane only: serialises prepare_requirements and live changes
   std::map<std::string, uint32_t> class_ids_, requirement_ids_;
 };
 

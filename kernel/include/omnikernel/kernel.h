@@ -169,6 +169,9 @@ class Kernel {
   // threads) until no operation still reads the old configuration; every operation that starts
   // after it returns sees the new one whole. Not from inside a policy hook of this kernel.
   [[nodiscard]] virtual std::expected<void, ConfigError> reconfigure(const Config& next) = 0;
+  // The checks of reconfigure alone: empty when `next` would be taken now (a host that records
+  // changes, like the journal, records one only once it is known to apply).
+  [[nodiscard]] virtual std::optional<ConfigError> validate_reconfigure(const Config& next) const = 0;
   // Decline reasons belong to the agent's effective presence configuration.
   [[nodiscard]] virtual std::optional<DeclineReasonId> find_decline_reason(
       AgentId agent, std::string_view reason) const = 0;

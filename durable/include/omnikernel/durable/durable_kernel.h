@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -88,6 +89,11 @@ struct DrainResult {
   DrainStatus status = DrainStatus::ok;
 };
 
+struct ReconfigureFailure {
+  std::optional<ConfigError> refused;                           // the kernel refused the change
+  journal::JournalStatus journal = journal::JournalStatus::ok;  // or its record was not made durable
+  [[nodiscard]] std::string message() const;
+};
 struct PrepareFailure {
   Status kernel = Status::ok;                              // the kernel refused the set
   journal::JournalStatus journal = journal::JournalStatus::ok;  // or its record was not appended
@@ -108,6 +114,11 @@ class DurableKernel {
   [[nodiscard]] DrainResult drain(std::span<Event> out);
   [[nodiscard]] std::expected<RequirementsId, PrepareFailure> prepare_requirements(
       QueueId queue, std::span<const SkillRequirement> skills);
+  // A live change (Kernel::reconfigure), journaled: checked first, then its `config` record is
+  // appended and made durable, then the kernel takes it — so the journal never lacks a
+  // configuration that events after it rely on (a status appended live, say). Refused changes
+  // write nothing. Change the configuration of a durable kernel only through here.
+  [[nodiscard]] std::expected<void, ReconfigureFailure> reconfigure(const Config& next);
 
   [[nodiscard]] journal::Lsn durable_lsn() const noexcept { return writer_->durable(); }
   [[nodiscard]] bool is_durable(ItemId item) const;
@@ -147,7 +158,7 @@ class DurableKernel {
   std::string config_json_;
   DurableOptions options_;
 
-  std::mutex mu_;              // drain and prepare_requirements: journal order = model order
+  std::mutex mu_;              // drain, prepare_requirements, reconfigure: journal order = model order
   std::vector<Event> batch_;   // polled, not yet appended when held_
   std::vector<std::byte> payload_;
   bool held_ = false;
