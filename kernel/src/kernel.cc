@@ -102,34 +102,39 @@ class KernelImpl final : public Kernel {
         clock_(clock),
         policies_(policies.begin(), policies.end()),
         max_items_(cell_.unpinned().source->limits.max_items),
+        max_agents_(agent_room(cell_.unpinned())),
         items_(std::make_unique<ItemSlot[]>(max_items_)),
         // 2× headroom: a push never meets a cell whose pop is still in progress (mpmc_ring.h).
         free_slots_(2 * size_t{max_items_}),
-        agents_(std::make_unique<AgentSlot[]>(std::max<size_t>(cell_.unpinned().agents.size(), 1))),
+        agents_(std::make_unique<AgentSlot[]>(max_agents_)),
         customers_(cell_.unpinned().source->limits.max_customers),
         last_agents_(cell_.unpinned().source->limits.remembered_customers),
         events_(2 * std::bit_ceil(size_t{cell_.unpinned().source->limits.event_capacity})),
         credits_(cell_.unpinned().source->limits.event_capacity),
         // Per slot an item node, an exclusion node, a drop node, a wait node (overflow and
         // expiry) and a preference node; one missed node per agent.
-        timers_(5 * max_items_ + static_cast<uint32_t>(cell_.unpinned().agents.size()),
+        timers_(5 * max_items_ + max_agents_,
                 cell_.unpinned().source->limits.timer_resolution, clock.now()),
         max_classes_(cell_.unpinned().source->limits.max_requirement_sets),
         sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cell_.unpinned().queues.size() + max_classes_)),
+        classes_(std::make_unique<SkillClass[]>(cell_.unpinned().queues.size() + max_classes_)),
         requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
-        agent_classes_(std::make_unique<Membership[]>(std::max<size_t>(cell_.unpinned().agents.size(), 1) * max_classes_)),
-        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(std::max<size_t>(cell_.unpinned().agents.size(), 1))),
+        agent_classes_(std::make_unique<Membership[]>(max_agents_ * max_classes_)),
+        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(max_agents_)),
         max_preferred_(static_cast<int32_t>(cell_.unpinned().source->limits.max_preferred_waiting)),
-        personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(std::max<size_t>(cell_.unpinned().agents.size(), 1))) {
+        personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(max_agents_)) {
     const Pinned pinned(*this);
     for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
     for (uint32_t q = 0; q < cfg().queues.size(); ++q)
-      sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, cfg().queues[q].members);
+      sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, max_agents_);
     set_count_.store(static_cast<uint32_t>(cfg().queues.size()), std::memory_order_release);
-    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+    class_listed_.resize(max_agents_);
+    for (uint32_t a = 0; a < max_agents_; ++a) {
       agent_class_count_[a].store(0, std::memory_order_relaxed);
       // 2× headroom over the entries it may hold, like the queues' lanes.
       if (max_preferred_ > 0) personal_[a] = std::make_unique<MpmcRing<uint64_t>>(2 * std::bit_ceil(uint32_t(max_preferred_)));
+    }
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       agents_[a].word.store(AgentWord{}.with_status(cfg().agents[a].initial_status).raw,
                             std::memory_order_relaxed);
       publish(a);
@@ -233,37 +238,63 @@ class KernelImpl final : public Kernel {
   }
 
   uint32_t create_class(uint32_t q, const std::vector<SkillRequirement>& set) {
-    const bool anyone = cfg().routings[cfg().queues[q].routing].skills_based;
-    std::vector<uint32_t> members;
-    std::vector<uint16_t> skill;  // most_skilled: the sum of the member's levels in the set's skills
-    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
-      if (!anyone && member_of(a, q) == UINT32_MAX) continue;
-      const auto& levels = cfg().agents[a].skill_levels;
-      bool qualified = true;
-      uint16_t sum = 0;
-      for (const auto& r : set) {
-        qualified &= levels[index(r.skill)] >= r.min_level;
-        sum = static_cast<uint16_t>(sum + levels[index(r.skill)]);
-      }
-      if (qualified) {
-        members.push_back(a);
-        skill.push_back(sum);
-      }
-    }
     const uint32_t c = set_count_.load(std::memory_order_relaxed);
+    classes_[c].needs = set;
     // The queue's lane room, not today's max_waiting: a live change may raise it up to that room.
-    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), members, std::move(skill));
+    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), max_agents_);
     set_count_.store(c + 1, std::memory_order_release);
-    const int32_t priority = cfg().routings[cfg().queues[q].routing].priority;
-    for (uint32_t i = 0; i < members.size(); ++i) {
-      const uint32_t a = members[i];
-      const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
-      agent_classes_[size_t{a} * max_classes_ + n] = {c, i, priority};
-      agent_class_count_[a].store(n + 1, std::memory_order_release);
-      (void)place_member(a, c, i);  // no item can wait here yet: nobody to wake
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      if (!qualified(a, c)) continue;
+      list_class(a, c);
+      (void)place_member(a, c, a);  // no item can wait here yet: nobody to wake
     }
     return c;
   }
+
+  // Adds class c to agent a's class list (control plane): the list only grows, so routing threads
+  // read it without a lock (count published with release). An agent that stops qualifying, or
+  // stops serving the class's queue, stays listed and is filtered by eligible().
+  void list_class(uint32_t a, uint32_t c) {
+    std::vector<bool>& listed = class_listed_[a];
+    if (listed.size() <= c) listed.resize(c + 1, false);
+    if (listed[c]) return;
+    listed[c] = true;
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
+    const int32_t priority = 0;  // unused for classes: pull() reads the queue's priority
+    agent_classes_[size_t{a} * max_classes_ + n] = {c, a, priority};
+    agent_class_count_[a].store(n + 1, std::memory_order_release);
+  }
+
+  // ---- who may take a lane set's items, under the pinned configuration -----------------------
+  // Agent a has the skills class c asks for.
+  bool qualified(uint32_t a, uint32_t c) const noexcept {
+    const auto& levels = cfg().agents[a].skill_levels;
+    for (const SkillRequirement& r : classes_[c].needs)
+      if (levels[index(r.skill)] < r.min_level) return false;
+    return true;
+  }
+  // Agent a is a member of lane set `set` now: it serves the queue (a queue's own set), or it is
+  // qualified for the class and serves its queue or the queue's routing is skills-based. O(1) for
+  // a queue, O(skills of the class) for a class.
+  bool eligible(uint32_t set, uint32_t a) const noexcept {
+    if (a >= cfg().agents.size()) return false;  // not hired yet (a live change adds it)
+    const uint32_t q = sets_[set]->queue;
+    const bool serves = cfg().queues[q].serves[a];
+    if (set < cfg().queues.size()) return serves;
+    return (serves || cfg().routings[cfg().queues[q].routing].skills_based) && qualified(a, set);
+  }
+  // The sum of agent a's levels in the skills of lane set `set` (most_skilled ties; 0 for a queue).
+  uint32_t skill_sum(uint32_t set, uint32_t a) const noexcept {
+    if (set < cfg().queues.size()) return 0;
+    uint32_t sum = 0;
+    for (const SkillRequirement& r : classes_[set].needs) sum += cfg().agents[a].skill_levels[index(r.skill)];
+    return sum;
+  }
+  static uint32_t agent_room(const ResolvedConfig& c) {
+    const uint32_t configured = static_cast<uint32_t>(std::max<size_t>(c.agents.size(), 1));
+    return std::max(configured, c.source->limits.max_agents);
+  }
+
   // The most items the lanes of queue q can hold: its max_waiting at create, to a power of two.
   uint32_t lane_room(uint32_t q) const noexcept { return static_cast<uint32_t>(sets_[q]->fresh.capacity() / 2); }
 
@@ -271,7 +302,7 @@ class KernelImpl final : public Kernel {
   std::optional<ConfigError> live_change_refused(const ResolvedConfig& before, const ResolvedConfig& next) const {
     std::vector<uint32_t> room(before.queues.size());
     for (uint32_t q = 0; q < room.size(); ++q) room[q] = lane_room(q);
-    return check_live_change(before, next, LiveBounds{room});
+    return check_live_change(before, next, LiveBounds{room, max_agents_});
   }
 
   std::optional<ConfigError> validate_reconfigure(const Config& next) const override {
@@ -296,11 +327,11 @@ class KernelImpl final : public Kernel {
     std::lock_guard lock(control_mu_);
     const ResolvedConfig& before = cell_.unpinned();
     if (auto refused = live_change_refused(before, *resolved)) return std::unexpected(*refused);
-    std::vector<uint32_t> room(before.queues.size());
+    const size_t n_queues = before.queues.size();
     // Rules that arm timers when an item is queued or offered: items already there need them too.
-    std::vector<uint8_t> arm_wait_in(room.size()), arm_push_in(room.size());
+    std::vector<uint8_t> arm_wait_in(n_queues), arm_push_in(n_queues);
     bool rearm = false;
-    for (uint32_t q = 0; q < room.size(); ++q) {
+    for (uint32_t q = 0; q < n_queues; ++q) {
       const QueueInfo& x = before.queues[q];
       const QueueInfo& y = resolved->queues[q];
       arm_wait_in[q] = (y.overflow_after.count() > 0 || y.max_wait.count() > 0) &&
@@ -309,6 +340,19 @@ class KernelImpl final : public Kernel {
                        resolved->routings[y.routing].push_timeout.count() > 0;
       rearm |= arm_wait_in[q] || arm_push_in[q];
     }
+    // Agents whose queues or skills changed: their preferences end (they may no longer serve the
+    // items waiting for them) and their class lists may grow. Agents hired: their words are set
+    // before the configuration that names them is published (the replace orders the stores).
+    const uint32_t hired_from = static_cast<uint32_t>(before.agents.size());
+    std::vector<uint8_t> moved(resolved->agents.size(), 1);
+    for (uint32_t a = 0; a < hired_from; ++a)
+      moved[a] = before.agents[a].skill_levels != resolved->agents[a].skill_levels ||
+                 before.agents[a].memberships.size() != resolved->agents[a].memberships.size() ||
+                 !std::is_permutation(before.agents[a].memberships.begin(), before.agents[a].memberships.end(),
+                                      resolved->agents[a].memberships.begin(),
+                                      [](const Membership& x, const Membership& y) { return x.set == y.set; });
+    for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
+      agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
     cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
 
     const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
@@ -322,9 +366,19 @@ class KernelImpl final : public Kernel {
     }
     // A timer armed for a word the item has left since does nothing when it fires (fire()), and
     // an arm never replaces a later version's (timer_wheel.h): racing the hot path is harmless.
+    const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      if (moved[a])
+        for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
+          if (qualified(a, c)) list_class(a, c);
       const AgentWord w{agents_[a].word.load(kSeq)};
-      if (cfg().statuses[w.status()].kind != PresenceKind::online) release_preferences(a);
+      const bool online = cfg().statuses[w.status()].kind == PresenceKind::online;
+      if (a >= hired_from && online) mark_idle(a, now);
+      if (!online || (moved[a] && a < hired_from)) release_preferences(a);
+      // Sets it left: out of their index now (a searcher meeting it would also place it absent,
+      // eligible() says no); sets it joined: placed by agent_freed, which then looks for work.
+      for (uint32_t c = 0; c < n_sets; ++c)
+        if (moved[a] && !eligible(c, a)) (void)place_member(a, c, a);
       agent_freed(a);
     }
     return {};
@@ -1014,9 +1068,8 @@ class KernelImpl final : public Kernel {
     x.skills_dropped = static_cast<uint8_t>(w.stage());
     const uint32_t q = w.queue();
     const QueueSlot& set = *sets_[set_of(item, w)];
-    std::vector<bool> in_set(cfg().agents.size(), false);
-    for (uint32_t a : set.members) in_set[a] = true;
-    const bool skills = set_of(item, w) >= cfg().queues.size();
+    const uint32_t set_index = set_of(item, w);
+    const bool skills = set_index >= cfg().queues.size();
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       const AgentWord aw{agents_[a].word.load(std::memory_order_acquire)};
@@ -1029,8 +1082,8 @@ class KernelImpl final : public Kernel {
       c.needed_milli = size_for(q, a);
       if (x.holder == AgentId{a}) c.verdict = CandidateVerdict::offered;
       else if (w.state() == ItemState::queued && w.preferred() && w.agent() != a) c.verdict = CandidateVerdict::reserved;
-      else if (!in_set[a])  // a class leaves out the unqualified among those who could serve q
-        c.verdict = skills && (member_of(a, q) != UINT32_MAX || cfg().routings[cfg().queues[q].routing].skills_based)
+      else if (!eligible(set_index, a))  // a class leaves out the unqualified among those who could serve q
+        c.verdict = skills && (cfg().queues[q].serves[a] || cfg().routings[cfg().queues[q].routing].skills_based)
                         ? CandidateVerdict::not_qualified
                         : CandidateVerdict::not_a_member;
       else if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) c.verdict = CandidateVerdict::excluded;
@@ -1161,7 +1214,10 @@ class KernelImpl final : public Kernel {
   void for_each_membership(uint32_t a, F&& f) const {
     for (const Membership& m : cfg().agents[a].memberships) f(m);
     const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
-    for (uint32_t i = 0; i < n; ++i) f(agent_classes_[size_t{a} * max_classes_ + i]);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Membership& m = agent_classes_[size_t{a} * max_classes_ + i];
+      if (eligible(m.set, a)) f(m);
+    }
   }
 
   Duration exclusion_for(uint32_t q) const noexcept {
@@ -1276,8 +1332,9 @@ class KernelImpl final : public Kernel {
     bool promoted = false;
     OMNI_SCHED_POINT("index.member.word");
     uint64_t raw = word.load(kSeq);
+    const bool member_now = eligible(set, a);  // a live change may have taken it out of the set
     for (;;) {
-      promoted |= index.place(member, level_for(q, a, AgentWord{raw}));
+      promoted |= index.place(member, member_now ? level_for(q, a, AgentWord{raw}) : AgentIndex::kAbsent);
       OMNI_SCHED_POINT("index.member.reread");
       const uint64_t again = word.load(kSeq);
       if (again == raw) return promoted;
@@ -1493,10 +1550,10 @@ class KernelImpl final : public Kernel {
   // whoever makes an agent worse leaves its place alone; the searcher that meets it re-places it).
   auto truly_at(uint32_t set, bool& repaired) noexcept {
     return [this, set, &repaired](uint32_t member, int level) {
-      const uint32_t a = sets_[set]->members[member];
+      const uint32_t a = member;  // member position = agent index
       OMNI_SCHED_POINT("index.valid.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
-      if (level_for(sets_[set]->queue, a, w) == level) return true;
+      if (eligible(set, a) && level_for(sets_[set]->queue, a, w) == level) return true;
       repaired |= place_member(a, set, member);
       return false;
     };
@@ -1513,7 +1570,7 @@ class KernelImpl final : public Kernel {
       const auto member = best_member(set, UINT32_MAX, repaired, restored);
       repaired |= restored;
       if (!member) return false;
-      const uint32_t a = lanes.members[*member];
+      const uint32_t a = *member;
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         repaired |= place_member(a, set, *member);
@@ -1542,7 +1599,6 @@ class KernelImpl final : public Kernel {
     RouteScope scope(*this);
     QueueSlot& queue = *sets_[set];
     const uint32_t q = queue.queue;
-    const auto& members = queue.members;
     uint32_t skip = member_of(skip_agent, set);
     for (;;) {
       OMNI_SCHED_POINT("dispatch.waiting");
@@ -1553,7 +1609,7 @@ class KernelImpl final : public Kernel {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
       }
-      const uint32_t a = members[*member];
+      const uint32_t a = *member;
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         (void)place_member(a, set, *member);
@@ -1598,8 +1654,8 @@ class KernelImpl final : public Kernel {
     const uint32_t cursor = lanes.cursor.load(std::memory_order_relaxed);
     if (tie == TieBreak::listed_order) return lanes.index.best(skip, truly_at(set, repaired), restored, 0);
     if (tie == TieBreak::round_robin) return lanes.index.best(skip, truly_at(set, repaired), restored, cursor);
-    auto idle = [&](uint32_t m) { return agents_[lanes.members[m]].idle_since.load(std::memory_order_relaxed); };
-    auto skill = [&](uint32_t m) { return lanes.skill.empty() ? 0 : lanes.skill[m]; };
+    auto idle = [&](uint32_t m) { return agents_[m].idle_since.load(std::memory_order_relaxed); };
+    auto skill = [&](uint32_t m) { return skill_sum(set, m); };
     const bool by_skill = tie == TieBreak::most_skilled;
     return lanes.index.best_of(skip, truly_at(set, repaired), restored, cursor, kTieSample,
                                [&](uint32_t x, uint32_t y) {
@@ -1619,12 +1675,8 @@ class KernelImpl final : public Kernel {
   }
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
-    if (a == UINT32_MAX) return UINT32_MAX;
-    uint32_t found = UINT32_MAX;
-    for_each_membership(a, [&](const Membership& m) {
-      if (m.set == set) found = m.member;
-    });
-    return found;
+    if (a == UINT32_MAX || !eligible(set, a)) return UINT32_MAX;
+    return a;  // member position = agent index
   }
 
   // Routing recurses one level at most (dispatch → pull). Queues that must be routed again from
@@ -1681,6 +1733,7 @@ class KernelImpl final : public Kernel {
       int64_t best_arrival = INT64_MAX;
       for (uint32_t i = 0; i < n; ++i) {
         const Membership& m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)];
+        if (i >= n_base && !eligible(m.set, a)) continue;  // listed once, not a member now
         QueueSlot& set = *sets_[m.set];
         // A class caches its queue's priority as it was when prepared; a live change may have
         // changed it since, so classes read it from the configuration.
@@ -2292,6 +2345,7 @@ class KernelImpl final : public Kernel {
   const Clock& clock_;
   const std::vector<PolicyHook*> policies_;
   const uint32_t max_items_;
+  const uint32_t max_agents_;  // agents the kernel can ever hold (limits.max_agents): hiring room
   std::unique_ptr<ItemSlot[]> items_;
   MpmcRing<uint32_t> free_slots_;
   std::unique_ptr<AgentSlot[]> agents_;
@@ -2309,6 +2363,7 @@ class KernelImpl final : public Kernel {
   // set_count_ (release) once complete. Requirement sets 1..req_count_ likewise.
   const uint32_t max_classes_;
   std::unique_ptr<std::unique_ptr<QueueSlot>[]> sets_;
+  std::unique_ptr<SkillClass[]> classes_;  // by lane set index (classes only)
   std::atomic<uint32_t> set_count_{0};
   std::unique_ptr<RequirementSet[]> requirements_;
   std::atomic<uint32_t> req_count_{0};
@@ -2320,6 +2375,7 @@ class KernelImpl final : public Kernel {
   std::unique_ptr<std::unique_ptr<MpmcRing<uint64_t>>[]> personal_;
   mutable std::mutex control_mu_;  // control plane only: serialises prepare_requirements and live changes
   std::map<std::string, uint32_t> class_ids_, requirement_ids_;
+  std::vector<std::vector<bool>> class_listed_;  // control plane: agent → classes in its list
 };
 
 }  // namespace
@@ -2481,7 +2537,9 @@ AuditReport audit(const Kernel& kernel) {
     if (w.state() != ItemState::queued || w.preferred()) continue;  // preferred: checked above
     const uint32_t q = w.queue();
     const uint64_t e = item.exclusion.load();
-    for (uint32_t a : k.sets_[k.set_of(item, w)]->members) {
+    const uint32_t set = k.set_of(item, w);
+    for (uint32_t a = 0; a < n_agents; ++a) {
+      if (!k.eligible(set, a)) continue;
       if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) continue;
       const AgentWord aw{k.agents_[a].word.load()};
       if (k.can_take(aw, q, a, k.hold_for(q, a)))

@@ -3,7 +3,6 @@
 // and the host's own tables, so every list keeps its existing entries in place: new entries may
 // be appended where nothing is preallocated per entry, values may change freely. What is refused
 // here is what the kernel's preallocated structures cannot follow yet (named in the reason).
-#include <algorithm>
 #include <string>
 
 #include "live_change.h"
@@ -47,15 +46,8 @@ std::optional<ConfigError> check_limits(const Limits& now, const Limits& next) {
   if (auto e = same("timer_resolution", now.timer_resolution, next.timer_resolution)) return e;
   if (auto e = same("max_requirement_sets", now.max_requirement_sets, next.max_requirement_sets)) return e;
   if (auto e = same("max_preferred_waiting", now.max_preferred_waiting, next.max_preferred_waiting)) return e;
+  if (auto e = same("max_agents", now.max_agents, next.max_agents)) return e;
   return same("remembered_customers", now.remembered_customers, next.remembered_customers);
-}
-
-// Memberships as lane sets, whatever their priority order (priorities may change live).
-std::vector<std::pair<uint32_t, uint32_t>> sets_of(const AgentInfo& a) {
-  std::vector<std::pair<uint32_t, uint32_t>> out;
-  for (const Membership& m : a.memberships) out.emplace_back(m.set, m.member);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace
@@ -76,7 +68,7 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
   if (auto e = kept_in_place(a.statuses, b.statuses, "statuses", true, by_name)) return e;
   if (auto e = kept_in_place(a.profiles, b.profiles, "profiles", true, by_name)) return e;
   if (auto e = kept_in_place(a.queues, b.queues, "queues", false, by_name)) return e;
-  if (auto e = kept_in_place(a.agents, b.agents, "agents", false, by_name)) return e;
+  if (auto e = kept_in_place(a.agents, b.agents, "agents", true, by_name)) return e;
   if (auto e = kept_in_place(now.services, next.services, "queues[].service", true, by_name)) return e;
   if (auto e = kept_in_place(now.flows, next.flows, "transfer flows", true, by_name)) return e;
 
@@ -91,9 +83,6 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
     if (next.routings[y.routing].skills_based != now.routings[x.routing].skills_based)
       return refuse(field + ".routing", "cannot switch between skills-based and member routing live: the "
                                         "queue's skill classes were built for one of them");
-    if (y.members != x.members)
-      return refuse(field, "its members cannot change live yet (agents[].queues): each queue's agent index is "
-                           "built for its members at create");
     if (y.max_waiting > bounds.lane_room[q])
       return refuse(field + ".max_waiting", "may be raised live up to " + std::to_string(bounds.lane_room[q]) +
                                                 " (the room its lanes were created with), not to " +
@@ -103,20 +92,10 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
     if (next.routings[r].skills_based != now.routings[r].skills_based)
       return refuse(at("routing_configs", r) + ".skills_based",
                     "cannot change live: its queues' skill classes were built for the other reach");
-  for (size_t i = 0; i < now.agents.size(); ++i) {
-    const AgentInfo& x = now.agents[i];
-    const AgentInfo& y = next.agents[i];
-    const std::string field = at("agents", i);
-    if (sets_of(x) != sets_of(y))
-      return refuse(field + ".queues", "cannot change live yet: each queue's agent index is built for its members at create");
-    for (size_t s = 0; s < next.skills.size(); ++s) {
-      const uint8_t before = s < x.skill_levels.size() ? x.skill_levels[s] : 0;
-      if (y.skill_levels[s] != before)
-        return refuse(field + ".skills", "the level in \"" + next.skills[s] +
-                                             "\" cannot change live yet: prepared skill classes hold their "
-                                             "qualified agents");
-    }
-  }
+  if (next.agents.size() > bounds.max_agents)
+    return refuse(at("agents", bounds.max_agents), "one agent more than limits.max_agents (" +
+                                                       std::to_string(bounds.max_agents) +
+                                                       ") allows: the kernel preallocates its agents at create");
   return std::nullopt;
 }
 

@@ -43,11 +43,14 @@ class DurableLiveChange : public ::testing::Test {
       if (r.events == 0) return;
     }
   }
-  // The change every test makes: more capacity, and a status that did not exist at create.
+  // The change every test makes: more capacity, a status that did not exist at create, an agent
+  // hired, and an agent moved to another queue.
   Config changed() const {
     Config next = config;
     next.presence_configs[0].capacity = 3.0;
     next.statuses.push_back({"Overtime", PresenceKind::online, {"chat"}, ""});
+    next.agents.push_back({"hire", "agent", "", {"support"}, "Offline"});
+    next.agents[0].queues = {"support", "calls"};
     return next;
   }
   size_t config_records() {
@@ -59,7 +62,11 @@ class DurableLiveChange : public ::testing::Test {
   }
   ScratchDir dir;
   ManualClock clock;
-  Config config = contact_centre(2, 1.0);
+  Config config = with_room(contact_centre(2, 1.0));
+  static Config with_room(Config c) {
+    c.limits.max_agents = 4;
+    return c;
+  }
 };
 
 TEST_F(DurableLiveChange, ARestartRunsTheConfigurationWithEveryLiveChange) {
@@ -77,6 +84,7 @@ TEST_F(DurableLiveChange, ARestartRunsTheConfigurationWithEveryLiveChange) {
     EXPECT_EQ(k.item(c)->state, ItemState::offered) << "the raise offered the waiting item";
     const StatusId overtime = *k.find_status("Overtime");
     ASSERT_EQ(k.set_status(*k.find_agent("a1"), overtime), Status::ok);  // an event naming the new status
+    ASSERT_EQ(k.set_status(*k.find_agent("hire"), overtime), Status::ok);  // and one naming the new agent
     drain_all(*dk);
     ASSERT_EQ(dk->journal().flush(), journal::JournalStatus::ok);
   }
@@ -89,6 +97,9 @@ TEST_F(DurableLiveChange, ARestartRunsTheConfigurationWithEveryLiveChange) {
   Kernel& k = dk->kernel();
   EXPECT_EQ(k.config()->presence_configs[0].capacity, 3.0);
   EXPECT_EQ(k.agent(*k.find_agent("a1"))->status, *k.find_status("Overtime"));
+  ASSERT_TRUE(k.find_agent("hire").has_value()) << "the agent hired live is back";
+  EXPECT_EQ(k.agent(*k.find_agent("hire"))->status, *k.find_status("Overtime"));
+  EXPECT_EQ(k.config()->agents[0].queues, (std::vector<std::string>{"support", "calls"}));
   for (ItemId id : {a, b, c}) EXPECT_NE(k.item(id)->state, ItemState::free) << "every item is back";
   const auto report = internal::audit(k);
   EXPECT_TRUE(report.ok()) << report.text();

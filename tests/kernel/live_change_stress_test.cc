@@ -14,11 +14,17 @@ namespace {
 TEST(LiveChangeStress, RoutingGoesOnThroughChangesAndEveryInvariantHolds) {
   SteadyClock clock;
   Config base = contact_centre(8, 2.0);
+  base.skills = {"german"};
+  for (auto& a : base.agents) a.skills = {{"german", 6}};
   base.limits.max_items = 1024;
+  base.limits.max_agents = 12;  // room to hire four
   for (auto& q : base.queues) q.max_waiting = 256;
   auto made = Kernel::create(base, clock);
   ASSERT_TRUE(made);
   Kernel& k = **made;
+  const SkillRequirement german{*k.find_skill("german"), 5};
+  const auto rid = k.prepare_requirements(QueueId{0}, std::span(&german, 1));
+  ASSERT_TRUE(rid);
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> submitted{0};
   auto route = [&](uint64_t seed) {
@@ -27,7 +33,8 @@ TEST(LiveChangeStress, RoutingGoesOnThroughChangesAndEveryInvariantHolds) {
     Event buf[64];
     while (!stop.load(std::memory_order_relaxed)) {
       const uint32_t q = static_cast<uint32_t>(rng() % 4);
-      if (auto id = k.submit({QueueId{q}, CustomerId{rng() % 64}})) {
+      const RequirementsId needs = q == 0 && rng() % 2 ? *rid : RequirementsId{};
+      if (auto id = k.submit({QueueId{q}, CustomerId{rng() % 64}, false, needs})) {
         mine.push_back(*id);
         submitted.fetch_add(1, std::memory_order_relaxed);
       }
@@ -62,6 +69,11 @@ TEST(LiveChangeStress, RoutingGoesOnThroughChangesAndEveryInvariantHolds) {
     next.routing_configs[0].priority = i % 3 - 1;
     next.routing_configs[1].model = i % 2 ? RoutingModel::most_available : RoutingModel::least_active;
     next.statuses[1].channels = i % 5 == 0 ? std::vector<std::string>{"chat"} : base.statuses[1].channels;
+    // Move agents between queues, change skills, hire.
+    if (i % 7 < 3) next.agents[3].queues = {"support"};
+    if (i % 11 < 5) next.agents[2].skills = {{"german", 3}};
+    for (int hired = 0; hired < std::min(4, i / 200); ++hired)
+      next.agents.push_back({"hire" + std::to_string(hired), "agent", "", {"sales", "calls"}, "Online"});
     auto done = k.reconfigure(next);
     ASSERT_TRUE(done.has_value()) << done.error().message();
     ++changes;

@@ -197,6 +197,101 @@ TEST_F(LiveChange, AppendedStatusesAndPresenceConfigsAreUsableAtOnce) {
   expect_audit_ok();
 }
 
+TEST_F(LiveChange, AnAgentMovedToAnotherQueueServesItFromTheChange) {
+  Config c = contact_centre(1, 2.0);
+  c.agents[0].queues = {"sales"};
+  build(c);
+  const ItemId kept = submit("sales");
+  ASSERT_EQ(kernel->accept(kept, agent("a0")), Status::ok);
+  const ItemId waiting = submit("support");
+  ASSERT_EQ(state(waiting), ItemState::queued) << "a0 does not serve support yet";
+  Config next = current();
+  next.agents[0].queues = {"support"};
+  apply(next);
+  EXPECT_EQ(state(waiting), ItemState::offered) << "joined support: offered at once";
+  EXPECT_EQ(state(kept), ItemState::active) << "what it holds from sales stays with it";
+  ASSERT_EQ(kernel->close(kept), Status::ok);
+  advance(10s);
+  const ItemId later = submit("sales");
+  EXPECT_EQ(state(later), ItemState::queued) << "left sales: no more sales offers";
+  const auto why = kernel->explain(later);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->candidates[0].verdict, CandidateVerdict::not_a_member);
+  expect_audit_ok();
+}
+
+TEST_F(LiveChange, AHiredAgentTakesWorkAtOnce) {
+  Config c = contact_centre(1, 1.0);
+  c.limits.max_agents = 4;
+  build(c);
+  const ItemId first = submit("sales");
+  const ItemId second = submit("sales");
+  ASSERT_EQ(state(second), ItemState::queued);
+  Config next = current();
+  next.agents.push_back({"new_hire", "agent", "", {"sales", "support"}, "Online"});
+  apply(next);
+  ASSERT_TRUE(kernel->find_agent("new_hire").has_value());
+  EXPECT_EQ(kernel->agent_count(), 2u);
+  EXPECT_EQ(holder(second), agent("new_hire"));
+  EXPECT_EQ(holder(first), agent("a0"));
+  next.agents.push_back({"offline_hire", "agent", "", {"sales"}, "Offline"});
+  apply(next);
+  EXPECT_EQ(kernel->agent(agent("offline_hire"))->activity, AgentActivity::offline);
+  EXPECT_EQ(kernel->set_status(agent("offline_hire"), status("Online")), Status::ok);
+  const ItemId third = submit("sales");
+  EXPECT_EQ(holder(third), agent("offline_hire"));
+  next.agents.push_back({"x", "agent", "", {}, "Online"});
+  next.agents.push_back({"y", "agent", "", {}, "Online"});
+  const ConfigError e = refused(next);  // five agents in a configuration that allows four
+  EXPECT_EQ(e.field, "limits.max_agents") << e.message();
+  expect_audit_ok();
+}
+
+TEST_F(LiveChange, ASkillRaisedLiveQualifiesTheAgentForWaitingItems) {
+  Config c = contact_centre(1, 2.0);
+  c.skills = {"english", "german"};
+  c.agents[0].skills = {{"german", 3}};
+  build(c);
+  const SkillRequirement german{*kernel->find_skill("german"), 5};
+  auto rid = kernel->prepare_requirements(queue("sales"), std::span(&german, 1));
+  ASSERT_TRUE(rid);
+  auto id = kernel->submit({queue("sales"), CustomerId{1}, false, *rid});
+  ASSERT_TRUE(id);
+  ASSERT_EQ(state(*id), ItemState::queued) << "level 3 of 5";
+  Config next = current();
+  next.agents[0].skills = {{"german", 6}};
+  apply(next);
+  EXPECT_EQ(state(*id), ItemState::offered) << "qualified now";
+  next.agents[0].skills = {{"german", 2}};
+  apply(next);
+  auto again = kernel->submit({queue("sales"), CustomerId{2}, false, *rid});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(state(*again), ItemState::queued) << "not qualified any more";
+  EXPECT_EQ(kernel->explain(*again)->candidates[0].verdict, CandidateVerdict::not_qualified);
+  EXPECT_EQ(state(*id), ItemState::offered) << "what it was offered stays";
+  expect_audit_ok();
+}
+
+TEST_F(LiveChange, JoiningAQueueBringsItsSkillClassesAlong) {
+  Config c = contact_centre(1, 2.0);
+  c.skills = {"german"};
+  c.agents[0].skills = {{"german", 7}};
+  c.agents[0].queues = {"support"};  // qualified, but not a member of sales (member routing)
+  build(c);
+  const SkillRequirement german{*kernel->find_skill("german"), 5};
+  auto rid = kernel->prepare_requirements(queue("sales"), std::span(&german, 1));
+  ASSERT_TRUE(rid);
+  auto id = kernel->submit({queue("sales"), CustomerId{1}, false, *rid});
+  ASSERT_TRUE(id);
+  ASSERT_EQ(state(*id), ItemState::queued);
+  EXPECT_EQ(kernel->explain(*id)->candidates[0].verdict, CandidateVerdict::not_a_member);
+  Config next = current();
+  next.agents[0].queues = {"support", "sales"};
+  apply(next);
+  EXPECT_EQ(state(*id), ItemState::offered) << "a member of sales now, and qualified";
+  expect_audit_ok();
+}
+
 // Every refusal names the field, and leaves the kernel exactly as it was.
 struct Refusal {
   const char* name;
@@ -230,17 +325,16 @@ const Refusal kRefusals[] = {
     {"queue_added", [](Config& c) { c.queues.push_back({"extra", "chat", "chat_rc", "", 8}); }, "queues[4]"},
     {"queue_removed", [](Config& c) { c.queues.pop_back(); for (auto& a : c.agents) a.queues.pop_back(); }, "queues[3]"},
     {"queue_channel", [](Config& c) { c.queues[0].channel = "voice"; }, "queues[0].channel"},
-    {"membership", [](Config& c) { c.agents[1].queues = {"sales"}; }, "queues[1]"},
     {"status_removed", [](Config& c) { c.statuses.pop_back(); }, "statuses[5]"},
     {"status_reordered", [](Config& c) { std::swap(c.statuses[2], c.statuses[3]); }, "statuses[2]"},
     {"channel_added", [](Config& c) { c.channels.push_back({"sms", {}, false}); }, "channels[3]"},
     {"paused_value_removed", [](Config& c) { c.channels[0].paused_values.pop_back(); }, "channels[0].paused_values[1]"},
     {"limit", [](Config& c) { c.limits.max_items = 512; }, "limits.max_items"},
     {"skills_based", [](Config& c) { c.routing_configs[0].skills_based = true; }, "queues[0].routing"},
-    {"skill_level", [](Config& c) {
-       c.skills = {"english"};
-       c.agents[0].skills = {{"english", 5}};
-     }, "agents[0].skills"},
+    {"one_agent_too_many", [](Config& c) {
+       c.limits.max_agents = 0;  // the kernel was made for exactly its 2 agents
+       c.agents.push_back({"a2", "agent", "", {"sales"}, "Online"});
+     }, "agents[2]"},
 };
 INSTANTIATE_TEST_SUITE_P(All, LiveChangeRefusals, ::testing::ValuesIn(kRefusals),
                          [](const auto& info) { return std::string(info.param.name); });

@@ -123,5 +123,60 @@ TEST(InterleaveLiveChange, RaisedCapacityRacingAClose) {
   run_scenario("raise_capacity_vs_close", make, pct_and_dfs(1500, 3, 2, 6000, 803));
 }
 
+// a0 serves q1 only and has room; T0 adds q0 to its queues while T1 submits to q0: the arrival
+// searches q0's index before or after a0 is placed there, and either way ends offered to a0.
+TEST(InterleaveLiveChange, JoiningAQueueRacingAnArrival) {
+  TrialFactory make = [] {
+    TinyConfig t;
+    t.capacities = {1.0};
+    t.queues = 2;
+    Config c = tiny_config(t);
+    c.agents[0].queues = {"q1"};
+    auto w = std::make_shared<World>(c);
+    Config joined = c;
+    joined.agents[0].queues = {"q0", "q1"};
+    Trial trial;
+    trial.threads.push_back([w, joined] { (void)w->k().reconfigure(joined); });
+    trial.threads.push_back([w] {
+      if (auto id = w->k().submit({w->q("q0"), CustomerId{0}})) w->track(*id, 1);
+    });
+    trial.check = [w] {
+      std::string v;  // before w->check(), whose timer pass times offers out
+      for (ItemId id : w->thread_items[1])
+        if (w->holder(id) != w->a("a0")) v += "    the arrival was not offered to a0, which joined its queue\n";
+      return w->check() + v;
+    };
+    return trial;
+  };
+  run_scenario("join_queue_vs_arrival", make, pct_and_dfs(1500, 3, 2, 6000, 804));
+}
+
+// a0 and a1 serve q0 with room; T0 takes a0 out of q0 while T1 submits to q0: offered to a0
+// (before the change) or a1, never left waiting beside a1.
+TEST(InterleaveLiveChange, LeavingAQueueRacingAnArrival) {
+  TrialFactory make = [] {
+    TinyConfig t;
+    t.capacities = {1.0, 1.0};
+    t.queues = 2;
+    Config c = tiny_config(t);
+    auto w = std::make_shared<World>(c);
+    Config left = c;
+    left.agents[0].queues = {"q1"};
+    Trial trial;
+    trial.threads.push_back([w, left] { (void)w->k().reconfigure(left); });
+    trial.threads.push_back([w] {
+      if (auto id = w->k().submit({w->q("q0"), CustomerId{0}})) w->track(*id, 1);
+    });
+    trial.check = [w] {
+      std::string v;
+      for (ItemId id : w->thread_items[1])
+        if (w->holder(id) == kNoAgent) v += "    the arrival waits while a1 serves q0 with room\n";
+      return w->check() + v;
+    };
+    return trial;
+  };
+  run_scenario("leave_queue_vs_arrival", make, pct_and_dfs(1500, 3, 2, 6000, 805));
+}
+
 }  // namespace
 }  // namespace omni::interleave
