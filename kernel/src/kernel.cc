@@ -353,6 +353,8 @@ class KernelImpl final : public Kernel {
                                       [](const Membership& x, const Membership& y) { return x.set == y.set; });
     for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
       agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
+    std::vector<uint8_t> status_changed;
+    const std::vector<uint8_t> touched = touched_agents(before, *resolved, moved, status_changed);
     cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
 
     const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
@@ -368,6 +370,7 @@ class KernelImpl final : public Kernel {
     // an arm never replaces a later version's (timer_wheel.h): racing the hot path is harmless.
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
       if (moved[a])
         for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
           if (qualified(a, c)) list_class(a, c);
@@ -382,6 +385,46 @@ class KernelImpl final : public Kernel {
       agent_freed(a);
     }
     return {};
+  }
+
+  // Agents whose routing a change may have made better, which reconfigure places and offers
+  // work anew: hired or moved (queues, skills), another presence configuration or other values in
+  // theirs, a status whose kind or channels changed, or a queue or class they serve whose routing
+  // changed. Untouched agents cost nothing: a change to one agent is O(its memberships).
+  // The status part is answered apart (status_changed, by status index), to be read from the
+  // agent's word after the replace: a set_status still running under the old version when
+  // touched_agents runs would otherwise move the agent to a changed status unseen.
+  std::vector<uint8_t> touched_agents(const ResolvedConfig& before, const ResolvedConfig& next,
+                                      const std::vector<uint8_t>& moved, std::vector<uint8_t>& status_changed) const {
+    auto same_presence = [](const PresenceInfo& x, const PresenceInfo& y) {
+      return x.capacity == y.capacity && x.interruptible_capacity == y.interruptible_capacity &&
+             x.counter_of == y.counter_of && x.channel_limit[0] == y.channel_limit[0] &&
+             x.channel_limit[1] == y.channel_limit[1];
+    };
+    auto same_routing = [](const RoutingInfo& x, const RoutingInfo& y) {
+      return x.priority == y.priority && x.model == y.model && x.unit == y.unit && x.size == y.size &&
+             x.tie_break == y.tie_break;
+    };
+    std::vector<uint8_t> queue_changed(before.queues.size());
+    for (size_t q = 0; q < queue_changed.size(); ++q) {
+      const uint16_t x = before.queues[q].routing, y = next.queues[q].routing;
+      queue_changed[q] = x != y || !same_routing(before.routings[x], next.routings[y]) ||
+                         before.queues[q].channel != next.queues[q].channel;
+    }
+    status_changed.assign(next.statuses.size(), 0);  // appended statuses: nobody was in them before
+    for (size_t st = 0; st < before.statuses.size(); ++st)
+      status_changed[st] = before.statuses[st].kind != next.statuses[st].kind ||
+                           before.statuses[st].channels != next.statuses[st].channels;
+    std::vector<uint8_t> touched(next.agents.size(), 1);
+    for (uint32_t a = 0; a < before.agents.size(); ++a) {
+      const uint32_t px = before.agents[a].presence, py = next.agents[a].presence;
+      bool t = moved[a] || px != py || !same_presence(before.presences[px], next.presences[py]);
+      for (const Membership& m : next.agents[a].memberships) t = t || queue_changed[m.set];
+      const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+      for (uint32_t i = 0; i < n && !t; ++i) t = queue_changed[sets_[agent_classes_[size_t{a} * max_classes_ + i].set]->queue];
+      touched[a] = t;
+    }
+    return touched;
   }
 
   std::optional<DeclineReasonId> find_decline_reason(AgentId agent, std::string_view reason) const override {
