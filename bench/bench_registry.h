@@ -8,5 +8,6 @@ void register_e2e_benchmarks(bool quick);
 void register_op_benchmarks(bool quick);
 void register_floor_benchmarks(bool quick);
 void register_queue_benchmarks(bool quick);
+void register_live_change_benchmarks(bool quick);
 
 }  // namespace omni::bench

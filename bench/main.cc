@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   omni::bench::register_queue_benchmarks(quick);
   omni::bench::register_op_benchmarks(quick);
   omni::bench::register_e2e_benchmarks(quick);
+  omni::bench::register_live_change_benchmarks(quick);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -119,7 +119,7 @@ class KernelImpl final : public Kernel {
         sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cell_.unpinned().queues.size() + max_classes_)),
         classes_(std::make_unique<SkillClass[]>(cell_.unpinned().queues.size() + max_classes_)),
         requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
-        agent_classes_(std::make_unique<Membership[]>(max_agents_ * max_classes_)),
+        agent_classes_(std::make_unique<ClassEntry[]>(max_agents_ * max_classes_)),
         agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(max_agents_)),
         max_preferred_(static_cast<int32_t>(cell_.unpinned().source->limits.max_preferred_waiting)),
         personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(max_agents_)) {
@@ -240,35 +240,56 @@ class KernelImpl final : public Kernel {
   uint32_t create_class(uint32_t q, const std::vector<SkillRequirement>& set) {
     const uint32_t c = set_count_.load(std::memory_order_relaxed);
     classes_[c].needs = set;
+    std::vector<uint32_t> qualified_now;
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a)
+      if (qualified_in(cfg(), a, c)) qualified_now.push_back(a);
+    // Headroom for agents hired or re-skilled live: all the hiring room, and a quarter more.
+    const auto n = static_cast<uint32_t>(qualified_now.size());
+    const uint32_t room = std::min<uint32_t>(max_agents_, n + (max_agents_ - static_cast<uint32_t>(cfg().agents.size())) + n / 4 + 16);
     // The queue's lane room, not today's max_waiting: a live change may raise it up to that room.
-    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), max_agents_);
+    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), room, true);
+    for (uint32_t a : qualified_now) add_member(a, c);
     set_count_.store(c + 1, std::memory_order_release);
-    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
-      if (!qualified(a, c)) continue;
-      list_class(a, c);
-      (void)place_member(a, c, a);  // no item can wait here yet: nobody to wake
-    }
+    for (uint32_t a : qualified_now)  // nothing waits here yet: nobody to wake
+      if (eligible(c, a)) (void)place_member(a, c, member_position(a, c));
     return c;
   }
 
-  // Adds class c to agent a's class list (control plane): the list only grows, so routing threads
-  // read it without a lock (count published with release). An agent that stops qualifying, or
-  // stops serving the class's queue, stays listed and is filtered by eligible().
-  void list_class(uint32_t a, uint32_t c) {
+  // Gives agent a a position in class c and lists c in a's classes (control plane; the caller
+  // checked the class has room). Positions and lists only grow, so routing threads read them
+  // without a lock (count published with release); an agent that stops qualifying, or stops
+  // serving the class's queue, keeps both and is filtered by eligible().
+  void add_member(uint32_t a, uint32_t c) {
     std::vector<bool>& listed = class_listed_[a];
     if (listed.size() <= c) listed.resize(c + 1, false);
     if (listed[c]) return;
     listed[c] = true;
+    QueueSlot& set = *sets_[c];
+    const uint32_t pos = set.filled++;
+    set.members[pos].store(a, std::memory_order_relaxed);
     const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
-    const int32_t priority = 0;  // unused for classes: pull() reads the queue's priority
-    agent_classes_[size_t{a} * max_classes_ + n] = {c, a, priority};
+    ClassEntry& entry = agent_classes_[size_t{a} * max_classes_ + n];
+    entry.set = c;
+    entry.member = pos;
+    entry.verdict.store(0, std::memory_order_relaxed);
     agent_class_count_[a].store(n + 1, std::memory_order_release);
+  }
+  // Agent a's position in class c whatever its eligibility (UINT32_MAX: it never had one).
+  uint32_t member_position(uint32_t a, uint32_t c) const noexcept {
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (agent_classes_[size_t{a} * max_classes_ + i].set == c) return agent_classes_[size_t{a} * max_classes_ + i].member;
+    return UINT32_MAX;
+  }
+  bool listed(uint32_t a, uint32_t c) const noexcept {
+    return c < class_listed_[a].size() && class_listed_[a][c];
   }
 
   // ---- who may take a lane set's items, under the pinned configuration -----------------------
   // Agent a has the skills class c asks for.
-  bool qualified(uint32_t a, uint32_t c) const noexcept {
-    const auto& levels = cfg().agents[a].skill_levels;
+  bool qualified(uint32_t a, uint32_t c) const noexcept { return qualified_in(cfg(), a, c); }
+  bool qualified_in(const ResolvedConfig& config, uint32_t a, uint32_t c) const noexcept {
+    const auto& levels = config.agents[a].skill_levels;
     for (const SkillRequirement& r : classes_[c].needs)
       if (levels[index(r.skill)] < r.min_level) return false;
     return true;
@@ -282,6 +303,30 @@ class KernelImpl final : public Kernel {
     const bool serves = cfg().queues[q].serves[a];
     if (set < cfg().queues.size()) return serves;
     return (serves || cfg().routings[cfg().queues[q].routing].skills_based) && qualified(a, set);
+  }
+  // Is agent a a member of the i-th class in its list now? eligible(), cached beside the list
+  // entry for the pinned configuration version: the hot path asks on every placement and pull,
+  // for each class of the agent, and the entries are contiguous per agent. Membership is a
+  // function of the version (skills and queues are configuration), so a verdict cached for the
+  // pinned version is exact; racing writers store the same verdict, or one for another version
+  // that a reader then recomputes.
+  bool class_member(uint32_t a, uint32_t i) const noexcept {
+    const size_t k = size_t{a} * max_classes_ + i;
+    const uint64_t known = (cfg().version + 1) << 1;
+    const uint64_t cached = agent_classes_[k].verdict.load(std::memory_order_relaxed);
+    if ((cached & ~uint64_t{1}) == known) return cached & 1;
+    const bool member = eligible(agent_classes_[k].set, a);
+    agent_classes_[k].verdict.store(known | member, std::memory_order_relaxed);
+    return member;
+  }
+  // Is agent a a member of lane set `set` now (a searcher's or a repair's question)?
+  bool member_now(uint32_t set, uint32_t a) const noexcept {
+    if (a >= cfg().agents.size()) return false;
+    if (set < cfg().queues.size()) return cfg().queues[set].serves[a];
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (agent_classes_[size_t{a} * max_classes_ + i].set == set) return class_member(a, i);
+    return false;
   }
   // The sum of agent a's levels in the skills of lane set `set` (most_skilled ties; 0 for a queue).
   uint32_t skill_sum(uint32_t set, uint32_t a) const noexcept {
@@ -351,10 +396,12 @@ class KernelImpl final : public Kernel {
                  !std::is_permutation(before.agents[a].memberships.begin(), before.agents[a].memberships.end(),
                                       resolved->agents[a].memberships.begin(),
                                       [](const Membership& x, const Membership& y) { return x.set == y.set; });
+    if (auto full = class_room_refused(*resolved, moved)) return std::unexpected(*full);
     for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
       agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
     std::vector<uint8_t> status_changed;
     const std::vector<uint8_t> touched = touched_agents(before, *resolved, moved, status_changed);
+    resolved->version = before.version + 1;
     cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
 
     const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
@@ -373,7 +420,7 @@ class KernelImpl final : public Kernel {
       if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
       if (moved[a])
         for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
-          if (qualified(a, c)) list_class(a, c);
+          if (qualified(a, c)) add_member(a, c);
       const AgentWord w{agents_[a].word.load(kSeq)};
       const bool online = cfg().statuses[w.status()].kind == PresenceKind::online;
       if (a >= hired_from && online) mark_idle(a, now);
@@ -381,10 +428,33 @@ class KernelImpl final : public Kernel {
       // Sets it left: out of their index now (a searcher meeting it would also place it absent,
       // eligible() says no); sets it joined: placed by agent_freed, which then looks for work.
       for (uint32_t c = 0; c < n_sets; ++c)
-        if (moved[a] && !eligible(c, a)) (void)place_member(a, c, a);
+        if (moved[a] && !eligible(c, a)) {
+          const uint32_t m = c < n_queues ? a : member_position(a, c);
+          if (m != UINT32_MAX) (void)place_member(a, c, m);
+        }
       agent_freed(a);
     }
     return {};
+  }
+
+  // Agents hired or re-skilled join the skill classes they now qualify for; a class has the room
+  // it was prepared with (QueueSlot): refused, naming the agent, when that would not suffice.
+  std::optional<ConfigError> class_room_refused(const ResolvedConfig& next, const std::vector<uint8_t>& moved) const {
+    const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
+    const auto first_class = static_cast<uint32_t>(next.queues.size());
+    std::vector<uint32_t> need(n_sets, 0);
+    for (uint32_t a = 0; a < next.agents.size(); ++a) {
+      if (!moved[a]) continue;
+      for (uint32_t c = first_class; c < n_sets; ++c) {
+        if (listed(a, c) || !qualified_in(next, a, c)) continue;
+        if (sets_[c]->filled + ++need[c] > sets_[c]->room)
+          return ConfigError{"agents[" + std::to_string(a) + "].skills",
+                             "qualifies for a skill class of queue \"" + next.source->queues[sets_[c]->queue].name +
+                                 "\" that has no room left (prepared with room for " + std::to_string(sets_[c]->room) +
+                                 " agents; raise limits.max_agents for more hiring room)"};
+      }
+    }
+    return std::nullopt;
   }
 
   // Agents whose routing a change may have made better, which reconfigure places and offers
@@ -1258,8 +1328,7 @@ class KernelImpl final : public Kernel {
     for (const Membership& m : cfg().agents[a].memberships) f(m);
     const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
     for (uint32_t i = 0; i < n; ++i) {
-      const Membership& m = agent_classes_[size_t{a} * max_classes_ + i];
-      if (eligible(m.set, a)) f(m);
+      if (class_member(a, i)) f(agent_classes_[size_t{a} * max_classes_ + i].membership());
     }
   }
 
@@ -1368,16 +1437,17 @@ class KernelImpl final : public Kernel {
   // until it is stable, so a placement computed from a stale word is repaired by its own caller.
   // Returns true when some placement set a bit (made a visible or better): the caller must then
   // read `waiting` and route (rule 1 at the top of this file).
-  bool place_member(uint32_t a, uint32_t set, uint32_t member) noexcept {
+  // `known_member`: the caller just had member_now() say yes (publish).
+  bool place_member(uint32_t a, uint32_t set, uint32_t member, bool known_member = false) noexcept {
     const auto& word = agents_[a].word;
     AgentIndex& index = sets_[set]->index;
     const uint32_t q = sets_[set]->queue;
     bool promoted = false;
     OMNI_SCHED_POINT("index.member.word");
     uint64_t raw = word.load(kSeq);
-    const bool member_now = eligible(set, a);  // a live change may have taken it out of the set
+    const bool in_set = known_member || member_now(set, a);  // a live change may have taken it out
     for (;;) {
-      promoted |= index.place(member, member_now ? level_for(q, a, AgentWord{raw}) : AgentIndex::kAbsent);
+      promoted |= index.place(member, in_set ? level_for(q, a, AgentWord{raw}) : AgentIndex::kAbsent);
       OMNI_SCHED_POINT("index.member.reread");
       const uint64_t again = word.load(kSeq);
       if (again == raw) return promoted;
@@ -1388,7 +1458,7 @@ class KernelImpl final : public Kernel {
   // After agent a changed: place it in every lane set it serves (its queues and its classes).
   // O(memberships + classes of a).
   void publish(uint32_t a) noexcept {
-    for_each_membership(a, [&](const Membership& m) { (void)place_member(a, m.set, m.member); });
+    for_each_membership(a, [&](const Membership& m) { (void)place_member(a, m.set, m.member, true); });
   }
 
   // Capacity or routability of agent a went up: publish it, then look for work (the freeing side
@@ -1593,10 +1663,12 @@ class KernelImpl final : public Kernel {
   // whoever makes an agent worse leaves its place alone; the searcher that meets it re-places it).
   auto truly_at(uint32_t set, bool& repaired) noexcept {
     return [this, set, &repaired](uint32_t member, int level) {
-      const uint32_t a = member;  // member position = agent index
+      const uint32_t a = sets_[set]->agent_at(member);
       OMNI_SCHED_POINT("index.valid.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
-      if (eligible(set, a) && level_for(sets_[set]->queue, a, w) == level) return true;
+      // No membership check here: a member a live change took out is placed absent before
+      // reconfigure returns, and every placement after checks membership (place_member).
+      if (level_for(sets_[set]->queue, a, w) == level) return true;
       repaired |= place_member(a, set, member);
       return false;
     };
@@ -1613,7 +1685,7 @@ class KernelImpl final : public Kernel {
       const auto member = best_member(set, UINT32_MAX, repaired, restored);
       repaired |= restored;
       if (!member) return false;
-      const uint32_t a = *member;
+      const uint32_t a = lanes.agent_at(*member);
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         repaired |= place_member(a, set, *member);
@@ -1652,7 +1724,7 @@ class KernelImpl final : public Kernel {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
       }
-      const uint32_t a = *member;
+      const uint32_t a = queue.agent_at(*member);
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         (void)place_member(a, set, *member);
@@ -1697,8 +1769,8 @@ class KernelImpl final : public Kernel {
     const uint32_t cursor = lanes.cursor.load(std::memory_order_relaxed);
     if (tie == TieBreak::listed_order) return lanes.index.best(skip, truly_at(set, repaired), restored, 0);
     if (tie == TieBreak::round_robin) return lanes.index.best(skip, truly_at(set, repaired), restored, cursor);
-    auto idle = [&](uint32_t m) { return agents_[m].idle_since.load(std::memory_order_relaxed); };
-    auto skill = [&](uint32_t m) { return skill_sum(set, m); };
+    auto idle = [&](uint32_t m) { return agents_[lanes.agent_at(m)].idle_since.load(std::memory_order_relaxed); };
+    auto skill = [&](uint32_t m) { return skill_sum(set, lanes.agent_at(m)); };
     const bool by_skill = tie == TieBreak::most_skilled;
     return lanes.index.best_of(skip, truly_at(set, repaired), restored, cursor, kTieSample,
                                [&](uint32_t x, uint32_t y) {
@@ -1719,7 +1791,11 @@ class KernelImpl final : public Kernel {
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
     if (a == UINT32_MAX || !eligible(set, a)) return UINT32_MAX;
-    return a;  // member position = agent index
+    if (!sets_[set]->members) return a;  // a queue's own set: position = agent index
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (agent_classes_[size_t{a} * max_classes_ + i].set == set) return agent_classes_[size_t{a} * max_classes_ + i].member;
+    return UINT32_MAX;
   }
 
   // Routing recurses one level at most (dispatch → pull). Queues that must be routed again from
@@ -1775,8 +1851,8 @@ class KernelImpl final : public Kernel {
       int32_t best_priority = INT32_MAX;
       int64_t best_arrival = INT64_MAX;
       for (uint32_t i = 0; i < n; ++i) {
-        const Membership& m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)];
-        if (i >= n_base && !eligible(m.set, a)) continue;  // listed once, not a member now
+        const Membership m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)].membership();
+        if (i >= n_base && !class_member(a, i - n_base)) continue;  // listed once, not a member now
         QueueSlot& set = *sets_[m.set];
         // A class caches its queue's priority as it was when prepared; a live change may have
         // changed it since, so classes read it from the configuration.
@@ -1799,8 +1875,8 @@ class KernelImpl final : public Kernel {
         }
       }
       if (best < 0) return;
-      const Membership& m =
-          best < n_base ? memberships[best] : agent_classes_[size_t{a} * max_classes_ + (best - n_base)];
+      const Membership m =
+          best < n_base ? memberships[best] : agent_classes_[size_t{a} * max_classes_ + (best - n_base)].membership();
       QueueSlot& set = *sets_[m.set];
       const uint32_t q = set.queue;
       const Hold hold = hold_for(q, a);
@@ -2411,7 +2487,7 @@ class KernelImpl final : public Kernel {
   std::unique_ptr<RequirementSet[]> requirements_;
   std::atomic<uint32_t> req_count_{0};
   // Agent a's classes: agent_classes_[a * max_classes_ + i] for i < agent_class_count_[a].
-  std::unique_ptr<Membership[]> agent_classes_;
+  std::unique_ptr<ClassEntry[]> agent_classes_;
   std::unique_ptr<std::atomic<uint32_t>[]> agent_class_count_;
   // Preferred agents: each agent's personal lane of items waiting for it only.
   const int32_t max_preferred_;

@@ -51,17 +51,40 @@ struct alignas(kCacheLine) AgentSlot {
 // Each queue has its own (set index = queue index: the queue's agents may take them); each
 // prepared skill requirement class of a queue has another (the agents qualified for it, among the
 // queue's agents unless its routing is skills-based). Who is a member is the configuration's
-// answer at the moment (KernelImpl::eligible): a live change may add or take members, so the
-// index has a position for every agent the kernel can hold (member position = agent index) and
-// never placed non-members. Items are counted against their queue's max_waiting in `occupancy`
-// of the queue's own set.
+// answer at the moment (KernelImpl::eligible), which a live change may alter; the index keeps
+// positions for every agent that may become one, and non-members are never placed (or placed
+// absent when met). Member positions:
+//   - a queue's own set: the agent's index (a position for each of limits.max_agents);
+//   - a class: compact, in the order agents first qualified (`members` maps a position to its
+//     agent), with room for `room` agents — the qualified at preparation plus headroom for hires
+//     and skill changes (a live change that would need more is refused). Compact, because a
+//     class's index is touched on every capacity change of its agents: sized by all agents, the
+//     indexes of hundreds of classes would not stay in cache (measured, bench/RESULTS.md).
+// Items are counted against their queue's max_waiting in `occupancy` of the queue's own set.
 struct QueueSlot {
+  // A queue's own set: position = agent index.
   QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t max_agents)
       : queue(queue_index),
         fresh(2 * std::bit_ceil(max_waiting)),
         retry(2 * std::bit_ceil(max_waiting)),
         index(max_agents) {}
+  // A class: `room` compact positions, filled by the control plane (add_member).
+  QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t room, bool /*compact*/)
+      : queue(queue_index),
+        room(room),
+        members(std::make_unique<std::atomic<uint32_t>[]>(room)),
+        fresh(2 * std::bit_ceil(max_waiting)),
+        retry(2 * std::bit_ceil(max_waiting)),
+        index(room) {}
+  // The agent at member position m. A position is written before the agent is ever placed at
+  // it (the seq_cst placement orders the write for whoever finds the bit): relaxed suffices.
+  [[nodiscard]] uint32_t agent_at(uint32_t m) const noexcept {
+    return members ? members[m].load(std::memory_order_relaxed) : m;
+  }
   const uint32_t queue;                // the queue whose items wait here
+  const uint32_t room = 0;             // a class's positions (0 for a queue's own set)
+  std::unique_ptr<std::atomic<uint32_t>[]> members;  // a class: position → agent
+  uint32_t filled = 0;                 // a class: positions taken (control plane only)
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
   MpmcRing<uint64_t> fresh;  // LaneEntry values
@@ -80,6 +103,17 @@ struct QueueSlot {
   // On a queue's own set: lane entries (live or stale) in all of the queue's sets + items offered
   // from the queue, bounded by max_waiting, which keeps every lane from ever filling up.
   alignas(kCacheLine) std::atomic<int32_t> occupancy{0};
+};
+
+// One class in an agent's class list: the class, the agent's position in it, and whether the
+// agent is a member under one configuration version ((version + 1) << 1 | member; 0 = not known:
+// KernelImpl::class_member). Written by the control plane before the list's count publishes it;
+// the verdict is a cache any thread refreshes.
+struct ClassEntry {
+  uint32_t set = 0;
+  uint32_t member = 0;
+  std::atomic<uint64_t> verdict{0};
+  [[nodiscard]] Membership membership() const noexcept { return {set, member, 0}; }
 };
 
 // A skill class (a lane set beyond the queues' own): the skills an agent needs to be a member,

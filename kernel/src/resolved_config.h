@@ -95,6 +95,7 @@ struct AgentInfo {
 
 struct ResolvedConfig {
   std::shared_ptr<const Config> source;  // shared: Kernel::config() hands it out
+  uint64_t version = 0;  // +1 per live change (Kernel::reconfigure): keys cached verdicts
   std::vector<ChannelInfo> channels;
   std::vector<RoutingInfo> routings;
   std::vector<QueueInfo> queues;

@@ -292,6 +292,26 @@ TEST_F(LiveChange, JoiningAQueueBringsItsSkillClassesAlong) {
   expect_audit_ok();
 }
 
+TEST_F(LiveChange, ASkillClassHasTheRoomItWasPreparedWith) {
+  Config c = contact_centre(20, 1.0);
+  c.skills = {"german"};  // nobody speaks it: the class is prepared with its headroom only (16)
+  build(c);
+  const SkillRequirement german{*kernel->find_skill("german"), 5};
+  auto rid = kernel->prepare_requirements(queue("sales"), std::span(&german, 1));
+  ASSERT_TRUE(rid);
+  Config next = current();
+  for (int i = 0; i < 17; ++i) next.agents[i].skills = {{"german", 6}};
+  const ConfigError e = refused(next);
+  EXPECT_EQ(e.field, "agents[16].skills") << e.message();
+  EXPECT_NE(e.reason.find("room for 16"), std::string::npos) << e.reason;
+  next.agents[16].skills = {};
+  apply(next);  // sixteen fit
+  auto id = kernel->submit({queue("sales"), CustomerId{1}, false, *rid});
+  ASSERT_TRUE(id);
+  EXPECT_LT(index(holder(*id)), 16u) << "offered to one of the agents who learned german";
+  expect_audit_ok();
+}
+
 // Every refusal names the field, and leaves the kernel exactly as it was.
 struct Refusal {
   const char* name;
