@@ -347,8 +347,9 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
       if (!seen.insert(q).second)
         return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
-      info.memberships.push_back({q, static_cast<uint32_t>(i), r.routings[r.queues[q].routing].priority});
-      r.queues[q].members.push_back(static_cast<uint32_t>(i));
+      auto& members = r.queues[q].members;
+      info.memberships.push_back({q, static_cast<uint32_t>(members.size()), r.routings[r.queues[q].routing].priority});
+      members.push_back(static_cast<uint32_t>(i));
     }
     info.skill_levels.assign(c.skills.size(), 0);
     if (info.profile >= 0) info.skill_levels = profile_levels[info.profile];

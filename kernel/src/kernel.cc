@@ -126,7 +126,10 @@ class KernelImpl final : public Kernel {
     const Pinned pinned(*this);
     for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
     for (uint32_t q = 0; q < cfg().queues.size(); ++q)
-      sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, max_agents_);
+      sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, set_room(cfg().queues[q].members.size()));
+    queue_position_.assign(cfg().queues.size(), std::vector<uint32_t>(max_agents_, UINT32_MAX));
+    for (uint32_t q = 0; q < cfg().queues.size(); ++q)
+      for (uint32_t a : cfg().queues[q].members) take_position(q, a);
     set_count_.store(static_cast<uint32_t>(cfg().queues.size()), std::memory_order_release);
     class_listed_.resize(max_agents_);
     for (uint32_t a = 0; a < max_agents_; ++a) {
@@ -244,15 +247,31 @@ class KernelImpl final : public Kernel {
     for (uint32_t a = 0; a < cfg().agents.size(); ++a)
       if (qualified_in(cfg(), a, c)) qualified_now.push_back(a);
     // Headroom for agents hired or re-skilled live: all the hiring room, and a quarter more.
-    const auto n = static_cast<uint32_t>(qualified_now.size());
-    const uint32_t room = std::min<uint32_t>(max_agents_, n + (max_agents_ - static_cast<uint32_t>(cfg().agents.size())) + n / 4 + 16);
     // The queue's lane room, not today's max_waiting: a live change may raise it up to that room.
-    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), room, true);
+    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), set_room(qualified_now.size()));
     for (uint32_t a : qualified_now) add_member(a, c);
     set_count_.store(c + 1, std::memory_order_release);
     for (uint32_t a : qualified_now)  // nothing waits here yet: nobody to wake
       if (eligible(c, a)) (void)place_member(a, c, member_position(a, c));
     return c;
+  }
+
+  // Member positions of a lane set of n members: n, plus headroom for hires, moves and skill
+  // changes — all the hiring room, a quarter more, and 16.
+  uint32_t set_room(size_t n) const noexcept {
+    const auto members = static_cast<uint32_t>(n);
+    const uint32_t hiring = max_agents_ - static_cast<uint32_t>(cell_.unpinned().agents.size());
+    return std::min<uint32_t>(std::max<uint32_t>(max_agents_, 1), members + hiring + members / 4 + 16);
+  }
+  // Agent a's position in queue q's own set, given on its first membership and kept for good
+  // (control plane). The caller checked the set has room.
+  uint32_t take_position(uint32_t q, uint32_t a) {
+    uint32_t& pos = queue_position_[q][a];
+    if (pos != UINT32_MAX) return pos;
+    QueueSlot& set = *sets_[q];
+    pos = set.filled++;
+    set.members[pos].store(a, std::memory_order_relaxed);
+    return pos;
   }
 
   // Gives agent a a position in class c and lists c in a's classes (control plane; the caller
@@ -397,6 +416,13 @@ class KernelImpl final : public Kernel {
                                       resolved->agents[a].memberships.begin(),
                                       [](const Membership& x, const Membership& y) { return x.set == y.set; });
     if (auto full = class_room_refused(*resolved, moved)) return std::unexpected(*full);
+    if (auto full = queue_room_refused(*resolved)) return std::unexpected(*full);
+    // Positions in the queues' sets: kept for old members, given to joiners (written before the
+    // configuration naming them is published, which orders the writes for every reader).
+    for (uint32_t q = 0; q < n_queues; ++q)
+      for (uint32_t a : resolved->queues[q].members) (void)take_position(q, a);
+    for (uint32_t a = 0; a < resolved->agents.size(); ++a)
+      for (Membership& m : resolved->agents[a].memberships) m.member = queue_position_[m.set][a];
     for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
       agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
     std::vector<uint8_t> status_changed;
@@ -429,7 +455,7 @@ class KernelImpl final : public Kernel {
       // eligible() says no); sets it joined: placed by agent_freed, which then looks for work.
       for (uint32_t c = 0; c < n_sets; ++c)
         if (moved[a] && !eligible(c, a)) {
-          const uint32_t m = c < n_queues ? a : member_position(a, c);
+          const uint32_t m = c < n_queues ? queue_position_[c][a] : member_position(a, c);
           if (m != UINT32_MAX) (void)place_member(a, c, m);
         }
       agent_freed(a);
@@ -453,6 +479,20 @@ class KernelImpl final : public Kernel {
                                  "\" that has no room left (prepared with room for " + std::to_string(sets_[c]->room) +
                                  " agents; raise limits.max_agents for more hiring room)"};
       }
+    }
+    return std::nullopt;
+  }
+
+  // Joiners of a queue take new positions in its set, which has the room it was created with.
+  std::optional<ConfigError> queue_room_refused(const ResolvedConfig& next) const {
+    for (uint32_t q = 0; q < next.queues.size(); ++q) {
+      uint32_t joining = 0;
+      for (uint32_t a : next.queues[q].members) joining += queue_position_[q][a] == UINT32_MAX;
+      if (sets_[q]->filled + joining > sets_[q]->room)
+        return ConfigError{"queues[" + std::to_string(q) + "]",
+                           "has room for " + std::to_string(sets_[q]->room) + " agents over its life (" +
+                               std::to_string(sets_[q]->filled) + " taken): " + std::to_string(joining) +
+                               " more cannot join; raise limits.max_agents for more room"};
     }
     return std::nullopt;
   }
@@ -1791,7 +1831,11 @@ class KernelImpl final : public Kernel {
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
     if (a == UINT32_MAX || !eligible(set, a)) return UINT32_MAX;
-    if (!sets_[set]->members) return a;  // a queue's own set: position = agent index
+    if (set < cfg().queues.size()) {
+      for (const Membership& m : cfg().agents[a].memberships)
+        if (m.set == set) return m.member;
+      return UINT32_MAX;
+    }
     const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
     for (uint32_t i = 0; i < n; ++i)
       if (agent_classes_[size_t{a} * max_classes_ + i].set == set) return agent_classes_[size_t{a} * max_classes_ + i].member;
@@ -2495,6 +2539,7 @@ class KernelImpl final : public Kernel {
   mutable std::mutex control_mu_;  // control plane only: serialises prepare_requirements and live changes
   std::map<std::string, uint32_t> class_ids_, requirement_ids_;
   std::vector<std::vector<bool>> class_listed_;  // control plane: agent → classes in its list
+  std::vector<std::vector<uint32_t>> queue_position_;  // control plane: queue → agent → position
 };
 
 }  // namespace

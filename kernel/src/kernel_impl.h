@@ -52,24 +52,17 @@ struct alignas(kCacheLine) AgentSlot {
 // prepared skill requirement class of a queue has another (the agents qualified for it, among the
 // queue's agents unless its routing is skills-based). Who is a member is the configuration's
 // answer at the moment (KernelImpl::eligible), which a live change may alter; the index keeps
-// positions for every agent that may become one, and non-members are never placed (or placed
-// absent when met). Member positions:
-//   - a queue's own set: the agent's index (a position for each of limits.max_agents);
-//   - a class: compact, in the order agents first qualified (`members` maps a position to its
-//     agent), with room for `room` agents — the qualified at preparation plus headroom for hires
-//     and skill changes (a live change that would need more is refused). Compact, because a
-//     class's index is touched on every capacity change of its agents: sized by all agents, the
-//     indexes of hundreds of classes would not stay in cache (measured, bench/RESULTS.md).
+// positions for the agents that may become one, and non-members are never placed (or placed
+// absent when met). Member positions are compact, in the order agents joined (`members` maps a
+// position to its agent), with room for `room` agents: the members at create (a queue) or the
+// qualified at preparation (a class), plus headroom for hires, moves and skill changes; a live
+// change that would need more is refused. Compact, because a set's index is touched on every
+// capacity change of its agents: sized by all agents, the indexes would not stay in cache
+// (measured: per-op close 2.5x slower at 10,000 agents, bench/RESULTS.md "Live changes").
 // Items are counted against their queue's max_waiting in `occupancy` of the queue's own set.
 struct QueueSlot {
-  // A queue's own set: position = agent index.
-  QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t max_agents)
-      : queue(queue_index),
-        fresh(2 * std::bit_ceil(max_waiting)),
-        retry(2 * std::bit_ceil(max_waiting)),
-        index(max_agents) {}
-  // A class: `room` compact positions, filled by the control plane (add_member).
-  QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t room, bool /*compact*/)
+  // `room` compact positions, filled by the control plane.
+  QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t room)
       : queue(queue_index),
         room(room),
         members(std::make_unique<std::atomic<uint32_t>[]>(room)),
@@ -79,12 +72,12 @@ struct QueueSlot {
   // The agent at member position m. A position is written before the agent is ever placed at
   // it (the seq_cst placement orders the write for whoever finds the bit): relaxed suffices.
   [[nodiscard]] uint32_t agent_at(uint32_t m) const noexcept {
-    return members ? members[m].load(std::memory_order_relaxed) : m;
+    return members[m].load(std::memory_order_relaxed);
   }
   const uint32_t queue;                // the queue whose items wait here
-  const uint32_t room = 0;             // a class's positions (0 for a queue's own set)
-  std::unique_ptr<std::atomic<uint32_t>[]> members;  // a class: position → agent
-  uint32_t filled = 0;                 // a class: positions taken (control plane only)
+  const uint32_t room;                 // member positions
+  std::unique_ptr<std::atomic<uint32_t>[]> members;  // position → agent
+  uint32_t filled = 0;                 // positions taken (control plane only)
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
   MpmcRing<uint64_t> fresh;  // LaneEntry values

@@ -81,7 +81,8 @@ struct StatusInfo {
 
 struct Membership {
   uint32_t set;       // lane set: its queue's own (= the queue index) or a requirement class
-  uint32_t member;    // position in the set's AgentIndex: the agent's index, in every set
+  uint32_t member;    // position in the set's AgentIndex (at create: the index in the queue's
+                      // members; a live change keeps positions and gives joiners new ones)
   int32_t priority;   // the queue's routing priority, cached: memberships are sorted by it
 };
 
