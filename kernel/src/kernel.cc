@@ -291,6 +291,7 @@ class KernelImpl final : public Kernel {
     entry.set = c;
     entry.member = pos;
     entry.verdict.store(0, std::memory_order_relaxed);
+    (void)class_member(a, n);  // the verdict, now: routing threads find it fresh
     agent_class_count_[a].store(n + 1, std::memory_order_release);
   }
   // Agent a's position in class c whatever its eligibility (UINT32_MAX: it never had one).
@@ -324,14 +325,16 @@ class KernelImpl final : public Kernel {
     return (serves || cfg().routings[cfg().queues[q].routing].skills_based) && qualified(a, set);
   }
   // Is agent a a member of the i-th class in its list now? eligible(), cached beside the list
-  // entry for the pinned configuration version: the hot path asks on every placement and pull,
-  // for each class of the agent, and the entries are contiguous per agent. Membership is a
-  // function of the version (skills and queues are configuration), so a verdict cached for the
-  // pinned version is exact; racing writers store the same verdict, or one for another version
-  // that a reader then recomputes.
+  // entry: the hot path asks on every placement and pull, for each class of the agent, and the
+  // entries are contiguous per agent. A class's membership is a function of the agent's skills
+  // and queues only (a class's needs and its queue's reach never change), so the verdict is keyed
+  // by the agent's membership epoch, which a live change moves only for agents it moved: exact,
+  // and computed eagerly by the control plane (add_member, reconfigure), so routing threads find
+  // it fresh; a racing writer stores the same verdict, or one for another epoch that a reader
+  // then recomputes.
   bool class_member(uint32_t a, uint32_t i) const noexcept {
     const size_t k = size_t{a} * max_classes_ + i;
-    const uint64_t known = (cfg().version + 1) << 1;
+    const uint64_t known = (uint64_t{cfg().agents[a].membership_epoch} + 1) << 1;
     const uint64_t cached = agent_classes_[k].verdict.load(std::memory_order_relaxed);
     if ((cached & ~uint64_t{1}) == known) return cached & 1;
     const bool member = eligible(agent_classes_[k].set, a);
@@ -421,13 +424,14 @@ class KernelImpl final : public Kernel {
     // configuration naming them is published, which orders the writes for every reader).
     for (uint32_t q = 0; q < n_queues; ++q)
       for (uint32_t a : resolved->queues[q].members) (void)take_position(q, a);
-    for (uint32_t a = 0; a < resolved->agents.size(); ++a)
+    for (uint32_t a = 0; a < resolved->agents.size(); ++a) {
       for (Membership& m : resolved->agents[a].memberships) m.member = queue_position_[m.set][a];
+      if (a < hired_from) resolved->agents[a].membership_epoch = before.agents[a].membership_epoch + moved[a];
+    }
     for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
       agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
     std::vector<uint8_t> status_changed;
     const std::vector<uint8_t> touched = touched_agents(before, *resolved, moved, status_changed);
-    resolved->version = before.version + 1;
     cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
 
     const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
@@ -444,9 +448,12 @@ class KernelImpl final : public Kernel {
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
-      if (moved[a])
+      if (moved[a]) {
         for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
           if (qualified(a, c)) add_member(a, c);
+        const uint32_t listed_classes = agent_class_count_[a].load(std::memory_order_acquire);
+        for (uint32_t i = 0; i < listed_classes; ++i) (void)class_member(a, i);  // fresh verdicts now
+      }
       const AgentWord w{agents_[a].word.load(kSeq)};
       const bool online = cfg().statuses[w.status()].kind == PresenceKind::online;
       if (a >= hired_from && online) mark_idle(a, now);

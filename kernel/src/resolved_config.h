@@ -92,11 +92,13 @@ struct AgentInfo {
   uint16_t initial_status = 0;
   std::vector<Membership> memberships;  // by (priority, queue)
   std::vector<uint8_t> skill_levels;    // by skill id; 0 = does not have it
+  // +1 on every live change of its skills or queues: keys the cached verdicts of its class
+  // memberships (KernelImpl::class_member), which nothing else can change.
+  uint32_t membership_epoch = 0;
 };
 
 struct ResolvedConfig {
   std::shared_ptr<const Config> source;  // shared: Kernel::config() hands it out
-  uint64_t version = 0;  // +1 per live change (Kernel::reconfigure): keys cached verdicts
   std::vector<ChannelInfo> channels;
   std::vector<RoutingInfo> routings;
   std::vector<QueueInfo> queues;
