@@ -212,7 +212,7 @@ int report(const JournalArgs& args) {
   std::map<std::string, size_t> host;
   for (const auto& [key, value] : r->host) ++host[key.substr(0, key.find('/'))];
   std::printf("Host table entries: %zu", r->host.size());
-  for (const auto& [prefix, n] : host) std::printf("%s %s: %zu", prefix == host.begin()->first ? " (" : ",", prefix.c_str(), n);
+  for (const auto& [prefix, n] : host) std::printf("%s%s: %zu", prefix == host.begin()->first ? " (" : ", ", prefix.c_str(), n);
   std::printf("%s\n", host.empty() ? "" : ")");
   std::printf("Timers: times move by (restart time − last event time %.3f s) so they keep their remaining time\n",
               std::chrono::duration<double>(r->model.data().last_event_time.time_since_epoch()).count());
