@@ -108,7 +108,7 @@ void handle_event(Service::State& s, const Event& e) {
         const bool ours = k == s.by_key.end() || k->second.get() == c;
         if (s.durable && ours && !s.journal_stopped.load(std::memory_order_relaxed)) {
           if (auto erased = s.durable->write_host({conversation_erase(c->key)}); !erased)
-            s.log.warn("journal_write_failed", {{"event", "done"}, {"status", journal::to_string(erased.error())}});
+            s.stop_journal("conversation erase", journal::to_string(erased.error()));
         }
         if (k != s.by_key.end() && ours) s.by_key.erase(k);
         s.by_item.erase(it);
@@ -143,8 +143,7 @@ void pump_once(Service::State& s) {
         // Stop draining (the kernel's ring fills and answers events_full: webhooks get 503), say
         // so once, and let /readyz take the instance out of rotation until it is restarted.
         for (size_t i = 0; i < n; ++i) handle_event(s, events[i]);
-        s.journal_stopped.store(true, std::memory_order_release);
-        s.log.warn("journal_stopped", {{"status", durable::to_string(r.status)}, {"durable_lsn", s.durable->durable_lsn()}});
+        s.stop_journal("drain", durable::to_string(r.status));
         return;
       }
     } else {

@@ -197,6 +197,13 @@ struct Service::State {
   [[nodiscard]] std::string_view pause_cause(StatusId id) const {
     return index(id) < pause_causes.size() ? std::string_view(pause_causes[index(id)]) : std::string_view();
   }
+  // The journal can take no more (a failed append or drain): stop journaling for good — nothing
+  // after this point may become durable, or an item could be durable without the host record
+  // that names its conversation. Logged once; /readyz and webhooks answer 503 from now on.
+  void stop_journal(std::string_view what, std::string_view status) {
+    if (journal_stopped.exchange(true, std::memory_order_acq_rel)) return;
+    log.warn("journal_stopped", {{"what", what}, {"status", status}, {"durable_lsn", durable ? durable->durable_lsn() : 0}});
+  }
   [[nodiscard]] std::string_view agent_name(AgentId a) const {
     return index(a) < agent_names.size() ? std::string_view(agent_names[index(a)]) : std::string_view("?");
   }

@@ -202,6 +202,13 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
     s.log.warn("webhook_part_rejected", {{"channel", channel}, {"path", r.path}, {"detail", r.detail},
                                          {"message_id", r.message_id}});
   if (wrong_site) return error_response(403, "forbidden", "the payload is for another site (or visitor) than the key's");
+  if (s.durable && s.journal_stopped.load(std::memory_order_acquire)) {
+    // Nothing can be made durable any more: refuse before anything is processed, so that Meta's
+    // retries reach the restarted service (which recovers what was durable) as new deliveries.
+    HttpResponse r = error_response(503, "not_durable", "the journal stopped (see /readyz and the log); retry");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
   const int64_t received_ms = unix_ms_now();
   size_t counts[7] = {};
   // The dedupe keys this request claimed, each with what its acknowledgement waits for.
@@ -251,7 +258,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
           mine.record = *lsn;
         } else {
           mine.failed = true;
-          s.log.warn("journal_write_failed", {{"channel", channel}, {"status", journal::to_string(lsn.error())}});
+          s.stop_journal("webhook host record", journal::to_string(lsn.error()));
         }
       } else {
         decide(nullptr);

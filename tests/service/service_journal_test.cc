@@ -56,7 +56,8 @@ ServeConfig serve_config() {
 
 // `change` edits the configuration before the service is created.
 std::expected<std::unique_ptr<Service>, std::string> open_service(const fs::path& dir, Durability* durability = nullptr,
-                                                                  const std::function<void(ServeConfig&)>& change = {}) {
+                                                                  const std::function<void(ServeConfig&)>& change = {},
+                                                                  durable::DurableOptions options = fast_journal()) {
   ServiceSetup setup;
   setup.config = serve_config();
   if (change) change(setup.config);
@@ -64,7 +65,7 @@ std::expected<std::unique_ptr<Service>, std::string> open_service(const fs::path
   setup.plugin_directories = {OMNI_TEST_PLUGIN_DIR};
   setup.log = nullptr;
   setup.sender = std::make_unique<RecordingSender>();
-  setup.journal = JournalSetup{dir, fast_journal()};
+  setup.journal = JournalSetup{dir, options};
   setup.durability = durability;
   return Service::create(std::move(setup));
 }
@@ -257,6 +258,52 @@ TEST(ServeJournal, AHostRecordWhoseItemNeverBecameDurableIsDroppedAndItsMessageP
   ASSERT_EQ(retry.status, 200) << retry.body;
   EXPECT_EQ(body_of(retry)["new_items"], 1) << "processed, not swallowed as a duplicate";
   EXPECT_EQ(body_of(retry)["duplicates"], 0);
+}
+
+TEST(ServeJournal, AFullJournalStopsTheServiceCleanlyAndARestartKeepsEveryAcknowledgedMessage) {
+  TempDir dir;
+  const fs::path journal = dir.path() / "journal";
+  durable::DurableOptions capped = fast_journal();
+  capped.journal.max_bytes = 24 << 10;  // the configuration record and a few dozen messages
+  auto short_wait = [](ServeConfig& c) { c.service.limits.durable_timeout = std::chrono::milliseconds(1500); };
+  std::vector<std::string> acknowledged, refused;
+  {
+    auto service = open_service(journal, nullptr, short_wait, capped);
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    for (int i = 0; i < 400 && refused.empty(); ++i) {
+      const std::string customer = "1555666" + std::to_string(1000 + i);
+      const HttpResponse r = (*service)->handle(signed_whatsapp(whatsapp_payload(customer, "wamid.full" + std::to_string(i), "hi")));
+      ASSERT_TRUE(r.status == 200 || r.status == 503) << r.status << " " << r.body;
+      (r.status == 200 ? acknowledged : refused).push_back(customer);
+      if (r.status == 503) {
+        EXPECT_EQ(body_of(r)["error"], "not_durable") << r.body;
+      }
+    }
+    ASSERT_FALSE(acknowledged.empty());
+    ASSERT_EQ(refused.size(), 1u) << "the cap was never reached";
+    // Stopped for good: out of rotation, said in /metrics, and later webhooks refused at once.
+    EXPECT_EQ((*service)->handle(get("/readyz")).status, 503);
+    EXPECT_NE((*service)->handle(get("/metrics")).body.find("\nomni_journal_stopped 1\n"), std::string::npos);
+    const HttpResponse later = (*service)->handle(signed_whatsapp(whatsapp_payload("15556669999", "wamid.later", "hi")));
+    EXPECT_EQ(later.status, 503);
+    (*service)->stop();
+  }
+  // Reopened with room: every acknowledged message's conversation is there; the refused one was
+  // not durable, so Meta's retry of it is processed (not a duplicate).
+  auto service = open_service(journal);
+  ASSERT_TRUE(service.has_value()) << service.error();
+  (*service)->start();
+  for (size_t i = 0; i < acknowledged.size(); ++i) {
+    const HttpResponse r = (*service)->handle(signed_whatsapp(whatsapp_payload(acknowledged[i], "wamid.again" + std::to_string(i), "still there?")));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(r)["continued"], 1) << acknowledged[i];
+  }
+  const HttpResponse retry = (*service)->handle(
+      signed_whatsapp(whatsapp_payload(refused[0], "wamid.full" + std::to_string(acknowledged.size()), "hi")));
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(body_of(retry)["duplicates"], 0) << retry.body;
+  EXPECT_EQ(body_of(retry)["new_items"].get<int>() + body_of(retry)["continued"].get<int>(), 1) << retry.body;
 }
 
 TEST(ServeJournal, AnUnreadableHostRecordOrAnotherHostsTableIsAStartUpErrorNamingIt) {
