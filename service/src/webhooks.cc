@@ -294,8 +294,9 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
       for (const std::string& id : retried) s.unacknowledged.erase(id);
     } else {
       for (const auto& [id, r] : claimed) {
-        // Bounded like the dedupe window: beyond it the oldest is forgotten (a retry of it is then
-        // acknowledged as a plain duplicate).
+        // Bounded like the dedupe window: beyond it an arbitrary entry is forgotten (a retry of it
+        // is then acknowledged as a plain duplicate, without waiting). Only a journal that stays
+        // behind for that many messages gets there.
         if (s.unacknowledged.size() >= s.config.service.limits.dedupe_window) s.unacknowledged.erase(s.unacknowledged.begin());
         s.unacknowledged[id] = r;
       }
