@@ -265,6 +265,7 @@ Limits read_limits(const Json& value, const std::string& path) {
   bounded("max_requirement_sets", l.max_requirement_sets, 0, kMaxRequirementSets);
   bounded("max_preferred_waiting", l.max_preferred_waiting, 0, 4096);  // the kernel's bound
   bounded("remembered_customers", l.remembered_customers, 0, 1 << 24);  // the kernel's bound
+  bounded("max_agents", l.max_agents, 0, (1 << 21) - 2);                  // the kernel's bound
   o.read("timer_resolution", l.timer_resolution);
   if (l.timer_resolution <= Duration::zero()) fail(o.path_of("timer_resolution"), "must be > 0");
   o.refuse_unknown_keys();

@@ -115,6 +115,7 @@ std::string write_config(const Config& c) {
                    {"max_requirement_sets", l.max_requirement_sets},
                    {"max_preferred_waiting", l.max_preferred_waiting},
                    {"remembered_customers", l.remembered_customers},
+                   {"max_agents", l.max_agents},
                    {"timer_resolution", exact(l.timer_resolution)}};
   return doc.dump(2);
 }

@@ -169,7 +169,7 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
 
   dk->batch_.reserve(dk->options_.max_batch);
   dk->payload_.reserve(4 + dk->options_.max_batch * kEventBytes);
-  dk->submits_.resize(dk->kernel_->config().limits.max_items);
+  dk->submits_.resize(dk->kernel_->config()->limits.max_items);
   dk->start_snapshotter();
 
   if (recovered) {
@@ -330,6 +330,41 @@ std::expected<journal::Lsn, journal::JournalStatus> DurableKernel::write_host(st
 HostTable DurableKernel::host_table() const {
   std::lock_guard lock(mu_);
   return host_;
+}
+
+std::string ReconfigureFailure::message() const {
+  if (refused) return refused->message();
+  return "journal: the configuration record was not made durable: " + std::string(journal::to_string(journal));
+}
+
+std::expected<void, ReconfigureFailure> DurableKernel::reconfigure(const Config& next) {
+  std::lock_guard lock(mu_);
+  if (auto refused = kernel_->validate_reconfigure(next)) return std::unexpected(ReconfigureFailure{refused, JournalStatus::ok});
+  const std::string json = config::write_config(next);
+  if (json == config_json_) return {};  // nothing changes: nothing to journal
+  // Durable before the kernel routes by it. Events drained before this point were made under the
+  // old configuration; drains after it (they need mu_) carry only events of the new one, or of
+  // operations that began before the switch — legal under either, since a live change keeps
+  // every id in place (kernel/src/live_change.cc).
+  const auto payload = encode_config_text(json);
+  journal::Lsn lsn = 0;
+  for (;;) {
+    auto appended = writer_->append(static_cast<uint16_t>(RecordType::config), payload);
+    if (appended) {
+      lsn = *appended;
+      break;
+    }
+    if (appended.error() != JournalStatus::busy) return std::unexpected(ReconfigureFailure{{}, appended.error()});
+    std::this_thread::yield();
+  }
+  if (const JournalStatus s = writer_->flush(); s != JournalStatus::ok) return std::unexpected(ReconfigureFailure{{}, s});
+  if (auto applied = kernel_->reconfigure(next); !applied)  // only if the kernel was changed behind our back
+    return std::unexpected(ReconfigureFailure{applied.error(), JournalStatus::ok});
+  model_->reconfigure(next);
+  model_->set_last_lsn(lsn);
+  config_json_ = json;
+  ++records_since_snapshot_;
+  return {};
 }
 
 journal::JournalStatus DurableKernel::snapshot() {

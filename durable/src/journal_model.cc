@@ -46,6 +46,14 @@ JournalModel::JournalModel(const Config& config) : config_(config) {
 
 JournalModel::JournalModel(const Config& config, ModelData data) : config_(config), data_(std::move(data)) {}
 
+void JournalModel::reconfigure(const Config& next) {
+  config_ = next;
+  for (size_t a = data_.agents.size(); a < next.agents.size(); ++a) {
+    data_.agents.emplace_back();
+    data_.agents.back().status = initial_status(next, next.agents[a]);
+  }
+}
+
 size_t JournalModel::pending_events() const noexcept {
   size_t n = 0;
   for (const auto& [id, v] : data_.pending) n += v.size();

@@ -74,15 +74,12 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
       case RecordType::config: {
         auto text = decode_config_text(rec.payload);
         if (!text) return at_record(rec.lsn, text.error());
-        if (model) {
-          if (*text != config_json)
-            return at_record(rec.lsn, "a second, different configuration: live reconfiguration is not supported by this build");
-          break;
-        }
+        if (model && *text == config_json) break;  // the same again (a restart of the same host)
         auto c = parse_config(rec.lsn, *text);
         if (!c) return std::unexpected(c.error());
         config_json = std::move(*text);
-        model.emplace(*c);
+        if (model) model->reconfigure(*c);  // a live change (DurableKernel::reconfigure)
+        else model.emplace(*c);
         break;
       }
       case RecordType::requirements: {

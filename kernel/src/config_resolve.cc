@@ -69,7 +69,7 @@ std::expected<int32_t, ConfigError> to_milli(double v, std::string field, double
 
 std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   ResolvedConfig r;
-  r.source = c;
+  r.source = std::make_shared<const Config>(c);
   const Limits& lim = c.limits;
   if (lim.max_items < 1 || lim.max_items > (1u << 24))
     return fail("limits.max_items", "must be between 1 and 16777216");
@@ -312,6 +312,9 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
 
   OMNI_TRY(agent_names, index_names(c.agents, "agents"));
   if (c.agents.size() >= kMaxAgents) return fail("agents", "at most 2097150 agents");
+  if (lim.max_agents >= kMaxAgents) return fail("limits.max_agents", "must be at most 2097150");
+  if (lim.max_agents != 0 && lim.max_agents < c.agents.size())
+    return fail("limits.max_agents", format("must be 0 or at least the {} agents configured", c.agents.size()));
   uint16_t default_status = UINT16_MAX;
   for (size_t s = 0; s < c.statuses.size(); ++s)
     if (c.statuses[s].kind == PresenceKind::offline) { default_status = static_cast<uint16_t>(s); break; }
@@ -344,10 +347,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
       if (!seen.insert(q).second)
         return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
-      auto& members = r.queues[q].members;
-      info.memberships.push_back({q, static_cast<uint32_t>(members.size()),
-                                  r.routings[r.queues[q].routing].priority});
-      members.push_back(static_cast<uint32_t>(i));
+      info.memberships.push_back({q, static_cast<uint32_t>(i), r.routings[r.queues[q].routing].priority});
+      r.queues[q].members.push_back(static_cast<uint32_t>(i));
     }
     info.skill_levels.assign(c.skills.size(), 0);
     if (info.profile >= 0) info.skill_levels = profile_levels[info.profile];
@@ -358,6 +359,10 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     r.agents.push_back(std::move(info));
   }
 
+  for (auto& q : r.queues) {
+    q.serves.assign(r.agents.size(), false);
+    for (uint32_t a : q.members) q.serves[a] = true;
+  }
   r.skill_by_name = std::move(skill_names);
   r.queue_by_name = std::move(queue_names);
   r.agent_by_name = std::move(agent_names);

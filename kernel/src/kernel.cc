@@ -40,9 +40,11 @@
 #include <string>
 
 #include "audit.h"
+#include "config_cell.h"
 #include "kernel_impl.h"
 #include "omnikernel/image.h"
 #include "last_agent_memory.h"
+#include "live_change.h"
 #include "sched_point.h"
 
 namespace omni {
@@ -50,6 +52,13 @@ namespace internal {
 namespace {
 
 thread_local std::string_view t_last_policy_reason;
+
+// The configuration the calling thread's current kernel operation pinned (KernelImpl::Pinned).
+struct PinnedConfig {
+  const void* kernel = nullptr;
+  const ResolvedConfig* config = nullptr;
+};
+thread_local PinnedConfig t_pinned;
 
 constexpr int64_t ns(Time t) { return t.time_since_epoch().count(); }
 
@@ -67,39 +76,66 @@ constexpr auto kSeq = std::memory_order_seq_cst;
 
 class KernelImpl final : public Kernel {
  public:
-  KernelImpl(ResolvedConfig cfg, const Clock& clock, std::span<PolicyHook* const> policies)
-      : cfg_(std::move(cfg)),
+  // Pins the configuration for one operation: every cfg() read in it sees that one version, and
+  // a live change does not free it until the operation returns. Nested operations of the same
+  // kernel on the same thread (a policy asking the kernel something) keep the outer version.
+  class Pinned {
+   public:
+    explicit Pinned(const KernelImpl& k) noexcept : saved_(t_pinned) {
+      if (saved_.kernel == &k) return;
+      pin_.emplace(k.cell_.pin());
+      t_pinned = {&k, pin_->get()};
+    }
+    ~Pinned() { t_pinned = saved_; }
+    Pinned(const Pinned&) = delete;
+    Pinned& operator=(const Pinned&) = delete;
+
+   private:
+    PinnedConfig saved_;
+    std::optional<ConfigCell<ResolvedConfig>::Pin> pin_;
+  };
+  // The pinned configuration of the running operation (only ever called inside one).
+  const ResolvedConfig& cfg() const noexcept { return *t_pinned.config; }
+
+  KernelImpl(ResolvedConfig resolved, const Clock& clock, std::span<PolicyHook* const> policies)
+      : cell_(std::make_unique<const ResolvedConfig>(std::move(resolved))),
         clock_(clock),
         policies_(policies.begin(), policies.end()),
-        max_items_(cfg_.source.limits.max_items),
+        max_items_(cell_.unpinned().source->limits.max_items),
+        max_agents_(agent_room(cell_.unpinned())),
         items_(std::make_unique<ItemSlot[]>(max_items_)),
         // 2× headroom: a push never meets a cell whose pop is still in progress (mpmc_ring.h).
         free_slots_(2 * size_t{max_items_}),
-        agents_(std::make_unique<AgentSlot[]>(std::max<size_t>(cfg_.agents.size(), 1))),
-        customers_(cfg_.source.limits.max_customers),
-        last_agents_(cfg_.source.limits.remembered_customers),
-        events_(2 * std::bit_ceil(size_t{cfg_.source.limits.event_capacity})),
-        credits_(cfg_.source.limits.event_capacity),
+        agents_(std::make_unique<AgentSlot[]>(max_agents_)),
+        customers_(cell_.unpinned().source->limits.max_customers),
+        last_agents_(cell_.unpinned().source->limits.remembered_customers),
+        events_(2 * std::bit_ceil(size_t{cell_.unpinned().source->limits.event_capacity})),
+        credits_(cell_.unpinned().source->limits.event_capacity),
         // Per slot an item node, an exclusion node, a drop node, a wait node (overflow and
         // expiry) and a preference node; one missed node per agent.
-        timers_(5 * max_items_ + static_cast<uint32_t>(cfg_.agents.size()),
-                cfg_.source.limits.timer_resolution, clock.now()),
-        max_classes_(cfg_.source.limits.max_requirement_sets),
-        sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cfg_.queues.size() + max_classes_)),
+        timers_(5 * max_items_ + max_agents_,
+                cell_.unpinned().source->limits.timer_resolution, clock.now()),
+        max_classes_(cell_.unpinned().source->limits.max_requirement_sets),
+        sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cell_.unpinned().queues.size() + max_classes_)),
+        classes_(std::make_unique<SkillClass[]>(cell_.unpinned().queues.size() + max_classes_)),
         requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
-        agent_classes_(std::make_unique<Membership[]>(std::max<size_t>(cfg_.agents.size(), 1) * max_classes_)),
-        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(std::max<size_t>(cfg_.agents.size(), 1))),
-        max_preferred_(static_cast<int32_t>(cfg_.source.limits.max_preferred_waiting)),
-        personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(std::max<size_t>(cfg_.agents.size(), 1))) {
+        agent_classes_(std::make_unique<Membership[]>(max_agents_ * max_classes_)),
+        agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(max_agents_)),
+        max_preferred_(static_cast<int32_t>(cell_.unpinned().source->limits.max_preferred_waiting)),
+        personal_(std::make_unique<std::unique_ptr<MpmcRing<uint64_t>>[]>(max_agents_)) {
+    const Pinned pinned(*this);
     for (uint32_t i = 0; i < max_items_; ++i) (void)free_slots_.try_push(i);
-    for (uint32_t q = 0; q < cfg_.queues.size(); ++q)
-      sets_[q] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, cfg_.queues[q].members);
-    set_count_.store(static_cast<uint32_t>(cfg_.queues.size()), std::memory_order_release);
-    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
+    for (uint32_t q = 0; q < cfg().queues.size(); ++q)
+      sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, max_agents_);
+    set_count_.store(static_cast<uint32_t>(cfg().queues.size()), std::memory_order_release);
+    class_listed_.resize(max_agents_);
+    for (uint32_t a = 0; a < max_agents_; ++a) {
       agent_class_count_[a].store(0, std::memory_order_relaxed);
       // 2× headroom over the entries it may hold, like the queues' lanes.
       if (max_preferred_ > 0) personal_[a] = std::make_unique<MpmcRing<uint64_t>>(2 * std::bit_ceil(uint32_t(max_preferred_)));
-      agents_[a].word.store(AgentWord{}.with_status(cfg_.agents[a].initial_status).raw,
+    }
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      agents_[a].word.store(AgentWord{}.with_status(cfg().agents[a].initial_status).raw,
                             std::memory_order_relaxed);
       publish(a);
     }
@@ -112,13 +148,34 @@ class KernelImpl final : public Kernel {
     if (it == m.end()) return std::nullopt;
     return Id{static_cast<std::underlying_type_t<Id>>(it->second)};
   }
-  std::optional<QueueId> find_queue(std::string_view n) const override { return find<QueueId>(cfg_.queue_by_name, n); }
-  std::optional<AgentId> find_agent(std::string_view n) const override { return find<AgentId>(cfg_.agent_by_name, n); }
-  std::optional<StatusId> find_status(std::string_view n) const override { return find<StatusId>(cfg_.status_by_name, n); }
-  std::optional<ChannelId> find_channel(std::string_view n) const override { return find<ChannelId>(cfg_.channel_by_name, n); }
-  std::optional<ServiceId> find_service(std::string_view n) const override { return find<ServiceId>(cfg_.service_by_name, n); }
-  std::optional<FlowId> find_flow(std::string_view n) const override { return find<FlowId>(cfg_.flow_by_name, n); }
-  std::optional<SkillId> find_skill(std::string_view n) const override { return find<SkillId>(cfg_.skill_by_name, n); }
+  std::optional<QueueId> find_queue(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<QueueId>(cfg().queue_by_name, n);
+  }
+  std::optional<AgentId> find_agent(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<AgentId>(cfg().agent_by_name, n);
+  }
+  std::optional<StatusId> find_status(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<StatusId>(cfg().status_by_name, n);
+  }
+  std::optional<ChannelId> find_channel(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<ChannelId>(cfg().channel_by_name, n);
+  }
+  std::optional<ServiceId> find_service(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<ServiceId>(cfg().service_by_name, n);
+  }
+  std::optional<FlowId> find_flow(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<FlowId>(cfg().flow_by_name, n);
+  }
+  std::optional<SkillId> find_skill(std::string_view n) const override {
+    const Pinned pinned(*this);
+    return find<SkillId>(cfg().skill_by_name, n);
+  }
 
   // ---- skill requirement classes (control plane) -------------------------------------------
   // Builds, once per distinct set, a lane set of the agents qualified for it: its own lanes and
@@ -126,13 +183,16 @@ class KernelImpl final : public Kernel {
   // class becomes visible (set_count_, release) only when complete, and no item can be in it
   // before its RequirementsId is returned. O(agents) per new class.
   Result<RequirementsId> prepare_requirements(QueueId queue, std::span<const SkillRequirement> skills) override {
+    // The lock before the pin: a live change holds the lock while it waits for pins to end.
+    std::lock_guard lock(control_mu_);
+    const Pinned pinned(*this);
     const uint32_t q = index(queue);
-    if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
+    if (q >= cfg().queues.size()) return std::unexpected(Status::unknown_queue);
     if (skills.empty() || skills.size() > 8) return std::unexpected(Status::invalid_requirements);
     std::vector<SkillRequirement> required, optional;
     for (size_t i = 0; i < skills.size(); ++i) {
       const SkillRequirement& r = skills[i];
-      if (index(r.skill) >= cfg_.skills.size()) return std::unexpected(Status::unknown_skill);
+      if (index(r.skill) >= cfg().skills.size()) return std::unexpected(Status::unknown_skill);
       if (r.min_level < 1 || r.min_level > 10 || r.drop_after.count() < 0 || r.drop_after > kMaxTimer)
         return std::unexpected(Status::invalid_requirements);
       for (size_t j = 0; j < i; ++j)
@@ -155,13 +215,12 @@ class KernelImpl final : public Kernel {
     std::string id_key = key_of(0).first;
     for (const auto& r : optional) id_key += "/" + std::to_string(index(r.skill)) + "~" + std::to_string(r.drop_after.count());
 
-    std::lock_guard lock(control_mu_);
     if (auto it = requirement_ids_.find(id_key); it != requirement_ids_.end()) return RequirementsId{it->second};
     const uint32_t rid = req_count_.load(std::memory_order_relaxed) + 1;
     size_t new_classes = 0;
     for (size_t k = 0; k <= optional.size(); ++k) new_classes += !class_ids_.contains(key_of(k).first);
     if (rid > max_classes_ ||
-        set_count_.load(std::memory_order_relaxed) + new_classes > cfg_.queues.size() + max_classes_)
+        set_count_.load(std::memory_order_relaxed) + new_classes > cfg().queues.size() + max_classes_)
       return std::unexpected(Status::requirements_exhausted);
     RequirementSet& info = requirements_[rid];
     info.queue = q;
@@ -179,53 +238,223 @@ class KernelImpl final : public Kernel {
   }
 
   uint32_t create_class(uint32_t q, const std::vector<SkillRequirement>& set) {
-    const bool anyone = cfg_.routings[cfg_.queues[q].routing].skills_based;
-    std::vector<uint32_t> members;
-    std::vector<uint16_t> skill;  // most_skilled: the sum of the member's levels in the set's skills
-    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
-      if (!anyone && member_of(a, q) == UINT32_MAX) continue;
-      const auto& levels = cfg_.agents[a].skill_levels;
-      bool qualified = true;
-      uint16_t sum = 0;
-      for (const auto& r : set) {
-        qualified &= levels[index(r.skill)] >= r.min_level;
-        sum = static_cast<uint16_t>(sum + levels[index(r.skill)]);
-      }
-      if (qualified) {
-        members.push_back(a);
-        skill.push_back(sum);
-      }
-    }
     const uint32_t c = set_count_.load(std::memory_order_relaxed);
-    sets_[c] = std::make_unique<QueueSlot>(q, cfg_.queues[q].max_waiting, members, std::move(skill));
+    classes_[c].needs = set;
+    // The queue's lane room, not today's max_waiting: a live change may raise it up to that room.
+    sets_[c] = std::make_unique<QueueSlot>(q, lane_room(q), max_agents_);
     set_count_.store(c + 1, std::memory_order_release);
-    const int32_t priority = cfg_.routings[cfg_.queues[q].routing].priority;
-    for (uint32_t i = 0; i < members.size(); ++i) {
-      const uint32_t a = members[i];
-      const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
-      agent_classes_[size_t{a} * max_classes_ + n] = {c, i, priority};
-      agent_class_count_[a].store(n + 1, std::memory_order_release);
-      (void)place_member(a, c, i);  // no item can wait here yet: nobody to wake
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      if (!qualified(a, c)) continue;
+      list_class(a, c);
+      (void)place_member(a, c, a);  // no item can wait here yet: nobody to wake
     }
     return c;
   }
+
+  // Adds class c to agent a's class list (control plane): the list only grows, so routing threads
+  // read it without a lock (count published with release). An agent that stops qualifying, or
+  // stops serving the class's queue, stays listed and is filtered by eligible().
+  void list_class(uint32_t a, uint32_t c) {
+    std::vector<bool>& listed = class_listed_[a];
+    if (listed.size() <= c) listed.resize(c + 1, false);
+    if (listed[c]) return;
+    listed[c] = true;
+    const uint32_t n = agent_class_count_[a].load(std::memory_order_relaxed);
+    const int32_t priority = 0;  // unused for classes: pull() reads the queue's priority
+    agent_classes_[size_t{a} * max_classes_ + n] = {c, a, priority};
+    agent_class_count_[a].store(n + 1, std::memory_order_release);
+  }
+
+  // ---- who may take a lane set's items, under the pinned configuration -----------------------
+  // Agent a has the skills class c asks for.
+  bool qualified(uint32_t a, uint32_t c) const noexcept {
+    const auto& levels = cfg().agents[a].skill_levels;
+    for (const SkillRequirement& r : classes_[c].needs)
+      if (levels[index(r.skill)] < r.min_level) return false;
+    return true;
+  }
+  // Agent a is a member of lane set `set` now: it serves the queue (a queue's own set), or it is
+  // qualified for the class and serves its queue or the queue's routing is skills-based. O(1) for
+  // a queue, O(skills of the class) for a class.
+  bool eligible(uint32_t set, uint32_t a) const noexcept {
+    if (a >= cfg().agents.size()) return false;  // not hired yet (a live change adds it)
+    const uint32_t q = sets_[set]->queue;
+    const bool serves = cfg().queues[q].serves[a];
+    if (set < cfg().queues.size()) return serves;
+    return (serves || cfg().routings[cfg().queues[q].routing].skills_based) && qualified(a, set);
+  }
+  // The sum of agent a's levels in the skills of lane set `set` (most_skilled ties; 0 for a queue).
+  uint32_t skill_sum(uint32_t set, uint32_t a) const noexcept {
+    if (set < cfg().queues.size()) return 0;
+    uint32_t sum = 0;
+    for (const SkillRequirement& r : classes_[set].needs) sum += cfg().agents[a].skill_levels[index(r.skill)];
+    return sum;
+  }
+  static uint32_t agent_room(const ResolvedConfig& c) {
+    const uint32_t configured = static_cast<uint32_t>(std::max<size_t>(c.agents.size(), 1));
+    return std::max(configured, c.source->limits.max_agents);
+  }
+
+  // The most items the lanes of queue q can hold: its max_waiting at create, to a power of two.
+  uint32_t lane_room(uint32_t q) const noexcept { return static_cast<uint32_t>(sets_[q]->fresh.capacity() / 2); }
+
+  // ---- live changes (control plane) ---------------------------------------------------------
+  std::optional<ConfigError> live_change_refused(const ResolvedConfig& before, const ResolvedConfig& next) const {
+    std::vector<uint32_t> room(before.queues.size());
+    for (uint32_t q = 0; q < room.size(); ++q) room[q] = lane_room(q);
+    return check_live_change(before, next, LiveBounds{room, max_agents_});
+  }
+
+  std::optional<ConfigError> validate_reconfigure(const Config& next) const override {
+    auto resolved = resolve(next);
+    if (!resolved) return resolved.error();
+    std::lock_guard lock(control_mu_);
+    return live_change_refused(cell_.unpinned(), *resolved);
+  }
+
+  // Validates `next`, checks that the running kernel can take it (live_change.cc), publishes it
+  // whole, waits until no operation still reads the old version (config_cell.h), and then
+  // catches the running state up with it: timers the new rules need for items already waiting
+  // or offered, and every agent placed and offered work anew (raised capacity, a status that now
+  // routes a channel, another routing model). Agents the change made worse are left to the
+  // optimistic index (agent_index.h): searchers re-check them. O(items + agents × memberships).
+  std::expected<void, ConfigError> reconfigure(const Config& next) override {
+    if (t_pinned.kernel == this)
+      return std::unexpected(ConfigError{"reconfigure", "called inside an operation of this kernel (a policy "
+                                                        "hook?): it would wait for that operation to end"});
+    auto resolved = resolve(next);
+    if (!resolved) return std::unexpected(resolved.error());
+    std::lock_guard lock(control_mu_);
+    const ResolvedConfig& before = cell_.unpinned();
+    if (auto refused = live_change_refused(before, *resolved)) return std::unexpected(*refused);
+    const size_t n_queues = before.queues.size();
+    // Rules that arm timers when an item is queued or offered: items already there need them too.
+    std::vector<uint8_t> arm_wait_in(n_queues), arm_push_in(n_queues);
+    bool rearm = false;
+    for (uint32_t q = 0; q < n_queues; ++q) {
+      const QueueInfo& x = before.queues[q];
+      const QueueInfo& y = resolved->queues[q];
+      arm_wait_in[q] = (y.overflow_after.count() > 0 || y.max_wait.count() > 0) &&
+                       (y.overflow_after != x.overflow_after || y.max_wait != x.max_wait);
+      arm_push_in[q] = before.routings[x.routing].push_timeout.count() == 0 &&
+                       resolved->routings[y.routing].push_timeout.count() > 0;
+      rearm |= arm_wait_in[q] || arm_push_in[q];
+    }
+    // Agents whose queues or skills changed: their preferences end (they may no longer serve the
+    // items waiting for them) and their class lists may grow. Agents hired: their words are set
+    // before the configuration that names them is published (the replace orders the stores).
+    const uint32_t hired_from = static_cast<uint32_t>(before.agents.size());
+    std::vector<uint8_t> moved(resolved->agents.size(), 1);
+    for (uint32_t a = 0; a < hired_from; ++a)
+      moved[a] = before.agents[a].skill_levels != resolved->agents[a].skill_levels ||
+                 before.agents[a].memberships.size() != resolved->agents[a].memberships.size() ||
+                 !std::is_permutation(before.agents[a].memberships.begin(), before.agents[a].memberships.end(),
+                                      resolved->agents[a].memberships.begin(),
+                                      [](const Membership& x, const Membership& y) { return x.set == y.set; });
+    for (uint32_t a = hired_from; a < resolved->agents.size(); ++a)
+      agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
+    std::vector<uint8_t> status_changed;
+    const std::vector<uint8_t> touched = touched_agents(before, *resolved, moved, status_changed);
+    cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
+
+    const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
+    const Time now = clock_.now();
+    for (uint32_t slot = 0; rearm && slot < max_items_; ++slot) {
+      const ItemSlot& item = items_[slot];
+      const ItemWord w = item.word.load(std::memory_order_acquire);
+      if (w.state() == ItemState::queued && arm_wait_in[w.queue()]) arm_wait(slot, item, w, now);
+      if (w.state() == ItemState::offered && arm_push_in[w.queue()])
+        timers_.arm(slot, w.version(), now + cfg().routings[cfg().queues[w.queue()].routing].push_timeout);
+    }
+    // A timer armed for a word the item has left since does nothing when it fires (fire()), and
+    // an arm never replaces a later version's (timer_wheel.h): racing the hot path is harmless.
+    const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
+      if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
+      if (moved[a])
+        for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
+          if (qualified(a, c)) list_class(a, c);
+      const AgentWord w{agents_[a].word.load(kSeq)};
+      const bool online = cfg().statuses[w.status()].kind == PresenceKind::online;
+      if (a >= hired_from && online) mark_idle(a, now);
+      if (!online || (moved[a] && a < hired_from)) release_preferences(a);
+      // Sets it left: out of their index now (a searcher meeting it would also place it absent,
+      // eligible() says no); sets it joined: placed by agent_freed, which then looks for work.
+      for (uint32_t c = 0; c < n_sets; ++c)
+        if (moved[a] && !eligible(c, a)) (void)place_member(a, c, a);
+      agent_freed(a);
+    }
+    return {};
+  }
+
+  // Agents whose routing a change may have made better, which reconfigure places and offers
+  // work anew: hired or moved (queues, skills), another presence configuration or other values in
+  // theirs, a status whose kind or channels changed, or a queue or class they serve whose routing
+  // changed. Untouched agents cost nothing: a change to one agent is O(its memberships).
+  // The status part is answered apart (status_changed, by status index), to be read from the
+  // agent's word after the replace: a set_status still running under the old version when
+  // touched_agents runs would otherwise move the agent to a changed status unseen.
+  std::vector<uint8_t> touched_agents(const ResolvedConfig& before, const ResolvedConfig& next,
+                                      const std::vector<uint8_t>& moved, std::vector<uint8_t>& status_changed) const {
+    auto same_presence = [](const PresenceInfo& x, const PresenceInfo& y) {
+      return x.capacity == y.capacity && x.interruptible_capacity == y.interruptible_capacity &&
+             x.counter_of == y.counter_of && x.channel_limit[0] == y.channel_limit[0] &&
+             x.channel_limit[1] == y.channel_limit[1];
+    };
+    auto same_routing = [](const RoutingInfo& x, const RoutingInfo& y) {
+      return x.priority == y.priority && x.model == y.model && x.unit == y.unit && x.size == y.size &&
+             x.tie_break == y.tie_break;
+    };
+    std::vector<uint8_t> queue_changed(before.queues.size());
+    for (size_t q = 0; q < queue_changed.size(); ++q) {
+      const uint16_t x = before.queues[q].routing, y = next.queues[q].routing;
+      queue_changed[q] = x != y || !same_routing(before.routings[x], next.routings[y]) ||
+                         before.queues[q].channel != next.queues[q].channel;
+    }
+    status_changed.assign(next.statuses.size(), 0);  // appended statuses: nobody was in them before
+    for (size_t st = 0; st < before.statuses.size(); ++st)
+      status_changed[st] = before.statuses[st].kind != next.statuses[st].kind ||
+                           before.statuses[st].channels != next.statuses[st].channels;
+    std::vector<uint8_t> touched(next.agents.size(), 1);
+    for (uint32_t a = 0; a < before.agents.size(); ++a) {
+      const uint32_t px = before.agents[a].presence, py = next.agents[a].presence;
+      bool t = moved[a] || px != py || !same_presence(before.presences[px], next.presences[py]);
+      for (const Membership& m : next.agents[a].memberships) t = t || queue_changed[m.set];
+      const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
+      for (uint32_t i = 0; i < n && !t; ++i) t = queue_changed[sets_[agent_classes_[size_t{a} * max_classes_ + i].set]->queue];
+      touched[a] = t;
+    }
+    return touched;
+  }
+
   std::optional<DeclineReasonId> find_decline_reason(AgentId agent, std::string_view reason) const override {
-    if (index(agent) >= cfg_.agents.size()) return std::nullopt;
+    const Pinned pinned(*this);
+    if (index(agent) >= cfg().agents.size()) return std::nullopt;
     const auto& reasons = presence_of(index(agent)).reasons;
     auto it = std::find(reasons.begin(), reasons.end(), reason);
     if (it == reasons.end()) return std::nullopt;
     return DeclineReasonId{static_cast<uint16_t>(it - reasons.begin())};
   }
   std::optional<PausedValueId> find_paused_value(ChannelId channel, std::string_view value) const override {
-    if (index(channel) >= cfg_.channels.size()) return std::nullopt;
-    const auto& values = cfg_.channels[index(channel)].paused_values;
+    const Pinned pinned(*this);
+    if (index(channel) >= cfg().channels.size()) return std::nullopt;
+    const auto& values = cfg().channels[index(channel)].paused_values;
     auto it = std::find(values.begin(), values.end(), value);
     if (it == values.end()) return std::nullopt;
     return PausedValueId{static_cast<uint16_t>(it - values.begin())};
   }
-  const Config& config() const noexcept override { return cfg_.source; }
-  uint32_t agent_count() const noexcept override { return static_cast<uint32_t>(cfg_.agents.size()); }
-  uint32_t queue_count() const noexcept override { return static_cast<uint32_t>(cfg_.queues.size()); }
+  std::shared_ptr<const Config> config() const noexcept override {
+    const Pinned pinned(*this);
+    return cfg().source;
+  }
+  uint32_t agent_count() const noexcept override {
+    const Pinned pinned(*this);
+    return static_cast<uint32_t>(cfg().agents.size());
+  }
+  uint32_t queue_count() const noexcept override {
+    const Pinned pinned(*this);
+    return static_cast<uint32_t>(cfg().queues.size());
+  }
 
   // ---- events: credits first, so that a transition never happens without its event ------------
   // A call takes credits for the most events it can emit before it changes anything; without
@@ -288,12 +517,13 @@ class KernelImpl final : public Kernel {
 
   // ---- submit: O(1) + one routing attempt (see dispatch) ---------------------------------------
   Result<ItemId> submit(const SubmitRequest& req) noexcept override {
+    const Pinned pinned(*this);
     const uint32_t q = index(req.queue);
-    if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
+    if (q >= cfg().queues.size()) return std::unexpected(Status::unknown_queue);
     const uint32_t rid = index(req.requirements);
     if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q))
       return std::unexpected(Status::unknown_requirements);
-    if (req.preferred != kNoAgent && index(req.preferred) >= cfg_.agents.size())
+    if (req.preferred != kNoAgent && index(req.preferred) >= cfg().agents.size())
       return std::unexpected(Status::unknown_agent);
     if (req.preferred_wait.count() < 0 || req.preferred_wait > kMaxTimer)
       return std::unexpected(Status::invalid_preference);
@@ -336,8 +566,8 @@ class KernelImpl final : public Kernel {
       pr.customer = req.customer;
       pr.is_bot = req.is_bot;
       pr.to_queue = req.queue;
-      pr.to_service = ServiceId{cfg_.queues[q].service};
-      pr.to_channel = ChannelId{cfg_.queues[q].channel};
+      pr.to_service = ServiceId{cfg().queues[q].service};
+      pr.to_channel = ChannelId{cfg().queues[q].channel};
       if (!policies_allow(pr, id)) {
         if (customer != 0) customers_.remove(customer, index(id));
         retire_unopened(item, slot, opening, queue);
@@ -348,7 +578,7 @@ class KernelImpl final : public Kernel {
     uint32_t p = index(req.preferred);
     if (req.preferred == kNoAgent && req.prefer_last_agent)
       p = last_agents_.recall(customer).value_or(index(kNoAgent));
-    const bool prefer = req.preferred_wait.count() > 0 && p < cfg_.agents.size() &&
+    const bool prefer = req.preferred_wait.count() > 0 && p < cfg().agents.size() &&
                         member_of(p, s) != UINT32_MAX && routable(p, q) && take_personal_entry(p);
     QueueSlot& set = *sets_[s];
     // Direct hand-off: nothing waits here and a member has room, so the item skips the lane.
@@ -378,9 +608,10 @@ class KernelImpl final : public Kernel {
 
   // ---- accept: offered → active, O(1) ----------------------------------------------------------
   Status accept(ItemId id, AgentId agent) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
-    if (index(agent) >= cfg_.agents.size()) return Status::unknown_agent;
+    if (index(agent) >= cfg().agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::offered) return Status::wrong_state;
     if (w.agent() != index(agent)) return Status::not_offered_to_agent;
     Budget budget(*this, 1);
@@ -398,10 +629,11 @@ class KernelImpl final : public Kernel {
 
   // ---- decline: offered → queued (retry lane), O(memberships) ----------------------------------
   Status decline(ItemId id, AgentId agent, std::optional<DeclineReasonId> reason) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     const uint32_t a = index(agent);
-    if (a >= cfg_.agents.size()) return Status::unknown_agent;
+    if (a >= cfg().agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::offered) return Status::wrong_state;
     if (w.agent() != a) return Status::not_offered_to_agent;
     const PresenceInfo& pc = presence_of(a);
@@ -414,9 +646,10 @@ class KernelImpl final : public Kernel {
 
   // ---- pause / resume: the seed-000 capacity release, O(memberships) ---------------------------
   Status pause(ItemId id, PausedValueId value) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
-    if (index(value) >= cfg_.channels[cfg_.queues[w.queue()].channel].paused_values.size())
+    if (index(value) >= cfg().channels[cfg().queues[w.queue()].channel].paused_values.size())
       return Status::unknown_reason;
     if (w.state() != ItemState::active) return Status::wrong_state;
     Budget budget(*this, 1);
@@ -433,6 +666,7 @@ class KernelImpl final : public Kernel {
   }
 
   Status resume(ItemId id) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     if (w.state() != ItemState::paused) return Status::wrong_state;
@@ -453,6 +687,7 @@ class KernelImpl final : public Kernel {
 
   // ---- close / wrap-up / abandon ---------------------------------------------------------------
   Status close(ItemId id) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     switch (w.state()) {
@@ -468,6 +703,7 @@ class KernelImpl final : public Kernel {
   }
 
   Status end_wrap_up(ItemId id) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     if (w.state() != ItemState::wrap_up) return Status::wrong_state;
@@ -475,6 +711,7 @@ class KernelImpl final : public Kernel {
   }
 
   Status abandon(ItemId id) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     if (w.state() != ItemState::queued && w.state() != ItemState::offered) return Status::wrong_state;
@@ -486,10 +723,11 @@ class KernelImpl final : public Kernel {
   // transferred customer does not start waiting again from zero — unless the destination's
   // routing config sets transfer_keeps_arrival = false.
   Status transfer_to_queue(ItemId id, QueueId to, PolicyOp how) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     const uint32_t q2 = index(to);
-    if (q2 >= cfg_.queues.size()) return Status::unknown_queue;
+    if (q2 >= cfg().queues.size()) return Status::unknown_queue;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
     if (!pc.transfer_anywhere && !pc.transfer_queues[q2]) return Status::not_a_destination;
@@ -513,7 +751,7 @@ class KernelImpl final : public Kernel {
     // The destination's routing config may restart the wait. Written while no lane holds this
     // queued version and before its timers are armed, so every reader that orders or times the
     // item by its arrival sees the new one.
-    const bool restarted = !cfg_.routings[cfg_.queues[q2].routing].transfer_keeps_arrival;
+    const bool restarted = !cfg().routings[cfg().queues[q2].routing].transfer_keeps_arrival;
     if (restarted) item->arrival.store(ns(now), std::memory_order_release);
     budget.emit(now, id, AgentId{a}, q2, EventType::transferred, queued.version(), restarted ? 1 : 0);
     // Like a decline: not straight back to the agent who moved it, while someone else can take it.
@@ -529,14 +767,15 @@ class KernelImpl final : public Kernel {
   // active/paused(a) → offered(b): capacity is taken on b before the CAS and released on a after
   // it, each by the amount the words say, so a racing pause or close can never release b's size.
   Status transfer_to_agent(ItemId id, AgentId to) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     const uint32_t b = index(to);
-    if (b >= cfg_.agents.size()) return Status::unknown_agent;
+    if (b >= cfg().agents.size()) return Status::unknown_agent;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     if (b == w.agent()) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
-    const int32_t profile = cfg_.agents[b].profile;
+    const int32_t profile = cfg().agents[b].profile;
     if (!pc.transfer_anywhere && (profile < 0 || !pc.transfer_profiles[profile])) return Status::not_a_destination;
     const uint32_t q = w.queue();
     if (!transfer_allowed(id, *item, w, PolicyOp::transfer, q)) return Status::policy_refused;
@@ -567,9 +806,10 @@ class KernelImpl final : public Kernel {
   }
 
   Status transfer_to_flow(ItemId id, FlowId flow) noexcept override {
+    const Pinned pinned(*this);
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
-    if (index(flow) >= cfg_.flows.size()) return Status::unknown_reason;
+    if (index(flow) >= cfg().flows.size()) return Status::unknown_reason;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
     if (!pc.transfer_anywhere && !pc.transfer_flows[index(flow)]) return Status::not_a_destination;
@@ -589,9 +829,10 @@ class KernelImpl final : public Kernel {
 
   // ---- presence -------------------------------------------------------------------------------
   Status set_status(AgentId agent, StatusId status) noexcept override {
+    const Pinned pinned(*this);
     const uint32_t a = index(agent);
-    if (a >= cfg_.agents.size()) return Status::unknown_agent;
-    if (index(status) >= cfg_.statuses.size()) return Status::unknown_status;
+    if (a >= cfg().agents.size()) return Status::unknown_agent;
+    if (index(status) >= cfg().statuses.size()) return Status::unknown_status;
     Budget budget(*this, 1);
     if (!budget) return Status::events_full;
     AgentSlot& slot = agents_[a];
@@ -602,19 +843,20 @@ class KernelImpl final : public Kernel {
       OMNI_SCHED_POINT("agent.cas.status");
     } while (!slot.word.compare_exchange_weak(raw, next.raw, kSeq, kSeq));
     const Time now = clock_.now();
-    if (cfg_.statuses[index(status)].kind == PresenceKind::online &&
-        cfg_.statuses[AgentWord{raw}.status()].kind != PresenceKind::online)
+    if (cfg().statuses[index(status)].kind == PresenceKind::online &&
+        cfg().statuses[AgentWord{raw}.status()].kind != PresenceKind::online)
       mark_idle(a, now);  // came online: idle from now, not from its last item before it left
     budget.emit(now, ItemId{}, agent, QueueId{}, EventType::agent_status, 0, index(status));
-    if (cfg_.statuses[index(status)].kind != PresenceKind::online) release_preferences(a);
+    if (cfg().statuses[index(status)].kind != PresenceKind::online) release_preferences(a);
     agent_freed(a);
     return Status::ok;
   }
 
   PolicyVerdict check_outbound(CustomerId customer, ServiceId service, PolicyOp op) noexcept override {
+    const Pinned pinned(*this);
     if (op != PolicyOp::outbound_template && op != PolicyOp::outbound_broadcast)
       return {false, "check_outbound takes outbound_template or outbound_broadcast"};
-    if (index(service) >= cfg_.services.size()) return {false, "unknown service"};
+    if (index(service) >= cfg().services.size()) return {false, "unknown service"};
     PolicyRequest pr{};
     pr.op = op;
     pr.customer = customer;
@@ -625,6 +867,7 @@ class KernelImpl final : public Kernel {
 
   // ---- timers: O(requests + due timers + buckets passed) -----------------------------------
   Status tick(Time now) noexcept override {
+    const Pinned pinned(*this);
     if (ticking_.exchange(true, std::memory_order_acquire)) return Status::busy;
     bool kept = false;
     timers_.advance(now, [&](uint32_t node, uint64_t expect) {
@@ -641,6 +884,7 @@ class KernelImpl final : public Kernel {
   // One drainer at a time (a concurrent call returns 0): draining in order is what lets the event
   // ring promise that a producer holding credits always finds a free cell.
   size_t poll_events(std::span<Event> out) noexcept override {
+    const Pinned pinned(*this);
     if (draining_.exchange(true, std::memory_order_acquire)) return 0;
     size_t n = 0;
     while (n < out.size() && events_.try_pop(out[n])) ++n;
@@ -659,6 +903,7 @@ class KernelImpl final : public Kernel {
   // stores suffice; the image is checked whole before anything routes. omnikernel/image.h says
   // what becomes of each state.
   std::optional<ConfigError> install(const KernelImage& image) {
+    const Pinned pinned(*this);
     auto fail = [](std::string field, std::string why) { return ConfigError{std::move(field), std::move(why)}; };
     auto field = [](std::string_view list, size_t i) { return "image." + std::string(list) + "[" + std::to_string(i) + "]"; };
     const auto shifted = [&](Time t) { return t + image.shift; };
@@ -690,7 +935,7 @@ class KernelImpl final : public Kernel {
       if (birth == 0 || r.version < birth || r.version + 1 >= ItemWord::kRetireVersion)
         return fail(at + ".version", "not a version of this id's life");
       const uint32_t q = index(r.queue);
-      if (q >= cfg_.queues.size()) return fail(at + ".queue", "unknown queue");
+      if (q >= cfg().queues.size()) return fail(at + ".queue", "unknown queue");
       const uint32_t rid = index(r.requirements);
       if (rid > req_count_.load(std::memory_order_relaxed)) return fail(at + ".requirements", "never prepared");
       // A transfer keeps the stage of a set prepared for the queue it left (set_of then routes by
@@ -702,9 +947,9 @@ class KernelImpl final : public Kernel {
       const uint32_t a = index(r.agent);
       if (!waits && r.state != ItemState::active && r.state != ItemState::paused && r.state != ItemState::wrap_up)
         return fail(at + ".state", "not a live state");
-      if (!waits && a >= cfg_.agents.size()) return fail(at + ".agent", "unknown agent");
+      if (!waits && a >= cfg().agents.size()) return fail(at + ".agent", "unknown agent");
       if (r.state == ItemState::paused &&
-          r.paused_value >= cfg_.channels[cfg_.queues[q].channel].paused_values.size())
+          r.paused_value >= cfg().channels[cfg().queues[q].channel].paused_values.size())
         return fail(at + ".paused_value", "not a paused value of its channel");
       used[slot] = true;
       ItemSlot& item = items_[slot];
@@ -748,8 +993,8 @@ class KernelImpl final : public Kernel {
     for (size_t i = 0; i < image.agents.size(); ++i) {
       const RestoredAgent& r = image.agents[i];
       const uint32_t a = index(r.agent);
-      if (a >= cfg_.agents.size()) return fail(field("agents", i) + ".agent", "unknown agent");
-      if (index(r.status) >= cfg_.statuses.size()) return fail(field("agents", i) + ".status", "unknown status");
+      if (a >= cfg().agents.size()) return fail(field("agents", i) + ".agent", "unknown agent");
+      if (index(r.status) >= cfg().statuses.size()) return fail(field("agents", i) + ".status", "unknown status");
       AgentWord aw{agents_[a].word.load(std::memory_order_relaxed)};
       aw = aw.with_status(index(r.status)).with_missed(r.missed);
       agents_[a].word.store(aw.raw, std::memory_order_relaxed);
@@ -760,25 +1005,26 @@ class KernelImpl final : public Kernel {
       }
     }
     for (const auto& [customer, agent] : image.last_agents)
-      if (index(agent) < cfg_.agents.size()) last_agents_.remember(index(customer), index(agent));
+      if (index(agent) < cfg().agents.size()) last_agents_.remember(index(customer), index(agent));
     // Waiting items enter their lanes in arrival order, each holding a unit of its queue.
     std::stable_sort(waiting.begin(), waiting.end(), [](const Waiting& x, const Waiting& y) { return x.arrival < y.arrival; });
     for (const Waiting& wt : waiting) {
       ItemSlot& item = items_[wt.slot];
       const ItemWord w = item.word.load(std::memory_order_relaxed);
       if (!acquire_occupancy(*sets_[w.queue()], w.queue()))
-        return fail("image.items", "more items wait in queue " + cfg_.source.queues[w.queue()].name + " than its max_waiting");
+        return fail("image.items", "more items wait in queue " + cfg().source->queues[w.queue()].name + " than its max_waiting");
       const uint32_t set = set_of(w, item.requirements.load(std::memory_order_relaxed));
       arm_queued(wt.slot, item, w, now);
       enqueue(*sets_[set], sets_[set]->fresh, wt.slot, w.version());
     }
-    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) publish(a);
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) publish(a);
     for (uint32_t set = 0; set < set_count_.load(std::memory_order_relaxed); ++set) dispatch(set);
     return std::nullopt;
   }
 
   // ---- observation ---------------------------------------------------------------------------
   Result<ItemSnapshot> item(ItemId id) const noexcept override {
+    const Pinned pinned(*this);
     const uint32_t slot = slot_of(id);
     if (slot >= max_items_ || birth_of(id) == 0) return std::unexpected(Status::unknown_item);
     const ItemSlot& item = items_[slot];
@@ -800,8 +1046,9 @@ class KernelImpl final : public Kernel {
   }
 
   Result<AgentSnapshot> agent(AgentId agent) const noexcept override {
+    const Pinned pinned(*this);
     const uint32_t a = index(agent);
-    if (a >= cfg_.agents.size()) return std::unexpected(Status::unknown_agent);
+    if (a >= cfg().agents.size()) return std::unexpected(Status::unknown_agent);
     const AgentWord w{agents_[a].word.load(std::memory_order_acquire)};
     const PresenceInfo& pc = presence_of(a);
     AgentSnapshot s;
@@ -813,7 +1060,7 @@ class KernelImpl final : public Kernel {
     s.open_items = w.open();
     s.wrap_up_items = agents_[a].wrap_up_items.load(std::memory_order_relaxed);
     s.missed = w.missed();
-    const PresenceKind kind = cfg_.statuses[w.status()].kind;
+    const PresenceKind kind = cfg().statuses[w.status()].kind;
     if (kind == PresenceKind::offline) s.activity = AgentActivity::offline;
     else if (w.missed()) s.activity = AgentActivity::missed;
     else if (kind == PresenceKind::pause) s.activity = AgentActivity::paused;
@@ -825,8 +1072,9 @@ class KernelImpl final : public Kernel {
   }
 
   Result<QueueSnapshot> queue(QueueId qid) const noexcept override {
+    const Pinned pinned(*this);
     const uint32_t q = index(qid);
-    if (q >= cfg_.queues.size()) return std::unexpected(Status::unknown_queue);
+    if (q >= cfg().queues.size()) return std::unexpected(Status::unknown_queue);
     QueueSnapshot s;
     int64_t waiting = 0;
     for_each_set_of(q, [&](const QueueSlot& set) {  // O(lane sets): observation only
@@ -840,6 +1088,7 @@ class KernelImpl final : public Kernel {
   }
 
   KernelStats stats() const noexcept override {
+    const Pinned pinned(*this);
     KernelStats s;
     s.routing_deferred = deferrals_.load(std::memory_order_relaxed);
     s.slots_retired = slots_retired_.load(std::memory_order_relaxed);
@@ -847,6 +1096,7 @@ class KernelImpl final : public Kernel {
   }
 
   Result<Explanation> explain(ItemId id) const override {
+    const Pinned pinned(*this);
     const uint32_t slot = slot_of(id);
     if (slot >= max_items_ || birth_of(id) == 0) return std::unexpected(Status::unknown_item);
     const ItemSlot& item = items_[slot];
@@ -861,11 +1111,10 @@ class KernelImpl final : public Kernel {
     x.skills_dropped = static_cast<uint8_t>(w.stage());
     const uint32_t q = w.queue();
     const QueueSlot& set = *sets_[set_of(item, w)];
-    std::vector<bool> in_set(cfg_.agents.size(), false);
-    for (uint32_t a : set.members) in_set[a] = true;
-    const bool skills = set_of(item, w) >= cfg_.queues.size();
+    const uint32_t set_index = set_of(item, w);
+    const bool skills = set_index >= cfg().queues.size();
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
-    for (uint32_t a = 0; a < cfg_.agents.size(); ++a) {
+    for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       const AgentWord aw{agents_[a].word.load(std::memory_order_acquire)};
       const PresenceInfo& pc = presence_of(a);
       const bool intr = uses_interruptible(q, a);
@@ -876,8 +1125,8 @@ class KernelImpl final : public Kernel {
       c.needed_milli = size_for(q, a);
       if (x.holder == AgentId{a}) c.verdict = CandidateVerdict::offered;
       else if (w.state() == ItemState::queued && w.preferred() && w.agent() != a) c.verdict = CandidateVerdict::reserved;
-      else if (!in_set[a])  // a class leaves out the unqualified among those who could serve q
-        c.verdict = skills && (member_of(a, q) != UINT32_MAX || cfg_.routings[cfg_.queues[q].routing].skills_based)
+      else if (!eligible(set_index, a))  // a class leaves out the unqualified among those who could serve q
+        c.verdict = skills && (cfg().queues[q].serves[a] || cfg().routings[cfg().queues[q].routing].skills_based)
                         ? CandidateVerdict::not_qualified
                         : CandidateVerdict::not_a_member;
       else if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) c.verdict = CandidateVerdict::excluded;
@@ -893,11 +1142,13 @@ class KernelImpl final : public Kernel {
   }
 
   std::optional<AgentId> last_agent(CustomerId customer) const noexcept override {
-    if (auto a = last_agents_.recall(index(customer)); a && *a < cfg_.agents.size()) return AgentId{*a};
+    const Pinned pinned(*this);
+    if (auto a = last_agents_.recall(index(customer)); a && *a < cfg().agents.size()) return AgentId{*a};
     return std::nullopt;
   }
 
   size_t sessions_of(CustomerId customer, std::span<SessionInfo> out) const noexcept override {
+    const Pinned pinned(*this);
     return sessions_except(customer, ItemId{}, out);
   }
 
@@ -948,16 +1199,16 @@ class KernelImpl final : public Kernel {
   }
 
   const PresenceInfo& presence_of(uint32_t agent) const noexcept {
-    return cfg_.presences[cfg_.agents[agent].presence];
+    return cfg().presences[cfg().agents[agent].presence];
   }
 
   bool uses_interruptible(uint32_t q, uint32_t a) const noexcept {
-    return cfg_.channels[cfg_.queues[q].channel].interruptible && presence_of(a).interruptible_capacity > 0;
+    return cfg().channels[cfg().queues[q].channel].interruptible && presence_of(a).interruptible_capacity > 0;
   }
 
   // Capacity an item of queue q takes on agent a (percent sizes depend on the agent's capacity).
   int32_t size_for(uint32_t q, uint32_t a) const noexcept {
-    const RoutingInfo& r = cfg_.routings[cfg_.queues[q].routing];
+    const RoutingInfo& r = cfg().routings[cfg().queues[q].routing];
     if (r.unit == SizeUnit::units) return r.size;
     const PresenceInfo& pc = presence_of(a);
     const int64_t base = uses_interruptible(q, a) ? pc.interruptible_capacity : pc.capacity;
@@ -967,7 +1218,7 @@ class KernelImpl final : public Kernel {
   // What an item of queue q holds on agent a: its size on the right pool, and a count on the
   // agent's counter for q's channel when its presence configuration limits that channel.
   Hold hold_for(uint32_t q, uint32_t a) const noexcept {
-    return {size_for(q, a), uses_interruptible(q, a), presence_of(a).counter_of[cfg_.queues[q].channel]};
+    return {size_for(q, a), uses_interruptible(q, a), presence_of(a).counter_of[cfg().queues[q].channel]};
   }
 
   // ---- lane sets --------------------------------------------------------------------------
@@ -997,20 +1248,23 @@ class KernelImpl final : public Kernel {
   void for_each_set_of(uint32_t q, F&& f) const {
     f(*sets_[q]);
     const uint32_t n = set_count_.load(std::memory_order_acquire);
-    for (uint32_t c = static_cast<uint32_t>(cfg_.queues.size()); c < n; ++c)
+    for (uint32_t c = static_cast<uint32_t>(cfg().queues.size()); c < n; ++c)
       if (sets_[c]->queue == q) f(*sets_[c]);
   }
 
   // Every lane set agent a takes work from: its queues (by priority) and then its classes.
   template <class F>
   void for_each_membership(uint32_t a, F&& f) const {
-    for (const Membership& m : cfg_.agents[a].memberships) f(m);
+    for (const Membership& m : cfg().agents[a].memberships) f(m);
     const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
-    for (uint32_t i = 0; i < n; ++i) f(agent_classes_[size_t{a} * max_classes_ + i]);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Membership& m = agent_classes_[size_t{a} * max_classes_ + i];
+      if (eligible(m.set, a)) f(m);
+    }
   }
 
   Duration exclusion_for(uint32_t q) const noexcept {
-    const Duration push_timeout = cfg_.routings[cfg_.queues[q].routing].push_timeout;
+    const Duration push_timeout = cfg().routings[cfg().queues[q].routing].push_timeout;
     return push_timeout.count() > 0 ? push_timeout : kDefaultExclusion;
   }
 
@@ -1020,8 +1274,8 @@ class KernelImpl final : public Kernel {
   // Routable for queue q, not missed, and room for `size` on the right pool.
   // Does this presence status route queue q's channel?
   bool online_for(uint16_t status, uint32_t q) const noexcept {
-    const StatusInfo& st = cfg_.statuses[status];
-    return st.kind == PresenceKind::online && (st.channels >> cfg_.queues[q].channel & 1);
+    const StatusInfo& st = cfg().statuses[status];
+    return st.kind == PresenceKind::online && (st.channels >> cfg().queues[q].channel & 1);
   }
 
   // Room for hold h under the agent's channel limit (a channel without a limit always has room).
@@ -1097,7 +1351,7 @@ class KernelImpl final : public Kernel {
   uint8_t level_for(uint32_t q, uint32_t a, AgentWord w) const noexcept {
     const Hold h = hold_for(q, a);
     if (!can_take(w, q, a, h)) return AgentIndex::kAbsent;
-    const RoutingModel model = cfg_.routings[cfg_.queues[q].routing].model;
+    const RoutingModel model = cfg().routings[cfg().queues[q].routing].model;
     if (model == RoutingModel::longest_idle_agent || model == RoutingModel::round_robin) return 0;  // load ignored
     if (model == RoutingModel::least_active)
       return static_cast<uint8_t>(std::min<uint32_t>(w.open(), AgentIndex::kLevels - 1));
@@ -1121,8 +1375,9 @@ class KernelImpl final : public Kernel {
     bool promoted = false;
     OMNI_SCHED_POINT("index.member.word");
     uint64_t raw = word.load(kSeq);
+    const bool member_now = eligible(set, a);  // a live change may have taken it out of the set
     for (;;) {
-      promoted |= index.place(member, level_for(q, a, AgentWord{raw}));
+      promoted |= index.place(member, member_now ? level_for(q, a, AgentWord{raw}) : AgentIndex::kAbsent);
       OMNI_SCHED_POINT("index.member.reread");
       const uint64_t again = word.load(kSeq);
       if (again == raw) return promoted;
@@ -1191,7 +1446,7 @@ class KernelImpl final : public Kernel {
 
   bool acquire_occupancy(QueueSlot& queue, uint32_t q) noexcept {
     for (int attempt = 0; attempt < 2; ++attempt) {
-      const int32_t limit = static_cast<int32_t>(cfg_.queues[q].max_waiting);
+      const int32_t limit = static_cast<int32_t>(cfg().queues[q].max_waiting);
       int32_t n = queue.occupancy.load(std::memory_order_relaxed);
       do {
         if (n >= limit) break;
@@ -1213,7 +1468,7 @@ class KernelImpl final : public Kernel {
     uint32_t n_route = 0;
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
     for (uint32_t s = 0; s < n_sets; ++s) {
-      if (s != q && (s < cfg_.queues.size() || sets_[s]->queue != q)) continue;
+      if (s != q && (s < cfg().queues.size() || sets_[s]->queue != q)) continue;
       QueueSlot& set = *sets_[s];
       for (MpmcRing<uint64_t>* lane : {&set.retry, &set.fresh}) {
         for (size_t n = lane->size_hint(); n > 0; --n) {
@@ -1338,10 +1593,10 @@ class KernelImpl final : public Kernel {
   // whoever makes an agent worse leaves its place alone; the searcher that meets it re-places it).
   auto truly_at(uint32_t set, bool& repaired) noexcept {
     return [this, set, &repaired](uint32_t member, int level) {
-      const uint32_t a = sets_[set]->members[member];
+      const uint32_t a = member;  // member position = agent index
       OMNI_SCHED_POINT("index.valid.word");
       const AgentWord w{agents_[a].word.load(kSeq)};
-      if (level_for(sets_[set]->queue, a, w) == level) return true;
+      if (eligible(set, a) && level_for(sets_[set]->queue, a, w) == level) return true;
       repaired |= place_member(a, set, member);
       return false;
     };
@@ -1358,7 +1613,7 @@ class KernelImpl final : public Kernel {
       const auto member = best_member(set, UINT32_MAX, repaired, restored);
       repaired |= restored;
       if (!member) return false;
-      const uint32_t a = lanes.members[*member];
+      const uint32_t a = *member;
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         repaired |= place_member(a, set, *member);
@@ -1387,7 +1642,6 @@ class KernelImpl final : public Kernel {
     RouteScope scope(*this);
     QueueSlot& queue = *sets_[set];
     const uint32_t q = queue.queue;
-    const auto& members = queue.members;
     uint32_t skip = member_of(skip_agent, set);
     for (;;) {
       OMNI_SCHED_POINT("dispatch.waiting");
@@ -1398,7 +1652,7 @@ class KernelImpl final : public Kernel {
         if (repaired || restored) continue;  // rule 1: a bit we set may hide an arrival's miss
         return;
       }
-      const uint32_t a = members[*member];
+      const uint32_t a = *member;
       const Hold hold = hold_for(q, a);
       if (!reserve(a, q, hold)) {  // lost a race for a: fix its place, look again
         (void)place_member(a, set, *member);
@@ -1432,7 +1686,7 @@ class KernelImpl final : public Kernel {
   static constexpr uint32_t kTieSample = 8;
 
   TieBreak tie_break_of(const QueueSlot& set) const noexcept {
-    return cfg_.routings[cfg_.queues[set.queue].routing].tie_break;
+    return cfg().routings[cfg().queues[set.queue].routing].tie_break;
   }
 
   // The best member of a lane set for its next item, other than `skip`: the index's best level,
@@ -1443,8 +1697,8 @@ class KernelImpl final : public Kernel {
     const uint32_t cursor = lanes.cursor.load(std::memory_order_relaxed);
     if (tie == TieBreak::listed_order) return lanes.index.best(skip, truly_at(set, repaired), restored, 0);
     if (tie == TieBreak::round_robin) return lanes.index.best(skip, truly_at(set, repaired), restored, cursor);
-    auto idle = [&](uint32_t m) { return agents_[lanes.members[m]].idle_since.load(std::memory_order_relaxed); };
-    auto skill = [&](uint32_t m) { return lanes.skill.empty() ? 0 : lanes.skill[m]; };
+    auto idle = [&](uint32_t m) { return agents_[m].idle_since.load(std::memory_order_relaxed); };
+    auto skill = [&](uint32_t m) { return skill_sum(set, m); };
     const bool by_skill = tie == TieBreak::most_skilled;
     return lanes.index.best_of(skip, truly_at(set, repaired), restored, cursor, kTieSample,
                                [&](uint32_t x, uint32_t y) {
@@ -1464,12 +1718,8 @@ class KernelImpl final : public Kernel {
   }
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
-    if (a == UINT32_MAX) return UINT32_MAX;
-    uint32_t found = UINT32_MAX;
-    for_each_membership(a, [&](const Membership& m) {
-      if (m.set == set) found = m.member;
-    });
-    return found;
+    if (a == UINT32_MAX || !eligible(set, a)) return UINT32_MAX;
+    return a;  // member position = agent index
   }
 
   // Routing recurses one level at most (dispatch → pull). Queues that must be routed again from
@@ -1513,7 +1763,7 @@ class KernelImpl final : public Kernel {
   // is full or nothing it may take waits. O(memberships of a) per offer.
   void pull(uint32_t a) noexcept {
     RouteScope scope(*this);
-    const auto& memberships = cfg_.agents[a].memberships;
+    const auto& memberships = cfg().agents[a].memberships;
     const uint32_t n_base = static_cast<uint32_t>(memberships.size());
     std::bitset<kMaxMemberships + kMaxRequirementSets> done;  // lane sets with nothing for a
     for (;;) {
@@ -1526,21 +1776,25 @@ class KernelImpl final : public Kernel {
       int64_t best_arrival = INT64_MAX;
       for (uint32_t i = 0; i < n; ++i) {
         const Membership& m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)];
-        if (i < n_base && best >= 0 && m.priority > best_priority) {  // queues are sorted by priority
+        if (i >= n_base && !eligible(m.set, a)) continue;  // listed once, not a member now
+        QueueSlot& set = *sets_[m.set];
+        // A class caches its queue's priority as it was when prepared; a live change may have
+        // changed it since, so classes read it from the configuration.
+        const int32_t priority = i < n_base ? m.priority : cfg().routings[cfg().queues[set.queue].routing].priority;
+        if (i < n_base && best >= 0 && priority > best_priority) {  // queues are sorted by priority
           i = n_base - 1;
           continue;
         }
-        if (done[i] || m.priority > best_priority) continue;
-        QueueSlot& set = *sets_[m.set];
+        if (done[i] || priority > best_priority) continue;
         OMNI_SCHED_POINT("pull.waiting");
         if (set.waiting.load(kSeq) <= 0) continue;
         const uint32_t q = set.queue;
         if (!can_take(w, q, a, hold_for(q, a))) continue;
         const auto head = oldest_head(set);
         const int64_t arrival = head ? head->arrival : INT64_MAX - 1;
-        if (m.priority < best_priority || arrival < best_arrival) {
+        if (priority < best_priority || arrival < best_arrival) {
           best = i;
-          best_priority = m.priority;
+          best_priority = priority;
           best_arrival = arrival;
         }
       }
@@ -1584,7 +1838,7 @@ class KernelImpl final : public Kernel {
       }
       return;
     }
-    const Duration timeout = cfg_.routings[cfg_.queues[q].routing].push_timeout;
+    const Duration timeout = cfg().routings[cfg().queues[q].routing].push_timeout;
     if (timeout.count() > 0) timers_.arm(slot_of(id), offered.version(), now + timeout);
   }
 
@@ -1891,7 +2145,7 @@ class KernelImpl final : public Kernel {
   // queue's overflow / expiry.
   void arm_queued(uint32_t slot, const ItemSlot& item, ItemWord queued, Time now) noexcept {
     arm_drop(slot, item, queued);
-    const QueueInfo& q = cfg_.queues[queued.queue()];
+    const QueueInfo& q = cfg().queues[queued.queue()];
     if (q.overflow_after.count() == 0 && q.max_wait.count() == 0) return;
     arm_wait(slot, item, queued, now);
   }
@@ -1900,7 +2154,7 @@ class KernelImpl final : public Kernel {
   // whichever comes first. A timer holds an item word for at most kMaxTimer (the no-wrap
   // argument of item_word.h), so a later deadline is reached in hops.
   void arm_wait(uint32_t slot, const ItemSlot& item, ItemWord queued, Time now) noexcept {
-    const QueueInfo& q = cfg_.queues[queued.queue()];
+    const QueueInfo& q = cfg().queues[queued.queue()];
     const Time arrival{Duration{item.arrival.load(std::memory_order_relaxed)}};
     Time due = Time::max();
     if (q.overflow_after.count() > 0) due = std::min(due, arrival + q.overflow_after);
@@ -1914,7 +2168,7 @@ class KernelImpl final : public Kernel {
     const ItemWord w = item.word.load(std::memory_order_acquire);
     if (w.version() != expect || w.state() != ItemState::queued) return true;
     const ItemId id = make_item_id(slot, item.birth.load(std::memory_order_acquire));
-    const QueueInfo& info = cfg_.queues[w.queue()];
+    const QueueInfo& info = cfg().queues[w.queue()];
     const Time arrival{Duration{item.arrival.load(std::memory_order_relaxed)}};
     if (info.max_wait.count() > 0 && now >= arrival + info.max_wait) {
       const Status st = leave(id, item, w, EventType::expired);
@@ -1933,7 +2187,7 @@ class KernelImpl final : public Kernel {
     if (!budget) return false;
     QueueSlot& dest = *sets_[to];
     if (!acquire_occupancy(dest, to)) {
-      timers_.arm(wait_node(slot), w.version(), now + cfg_.source.limits.timer_resolution);
+      timers_.arm(wait_node(slot), w.version(), now + cfg().source->limits.timer_resolution);
       return true;
     }
     const ItemWord next = w.next(ItemState::queued).with_queue(to);
@@ -1978,7 +2232,7 @@ class KernelImpl final : public Kernel {
     if (!budget) return false;
     QueueSlot& own = *sets_[q];
     if (!acquire_occupancy(own, q)) {  // the new entry needs a unit; the old one goes stale
-      timers_.arm(drop_node(slot), expect, now + cfg_.source.limits.timer_resolution);
+      timers_.arm(drop_node(slot), expect, now + cfg().source->limits.timer_resolution);
       return true;
     }
     const ItemWord next = w.next(ItemState::queued).with_stage(w.stage() + 1);
@@ -2059,7 +2313,7 @@ class KernelImpl final : public Kernel {
       if (!same_life(item, w, birth_of(id)) || w.state() == ItemState::free) return;  // ending now
       const uint32_t q = w.queue();
       if (k < out.size())
-        out[k] = {id, QueueId{q}, ServiceId{cfg_.queues[q].service}, ChannelId{cfg_.queues[q].channel}};
+        out[k] = {id, QueueId{q}, ServiceId{cfg().queues[q].service}, ChannelId{cfg().queues[q].channel}};
       ++k;
     });
     return k;
@@ -2092,8 +2346,8 @@ class KernelImpl final : public Kernel {
     pr.from_item = id;
     pr.from_queue = QueueId{w.queue()};
     pr.to_queue = QueueId{to};
-    pr.to_service = ServiceId{cfg_.queues[to].service};
-    pr.to_channel = ChannelId{cfg_.queues[to].channel};
+    pr.to_service = ServiceId{cfg().queues[to].service};
+    pr.to_channel = ChannelId{cfg().queues[to].channel};
     return policies_allow(pr, id);
   }
 
@@ -2128,10 +2382,13 @@ class KernelImpl final : public Kernel {
 
   friend AuditReport internal::audit(const Kernel&);
 
-  const ResolvedConfig cfg_;
+  // The configuration, replaced whole by a live change (reconfigure). Every operation reads it
+  // through cfg(): the version its Pinned guard pinned at entry (config_cell.h).
+  ConfigCell<ResolvedConfig> cell_;
   const Clock& clock_;
   const std::vector<PolicyHook*> policies_;
   const uint32_t max_items_;
+  const uint32_t max_agents_;  // agents the kernel can ever hold (limits.max_agents): hiring room
   std::unique_ptr<ItemSlot[]> items_;
   MpmcRing<uint32_t> free_slots_;
   std::unique_ptr<AgentSlot[]> agents_;
@@ -2149,6 +2406,7 @@ class KernelImpl final : public Kernel {
   // set_count_ (release) once complete. Requirement sets 1..req_count_ likewise.
   const uint32_t max_classes_;
   std::unique_ptr<std::unique_ptr<QueueSlot>[]> sets_;
+  std::unique_ptr<SkillClass[]> classes_;  // by lane set index (classes only)
   std::atomic<uint32_t> set_count_{0};
   std::unique_ptr<RequirementSet[]> requirements_;
   std::atomic<uint32_t> req_count_{0};
@@ -2158,8 +2416,9 @@ class KernelImpl final : public Kernel {
   // Preferred agents: each agent's personal lane of items waiting for it only.
   const int32_t max_preferred_;
   std::unique_ptr<std::unique_ptr<MpmcRing<uint64_t>>[]> personal_;
-  std::mutex control_mu_;  // control plane only: serialises prepare_requirements
+  mutable std::mutex control_mu_;  // control plane only: serialises prepare_requirements and live changes
   std::map<std::string, uint32_t> class_ids_, requirement_ids_;
+  std::vector<std::vector<bool>> class_listed_;  // control plane: agent → classes in its list
 };
 
 }  // namespace
@@ -2169,7 +2428,8 @@ AuditReport audit(const Kernel& kernel) {
   const auto& k = static_cast<const KernelImpl&>(kernel);
   AuditReport r;
   auto fail = [&](std::string s) { r.violations.push_back(std::move(s)); };
-  const auto& cfg = k.cfg_;
+  const KernelImpl::Pinned pinned(k);
+  const auto& cfg = k.cfg();
   const size_t n_agents = cfg.agents.size(), n_queues = cfg.queues.size();
   std::vector<int64_t> used(n_agents), int_used(n_agents), open(n_agents), wrap(n_agents);
   std::vector<uint32_t> counted(n_agents * AgentWord::kChannelCounters);
@@ -2229,7 +2489,7 @@ AuditReport audit(const Kernel& kernel) {
       if (!k.timers_.armed_with(k.pref_node(s), w.version())) fail(name + ": preferred with no preference timer");
       const AgentWord aw{k.agents_[p].word.load()};
       if (k.can_take(aw, q, p, k.hold_for(q, p)))
-        fail(name + " waits for its preferred agent " + cfg.source.agents[p].name + ", who has room for it");
+        fail(name + " waits for its preferred agent " + cfg.source->agents[p].name + ", who has room for it");
       continue;
     }
     if (st == ItemState::queued) {
@@ -2273,7 +2533,7 @@ AuditReport audit(const Kernel& kernel) {
          " live + " + std::to_string(k.slots_retired_.load()) + " retired != " + std::to_string(k.max_items_));
   for (uint32_t a = 0; a < n_agents; ++a) {
     const AgentWord w{k.agents_[a].word.load()};
-    const std::string name = "agent " + cfg.source.agents[a].name;
+    const std::string name = "agent " + cfg.source->agents[a].name;
     if (w.used() != used[a] || w.interruptible_used() != int_used[a])
       fail(name + ": used " + std::to_string(w.used()) + "/" + std::to_string(w.interruptible_used()) +
            " but its items hold " + std::to_string(used[a]) + "/" + std::to_string(int_used[a]));
@@ -2299,13 +2559,13 @@ AuditReport audit(const Kernel& kernel) {
   for (uint32_t set = 0; set < n_sets; ++set) {
     const QueueSlot& lanes = *k.sets_[set];
     if (lanes.waiting.load() != queued_in[set])
-      fail("lane set " + std::to_string(set) + " of queue " + cfg.source.queues[lanes.queue].name + ": waiting " +
+      fail("lane set " + std::to_string(set) + " of queue " + cfg.source->queues[lanes.queue].name + ": waiting " +
            std::to_string(lanes.waiting.load()) + " but " + std::to_string(queued_in[set]) + " queued");
     if (set >= n_queues && lanes.occupancy.load() != 0) fail("a class set counts occupancy");
   }
   for (uint32_t q = 0; q < n_queues; ++q) {
     const QueueSlot& queue = *k.sets_[q];
-    const std::string name = "queue " + cfg.source.queues[q].name;
+    const std::string name = "queue " + cfg.source->queues[q].name;
     if (queue.preferring.load() != preferring_q[q])
       fail(name + ": preferring " + std::to_string(queue.preferring.load()) + " but " +
            std::to_string(preferring_q[q]) + " items wait for a preferred agent");
@@ -2320,20 +2580,22 @@ AuditReport audit(const Kernel& kernel) {
     if (w.state() != ItemState::queued || w.preferred()) continue;  // preferred: checked above
     const uint32_t q = w.queue();
     const uint64_t e = item.exclusion.load();
-    for (uint32_t a : k.sets_[k.set_of(item, w)]->members) {
+    const uint32_t set = k.set_of(item, w);
+    for (uint32_t a = 0; a < n_agents; ++a) {
+      if (!k.eligible(set, a)) continue;
       if (Exclusion::version(e) == w.version() && Exclusion::agent(e) == a) continue;
       const AgentWord aw{k.agents_[a].word.load()};
       if (k.can_take(aw, q, a, k.hold_for(q, a)))
-        fail("item " + std::to_string(s) + " waits in queue " + cfg.source.queues[q].name + " while agent " +
-             cfg.source.agents[a].name + " has room for it");
+        fail("item " + std::to_string(s) + " waits in queue " + cfg.source->queues[q].name + " while agent " +
+             cfg.source->agents[a].name + " has room for it");
     }
   }
   if (k.routing_deferred_.load()) fail("routing deferred by back-pressure and not resumed");
   size_t pending = 0;
   k.events_.for_each([&](const Event&) { ++pending; });
-  if (k.credits_.load() + static_cast<int64_t>(pending) != cfg.source.limits.event_capacity)
+  if (k.credits_.load() + static_cast<int64_t>(pending) != cfg.source->limits.event_capacity)
     fail("event credits " + std::to_string(k.credits_.load()) + " + " + std::to_string(pending) +
-         " pending != capacity " + std::to_string(cfg.source.limits.event_capacity));
+         " pending != capacity " + std::to_string(cfg.source->limits.event_capacity));
   return r;
 }
 

@@ -48,23 +48,20 @@ struct alignas(kCacheLine) AgentSlot {
 };
 
 // A lane set: where waiting items of one routing class wait, and which agents may take them.
-// Each queue has its own (set index = queue index, members = the queue's agents); each prepared
-// skill requirement class of a queue has another (members = the agents qualified for it). Items
-// are counted against their queue's max_waiting in `occupancy` of the queue's own set.
+// Each queue has its own (set index = queue index: the queue's agents may take them); each
+// prepared skill requirement class of a queue has another (the agents qualified for it, among the
+// queue's agents unless its routing is skills-based). Who is a member is the configuration's
+// answer at the moment (KernelImpl::eligible): a live change may add or take members, so the
+// index has a position for every agent the kernel can hold (member position = agent index) and
+// never placed non-members. Items are counted against their queue's max_waiting in `occupancy`
+// of the queue's own set.
 struct QueueSlot {
-  QueueSlot(uint32_t queue_index, uint32_t max_waiting, std::vector<uint32_t> member_agents,
-            std::vector<uint16_t> member_skill = {})
+  QueueSlot(uint32_t queue_index, uint32_t max_waiting, uint32_t max_agents)
       : queue(queue_index),
-        members(std::move(member_agents)),
-        skill(std::move(member_skill)),
         fresh(2 * std::bit_ceil(max_waiting)),
         retry(2 * std::bit_ceil(max_waiting)),
-        index(static_cast<uint32_t>(members.size())) {}
+        index(max_agents) {}
   const uint32_t queue;                // the queue whose items wait here
-  const std::vector<uint32_t> members; // agent indices; position = member slot in `index`
-  // By member: the sum of its levels in the class's skills (most_skilled ties); empty for a
-  // queue's own set, whose items ask for no skill.
-  const std::vector<uint16_t> skill;
   // Two lanes: new arrivals, and items re-queued after a decline or time-out. Re-queued items keep
   // their arrival time, so the router takes whichever head arrived first.
   MpmcRing<uint64_t> fresh;  // LaneEntry values
@@ -83,6 +80,12 @@ struct QueueSlot {
   // On a queue's own set: lane entries (live or stale) in all of the queue's sets + items offered
   // from the queue, bounded by max_waiting, which keeps every lane from ever filling up.
   alignas(kCacheLine) std::atomic<int32_t> occupancy{0};
+};
+
+// A skill class (a lane set beyond the queues' own): the skills an agent needs to be a member,
+// written once before the class is published (set_count_, release).
+struct SkillClass {
+  std::vector<SkillRequirement> needs;
 };
 
 // A prepared skill requirement set (Kernel::prepare_requirements): immutable once published.

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,10 +47,11 @@ struct QueueInfo {
   uint16_t routing = 0;
   uint16_t service = 0;
   uint32_t max_waiting = 0;
-  std::vector<uint32_t> members;  // agent indices; position = member slot in the AgentIndex
+  std::vector<uint32_t> members;  // the agents serving it, in configuration order
   Duration overflow_after{};      // 0 = never
   uint32_t overflow_to = 0;
   Duration max_wait{};            // 0 = never
+  std::vector<bool> serves;       // by agent index: is it one of `members`
 };
 
 struct PresenceInfo {
@@ -79,7 +81,7 @@ struct StatusInfo {
 
 struct Membership {
   uint32_t set;       // lane set: its queue's own (= the queue index) or a requirement class
-  uint32_t member;    // position in the set's AgentIndex
+  uint32_t member;    // position in the set's AgentIndex: the agent's index, in every set
   int32_t priority;   // the queue's routing priority, cached: memberships are sorted by it
 };
 
@@ -92,7 +94,7 @@ struct AgentInfo {
 };
 
 struct ResolvedConfig {
-  Config source;
+  std::shared_ptr<const Config> source;  // shared: Kernel::config() hands it out
   std::vector<ChannelInfo> channels;
   std::vector<RoutingInfo> routings;
   std::vector<QueueInfo> queues;

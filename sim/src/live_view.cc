@@ -37,7 +37,8 @@ std::string_view clip(std::string_view line, size_t columns) {
 LiveView::LiveView(const Simulation& simulation, std::FILE* out, std::chrono::milliseconds period)
     : simulation_(simulation), out_(out), period_(period), started_(std::chrono::steady_clock::now()) {
   const Kernel& kernel = simulation_.kernel();
-  for (const PresenceStatusConfig& s : kernel.config().statuses) {
+  const auto config = kernel.config();
+  for (const PresenceStatusConfig& s : config->statuses) {
     if (auto id = kernel.find_status(s.name)) {
       const size_t i = omni::index(*id);
       if (status_names_.size() <= i) {
@@ -48,7 +49,7 @@ LiveView::LiveView(const Simulation& simulation, std::FILE* out, std::chrono::mi
       pause_causes_[i] = s.pause_cause;
     }
   }
-  for (const AgentConfig& a : kernel.config().agents) {
+  for (const AgentConfig& a : config->agents) {
     if (auto id = kernel.find_agent(a.name)) {
       const size_t i = omni::index(*id);
       if (agent_names_.size() <= i) agent_names_.resize(i + 1);
@@ -125,7 +126,7 @@ std::string LiveView::render(int rows, int columns) const {
     if (snapshot && snapshot->oldest && *snapshot->oldest <= now) {
       longest = seconds(config::to_seconds(now - *snapshot->oldest));
     }
-    out += pad(kernel.config().queues[q].name, 22) + pad(snapshot ? std::to_string(snapshot->waiting) : "?", 9) +
+    out += pad(kernel.config()->queues[q].name, 22) + pad(snapshot ? std::to_string(snapshot->waiting) : "?", 9) +
            pad(longest, 10) + pad(std::to_string(p.offered), 9) + pad(std::to_string(p.answered), 10) +
            pad(std::to_string(p.abandoned), 11) + percent(p.service_level()) + "\n";
   }

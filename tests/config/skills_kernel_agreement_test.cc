@@ -86,7 +86,7 @@ TEST(SkillsKernelAgreement, TheKernelAcceptsOverflowAndTieBreaksTheLoaderReads) 
   ManualClock clock;
   auto kernel = Kernel::create(*config, clock);
   ASSERT_TRUE(kernel.has_value()) << kernel.error().message();
-  EXPECT_EQ((*kernel)->config().routing_configs[0].tie_break, TieBreak::round_robin);
+  EXPECT_EQ((*kernel)->config()->routing_configs[0].tie_break, TieBreak::round_robin);
 }
 
 INSTANTIATE_TEST_SUITE_P(Skills, SkillsKernelAgreement, ::testing::ValuesIn(kMutations),

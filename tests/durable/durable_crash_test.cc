@@ -6,6 +6,7 @@
 //     the image; internal::audit() holds (capacity, queues, agents);
 //   - every submit acknowledged durable is in the image in a legal state, or its done is in the
 //     journal;
+//   - the configuration recovered is one the child made live (it changes capacities all along);
 //   - nothing is duplicated and no item is offered twice: across every run, each (item, version,
 //     event type) appears in the journal once (one offer per queued version), each item is
 //     submitted once.
@@ -63,6 +64,8 @@ durable::DurableOptions crash_options(bool periodic_snapshots) {
   // background write). Each start-up writes its restart snapshot.
   o.snapshot_every_records = periodic_snapshots ? 40 : 0;
   o.snapshot_every_bytes = 0;
+  // The child changes capacities live: after a restart the journal's configuration is in force.
+  o.journal_config_wins = true;
   return o;
 }
 
@@ -160,6 +163,18 @@ durable::DurableOptions crash_options(bool periodic_snapshots) {
         const uint64_t raw = index(id);
         if (write(ack_fd, &raw, sizeof raw) != sizeof raw) _exit(4);
       }
+    }
+  });
+  std::jthread changer([&] {  // live changes: kills land before, inside and after their records
+    const Config base = *k.config();
+    for (uint32_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+      Config next = base;
+      next.presence_configs[0].capacity = i % 2 ? 3.0 : 2.0;
+      if (auto done = dk.reconfigure(next); !done) {
+        std::fprintf(stderr, "child: reconfigure: %s\n", done.error().message().c_str());
+        _exit(5);
+      }
+      std::this_thread::sleep_for(3ms);
     }
   });
   std::jthread a(load, seed * 2 + 1, half[0]);
@@ -280,6 +295,8 @@ TEST(DurableCrash, SigkillAtRandomMomentsLosesNoAcknowledgedSubmit) {
     // (checked) model, so an acknowledged item missing from the image is then not provable lost.
     const bool compacted = rec->snapshot_lsn && *rec->snapshot_lsn > history.scanned;
     ASSERT_NO_FATAL_FAILURE(scan(dir, history));
+    const double capacity = rec->config.presence_configs[0].capacity;
+    EXPECT_TRUE(capacity == 2.0 || capacity == 3.0) << "a configuration the child never made: " << capacity;
     ManualClock clock;
     auto k = Kernel::restore(rec->config, clock, rec->image);
     ASSERT_TRUE(k.has_value()) << k.error().message();

@@ -159,7 +159,7 @@ TEST_F(Durable, AnotherConfigurationIsRefusedNamingTheDifference) {
   wins.journal_config_wins = true;
   auto dk2 = DurableKernel::open(dir.path() / "journal", other, clock, {}, wins);
   ASSERT_TRUE(dk2.has_value()) << dk2.error().message;
-  EXPECT_EQ((*dk2)->kernel().config().presence_configs[0].capacity, 2.0) << "the journal's";
+  EXPECT_EQ((*dk2)->kernel().config()->presence_configs[0].capacity, 2.0) << "the journal's";
 }
 
 TEST_F(Durable, AnUnusableDirectoryIsAClearStartUpError) {

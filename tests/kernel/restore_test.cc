@@ -43,7 +43,7 @@ class Restore : public KernelTest {
  protected:
   void SetUp() override { build(contact_centre(3, 2.0)); }
   std::unique_ptr<Kernel> restored(const KernelImage& image) {
-    auto k = Kernel::restore(kernel->config(), clock, image);
+    auto k = Kernel::restore(*kernel->config(), clock, image);
     EXPECT_TRUE(k.has_value()) << (k ? "" : k.error().message());
     return k ? std::move(*k) : nullptr;
   }
@@ -185,7 +185,7 @@ TEST_P(BadImages, NameTheField) {
   ASSERT_EQ(kernel->accept(id, holder(id)), Status::ok);
   KernelImage image = image_of(*kernel, {id}, clock.now());
   GetParam().edit(image);
-  auto k = Kernel::restore(kernel->config(), clock, image);
+  auto k = Kernel::restore(*kernel->config(), clock, image);
   ASSERT_FALSE(k.has_value());
   EXPECT_EQ(k.error().field, GetParam().field) << k.error().message();
 }

@@ -173,6 +173,10 @@ struct Limits {
   // Customers whose last agent the kernel remembers for SubmitRequest::prefer_last_agent (16 bytes
   // each; 0 = none). Direct-mapped: a customer may be forgotten when another takes its entry.
   uint32_t remembered_customers = 1 << 16;
+  // Agents the kernel can ever hold: room to hire live (Kernel::reconfigure appends agents up to
+  // it). 0 = exactly the agents configured at create. Every lane set's agent index is sized by it
+  // (about 5 bytes per agent per queue and per skill class).
+  uint32_t max_agents = 0;
 };
 
 struct Config {

@@ -161,12 +161,25 @@ class Kernel {
   // same set prepared again returns the same id. 1–8 skills per set; errors are typed.
   [[nodiscard]] virtual Result<RequirementsId> prepare_requirements(
       QueueId queue, std::span<const SkillRequirement> skills) = 0;
+  // Live change (issue 10): replaces the configuration while routing goes on. `next` is validated
+  // whole (errors name the field) and checked against the running kernel — entries keep their
+  // place, new ones are appended, preallocated limits stay; docs/OPERATIONS.md "Live changes"
+  // lists what may change and what becomes of items and agents. All or nothing: on an error
+  // nothing changed. Control plane: it may allocate, and it waits (never blocking routing
+  // threads) until no operation still reads the old configuration; every operation that starts
+  // after it returns sees the new one whole. Not from inside a policy hook of this kernel.
+  [[nodiscard]] virtual std::expected<void, ConfigError> reconfigure(const Config& next) = 0;
+  // The checks of reconfigure alone: empty when `next` would be taken now (a host that records
+  // changes, like the journal, records one only once it is known to apply).
+  [[nodiscard]] virtual std::optional<ConfigError> validate_reconfigure(const Config& next) const = 0;
   // Decline reasons belong to the agent's effective presence configuration.
   [[nodiscard]] virtual std::optional<DeclineReasonId> find_decline_reason(
       AgentId agent, std::string_view reason) const = 0;
   [[nodiscard]] virtual std::optional<PausedValueId> find_paused_value(
       ChannelId channel, std::string_view value) const = 0;
-  [[nodiscard]] virtual const Config& config() const noexcept = 0;
+  // The configuration in force: a live change (reconfigure) replaces it, so the caller shares
+  // ownership of the version it got.
+  [[nodiscard]] virtual std::shared_ptr<const Config> config() const noexcept = 0;
   [[nodiscard]] virtual uint32_t agent_count() const noexcept = 0;
   [[nodiscard]] virtual uint32_t queue_count() const noexcept = 0;
 

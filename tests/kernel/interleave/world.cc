@@ -163,7 +163,8 @@ std::string World::check(const CheckOptions& options) {
   std::string v;
   auto fail = [&](std::string s) { v += "    " + s + "\n"; };
   drain();
-  const Config& c = config;
+  const auto in_force = kernel->config();  // a scenario may have changed it live
+  const Config& c = *in_force;
   const size_t n_agents = c.agents.size();
 
   std::vector<ItemId> all = items;

@@ -37,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -94,6 +95,11 @@ struct DrainResult {
   DrainStatus status = DrainStatus::ok;
 };
 
+struct ReconfigureFailure {
+  std::optional<ConfigError> refused;                           // the kernel refused the change
+  journal::JournalStatus journal = journal::JournalStatus::ok;  // or its record was not made durable
+  [[nodiscard]] std::string message() const;
+};
 struct PrepareFailure {
   Status kernel = Status::ok;                              // the kernel refused the set
   journal::JournalStatus journal = journal::JournalStatus::ok;  // or its record was not appended
@@ -114,6 +120,11 @@ class DurableKernel {
   [[nodiscard]] DrainResult drain(std::span<Event> out);
   [[nodiscard]] std::expected<RequirementsId, PrepareFailure> prepare_requirements(
       QueueId queue, std::span<const SkillRequirement> skills);
+  // A live change (Kernel::reconfigure), journaled: checked first, then its `config` record is
+  // appended and made durable, then the kernel takes it — so the journal never lacks a
+  // configuration that events after it rely on (a status appended live, say). Refused changes
+  // write nothing. Change the configuration of a durable kernel only through here.
+  [[nodiscard]] std::expected<void, ReconfigureFailure> reconfigure(const Config& next);
 
   [[nodiscard]] journal::Lsn durable_lsn() const noexcept { return writer_->durable(); }
   [[nodiscard]] bool is_durable(ItemId item) const;
@@ -169,7 +180,7 @@ class DurableKernel {
   std::string config_json_;
   DurableOptions options_;
 
-  mutable std::mutex mu_;      // drain, prepare_requirements, write_host: journal order = model order
+  mutable std::mutex mu_;      // drain, prepare_requirements, reconfigure, write_host: journal order = model order
   std::vector<Event> batch_;   // polled, not yet appended when held_
   std::vector<std::byte> payload_;
   HostTable host_;             // under mu_, snapshotted with the model at the same LSN

@@ -116,6 +116,10 @@ class JournalModel {
   [[nodiscard]] std::expected<void, ModelError> apply_events(journal::Lsn lsn, std::span<const Event> events);
   [[nodiscard]] std::expected<void, ModelError> apply(journal::Lsn lsn, const Event& event);
   [[nodiscard]] std::expected<void, ModelError> apply_requirements(journal::Lsn lsn, const RequirementsRecord& r);
+  // A live change: the configuration from here on (a Kernel::reconfigure keeps every id in place,
+  // so the state is unchanged; statuses' kinds and the limits the model reads may differ).
+  // Agents hired live are appended with their configured status.
+  void reconfigure(const Config& next);
   // The journal ends here: events still waiting for a predecessor that will never come are
   // applied as jumps (see Ordering above). Call before image().
   [[nodiscard]] std::expected<void, ModelError> settle();
