@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "omnikernel/durable/host_table.h"
 #include "omnikernel/durable/records.h"
 #include "omnikernel/durable/recovery.h"
 #include "omnikernel/durable/snapshot_codec.h"
@@ -99,6 +100,22 @@ json record_json(const omni::journal::Record& r, bool brief) {
       else j["shift_ns"] = rec->shift.count();
       break;
     }
+    case durable::RecordType::host: {
+      auto ops = durable::decode_host_ops(r.payload);
+      if (!ops) {
+        j["error"] = ops.error();
+        break;
+      }
+      j["count"] = ops->size();
+      if (!brief) {
+        // Keys only: values are the host's (a customer's messages) and may be large.
+        json list = json::array();
+        for (const auto& op : *ops)
+          list.push_back({{"op", op.kind == durable::HostOp::Kind::put ? "put" : "erase"}, {"key", op.key}});
+        j["ops"] = std::move(list);
+      }
+      break;
+    }
     default:
       j["error"] = "unknown record type " + std::to_string(r.type);
   }
@@ -134,6 +151,7 @@ int inspect(const JournalArgs& args) {
         return n;
       }();
       s["highest_seq"] = state->model.highest_seq;
+      s["host_entries"] = state->host.size();
     } else {
       s["error"] = state.error();
     }
@@ -150,7 +168,8 @@ int inspect(const JournalArgs& args) {
          {"records", reader->records().size()},
          {"last_lsn", reader->last_lsn()},
          {"warnings", reader->warnings().size()},
-         {"live_items", recovered->image.items.size()}});
+         {"live_items", recovered->image.items.size()},
+         {"host_entries", recovered->host.size()}});
   return 0;
 }
 
@@ -189,6 +208,12 @@ int report(const JournalArgs& args) {
   }
   std::printf("Prepared requirement sets: %zu; customers with a remembered last agent: %zu\n",
               r->image.requirement_sets.size(), r->image.last_agents.size());
+  // The host's own state (omni serve: conversations, seen message ids), by key prefix.
+  std::map<std::string, size_t> host;
+  for (const auto& [key, value] : r->host) ++host[key.substr(0, key.find('/'))];
+  std::printf("Host table entries: %zu", r->host.size());
+  for (const auto& [prefix, n] : host) std::printf("%s%s: %zu", prefix == host.begin()->first ? " (" : ", ", prefix.c_str(), n);
+  std::printf("%s\n", host.empty() ? "" : ")");
   std::printf("Timers: times move by (restart time − last event time %.3f s) so they keep their remaining time\n",
               std::chrono::duration<double>(r->model.data().last_event_time.time_since_epoch()).count());
   return 0;

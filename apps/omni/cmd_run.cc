@@ -251,9 +251,7 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("--plugin-log", args->plugin_log,
                 "show plugins' log lines at this level and above on stderr: debug, info, warn, error (default) or off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
-  c->add_option("--journal", args->journal,
-                "journal every transition of the run into this new directory (docs/OPERATIONS.md); "
-                "inspect it with `omni journal inspect DIR`");
+  omni::cli::add_journal_option(*c, args->journal, "a new directory (a simulation does not continue another run)");
   c->callback([args] { run(*args); });
 }};
 

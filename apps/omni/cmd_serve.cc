@@ -2,7 +2,10 @@
 // Without CONFIG, the embedded demo configuration, whose missing secrets are generated and printed
 // (marked demo); with CONFIG, a missing secret is an error. SIGTERM or SIGINT drains: the server
 // stops accepting, in-flight requests finish, the last kernel events are delivered, exit 0.
-// Exit status 2 on a bad configuration, a missing secret or plugin, or an address in use.
+// With --journal DIR the kernel and the service's conversations are journaled in DIR and a
+// restart on the same DIR carries on from it (docs/OPERATIONS.md "omni serve with a journal").
+// Exit status 2 on a bad configuration, a missing secret or plugin, an address in use, or a
+// journal directory that cannot be used (unwritable, held by another process, corrupt).
 #include <pthread.h>
 #include <signal.h>
 
@@ -22,6 +25,7 @@ namespace {
 struct ServeArgs {
   std::string file;
   std::string listen;
+  std::string journal;
   std::vector<std::string> plugins;
   unsigned threads = 2;
   bool simulate = false;
@@ -61,6 +65,7 @@ void serve(const ServeArgs& args) {
   setup.config = *config;
   setup.secrets = *secrets;
   setup.plugin_directories = omni::cli::plugin_directories(args.plugins);
+  if (!args.journal.empty()) setup.journal = svc::JournalSetup{args.journal, {}};
   auto service = svc::Service::create(std::move(setup));
   if (!service) fail(service.error());
   auto server = svc::HttpServer::start(**service, config->service.listen, config->service.limits, args.threads);
@@ -69,6 +74,14 @@ void serve(const ServeArgs& args) {
 
   const std::string base = "http://" + config->service.listen.host + ":" + std::to_string((*server)->port());
   std::printf("omni serve: listening on %s\n", base.c_str());
+  if (auto* dk = (*service)->durable()) {
+    if (dk->recovered()) {
+      std::printf("omni serve: journal %s: recovered %zu items, durable up to record %llu\n", args.journal.c_str(),
+                  dk->recovered_items(), static_cast<unsigned long long>(dk->durable_lsn()));
+    } else {
+      std::printf("omni serve: journal %s: new\n", args.journal.c_str());
+    }
+  }
   if (!generated.empty()) {
     // Printed on purpose, once, to the terminal that started the demo: never to the JSON log.
     std::printf("omni serve: DEMO secrets (generated because these variables are unset; do not use in production):\n");
@@ -120,6 +133,8 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("CONFIG", args->file, "configuration file (docs/CONFIG.md plus a \"service\" section); none = the demo");
   c->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080, or the config's)");
   c->add_option("--threads", args->threads, "I/O threads (default 2)")->check(CLI::Range(1u, 64u));
+  omni::cli::add_journal_option(*c, args->journal,
+                                "created when absent, recovered when it holds a journal; webhooks are acknowledged once durable");
   c->add_flag("--simulate", args->simulate,
               "drive the demo in real time with the default scenario's customers and agents");
   c->add_option("--speed", args->speed, "with --simulate: simulated seconds per wall second (default 1)")

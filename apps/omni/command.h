@@ -24,5 +24,9 @@ inline constexpr const char* kPluginsHelp =
 // Adds --plugins to `command`: one value per occurrence (so that a positional argument after it
 // stays positional), every occurrence kept.
 CLI::Option* add_plugins_option(CLI::App& command, std::vector<std::string>& values);
+// Adds --journal DIR to `command` — one option for every command that runs the kernel as a
+// durable::DurableKernel (`run`, `serve`), with the same name, help and documentation pointer;
+// `what` says what this command does with the directory.
+CLI::Option* add_journal_option(CLI::App& command, std::string& dir, const std::string& what);
 
 }  // namespace omni::cli

@@ -22,6 +22,12 @@ CLI::Option* add_plugins_option(CLI::App& command, std::vector<std::string>& val
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+CLI::Option* add_journal_option(CLI::App& command, std::string& dir, const std::string& what) {
+  return command.add_option("--journal", dir,
+                            "journal every transition into DIR (docs/OPERATIONS.md): " + what +
+                                "; inspect it with `omni journal inspect DIR`");
+}
+
 std::vector<std::filesystem::path> plugin_directories(const std::vector<std::string>& values) {
   std::vector<std::filesystem::path> directories;
   for (const std::string& value : values) {

@@ -14,6 +14,7 @@ std::string_view to_string(RecordType t) noexcept {
     case RecordType::requirements: return "requirements";
     case RecordType::events: return "events";
     case RecordType::restart: return "restart";
+    case RecordType::host: return "host";
   }
   return "unknown";
 }

@@ -107,7 +107,7 @@ void DurableKernel::snapshot_in_background() {
     if (snap_busy_ || snap_stop_) return;  // one at a time: this one falls due again later
     snap_busy_ = true;
     snap_covers_ = model_->data().last_lsn;
-    snap_state_ = encode_snapshot(config_json_, model_->data());
+    snap_state_ = encode_snapshot(config_json_, model_->data(), host_);
   }
   snap_cv_.notify_all();
   records_since_snapshot_ = 0;
@@ -158,6 +158,7 @@ std::expected<std::unique_ptr<DurableKernel>, OpenFailure> DurableKernel::open(
     dk->model_ = std::make_unique<JournalModel>(std::move(recovered->model));
     dk->recovered_ = true;
     dk->recovered_items_ = recovered->image.items.size();
+    dk->host_ = std::move(recovered->host);
   } else {
     auto k = Kernel::create(config, clock, policies);
     if (!k) return failure(OpenFailure::Kind::kernel, "create: " + k.error().message());
@@ -298,6 +299,39 @@ std::expected<RequirementsId, PrepareFailure> DurableKernel::prepare_requirement
   }
 }
 
+std::expected<journal::Lsn, journal::JournalStatus> DurableKernel::write_host(
+    const std::function<std::vector<HostOp>(Kernel&)>& act) {
+  std::lock_guard lock(mu_);
+  std::vector<HostOp> ops = act(*kernel_);
+  if (ops.empty()) return journal::Lsn{0};
+  if (!check_host_ops(ops)) return std::unexpected(JournalStatus::invalid_argument);
+  std::vector<std::byte> payload;
+  encode_host_ops(ops, payload);
+  for (;;) {
+    auto lsn = writer_->append(static_cast<uint16_t>(RecordType::host), payload);
+    if (lsn) {
+      apply_host_ops(host_, ops);
+      // The snapshot covers the model's last LSN: it must include this record, whose effect
+      // host_ now holds, or recovery would apply it a second time on top of the snapshot.
+      model_->set_last_lsn(*lsn);
+      ++records_since_snapshot_;
+      bytes_since_snapshot_ += payload.size();
+      return *lsn;
+    }
+    if (lsn.error() != JournalStatus::busy) return std::unexpected(lsn.error());
+    std::this_thread::yield();  // the disk is behind: it catches up by itself
+  }
+}
+
+std::expected<journal::Lsn, journal::JournalStatus> DurableKernel::write_host(std::vector<HostOp> ops) {
+  return write_host([&ops](Kernel&) { return std::move(ops); });
+}
+
+HostTable DurableKernel::host_table() const {
+  std::lock_guard lock(mu_);
+  return host_;
+}
+
 std::string ReconfigureFailure::message() const {
   if (refused) return refused->message();
   return "journal: the configuration record was not made durable: " + std::string(journal::to_string(journal));
@@ -344,7 +378,7 @@ journal::JournalStatus DurableKernel::snapshot_locked() {
   wait_snapshots();  // snapshots are written in LSN order
   const journal::Lsn covers = model_->data().last_lsn;
   if (covers == 0) return JournalStatus::ok;
-  const auto state = encode_snapshot(config_json_, model_->data());
+  const auto state = encode_snapshot(config_json_, model_->data(), host_);
   const JournalStatus s = writer_->write_snapshot(covers, state);
   if (s == JournalStatus::ok) {
     records_since_snapshot_ = 0;

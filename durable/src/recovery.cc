@@ -48,6 +48,7 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
   }
   std::optional<JournalModel> model;
   std::string config_json;
+  HostTable host;
   const auto snapshot_lsn = reader->snapshot_lsn();
   if (!snapshot_lsn && reader->records().empty()) {
     RecoveryError e{dir, 0, 0, "the journal holds no record", true};
@@ -62,6 +63,7 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
       return at_record(*snapshot_lsn, "snapshot: its agents do not match its configuration");
     config_json = std::move(s->config_json);
     model.emplace(*c, std::move(s->model));
+    host = std::move(s->host);
   }
   uint32_t restarts = 0;
   auto refused = [](const ModelError& e) { return at_record(e.lsn, e.message()); };
@@ -101,6 +103,12 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
         ++restarts;
         break;
       }
+      case RecordType::host: {
+        auto ops = decode_host_ops(rec.payload);
+        if (!ops) return at_record(rec.lsn, ops.error());
+        apply_host_ops(host, *ops);
+        break;
+      }
       default:
         return at_record(rec.lsn, "unknown record type " + std::to_string(rec.type));
     }
@@ -109,9 +117,10 @@ std::expected<Recovered, RecoveryError> recover(const std::filesystem::path& dir
   if (!model) return std::unexpected(RecoveryError{dir, 0, 0, "no configuration: the directory holds no durable kernel's journal"});
   if (auto ok = model->settle(); !ok) return refused(ok.error());
   const Duration shift = options.now ? *options.now - model->data().last_event_time : Duration{};
-  Recovered out{model->config(), std::move(config_json), std::move(*model), {}, {}, snapshot_lsn,
+  Recovered out{model->config(), std::move(config_json), std::move(*model), {}, {}, {}, snapshot_lsn,
                 reader->last_lsn(), reader->records().size(), restarts};
   out.image = out.model.image(shift);
+  out.host = std::move(host);
   out.warnings.assign(reader->warnings().begin(), reader->warnings().end());
   return out;
 }

@@ -3,6 +3,7 @@
 // u8 level, i64 drop_after}}; u32 n agents {u16 status, u8 flags, i64 missed_since,
 // i64 idle_since}; u32 n items {item…} sorted by id; u32 n pending {event…}; u32 n last agents
 // {u64 customer, u32 agent, u64 stamp}; then nothing.
+// Version 2 appends: u32 n host entries {str key, str value}, in key order; then nothing.
 #include <algorithm>
 
 #include "byte_io.h"
@@ -30,7 +31,7 @@ void put_event(ByteWriter& w, journal::Lsn lsn, const Event& e) {
 
 }  // namespace
 
-std::vector<std::byte> encode_snapshot(std::string_view config_json, const ModelData& m) {
+std::vector<std::byte> encode_snapshot(std::string_view config_json, const ModelData& m, const HostTable& host) {
   std::vector<std::byte> out;
   ByteWriter w(out);
   w.u32(kMagic);
@@ -87,6 +88,11 @@ std::vector<std::byte> encode_snapshot(std::string_view config_json, const Model
     w.u32(index(l.agent));
     w.u64(l.stamp);
   }
+  w.u32(static_cast<uint32_t>(host.size()));
+  for (const auto& [key, value] : host) {
+    w.str(key);
+    w.str(value);
+  }
   return out;
 }
 
@@ -94,8 +100,8 @@ std::expected<SnapshotState, std::string> decode_snapshot(std::span<const std::b
   ByteReader r(state);
   if (r.u32() != kMagic || r.failed()) return std::unexpected("snapshot: not a durable kernel's state (bad magic)");
   const uint16_t version = r.u16();
-  if (version != kSnapshotVersion)
-    return std::unexpected("snapshot: state version " + std::to_string(version) + ", this build reads " +
+  if (version != kSnapshotVersion && version != 1)
+    return std::unexpected("snapshot: state version " + std::to_string(version) + ", this build reads 1 to " +
                            std::to_string(kSnapshotVersion));
   SnapshotState s;
   s.config_json = r.str();
@@ -166,6 +172,16 @@ std::expected<SnapshotState, std::string> decode_snapshot(std::span<const std::b
     l.agent = AgentId{r.u32()};
     l.stamp = r.u64();
     m.last_agents[customer] = l;
+  }
+  if (version >= 2) {
+    const uint32_t n_host = r.u32();
+    if (n_host > r.left() / 8) return std::unexpected("snapshot: truncated (host table)");
+    for (uint32_t i = 0; i < n_host && !r.failed(); ++i) {
+      std::string key = r.str();
+      std::string value = r.str();
+      if (!r.failed() && !s.host.emplace(std::move(key), std::move(value)).second)
+        return std::unexpected("snapshot: host key " + std::to_string(i) + " twice");
+    }
   }
   if (r.failed()) return std::unexpected("snapshot: truncated");
   if (!r.at_end()) return std::unexpected("snapshot: " + std::to_string(r.left()) + " bytes after the end");

@@ -4,6 +4,7 @@
 // offer — carries the conversation so far, so the agent sees what the customer said.
 #include <array>
 
+#include "journal_records.h"
 #include "service_state.h"
 
 namespace omni::service {
@@ -101,7 +102,15 @@ void handle_event(Service::State& s, const Event& e) {
       }
       if (e.type == EventType::overflowed && e.queue != kNoQueue) c->queue = e.queue;
       if (e.type == EventType::done) {
-        if (auto k = s.by_key.find(c->key); k != s.by_key.end() && k->second.get() == c) s.by_key.erase(k);
+        // The journal's record of the conversation is this one's unless a newer conversation
+        // took the key (its record replaced this one's): erase only what is this one's.
+        auto k = s.by_key.find(c->key);
+        const bool ours = k == s.by_key.end() || k->second.get() == c;
+        if (s.durable && ours && !s.journal_stopped.load(std::memory_order_relaxed)) {
+          if (auto erased = s.durable->write_host({conversation_erase(c->key)}); !erased)
+            s.stop_journal("conversation erase", journal::to_string(erased.error()));
+        }
+        if (k != s.by_key.end() && ours) s.by_key.erase(k);
         s.by_item.erase(it);
       }
     }
@@ -118,7 +127,28 @@ void pump_once(Service::State& s) {
   (void)s.kernel->tick(s.clock.now());  // events_full: they fire on a later round, after draining
   std::array<Event, 256> events;
   for (;;) {
-    const size_t n = s.kernel->poll_events(events);
+    size_t n = 0;
+    if (s.durable) {
+      if (s.journal_stopped.load(std::memory_order_relaxed)) return;
+      // Each batch is appended to the journal before the service acts on it (an offer leaves
+      // once its event is journaled; webhooks wait for durability, not the pump).
+      const durable::DrainResult r = s.durable->drain(events);
+      n = r.events;
+      if (r.status == durable::DrainStatus::busy) {
+        for (size_t i = 0; i < n; ++i) handle_event(s, events[i]);
+        return;  // the disk is behind: the batch is held and appended on a later round
+      }
+      if (r.status != durable::DrainStatus::ok) {
+        // Disk full, I/O error or a batch the model refused: nothing more can be made durable.
+        // Stop draining (the kernel's ring fills and answers events_full: webhooks get 503), say
+        // so once, and let /readyz take the instance out of rotation until it is restarted.
+        for (size_t i = 0; i < n; ++i) handle_event(s, events[i]);
+        s.stop_journal("drain", durable::to_string(r.status));
+        return;
+      }
+    } else {
+      n = s.kernel->poll_events(events);
+    }
     for (size_t i = 0; i < n; ++i) handle_event(s, events[i]);
     if (n < events.size()) break;
   }

@@ -150,6 +150,21 @@ std::string metrics_text(Service::State& s) {
   w.sample("omni_routing_latency_seconds_sum", {}, s.routing_latency.sum_seconds());
   w.sample("omni_routing_latency_seconds_count", {}, static_cast<double>(cumulative));
 
+  if (s.durable) {
+    // Journal lag: records appended but not yet synced. Durable ≤ appended; the lag stays near
+    // one group commit's worth unless the disk falls behind.
+    const uint64_t appended = s.durable->journal().last_appended();
+    const uint64_t durable = s.durable->durable_lsn();
+    w.family("omni_journal_appended_records", "gauge", "Last journal record appended (LSN).");
+    w.sample("omni_journal_appended_records", {}, static_cast<double>(appended));
+    w.family("omni_journal_durable_records", "gauge", "Last journal record durable (synced) (LSN).");
+    w.sample("omni_journal_durable_records", {}, static_cast<double>(durable));
+    w.family("omni_journal_lag_records", "gauge", "Journal records appended but not yet durable.");
+    w.sample("omni_journal_lag_records", {}, static_cast<double>(appended > durable ? appended - durable : 0));
+    w.family("omni_journal_stopped", "gauge", "1 when the journal stopped (disk full, I/O error): restart needed.");
+    w.sample("omni_journal_stopped", {}, s.journal_stopped.load(std::memory_order_relaxed) ? 1.0 : 0.0);
+  }
+
   const KernelStats stats = k.stats();
   w.family("omni_routing_deferred_total", "counter", "Times routing waited for the event ring to drain.");
   w.sample("omni_routing_deferred_total", {}, static_cast<double>(stats.routing_deferred));

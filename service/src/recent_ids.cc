@@ -2,13 +2,16 @@
 
 namespace omni::service {
 
-bool RecentIds::claim(std::string_view id) {
+bool RecentIds::claim(std::string_view id, std::vector<std::string>* forgotten) {
   std::lock_guard lock(mutex_);
   if (ids_.find(id) != ids_.end()) return false;
   // Forget the oldest claims until there is room; stale entries (released, re-claimed) only pop.
   while (ids_.size() >= capacity_ && !order_.empty()) {
     auto& [old, claim] = order_.front();
-    if (auto it = ids_.find(old); it != ids_.end() && it->second == claim) ids_.erase(it);
+    if (auto it = ids_.find(old); it != ids_.end() && it->second == claim) {
+      ids_.erase(it);
+      if (forgotten) forgotten->push_back(old);
+    }
     order_.pop_front();
   }
   const uint64_t claim = next_claim_++;

@@ -7,6 +7,7 @@
 #include "omnikernel/runtime/plugin_path.h"
 #include "omnikernel/sdk/customer_id.hpp"
 #include "omnikernel/service/hmac.h"
+#include "journal_durability.h"
 #include "service_state.h"
 
 namespace omni::service {
@@ -62,9 +63,20 @@ std::expected<void, std::string> resolve_routes(Service::State& s) {
       for (const SkillRule& k : rule.skills) {
         skills.push_back({*s.kernel->find_skill(k.skill), static_cast<uint8_t>(k.min_level), k.drop_after});
       }
-      auto reqs = s.kernel->prepare_requirements(route.queue, skills);
-      if (!reqs) return std::unexpected(rule.path + ".skills: " + std::string(to_string(reqs.error())));
-      route.requirements = *reqs;
+      if (s.durable) {
+        // Journaled before any submit can name it (and found again, same id, after a restart).
+        auto reqs = s.durable->prepare_requirements(route.queue, skills);
+        if (!reqs) {
+          return std::unexpected(rule.path + ".skills: " + (reqs.error().kernel != Status::ok
+                                                                ? std::string(to_string(reqs.error().kernel))
+                                                                : "journal: " + std::string(journal::to_string(reqs.error().journal))));
+        }
+        route.requirements = *reqs;
+      } else {
+        auto reqs = s.kernel->prepare_requirements(route.queue, skills);
+        if (!reqs) return std::unexpected(rule.path + ".skills: " + std::string(to_string(reqs.error())));
+        route.requirements = *reqs;
+      }
     }
     s.routes.push_back(std::move(route));
   }
@@ -112,9 +124,21 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
   auto state = std::make_unique<State>(std::move(setup.config), std::move(setup.secrets), setup.log);
   State& s = *state;
   if (auto loaded = load_plugins(s, setup.plugin_directories); !loaded) return std::unexpected(loaded.error());
-  auto kernel = Kernel::create(s.config.kernel, s.clock, s.hooks);
-  if (!kernel) return std::unexpected(kernel.error().message());
-  s.kernel = std::move(*kernel);
+  if (setup.journal) {
+    // Recovers when the directory holds a journal (the configuration must be the journal's:
+    // a difference is named), else starts one; its lock refuses a second process on it.
+    auto dk = durable::DurableKernel::open(setup.journal->dir, s.config.kernel, s.clock, s.hooks, setup.journal->options);
+    if (!dk) return std::unexpected("journal " + setup.journal->dir.string() + ": " + dk.error().message);
+    s.durable = std::move(*dk);
+    s.kernel = &s.durable->kernel();
+    for (const journal::Warning& w : s.durable->warnings())
+      s.log.warn("journal_warning", {{"file", w.file.string()}, {"offset", w.offset}, {"what", w.what}});
+  } else {
+    auto kernel = Kernel::create(s.config.kernel, s.clock, s.hooks);
+    if (!kernel) return std::unexpected(kernel.error().message());
+    s.owned_kernel = std::move(*kernel);
+    s.kernel = s.owned_kernel.get();
+  }
   for (const QueueConfig& q : s.config.kernel.queues) {
     auto info = std::make_unique<QueueInfo>();
     info->name = q.name;
@@ -136,7 +160,13 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
   }
   s.peers.agents.resize(s.kernel->agent_count());
   if (auto routes = resolve_routes(s); !routes) return std::unexpected(routes.error());
-  s.durability = setup.durability != nullptr ? setup.durability : &s.immediate;
+  if (s.durable) {
+    s.journal_durability = std::make_unique<JournalDurability>(*s.durable);
+    if (auto rebuilt = rebuild_from_journal(s); !rebuilt) return std::unexpected(rebuilt.error());
+  }
+  s.durability = setup.durability != nullptr ? setup.durability
+                 : s.journal_durability      ? s.journal_durability.get()
+                                             : &s.immediate;
   s.sender = setup.sender ? std::move(setup.sender)
                           : std::make_unique<GraphSender>(s.config.service.graph_api_base, s.secrets.graph_access_token);
   return std::unique_ptr<Service>(new Service(std::move(state)));
@@ -157,6 +187,7 @@ std::string Service::token_of(std::string_view agent) const {
 
 const Secrets& Service::secrets() const noexcept { return state_->secrets; }
 const ServeConfig& Service::config() const noexcept { return state_->config; }
+durable::DurableKernel* Service::durable() noexcept { return state_->durable.get(); }
 
 void Service::start() {
   State& s = *state_;
@@ -174,6 +205,12 @@ void Service::stop() {
   s.wake_pump();
   if (s.pump.joinable()) s.pump.join();
   pump_once(s);  // whatever the last requests caused
+  if (s.durable) {
+    // Everything drained is made durable before the process exits (SIGTERM drains).
+    const journal::JournalStatus closed = s.durable->close();
+    if (closed != journal::JournalStatus::ok)
+      s.log.warn("journal_close", {{"status", journal::to_string(closed)}});
+  }
   s.log.info("service_stopped", {{"submitted", s.counters.submitted.load()}});
 }
 
@@ -193,6 +230,8 @@ HttpResponse Service::handle(const HttpRequest& request) {
   if (path == "/healthz") return get ? json_response(200, {{"status", "ok"}}) : error_response(405, "method_not_allowed", "use GET");
   if (path == "/readyz") {
     if (!get) return error_response(405, "method_not_allowed", "use GET");
+    if (s.journal_stopped.load(std::memory_order_acquire))
+      return json_response(503, {{"status", "not ready"}, {"reason", "the journal stopped; restart the service"}});
     return s.ready.load(std::memory_order_acquire) ? json_response(200, {{"status", "ready"}})
                                                    : json_response(503, {{"status", "not ready"}});
   }

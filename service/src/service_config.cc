@@ -36,6 +36,7 @@ ServiceLimits read_limits(const Json& value, const std::string& path) {
   };
   timeout("header_timeout", limits.header_timeout);
   timeout("body_timeout", limits.body_timeout);
+  timeout("durable_timeout", limits.durable_timeout);
   o.ignore("$comment");
   o.refuse_unknown_keys();
   return limits;

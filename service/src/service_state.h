@@ -5,6 +5,8 @@
 //   event_pump.cc       the single drainer of kernel events: tick, fan-out, bookkeeping
 //   metrics_text.cc     /metrics in the Prometheus text format
 //   supervisor.cc       the supervisor's state (REST, WebSocket) and status changes
+//   journal_records.cc  the service's records in the journal's host table (with --journal)
+//   journal_rebuild.cc  conversations and seen ids rebuilt from them after a restart
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -23,6 +25,7 @@
 
 #include "json_log.h"
 #include "latency_histogram.h"
+#include "omnikernel/durable/durable_kernel.h"
 #include "omnikernel/kernel.h"
 #include "omnikernel/runtime/plugin_loader.h"
 #include "omnikernel/service/durability.h"
@@ -47,6 +50,7 @@ struct Conversation {
   std::string channel;  // adapter name
   std::string account;
   std::string customer;
+  std::string route;    // the routing rule that opened it ("service.routes[2]")
   ItemId item{};
   QueueId queue{};
   AgentId agent = kNoAgent;  // holder: offered to or working on it (from events)
@@ -124,7 +128,11 @@ struct Service::State {
   std::map<std::string, runtime::ChannelAdapterHandle, std::less<>> adapters;
   std::vector<std::unique_ptr<runtime::PolicyPlugin>> policy_plugins;
   std::vector<PolicyHook*> hooks;
-  std::unique_ptr<Kernel> kernel;
+  // The kernel: owned directly, or — with a journal — by the DurableKernel (`kernel` points into
+  // whichever owns it). Declared after the policy hooks, so it goes before them.
+  std::unique_ptr<Kernel> owned_kernel;
+  std::unique_ptr<durable::DurableKernel> durable;
+  Kernel* kernel = nullptr;
   std::vector<std::unique_ptr<QueueInfo>> queues;  // by QueueId
   std::vector<std::string> agent_names;           // by AgentId
   std::vector<std::string> status_names;          // by StatusId
@@ -132,7 +140,11 @@ struct Service::State {
   std::vector<ResolvedRoute> routes;
   RecentIds dedupe;
   ImmediateDurability immediate;
+  std::unique_ptr<Durability> journal_durability;  // with a journal: waits on its records
   Durability* durability = nullptr;
+  // The journal stopped (disk full, I/O error, a refused batch): /readyz answers 503, the drain
+  // stops, webhooks answer 503 (not durable). A restart (with room) recovers what was durable.
+  std::atomic<bool> journal_stopped{false};
   std::unique_ptr<OutboundSender> sender;
   Counters counters;
   LatencyHistogram routing_latency;
@@ -142,6 +154,11 @@ struct Service::State {
   std::mutex conversations_mutex;
   std::unordered_map<std::string, std::shared_ptr<Conversation>> by_key;
   std::unordered_map<uint64_t, std::shared_ptr<Conversation>> by_item;
+  // With a journal, also under conversations_mutex: the order of the next seen id (its record's
+  // `order`), and the messages whose acknowledgement timed out (503): a retry of one of them is
+  // a duplicate that waits for the first delivery's receipt instead of being processed again.
+  uint64_t seen_order = 0;
+  std::unordered_map<std::string, Receipt> unacknowledged;
 
   // Recent events for the supervisor, newest last: plain values (JSON only when a supervisor
   // asks), so the event pump's cost per event stays small.
@@ -180,6 +197,13 @@ struct Service::State {
   [[nodiscard]] std::string_view pause_cause(StatusId id) const {
     return index(id) < pause_causes.size() ? std::string_view(pause_causes[index(id)]) : std::string_view();
   }
+  // The journal can take no more (a failed append or drain): stop journaling for good — nothing
+  // after this point may become durable, or an item could be durable without the host record
+  // that names its conversation. Logged once; /readyz and webhooks answer 503 from now on.
+  void stop_journal(std::string_view what, std::string_view status) {
+    if (journal_stopped.exchange(true, std::memory_order_acq_rel)) return;
+    log.warn("journal_stopped", {{"what", what}, {"status", status}, {"durable_lsn", durable ? durable->durable_lsn() : 0}});
+  }
   [[nodiscard]] std::string_view agent_name(AgentId a) const {
     return index(a) < agent_names.size() ? std::string_view(agent_names[index(a)]) : std::string_view("?");
   }
@@ -204,6 +228,11 @@ struct CommandResult {
 [[nodiscard]] Upgrade customer_upgrade(Service::State& s, const HttpRequest& request, std::shared_ptr<WsPeer> peer);
 [[nodiscard]] std::optional<AgentId> authenticate_agent(Service::State& s, std::string_view name, std::string_view token);
 [[nodiscard]] Json agent_json(Service::State& s, AgentId agent);
+
+// After a restart with a journal: the conversations and seen message ids of the host table,
+// checked against the restored kernel (an entry whose item is gone or not durable is dropped and
+// its erase journaled). A host record this build cannot read is an error naming it.
+[[nodiscard]] std::expected<void, std::string> rebuild_from_journal(Service::State& s);
 
 void run_event_pump(Service::State& s);
 void pump_once(Service::State& s);  // one tick + drain; the pump's body, also used by stop()

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "omnikernel/sdk/customer_id.hpp"
+#include "journal_records.h"
 #include "omnikernel/service/hmac.h"
 #include "service_state.h"
 
@@ -42,6 +43,15 @@ const ResolvedRoute* route_for(const Service::State& s, const runtime::InboundMe
   return nullptr;
 }
 
+// Keys longer than this (a dedupe key holds an edit's text; ids and conversation keys come from
+// the payload) are replaced by a digest, so that a key always fits the journal's host-table key
+// bound (durable/host_table.h) and the memory per key stays small.
+constexpr size_t kMaxKeyBytes = 512;
+std::string bounded_key(std::string_view channel, std::string raw) {
+  if (raw.size() <= kMaxKeyBytes) return raw;
+  return std::string(channel) + "|#" + to_hex(hmac_sha256("omni key digest", raw));
+}
+
 // One message copied out of the adapter's views (valid only during its callback). `event` says
 // what it is: a customer message opens or continues a conversation; a notice (WhatsApp `system`:
 // number changed…) and an edit (Instagram `message_edit`: `id` is the edited message's) reach an
@@ -53,7 +63,7 @@ struct Message {
   // De-duplication key: an edit carries the id of the message it edits, so its text is part of it.
   [[nodiscard]] std::string dedupe_key() const {
     if (id.empty()) return {};
-    return channel + "|" + (event == sdk::InboundEvent::edit ? "edit|" + id + "|" + text : id);
+    return bounded_key(channel, channel + "|" + (event == sdk::InboundEvent::edit ? "edit|" + id + "|" + text : id));
   }
 };
 
@@ -96,13 +106,17 @@ void continue_conversation(Service::State& s, Conversation& c, const Message& m,
 enum class Outcome : uint8_t { new_item, continued, duplicate, unrouted, refused, retry_later, ignored };
 
 // Under conversations_mutex: continuity first, then a new item by the routing rules.
-Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& failure) {
-  const std::string key = m.channel + "|" + m.conversation;
+// `touched` is the conversation the message opened or continued (null for the other outcomes):
+// with a journal, its record is rewritten and the acknowledgement waits for its item.
+Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& failure, Conversation*& touched) {
+  touched = nullptr;
+  const std::string key = bounded_key(m.channel, m.channel + "|" + m.conversation);
   if (auto it = s.by_key.find(key); it != s.by_key.end()) {
     auto snapshot = s.kernel->item(it->second->item);
     // A closed conversation (wrap-up or done) does not take new messages: a new item does.
     if (snapshot && snapshot->state != ItemState::wrap_up && snapshot->state != ItemState::free) {
       continue_conversation(s, *it->second, m, received_ms);
+      touched = it->second.get();
       return Outcome::continued;
     }
     s.by_key.erase(it);
@@ -124,6 +138,7 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
       for (size_t i = 0; i < std::min(n, std::size(sessions)); ++i) {
         if (auto open = s.by_item.find(index(sessions[i].item)); open != s.by_item.end()) {
           continue_conversation(s, *open->second, m, received_ms);
+          touched = open->second.get();
           return Outcome::continued;
         }
       }
@@ -136,11 +151,13 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   c->channel = m.channel;
   c->account = m.account;
   c->customer = m.customer;
+  c->route = route->rule.path;
   c->item = *item;
   c->queue = route->queue;
   c->arrival = s.clock.now();
   c->last_inbound_ms = m.timestamp_ms > 0 ? m.timestamp_ms : received_ms;
   c->messages.push_back({m.id, m.kind, m.text, m.timestamp_ms});
+  touched = c.get();
   s.by_key[key] = c;
   s.by_item[index(*item)] = std::move(c);
   s.counters.submitted.fetch_add(1, std::memory_order_relaxed);
@@ -185,9 +202,19 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
     s.log.warn("webhook_part_rejected", {{"channel", channel}, {"path", r.path}, {"detail", r.detail},
                                          {"message_id", r.message_id}});
   if (wrong_site) return error_response(403, "forbidden", "the payload is for another site (or visitor) than the key's");
+  if (s.durable && s.journal_stopped.load(std::memory_order_acquire)) {
+    // Nothing can be made durable any more: refuse before anything is processed, so that Meta's
+    // retries reach the restarted service (which recovers what was durable) as new deliveries.
+    HttpResponse r = error_response(503, "not_durable", "the journal stopped (see /readyz and the log); retry");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
   const int64_t received_ms = unix_ms_now();
   size_t counts[7] = {};
-  std::vector<std::string> claimed;
+  // The dedupe keys this request claimed, each with what its acknowledgement waits for.
+  std::vector<std::pair<std::string, Receipt>> claimed;
+  std::vector<std::string> retried;  // duplicates of messages whose acknowledgement timed out
+  Receipt receipt;                   // everything this request waits for
   bool retry = false;
   Status failure = Status::ok;
   {
@@ -195,14 +222,50 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
     for (const Message& m : messages) {
       // Messages without an id cannot be de-duplicated; they are processed every time.
       const std::string dedupe_key = m.dedupe_key();
-      if (!dedupe_key.empty() && !s.dedupe.claim(dedupe_key)) {
+      std::vector<std::string> forgotten;
+      if (!dedupe_key.empty() && !s.dedupe.claim(dedupe_key, &forgotten)) {
         ++counts[static_cast<size_t>(Outcome::duplicate)];
         s.counters.duplicates.fetch_add(1, std::memory_order_relaxed);
+        // A retry of a delivery answered 503 (not durable in time): it was processed once; this
+        // one is acknowledged when that processing is durable, never processed twice.
+        if (auto pending = s.unacknowledged.find(dedupe_key); pending != s.unacknowledged.end()) {
+          receipt.merge(pending->second);
+          retried.push_back(dedupe_key);
+        }
         continue;
       }
-      const Outcome outcome = retry ? Outcome::retry_later : place(s, m, received_ms, failure);
+      Outcome outcome = Outcome::retry_later;
+      Receipt mine;
+      auto decide = [&](std::vector<durable::HostOp>* ops) {
+        Conversation* touched = nullptr;
+        if (!retry) outcome = place(s, m, received_ms, failure, touched);
+        if (touched != nullptr) mine.items.push_back(touched->item);
+        if (ops == nullptr) return;
+        if (touched != nullptr) ops->push_back(conversation_put(*touched));
+        if (!dedupe_key.empty() && outcome != Outcome::retry_later)
+          ops->push_back(seen_put(dedupe_key, {s.seen_order++, touched != nullptr ? index(touched->item) : 0}));
+        for (const std::string& old : forgotten) ops->push_back(seen_erase(old));
+      };
+      if (s.durable) {
+        // The submit happens inside write_host, so its events are journaled after this record:
+        // a durable item always has its conversation (journal_rebuild.cc).
+        auto lsn = s.durable->write_host([&](Kernel&) {
+          std::vector<durable::HostOp> ops;
+          decide(&ops);
+          return ops;
+        });
+        if (lsn) {
+          mine.record = *lsn;
+        } else {
+          mine.failed = true;
+          s.stop_journal("webhook host record", journal::to_string(lsn.error()));
+        }
+      } else {
+        decide(nullptr);
+      }
       ++counts[static_cast<size_t>(outcome)];
-      if (!dedupe_key.empty() && outcome != Outcome::retry_later) claimed.push_back(dedupe_key);
+      if (!dedupe_key.empty() && outcome != Outcome::retry_later) claimed.emplace_back(dedupe_key, mine);
+      receipt.merge(mine);
       if (outcome == Outcome::retry_later) {
         retry = true;
         if (!dedupe_key.empty()) s.dedupe.release(dedupe_key);  // Meta's retry must get through
@@ -220,10 +283,29 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
                                         {"refused", counts[static_cast<size_t>(Outcome::refused)]},
                                         {"status", to_string(failure)}});
   }
-  // Acknowledge only what is durable (the journal's seam); a time-out makes Meta retry.
-  if (!s.durability->wait(s.durability->ticket(), std::chrono::milliseconds(2000))) {
-    for (const std::string& id : claimed) s.dedupe.release(id);  // Meta's retry must be processed
-    return error_response(503, "not_durable", "the submit could not be made durable in time; retry");
+  // Acknowledge only what is durable (the journal's seam); a time-out makes Meta retry, and the
+  // retry of each message claimed here waits for this receipt (it stays claimed: processed once).
+  const bool durable = s.durability->wait(
+      receipt, std::chrono::duration_cast<std::chrono::milliseconds>(s.config.service.limits.durable_timeout));
+  {
+    std::lock_guard lock(s.conversations_mutex);
+    if (durable) {
+      for (const auto& [id, r] : claimed) s.unacknowledged.erase(id);
+      for (const std::string& id : retried) s.unacknowledged.erase(id);
+    } else {
+      for (const auto& [id, r] : claimed) {
+        // Bounded like the dedupe window: beyond it an arbitrary entry is forgotten (a retry of it
+        // is then acknowledged as a plain duplicate, without waiting). Only a journal that stays
+        // behind for that many messages gets there.
+        if (s.unacknowledged.size() >= s.config.service.limits.dedupe_window) s.unacknowledged.erase(s.unacknowledged.begin());
+        s.unacknowledged[id] = r;
+      }
+    }
+  }
+  if (!durable) {
+    HttpResponse r = error_response(503, "not_durable", "the messages could not be made durable in time; retry");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
   }
   if (retry) {
     HttpResponse r = error_response(503, "overloaded", std::string("the kernel refused for now: ") +

@@ -1,10 +1,5 @@
 // `omni serve` as a process: it prints where it listens, answers, and on SIGTERM drains and exits
 // 0; the demo's generated secrets go to stdout (marked demo) and never into the JSON log.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,66 +7,13 @@
 #include <string>
 #include <thread>
 
+#include "child_process.h"
 #include "raw_client.h"
 
 namespace omni::service::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Child {
-  pid_t pid = -1;
-  int out = -1;  // stdout
-  int err = -1;  // stderr
-};
-
-Child spawn(std::vector<std::string> args) {
-  int out[2], err[2];
-  EXPECT_EQ(pipe(out), 0);
-  EXPECT_EQ(pipe(err), 0);
-  Child c;
-  c.pid = fork();
-  if (c.pid == 0) {
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    close(out[0]);
-    close(err[0]);
-    for (const char* v : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
-                          "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
-                          "OMNI_WEBCHAT_SITE_KEY"}) {
-      unsetenv(v);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out[1]);
-  close(err[1]);
-  c.out = out[0];
-  c.err = err[0];
-  return c;
-}
-
-// Reads `fd` until `pattern` matches or the time-out; returns everything read.
-std::string read_until(int fd, const std::regex& pattern, std::chrono::milliseconds timeout) {
-  std::string text;
-  fcntl(fd, F_SETFL, O_NONBLOCK);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline && !std::regex_search(text, pattern)) {
-    char buffer[4096];
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      text.append(buffer, static_cast<size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else {
-      std::this_thread::sleep_for(5ms);
-    }
-  }
-  return text;
-}
 
 TEST(ServeCli, AnswersThenDrainsOnSigtermAndExitsZero) {
   Child c = spawn({OMNI_CLI, "serve", "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR});

@@ -14,6 +14,10 @@
 //   prepare_requirements      the kernel's, then a `requirements` record.
 //   durable_lsn / is_durable / wait_durable   an item is durable once the record holding its
 //                             `submitted` event is: acknowledge a webhook only then.
+//   write_host(act)           the host's own state (host_table.h) journaled in the same journal:
+//                             `act` runs kernel calls under the drain lock and returns put/erase
+//                             operations, appended as one record *before* the events those calls
+//                             caused — so a durable item implies its host record is durable.
 //
 // What is durable when, what each state becomes after recovery, the time shift and the failure
 // modes: docs/OPERATIONS.md "Recovery of kernel state".
@@ -30,6 +34,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "omnikernel/durable/host_table.h"
 #include "omnikernel/durable/journal_model.h"
 #include "omnikernel/durable/recovery.h"
 #include "omnikernel/journal/writer.h"
@@ -126,6 +132,22 @@ class DurableKernel {
   // that was never drained, e.g. an id never issued) or when the journal stopped.
   [[nodiscard]] bool wait_durable(ItemId item, std::chrono::milliseconds timeout);
 
+  // Runs `act(kernel())` under the drain lock, applies the operations it returns to the host
+  // table and appends them as one `host` record. The drain cannot poll in between, so every
+  // event the kernel calls inside `act` publish is journaled after the record: an item
+  // submitted inside `act` is durable only once its host record is. Returns the record's LSN
+  // (wait for it with journal().wait_durable), or 0 when `act` returned no operation.
+  // `busy` is waited out (the act already happened: its record must follow); disk_full,
+  // io_error or closed are returned, and so is invalid_argument for an op over the bounds of
+  // host_table.h (the act's kernel calls stand; nothing is applied or appended: keep ops in
+  // bounds). `act` must not call drain(),
+  // prepare_requirements(), snapshot() or write_host() (they take the same lock).
+  [[nodiscard]] std::expected<journal::Lsn, journal::JournalStatus> write_host(
+      const std::function<std::vector<HostOp>(Kernel&)>& act);
+  [[nodiscard]] std::expected<journal::Lsn, journal::JournalStatus> write_host(std::vector<HostOp> ops);
+  // A copy of the host table: what open() recovered, plus every write_host since.
+  [[nodiscard]] HostTable host_table() const;
+
   // Writes a snapshot of everything appended so far now (waits for it to be durable).
   [[nodiscard]] journal::JournalStatus snapshot();
   // The last periodic snapshot's outcome (ok until one failed: disk_full, io_error…).
@@ -158,9 +180,10 @@ class DurableKernel {
   std::string config_json_;
   DurableOptions options_;
 
-  std::mutex mu_;              // drain, prepare_requirements, reconfigure: journal order = model order
+  mutable std::mutex mu_;      // drain, prepare_requirements, reconfigure, write_host: journal order = model order
   std::vector<Event> batch_;   // polled, not yet appended when held_
   std::vector<std::byte> payload_;
+  HostTable host_;             // under mu_, snapshotted with the model at the same LSN
   bool held_ = false;
   bool model_failed_ = false;
   uint64_t records_since_snapshot_ = 0;

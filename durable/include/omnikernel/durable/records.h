@@ -19,6 +19,7 @@ enum class RecordType : uint16_t {
   requirements = 2,  // a prepared requirement set: queue, skills, the id the kernel returned
   events = 3,        // a batch of kernel Events, in the order poll_events gave them
   restart = 4,       // a kernel was restored here: the shift applied (a snapshot follows)
+  host = 5,          // a batch of the host's own put/erase operations (host_table.h)
 };
 
 [[nodiscard]] std::string_view to_string(RecordType t) noexcept;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "omnikernel/config.h"
+#include "omnikernel/durable/host_table.h"
 #include "omnikernel/durable/journal_model.h"
 #include "omnikernel/image.h"
 #include "omnikernel/journal/types.h"
@@ -33,6 +34,7 @@ struct Recovered {
   std::string config_json;
   JournalModel model;  // settled: every event applied
   KernelImage image;
+  HostTable host;  // the host's table: the snapshot's, then every host record after it
   std::vector<journal::Warning> warnings;
   std::optional<journal::Lsn> snapshot_lsn;
   journal::Lsn last_lsn = 0;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace omni::service {
 
@@ -24,8 +25,9 @@ class RecentIds {
  public:
   explicit RecentIds(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  // True when `id` was not seen in the window: it is now.
-  [[nodiscard]] bool claim(std::string_view id);
+  // True when `id` was not seen in the window: it is now. The ids the window forgot to make
+  // room are appended to `forgotten` when given (a journal erases its copy of them).
+  [[nodiscard]] bool claim(std::string_view id, std::vector<std::string>* forgotten = nullptr);
   void release(std::string_view id);
   [[nodiscard]] size_t size() const;
 

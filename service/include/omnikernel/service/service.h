@@ -16,9 +16,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "omnikernel/durable/durable_kernel.h"
 #include "omnikernel/kernel.h"
 #include "omnikernel/service/durability.h"
 #include "omnikernel/service/http_app.h"
@@ -45,11 +47,22 @@ struct Secrets {
                                                                   bool generate_missing,
                                                                   std::vector<std::string>* generated);
 
+// `omni serve --journal DIR`: the kernel runs as a durable::DurableKernel on `dir` (created when
+// absent, recovered when it holds a journal), the service's conversations and seen message ids
+// are journaled beside it, and a webhook is acknowledged only once what it caused is durable.
+// docs/OPERATIONS.md "omni serve with a journal".
+struct JournalSetup {
+  std::filesystem::path dir;
+  durable::DurableOptions options;  // group commit, fsync (on by default), snapshots, caps
+};
+
 struct ServiceSetup {
   ServeConfig config;
   Secrets secrets;
   std::vector<std::filesystem::path> plugin_directories;  // empty = the default search path
-  Durability* durability = nullptr;       // null = ImmediateDurability; must outlive the service
+  std::optional<JournalSetup> journal;    // none = in memory only (a restart loses everything)
+  // null = the journal's when `journal` is set, else ImmediateDurability; must outlive the service
+  Durability* durability = nullptr;
   std::unique_ptr<OutboundSender> sender;  // null = GraphSender to config.service.graph_api_base
   std::FILE* log = stderr;                 // JSON lines; null = no log
 };
@@ -75,6 +88,8 @@ class Service final : public HttpApp {
   // For in-process drivers (the simulator signs its webhooks like Meta does). Never logged.
   [[nodiscard]] const Secrets& secrets() const noexcept;
   [[nodiscard]] const ServeConfig& config() const noexcept;
+  // With a journal: what start-up recovered (null without one).
+  [[nodiscard]] durable::DurableKernel* durable() noexcept;
 
   struct State;  // service/src/service_state.h
 

@@ -35,6 +35,9 @@ struct ServiceLimits {
   size_t ws_max_queued = 4096;             // messages waiting for a slow WebSocket peer: then 1008
   size_t dedupe_window = 100000;           // message ids remembered for de-duplication
   size_t recent_events = 200;              // kept for the supervisor page
+  // With a journal: how long a webhook waits for what it caused to be durable before it answers
+  // 503 (Meta retries). Without one it does not wait.
+  Duration durable_timeout = std::chrono::seconds(2);
 };
 
 // One skill a routed item asks for (Kernel::prepare_requirements).
