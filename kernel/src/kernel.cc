@@ -291,6 +291,7 @@ class KernelImpl final : public Kernel {
     entry.set = c;
     entry.member = pos;
     entry.verdict.store(0, std::memory_order_relaxed);
+    entry.priority.store(cfg().routings[cfg().queues[set.queue].routing].priority, std::memory_order_relaxed);
     (void)class_member(a, n);  // the verdict, now: routing threads find it fresh
     agent_class_count_[a].store(n + 1, std::memory_order_release);
   }
@@ -432,6 +433,10 @@ class KernelImpl final : public Kernel {
       agents_[a].word.store(AgentWord{}.with_status(resolved->agents[a].initial_status).raw, kSeq);
     std::vector<uint8_t> status_changed;
     const std::vector<uint8_t> touched = touched_agents(before, *resolved, moved, status_changed);
+    bool priority_moved = false;
+    for (uint32_t q = 0; q < n_queues; ++q)
+      priority_moved |= before.routings[before.queues[q].routing].priority !=
+                        resolved->routings[resolved->queues[q].routing].priority;
     cell_.replace(std::make_unique<const ResolvedConfig>(std::move(*resolved)));
 
     const Pinned pinned(*this);  // the new version: replace() returned, nobody reads the old one
@@ -446,6 +451,13 @@ class KernelImpl final : public Kernel {
     // A timer armed for a word the item has left since does nothing when it fires (fire()), and
     // an arm never replaces a later version's (timer_wheel.h): racing the hot path is harmless.
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
+    if (priority_moved)  // the classes' cached priorities (ClassEntry), before anyone is offered work
+      for (uint32_t a = 0; a < cfg().agents.size(); ++a)
+        for (uint32_t i = 0, n = agent_class_count_[a].load(std::memory_order_acquire); i < n; ++i) {
+          ClassEntry& entry = agent_classes_[size_t{a} * max_classes_ + i];
+          entry.priority.store(cfg().routings[cfg().queues[sets_[entry.set]->queue].routing].priority,
+                               std::memory_order_relaxed);
+        }
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
       if (moved[a]) {
@@ -1903,16 +1915,14 @@ class KernelImpl final : public Kernel {
       int64_t best_arrival = INT64_MAX;
       for (uint32_t i = 0; i < n; ++i) {
         const Membership m = i < n_base ? memberships[i] : agent_classes_[size_t{a} * max_classes_ + (i - n_base)].membership();
-        if (i >= n_base && !class_member(a, i - n_base)) continue;  // listed once, not a member now
-        QueueSlot& set = *sets_[m.set];
-        // A class caches its queue's priority as it was when prepared; a live change may have
-        // changed it since, so classes read it from the configuration.
-        const int32_t priority = i < n_base ? m.priority : cfg().routings[cfg().queues[set.queue].routing].priority;
+        const int32_t priority = m.priority;
         if (i < n_base && best >= 0 && priority > best_priority) {  // queues are sorted by priority
           i = n_base - 1;
           continue;
         }
         if (done[i] || priority > best_priority) continue;
+        if (i >= n_base && !class_member(a, i - n_base)) continue;  // listed once, not a member now
+        QueueSlot& set = *sets_[m.set];
         OMNI_SCHED_POINT("pull.waiting");
         if (set.waiting.load(kSeq) <= 0) continue;
         const uint32_t q = set.queue;

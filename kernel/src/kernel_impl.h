@@ -102,11 +102,19 @@ struct QueueSlot {
 // agent is a member under one configuration version ((version + 1) << 1 | member; 0 = not known:
 // KernelImpl::class_member). Written by the control plane before the list's count publishes it;
 // the verdict is a cache any thread refreshes.
+//
+// `priority` caches the class's queue's routing priority, so that pull() can pass over a class
+// without touching it or the configuration (measured: reading it from the configuration cost
+// per-op close 2x at 10,000 agents); a live change that moves the priority rewrites it before
+// reconfigure returns (an operation running meanwhile may order by the old one).
 struct ClassEntry {
   uint32_t set = 0;
   uint32_t member = 0;
   std::atomic<uint64_t> verdict{0};
-  [[nodiscard]] Membership membership() const noexcept { return {set, member, 0}; }
+  std::atomic<int32_t> priority{0};
+  [[nodiscard]] Membership membership() const noexcept {
+    return {set, member, priority.load(std::memory_order_relaxed)};
+  }
 };
 
 // A skill class (a lane set beyond the queues' own): the skills an agent needs to be a member,
