@@ -165,7 +165,7 @@ struct Limits {
   uint32_t event_capacity = 1 << 16;  // events buffered until the host drains them
   Duration timer_resolution = std::chrono::milliseconds(10);
   // Distinct skill requirement sets (per queue) the host may prepare (Kernel::prepare_requirements);
-  // each costs lanes and an index. Memory: agents × this × 12 bytes for the agents' class lists.
+  // each costs lanes and an index. Memory: max agents × this × 24 bytes for the agents' class lists.
   uint32_t max_requirement_sets = 64;
   // Items that may wait for one agent as their preferred agent at once (its personal lane); a
   // submit beyond it routes as if no agent were preferred.
