@@ -123,7 +123,7 @@ Json supervisor_state(Service::State& s) {
     }
   }
   Json statuses = Json::array();
-  for (const PresenceStatusConfig& st : s.config.kernel.statuses) statuses.push_back(st.name);
+  for (const std::string& name : s.names()->statuses) statuses.push_back(name);  // live changes may append
   return {{"agents", std::move(agents)},
           {"queues", std::move(queues)},
           {"channels", std::move(channel_list)},
