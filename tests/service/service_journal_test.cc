@@ -350,5 +350,55 @@ TEST(ServeJournal, AnotherConfigurationIsRefusedNamingTheDifference) {
   EXPECT_NE(other.error().find("/presence_configs/0/capacity"), std::string::npos) << other.error();
 }
 
+// A live change is journaled: a restart with the same file comes back with the changed
+// configuration (the journal's wins once the service changed it live: journal_config.h), and the
+// hired agent is there by name.
+TEST(ServeJournal, ARestartAfterALiveChangeComesBackWithTheChangedConfiguration) {
+  TempDir dir;
+  const auto room_to_hire = [](ServeConfig& c) { c.kernel.limits.max_agents = 3; };
+  const auto as_supervisor = [](std::string method, std::string target, std::string body) {
+    return HttpRequest{std::move(method), std::move(target), {{"authorization", std::string("Bearer ") + kSupervisorToken}},
+                       std::move(body)};
+  };
+  {
+    auto service = open_service(dir.path() / "journal", nullptr, room_to_hire);
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    const HttpResponse moved = (*service)->handle(as_supervisor("PATCH", "/v1/agents/bob", R"({"queues": ["wa", "wa_es"]})"));
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    const HttpResponse hired =
+        (*service)->handle(as_supervisor("POST", "/v1/agents", R"({"name": "carol", "profile": "p", "queues": ["ig"]})"));
+    ASSERT_EQ(hired.status, 201) << hired.body;
+  }
+  auto again = open_service(dir.path() / "journal", nullptr, room_to_hire);
+  ASSERT_TRUE(again.has_value()) << again.error();
+  const auto config = (*again)->kernel().config();
+  ASSERT_EQ(config->agents.size(), 3u);
+  EXPECT_EQ(config->agents[1].queues, (std::vector<std::string>{"wa", "wa_es"}));
+  EXPECT_EQ(config->agents[2].name, "carol");
+  const Json state = body_of((*again)->handle(as_supervisor("GET", "/v1/supervisor/state", "")));
+  ASSERT_EQ(state["agents"].size(), 3u);
+  EXPECT_EQ(state["agents"][2]["agent"], "carol");
+  // The file still differs from the journal in what the live changes did: a journal this service
+  // never changed live is still refused when the file differs (AnotherConfiguration… above).
+}
+
+// A change the kernel refuses writes nothing to the journal: a restart still requires the file's
+// configuration (no live change was made).
+TEST(ServeJournal, ARefusedLiveChangeLeavesTheJournalsConfigurationAlone) {
+  TempDir dir;
+  {
+    auto service = open_service(dir.path() / "journal");
+    ASSERT_TRUE(service.has_value()) << service.error();
+    const HttpResponse r = (*service)->handle(HttpRequest{
+        "PATCH", "/v1/agents/bob", {{"authorization", std::string("Bearer ") + kSupervisorToken}}, R"({"queues": ["nowhere"]})"});
+    ASSERT_EQ(r.status, 400) << r.body;
+  }
+  auto other = open_service(dir.path() / "journal", nullptr,
+                            [](ServeConfig& c) { c.kernel.presence_configs[0].capacity = 3.0; });
+  ASSERT_FALSE(other.has_value());
+  EXPECT_NE(other.error().find("/presence_configs/0/capacity"), std::string::npos) << other.error();
+}
+
 }  // namespace
 }  // namespace omni::service::testing
