@@ -32,6 +32,8 @@ Outcome refused(int status, std::string_view code, const ConfigError& e) {
   return {status, {{"error", code}, {"field", e.field}, {"reason", e.reason}, {"message", e.message()}}};
 }
 
+Outcome malformed_json() { return {400, {{"error", "malformed_json"}, {"message", "$: the body is not valid JSON"}}}; }
+
 // Takes `next` as the configuration in force, or changes nothing. The caller holds
 // s.config_change_mutex, so `next` was built from the configuration in force now.
 Outcome apply(Service::State& s, const Config& next, std::string_view what) {
@@ -81,8 +83,8 @@ Outcome patch_agent_request(Service::State& s, const HttpRequest& request, const
   auto it = std::ranges::find(next.agents, name, &AgentConfig::name);
   if (it == next.agents.end()) return {404, {{"error", "unknown_agent"}, {"message", "no agent \"" + name + "\""}}};
   const auto position = static_cast<size_t>(it - next.agents.begin());
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return {400, {{"error", "malformed_json"}, {"message", "$: the body is not valid JSON"}}};
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return malformed_json();
   if (auto edited = patch_agent(next, position, body); !edited) return refused(400, "bad_request", edited.error());
   Outcome out = apply(s, next, "PATCH /v1/agents/" + name);
   if (out.status == 200) out.body = agent_json(s, AgentId{static_cast<uint32_t>(position)});
@@ -91,8 +93,8 @@ Outcome patch_agent_request(Service::State& s, const HttpRequest& request, const
 
 Outcome hire_request(Service::State& s, const HttpRequest& request) {
   Config next = *s.kernel->config();
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return {400, {{"error", "malformed_json"}, {"message", "$: the body is not valid JSON"}}};
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return malformed_json();
   if (auto hired = hire_agent(next, body); !hired) return refused(400, "bad_request", hired.error());
   Outcome out = apply(s, next, "POST /v1/agents");
   if (out.status == 200) out = {201, agent_json(s, AgentId{static_cast<uint32_t>(next.agents.size() - 1)})};
