@@ -4,6 +4,7 @@
 // changes nothing, and only the supervisor token may ask. With a journal: service_journal_test.cc.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -200,6 +201,32 @@ TEST_F(LiveConfig, OnlyTheSupervisorTokenMayChangeTheConfiguration) {
   EXPECT_EQ(config_now(), before);
   // The agent's own REST API is unchanged: GET still answers alice with her token.
   EXPECT_EQ(service().handle(get("/v1/agents/alice", {{"authorization", "Bearer " + agent_token}})).status, 200);
+}
+
+// Changes while the pump fans out events and supervisors read the state: every answer is whole
+// (the ThreadSanitizer build checks the names table and the agent sockets for races).
+TEST_F(LiveConfig, ChangesWhileTrafficFlowsAndTheStateIsRead) {
+  std::atomic<bool> done{false};
+  std::atomic<int> bad_reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      if (supervisor("GET", "/v1/supervisor/state").status != 200) ++bad_reads;
+      if (service().handle(get("/metrics")).status != 200) ++bad_reads;
+    }
+  });
+  for (int i = 0; i < 20; ++i) message("1555222" + std::to_string(1000 + i), i % 2 ? "hola" : "hi");
+  ASSERT_EQ(supervisor("POST", "/v1/agents", R"({"name": "carol", "profile": "p", "queues": ["wa_es"], "status": "Available"})").status, 201);
+  for (int i = 0; i < 10; ++i) {
+    const char* capacity = i % 2 ? R"({"presence_config": "p"})" : R"({"presence_config": "single"})";
+    ASSERT_EQ(supervisor("PATCH", "/v1/agents/alice", capacity).status, 200);
+  }
+  done.store(true);
+  reader.join();
+  EXPECT_EQ(bad_reads.load(), 0);
+  const Json state = Json::parse(supervisor("GET", "/v1/supervisor/state").body);
+  ASSERT_EQ(state["agents"].size(), 3u);
+  EXPECT_EQ(state["agents"][2]["agent"], "carol");
+  EXPECT_EQ(kernel().config()->agents[0].presence_config, "p");
 }
 
 }  // namespace
