@@ -176,6 +176,13 @@ TEST_F(LiveConfig, BadChangesAreTypedErrorsNamingTheFieldAndChangeNothing) {
       {"DELETE", "/v1/config", "", 405, nullptr},
       {"GET", "/v1/agents", "", 405, nullptr},
   };
+  // The kernel configuration only: the service section (routes, secrets) does not change live.
+  Json with_service = Json::parse(before);
+  with_service["service"] = Json::object();
+  const HttpResponse r = supervisor("PUT", "/v1/config", with_service.dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Json::parse(r.body).value("error", ""), "invalid_config") << r.body;
+  EXPECT_EQ(Json::parse(r.body).value("field", ""), "service") << r.body;
   for (const Case& c : cases) {
     const HttpResponse r = supervisor(c.method, c.target, c.body);
     EXPECT_EQ(r.status, c.status) << c.method << " " << c.target << " " << c.body << " → " << r.body;
