@@ -55,12 +55,16 @@ Outcome apply(Service::State& s, const Config& next, std::string_view what) {
     auto mark = s.durable->write_host(std::vector<durable::HostOp>{live_config_mark(++s.live_changes, unix_ms_now())});
     if (!mark) {
       restore_names();
+      s.stop_journal("live change mark", journal::to_string(mark.error()));  // as every failed host record
       return {503, {{"error", "not_durable"}, {"message", "journal: " + std::string(journal::to_string(mark.error()))}}};
     }
     auto r = s.durable->reconfigure(next);
     if (!r) {
       restore_names();
       if (r.error().refused) return refused(400, "refused_change", *r.error().refused);
+      // The configuration record may be in the journal without the kernel having taken it: no
+      // later event may be journaled after it (a restart recovers what was durable).
+      s.stop_journal("live change", journal::to_string(r.error().journal));
       return {503, {{"error", "not_durable"}, {"message", r.error().message()}}};
     }
   } else if (auto r = s.kernel->reconfigure(next); !r) {

@@ -383,6 +383,45 @@ TEST(ServeJournal, ARestartAfterALiveChangeComesBackWithTheChangedConfiguration)
   // never changed live is still refused when the file differs (AnotherConfiguration… above).
 }
 
+// A live change the journal cannot take (full) answers 503, leaves the kernel's configuration as
+// it was and stops the journal; a restart with room has the last change that was acknowledged.
+TEST(ServeJournal, ALiveChangeTheJournalCannotTakeIs503AndChangesNothing) {
+  TempDir dir;
+  const fs::path journal = dir.path() / "journal";
+  durable::DurableOptions capped = fast_journal();
+  capped.journal.max_bytes = 24 << 10;  // the configuration record and a few changes
+  const auto patch = [](Service& service, const char* queues) {
+    return service.handle(HttpRequest{"PATCH", "/v1/agents/bob", {{"authorization", std::string("Bearer ") + kSupervisorToken}},
+                                      std::string(R"({"queues": )") + queues + "}"});
+  };
+  const char* choices[] = {R"(["wa", "ig"])", R"(["wa", "ig", "web"])"};
+  std::vector<std::string> last_acknowledged;
+  {
+    auto service = open_service(journal, nullptr, {}, capped);
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    HttpResponse r;
+    for (int i = 0; i < 200; ++i) {
+      const auto before = (*service)->kernel().config()->agents[1].queues;
+      r = patch(**service, choices[i % 2]);
+      if (r.status != 200) {
+        EXPECT_EQ((*service)->kernel().config()->agents[1].queues, before);
+        break;
+      }
+      last_acknowledged = (*service)->kernel().config()->agents[1].queues;
+    }
+    ASSERT_EQ(r.status, 503) << "the cap was never reached: " << r.body;
+    EXPECT_EQ(body_of(r)["error"], "not_durable") << r.body;
+    ASSERT_FALSE(last_acknowledged.empty());
+    EXPECT_EQ((*service)->handle(get("/readyz")).status, 503);
+    EXPECT_EQ(patch(**service, choices[0]).status, 503);  // stopped for good
+    (*service)->stop();
+  }
+  auto again = open_service(journal);
+  ASSERT_TRUE(again.has_value()) << again.error();
+  EXPECT_EQ((*again)->kernel().config()->agents[1].queues, last_acknowledged);
+}
+
 // A change the kernel refuses writes nothing to the journal: a restart still requires the file's
 // configuration (no live change was made).
 TEST(ServeJournal, ARefusedLiveChangeLeavesTheJournalsConfigurationAlone) {
