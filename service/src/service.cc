@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "omnikernel/config/writer.h"
 #include "omnikernel/runtime/plugin_path.h"
 #include "omnikernel/sdk/customer_id.hpp"
 #include "omnikernel/service/hmac.h"
@@ -150,6 +151,9 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
     s.kernel = s.owned_kernel.get();
   }
   // The configuration in force from here on is the kernel's (the journal's after live changes).
+  if (s.durable && config::write_config(s.config.kernel) != config::write_config(*s.kernel->config()))
+    s.log.info("journal_config_in_force", {{"why", "live changes were made in this journal: its configuration is "
+                                                   "in force, the file's kernel sections are not used"}});
   s.config.kernel = *s.kernel->config();
   for (const QueueConfig& q : s.config.kernel.queues) {
     auto info = std::make_unique<QueueInfo>();
