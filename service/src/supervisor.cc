@@ -125,7 +125,10 @@ Json supervisor_state(Service::State& s) {
     }
   }
   Json statuses = Json::array();
-  for (const std::string& name : s.names()->statuses) statuses.push_back(name);  // live changes may append
+  // Held for the loop (a range-for over s.names()->statuses would outlive the temporary pointer):
+  // a live change may replace the table meanwhile.
+  const auto names = s.names();
+  for (const std::string& name : names->statuses) statuses.push_back(name);
   return {{"agents", std::move(agents)},
           {"queues", std::move(queues)},
           {"channels", std::move(channel_list)},
