@@ -14,6 +14,7 @@
 // Every drop is journaled as an erase, in one record, before the service takes traffic.
 #include <algorithm>
 
+#include "journal_config.h"
 #include "journal_records.h"
 #include "omnikernel/sdk/customer_id.hpp"
 #include "service_state.h"
@@ -75,7 +76,7 @@ std::expected<void, std::string> rebuild_from_journal(Service::State& s) {
   for (const std::string& key : forgotten) erases.push_back(seen_erase(key));
   s.seen_order = seen.empty() ? 0 : seen.back().record.order + 1;
   for (const auto& [key, value] : table) {
-    if (!key.starts_with(kConversationPrefix) && !key.starts_with(kSeenPrefix))
+    if (!key.starts_with(kConversationPrefix) && !key.starts_with(kSeenPrefix) && key != kLiveConfigKey)
       return std::unexpected("journal host record " + key + ": not a record of omni serve (is this another host's journal?)");
   }
   if (!erases.empty()) {

@@ -4,9 +4,11 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "omnikernel/config/writer.h"
 #include "omnikernel/runtime/plugin_path.h"
 #include "omnikernel/sdk/customer_id.hpp"
 #include "omnikernel/service/hmac.h"
+#include "journal_config.h"
 #include "journal_durability.h"
 #include "service_state.h"
 
@@ -56,12 +58,21 @@ std::expected<void, std::string> load_plugins(Service::State& s, const std::vect
 }
 
 std::expected<void, std::string> resolve_routes(Service::State& s) {
+  // The file's routes were checked against the file's kernel sections; after a restart on a
+  // journal whose configuration wins, they are checked again against the one in force.
   for (const RouteRule& rule : s.config.service.routes) {
-    ResolvedRoute route{rule, *s.kernel->find_queue(rule.queue), RequirementsId{}};
+    auto queue = s.kernel->find_queue(rule.queue);
+    if (!queue) return std::unexpected(rule.path + ".queue: unknown queue \"" + rule.queue + "\" in the configuration in force");
+    ResolvedRoute route{rule, *queue, RequirementsId{}};
     if (!rule.skills.empty()) {
       std::vector<SkillRequirement> skills;
-      for (const SkillRule& k : rule.skills) {
-        skills.push_back({*s.kernel->find_skill(k.skill), static_cast<uint8_t>(k.min_level), k.drop_after});
+      for (size_t i = 0; i < rule.skills.size(); ++i) {
+        const SkillRule& k = rule.skills[i];
+        auto skill = s.kernel->find_skill(k.skill);
+        if (!skill)
+          return std::unexpected(rule.path + ".skills[" + std::to_string(i) + "].skill: unknown skill \"" + k.skill +
+                                 "\" in the configuration in force");
+        skills.push_back({*skill, static_cast<uint8_t>(k.min_level), k.drop_after});
       }
       if (s.durable) {
         // Journaled before any submit can name it (and found again, same id, after a restart).
@@ -125,10 +136,10 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
   State& s = *state;
   if (auto loaded = load_plugins(s, setup.plugin_directories); !loaded) return std::unexpected(loaded.error());
   if (setup.journal) {
-    // Recovers when the directory holds a journal (the configuration must be the journal's:
-    // a difference is named), else starts one; its lock refuses a second process on it.
-    auto dk = durable::DurableKernel::open(setup.journal->dir, s.config.kernel, s.clock, s.hooks, setup.journal->options);
-    if (!dk) return std::unexpected("journal " + setup.journal->dir.string() + ": " + dk.error().message);
+    // Recovers when the directory holds a journal, else starts one; its lock refuses a second
+    // process on it. Which configuration wins after live changes: journal_config.h.
+    auto dk = open_journaled_kernel(setup.journal->dir, s.config.kernel, s.clock, s.hooks, setup.journal->options);
+    if (!dk) return std::unexpected("journal " + setup.journal->dir.string() + ": " + dk.error());
     s.durable = std::move(*dk);
     s.kernel = &s.durable->kernel();
     for (const journal::Warning& w : s.durable->warnings())
@@ -139,6 +150,11 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
     s.owned_kernel = std::move(*kernel);
     s.kernel = s.owned_kernel.get();
   }
+  // The configuration in force from here on is the kernel's (the journal's after live changes).
+  if (s.durable && config::write_config(s.config.kernel) != config::write_config(*s.kernel->config()))
+    s.log.info("journal_config_in_force", {{"why", "live changes were made in this journal: its configuration is "
+                                                   "in force, the file's kernel sections are not used"}});
+  s.config.kernel = *s.kernel->config();
   for (const QueueConfig& q : s.config.kernel.queues) {
     auto info = std::make_unique<QueueInfo>();
     info->name = q.name;
@@ -147,18 +163,8 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
     s.queues.resize(std::max<size_t>(s.queues.size(), index(*s.kernel->find_queue(q.name)) + 1));
     s.queues[index(*s.kernel->find_queue(q.name))] = std::move(info);
   }
-  s.agent_names.resize(s.kernel->agent_count());
-  for (const AgentConfig& a : s.config.kernel.agents) {
-    if (auto id = s.kernel->find_agent(a.name)) s.agent_names[index(*id)] = a.name;
-  }
-  for (const PresenceStatusConfig& st : s.config.kernel.statuses) {
-    const size_t i = index(*s.kernel->find_status(st.name));
-    s.status_names.resize(std::max(s.status_names.size(), i + 1));
-    s.pause_causes.resize(s.status_names.size());
-    s.status_names[i] = st.name;
-    if (st.kind == PresenceKind::pause) s.pause_causes[i] = st.pause_cause;
-  }
-  s.peers.agents.resize(s.kernel->agent_count());
+  s.set_names(ServiceNames::of(s.config.kernel));
+  s.peers.agents.resize(s.kernel->agent_count());  // grown by hires (live_config.cc)
   if (auto routes = resolve_routes(s); !routes) return std::unexpected(routes.error());
   if (s.durable) {
     s.journal_durability = std::make_unique<JournalDurability>(*s.durable);
@@ -243,6 +249,7 @@ HttpResponse Service::handle(const HttpRequest& request) {
     if (!get) return error_response(405, "method_not_allowed", "use GET");
     return text_response(200, std::string(supervisor_page()), "text/html; charset=utf-8");
   }
+  if (is_config_change_path(request)) return handle_config_change(s, request);
   if (path.starts_with("/v1/agents/")) return handle_agent_rest(s, request);
   if (path.starts_with("/v1/supervisor/")) return handle_supervisor_rest(s, request);
   return error_response(404, "not_found", "no such endpoint: " + std::string(path.substr(0, 200)));

@@ -5,6 +5,7 @@
 //   event_pump.cc       the single drainer of kernel events: tick, fan-out, bookkeeping
 //   metrics_text.cc     /metrics in the Prometheus text format
 //   supervisor.cc       the supervisor's state (REST, WebSocket) and status changes
+//   live_config.cc      the supervisor's live configuration changes (/v1/config, hires, agent edits)
 //   journal_records.cc  the service's records in the journal's host table (with --journal)
 //   journal_rebuild.cc  conversations and seen ids rebuilt from them after a restart
 #pragma once
@@ -31,6 +32,7 @@
 #include "omnikernel/service/durability.h"
 #include "omnikernel/service/recent_ids.h"
 #include "omnikernel/service/service.h"
+#include "service_names.h"
 
 namespace omni::service {
 
@@ -133,10 +135,11 @@ struct Service::State {
   std::unique_ptr<Kernel> owned_kernel;
   std::unique_ptr<durable::DurableKernel> durable;
   Kernel* kernel = nullptr;
-  std::vector<std::unique_ptr<QueueInfo>> queues;  // by QueueId
-  std::vector<std::string> agent_names;           // by AgentId
-  std::vector<std::string> status_names;          // by StatusId
-  std::vector<std::string> pause_causes;          // by StatusId; empty unless a pause status
+  std::vector<std::unique_ptr<QueueInfo>> queues;  // by QueueId (queues cannot be added live)
+  // Live configuration changes (live_config.cc) run one at a time under this lock: each builds
+  // the next configuration from the one in force, so two at once would lose one of them.
+  std::mutex config_change_mutex;
+  uint64_t live_changes = 0;  // under config_change_mutex: changes asked for since start
   std::vector<ResolvedRoute> routes;
   RecentIds dedupe;
   ImmediateDurability immediate;
@@ -191,11 +194,23 @@ struct Service::State {
   [[nodiscard]] std::string_view queue_name(QueueId q) const {
     return index(q) < queues.size() ? std::string_view(queues[index(q)]->name) : std::string_view("?");
   }
-  [[nodiscard]] std::string_view status_name(StatusId id) const {
-    return index(id) < status_names.size() ? std::string_view(status_names[index(id)]) : std::string_view("?");
+  // The names table in force; replaced whole by a live change, so readers copy what they need.
+  [[nodiscard]] std::shared_ptr<const ServiceNames> names() const {
+    std::lock_guard lock(names_mutex);
+    return names_;
   }
-  [[nodiscard]] std::string_view pause_cause(StatusId id) const {
-    return index(id) < pause_causes.size() ? std::string_view(pause_causes[index(id)]) : std::string_view();
+  void set_names(ServiceNames next) {
+    auto table = std::make_shared<const ServiceNames>(std::move(next));
+    std::lock_guard lock(names_mutex);
+    names_ = std::move(table);
+  }
+  [[nodiscard]] std::string status_name(StatusId id) const {
+    auto n = names();
+    return index(id) < n->statuses.size() ? n->statuses[index(id)] : std::string("?");
+  }
+  [[nodiscard]] std::string pause_cause(StatusId id) const {
+    auto n = names();
+    return index(id) < n->pause_causes.size() ? n->pause_causes[index(id)] : std::string();
   }
   // The journal can take no more (a failed append or drain): stop journaling for good — nothing
   // after this point may become durable, or an item could be durable without the host record
@@ -204,9 +219,14 @@ struct Service::State {
     if (journal_stopped.exchange(true, std::memory_order_acq_rel)) return;
     log.warn("journal_stopped", {{"what", what}, {"status", status}, {"durable_lsn", durable ? durable->durable_lsn() : 0}});
   }
-  [[nodiscard]] std::string_view agent_name(AgentId a) const {
-    return index(a) < agent_names.size() ? std::string_view(agent_names[index(a)]) : std::string_view("?");
+  [[nodiscard]] std::string agent_name(AgentId a) const {
+    auto n = names();
+    return index(a) < n->agents.size() ? n->agents[index(a)] : std::string("?");
   }
+
+ private:
+  mutable std::mutex names_mutex;
+  std::shared_ptr<const ServiceNames> names_ = std::make_shared<const ServiceNames>();
 };
 
 // ---- the parts (each in its own file) ----------------------------------------------------------
@@ -244,6 +264,11 @@ void pump_once(Service::State& s);  // one tick + drain; the pump's body, also u
 [[nodiscard]] Upgrade supervisor_upgrade(Service::State& s, const HttpRequest& request, std::shared_ptr<WsPeer> peer);
 [[nodiscard]] bool authenticate_supervisor(Service::State& s, std::string_view token);
 [[nodiscard]] std::string_view supervisor_page() noexcept;
+
+// Live configuration changes (live_config.cc): GET/PUT /v1/config, PATCH /v1/agents/{agent},
+// POST /v1/agents. is_config_change_path says whether a request is one of them.
+[[nodiscard]] bool is_config_change_path(const HttpRequest& request);
+[[nodiscard]] HttpResponse handle_config_change(Service::State& s, const HttpRequest& request);
 
 // "Bearer <token>" → token; empty otherwise.
 [[nodiscard]] std::string_view bearer_token(const HttpRequest& request);

@@ -59,7 +59,9 @@ Json supervisor_state(Service::State& s) {
   Kernel& k = *s.kernel;
   const Time now = s.clock.now();
   // Items per agent and per channel, in one pass over the open conversations.
-  std::vector<Json> items_of(k.agent_count(), Json::array());
+  // Read once: a hire (live_config.cc) may add an agent while this state is built.
+  const uint32_t agent_count = k.agent_count();
+  std::vector<Json> items_of(agent_count, Json::array());
   std::map<std::string, std::array<uint64_t, 2>> channels;  // channel → {open, waiting}
   for (const auto& [name, adapter] : s.adapters) channels[name] = {0, 0};  // idle channels show too
   {
@@ -77,7 +79,7 @@ Json supervisor_state(Service::State& s) {
     }
   }
   Json agents = Json::array();
-  for (uint32_t a = 0; a < k.agent_count(); ++a) {
+  for (uint32_t a = 0; a < agent_count; ++a) {
     auto snap = k.agent(AgentId{a});
     if (!snap) continue;
     Json agent{{"agent", s.agent_name(AgentId{a})},   {"status", s.status_name(snap->status)},
@@ -123,7 +125,10 @@ Json supervisor_state(Service::State& s) {
     }
   }
   Json statuses = Json::array();
-  for (const PresenceStatusConfig& st : s.config.kernel.statuses) statuses.push_back(st.name);
+  // Held for the loop (a range-for over s.names()->statuses would outlive the temporary pointer):
+  // a live change may replace the table meanwhile.
+  const auto names = s.names();
+  for (const std::string& name : names->statuses) statuses.push_back(name);
   return {{"agents", std::move(agents)},
           {"queues", std::move(queues)},
           {"channels", std::move(channel_list)},

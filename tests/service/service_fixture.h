@@ -135,10 +135,11 @@ struct ServiceUnderTest {
   RecordingSender* sender = nullptr;  // owned by the service; null with a real GraphSender
 };
 
-// use_graph: the real GraphSender (to config's graph_api_base) instead of the recorder.
-inline ServiceUnderTest make_service(const Json& service_overrides = Json::object(), bool use_graph = false,
-                                     std::FILE* log = nullptr) {
-  auto config = load_serve_config_text(test_config(service_overrides), "test config");
+// A service on `config_text` (a whole serve configuration). use_graph: the real GraphSender (to
+// config's graph_api_base) instead of the recorder.
+inline ServiceUnderTest make_service_on(const std::string& config_text, bool use_graph = false,
+                                        std::FILE* log = nullptr) {
+  auto config = load_serve_config_text(config_text, "test config");
   EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().message());
   ServiceSetup setup;
   setup.config = *config;
@@ -155,6 +156,11 @@ inline ServiceUnderTest make_service(const Json& service_overrides = Json::objec
   EXPECT_TRUE(service.has_value()) << (service ? "" : service.error());
   out.service = std::move(*service);
   return out;
+}
+
+inline ServiceUnderTest make_service(const Json& service_overrides = Json::object(), bool use_graph = false,
+                                     std::FILE* log = nullptr) {
+  return make_service_on(test_config(service_overrides), use_graph, log);
 }
 
 }  // namespace omni::service::testing

@@ -350,5 +350,94 @@ TEST(ServeJournal, AnotherConfigurationIsRefusedNamingTheDifference) {
   EXPECT_NE(other.error().find("/presence_configs/0/capacity"), std::string::npos) << other.error();
 }
 
+// A live change is journaled: a restart with the same file comes back with the changed
+// configuration (the journal's wins once the service changed it live: journal_config.h), and the
+// hired agent is there by name.
+TEST(ServeJournal, ARestartAfterALiveChangeComesBackWithTheChangedConfiguration) {
+  TempDir dir;
+  const auto room_to_hire = [](ServeConfig& c) { c.kernel.limits.max_agents = 3; };
+  const auto as_supervisor = [](std::string method, std::string target, std::string body) {
+    return HttpRequest{std::move(method), std::move(target), {{"authorization", std::string("Bearer ") + kSupervisorToken}},
+                       std::move(body)};
+  };
+  {
+    auto service = open_service(dir.path() / "journal", nullptr, room_to_hire);
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    const HttpResponse moved = (*service)->handle(as_supervisor("PATCH", "/v1/agents/bob", R"({"queues": ["wa", "wa_es"]})"));
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    const HttpResponse hired =
+        (*service)->handle(as_supervisor("POST", "/v1/agents", R"({"name": "carol", "profile": "p", "queues": ["ig"]})"));
+    ASSERT_EQ(hired.status, 201) << hired.body;
+  }
+  auto again = open_service(dir.path() / "journal", nullptr, room_to_hire);
+  ASSERT_TRUE(again.has_value()) << again.error();
+  const auto config = (*again)->kernel().config();
+  ASSERT_EQ(config->agents.size(), 3u);
+  EXPECT_EQ(config->agents[1].queues, (std::vector<std::string>{"wa", "wa_es"}));
+  EXPECT_EQ(config->agents[2].name, "carol");
+  const Json state = body_of((*again)->handle(as_supervisor("GET", "/v1/supervisor/state", "")));
+  ASSERT_EQ(state["agents"].size(), 3u);
+  EXPECT_EQ(state["agents"][2]["agent"], "carol");
+  // The file still differs from the journal in what the live changes did: a journal this service
+  // never changed live is still refused when the file differs (AnotherConfiguration… above).
+}
+
+// A live change the journal cannot take (full) answers 503, leaves the kernel's configuration as
+// it was and stops the journal; a restart with room has the last change that was acknowledged.
+TEST(ServeJournal, ALiveChangeTheJournalCannotTakeIs503AndChangesNothing) {
+  TempDir dir;
+  const fs::path journal = dir.path() / "journal";
+  durable::DurableOptions capped = fast_journal();
+  capped.journal.max_bytes = 24 << 10;  // the configuration record and a few changes
+  const auto patch = [](Service& service, const char* queues) {
+    return service.handle(HttpRequest{"PATCH", "/v1/agents/bob", {{"authorization", std::string("Bearer ") + kSupervisorToken}},
+                                      std::string(R"({"queues": )") + queues + "}"});
+  };
+  const char* choices[] = {R"(["wa", "ig"])", R"(["wa", "ig", "web"])"};
+  std::vector<std::string> last_acknowledged;
+  {
+    auto service = open_service(journal, nullptr, {}, capped);
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    HttpResponse r;
+    for (int i = 0; i < 200; ++i) {
+      const auto before = (*service)->kernel().config()->agents[1].queues;
+      r = patch(**service, choices[i % 2]);
+      if (r.status != 200) {
+        EXPECT_EQ((*service)->kernel().config()->agents[1].queues, before);
+        break;
+      }
+      last_acknowledged = (*service)->kernel().config()->agents[1].queues;
+    }
+    ASSERT_EQ(r.status, 503) << "the cap was never reached: " << r.body;
+    EXPECT_EQ(body_of(r)["error"], "not_durable") << r.body;
+    ASSERT_FALSE(last_acknowledged.empty());
+    EXPECT_EQ((*service)->handle(get("/readyz")).status, 503);
+    EXPECT_EQ(patch(**service, choices[0]).status, 503);  // stopped for good
+    (*service)->stop();
+  }
+  auto again = open_service(journal);
+  ASSERT_TRUE(again.has_value()) << again.error();
+  EXPECT_EQ((*again)->kernel().config()->agents[1].queues, last_acknowledged);
+}
+
+// A change the kernel refuses writes nothing to the journal: a restart still requires the file's
+// configuration (no live change was made).
+TEST(ServeJournal, ARefusedLiveChangeLeavesTheJournalsConfigurationAlone) {
+  TempDir dir;
+  {
+    auto service = open_service(dir.path() / "journal");
+    ASSERT_TRUE(service.has_value()) << service.error();
+    const HttpResponse r = (*service)->handle(HttpRequest{
+        "PATCH", "/v1/agents/bob", {{"authorization", std::string("Bearer ") + kSupervisorToken}}, R"({"queues": ["nowhere"]})"});
+    ASSERT_EQ(r.status, 400) << r.body;
+  }
+  auto other = open_service(dir.path() / "journal", nullptr,
+                            [](ServeConfig& c) { c.kernel.presence_configs[0].capacity = 3.0; });
+  ASSERT_FALSE(other.has_value());
+  EXPECT_NE(other.error().find("/presence_configs/0/capacity"), std::string::npos) << other.error();
+}
+
 }  // namespace
 }  // namespace omni::service::testing

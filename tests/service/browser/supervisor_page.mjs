@@ -1,6 +1,7 @@
 // The supervisor page in a real browser (Debian's chromium driven by playwright-core): it loads,
 // goes live, its figures match the REST API, a status change made through the agent API shows
-// within 1 s, and a screenshot is kept in the build tree.
+// within 1 s, a capacity change made on the page (a live configuration change) shows within 1 s and
+// a refused queue change shows its error, and a screenshot is kept in the build tree.
 // Usage: node supervisor_page.mjs OMNI_CLI PLUGIN_DIR NODE_MODULES_DIR SCREENSHOT
 // Exit 0 pass, 1 fail, 77 skipped (no chromium).
 import { spawn } from "node:child_process";
@@ -98,6 +99,41 @@ try {
   await page.locator("body").click({ position: { x: 5, y: 5 } });  // leave the menu so the page re-renders
   await page.waitForFunction(agent => document.querySelector(`#agents tr[data-agent="${agent}"] [data-field="status"]`)
     ?.textContent === "Available", server.agent, { timeout: 2000 }).catch(() => fail("the page's status change did not apply"));
+
+  // A capacity change from the page: another presence configuration, applied live; the page's
+  // capacity follows the REST state within 1 s.
+  const auth = { authorization: `Bearer ${server.supervisor}` };
+  const config = await (await fetch(`${server.base}/v1/config`, { headers: auth })).json();
+  const current = config.agents.find(a => a.name === server.agent).presence_config;
+  const before = (await (await fetch(`${server.base}/v1/supervisor/state`, { headers: auth })).json())
+    .agents.find(a => a.agent === server.agent).capacity;
+  // One whose capacity differs, so that the page has something to show.
+  const other = config.presence_configs.find(p => p.name !== current && p.capacity !== before)?.name;
+  if (!other) fail(`the demo has no presence configuration with another capacity than ${before}`);
+  else {
+    const changed = Date.now();
+    await page.selectOption(`select[data-capacity="${server.agent}"]`, other);
+    let expected = null;
+    for (let i = 0; i < 50 && expected === null; ++i) {
+      const now = await (await fetch(`${server.base}/v1/config`, { headers: auth })).json();
+      if (now.agents.find(a => a.name === server.agent).presence_config === other) {
+        const state = await (await fetch(`${server.base}/v1/supervisor/state`, { headers: auth })).json();
+        expected = String(state.agents.find(a => a.agent === server.agent).capacity);
+      } else await new Promise(r => setTimeout(r, 20));
+    }
+    if (expected === null) fail(`the capacity change to ${other} was not applied`);
+    else if (expected === String(before)) fail(`the capacity stayed ${before} after the change to ${other}`);
+    else await page.waitForFunction(([agent, capacity]) =>
+      document.querySelector(`#agents tr[data-agent="${agent}"] [data-field="capacity"]`)?.textContent === capacity,
+      [server.agent, expected], { timeout: 1000, polling: 20 })
+      .then(() => console.log(`capacity change shown after ${Date.now() - changed} ms`))
+      .catch(() => fail("the capacity change did not show within 1 s"));
+  }
+  // A refused change shows the kernel's error on the page.
+  await page.fill(`input[data-queues="${server.agent}"]`, "no_such_queue");
+  await page.click(`button[data-apply="${server.agent}"]`);
+  await page.waitForFunction(() => document.getElementById("message").textContent.includes("refused_change"),
+    null, { timeout: 2000 }).catch(() => fail("a refused queue change showed no error"));
 
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log("screenshot: " + screenshot);

@@ -87,6 +87,8 @@ class Service final : public HttpApp {
   [[nodiscard]] std::string token_of(std::string_view agent) const;
   // For in-process drivers (the simulator signs its webhooks like Meta does). Never logged.
   [[nodiscard]] const Secrets& secrets() const noexcept;
+  // The configuration at start (its kernel sections the journal's when a restart found live
+  // changes there); the one in force after live changes is kernel().config().
   [[nodiscard]] const ServeConfig& config() const noexcept;
   // With a journal: what start-up recovered (null without one).
   [[nodiscard]] durable::DurableKernel* durable() noexcept;

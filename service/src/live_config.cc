@@ -1,0 +1,140 @@
+// The supervisor's live configuration changes (issue 11 item 5, docs/API.md "Live changes"):
+//   GET  /v1/config           the configuration in force (the kernel's; the service section and
+//                             secrets are not part of it)
+//   PUT  /v1/config           a whole next configuration
+//   PATCH /v1/agents/{agent}  an agent's capacity (profile, presence_config), queues, skills
+//   POST /v1/agents           hire an agent (up to limits.max_agents)
+// Each builds the next Config from the one in force, then Kernel::reconfigure takes it — through
+// DurableKernel::reconfigure with a journal, so a restart comes back with it (journal_config.h).
+// Authorized like the rest of the supervisor's API (the supervisor token). One change at a time.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "agent_changes.h"
+#include "journal_config.h"
+#include "omnikernel/config/loader.h"
+#include "omnikernel/config/writer.h"
+#include "service_state.h"
+
+namespace omni::service {
+namespace {
+
+constexpr std::string_view kConfigPath = "/v1/config";
+constexpr std::string_view kAgentsPath = "/v1/agents";
+
+struct Outcome {
+  int status = 200;
+  Json body;
+};
+
+Outcome refused(int status, std::string_view code, const ConfigError& e) {
+  return {status, {{"error", code}, {"field", e.field}, {"reason", e.reason}, {"message", e.message()}}};
+}
+
+Outcome malformed_json() { return {400, {{"error", "malformed_json"}, {"message", "$: the body is not valid JSON"}}}; }
+
+// Takes `next` as the configuration in force, or changes nothing. The caller holds
+// s.config_change_mutex, so `next` was built from the configuration in force now.
+Outcome apply(Service::State& s, const Config& next, std::string_view what) {
+  // The kernel's checks first: a refused change must not touch the names table or the journal.
+  if (auto e = s.kernel->validate_reconfigure(next)) return refused(400, "refused_change", *e);
+  if (s.durable && s.journal_stopped.load(std::memory_order_acquire))
+    return {503, {{"error", "not_durable"}, {"message", "the journal stopped; restart the service"}}};
+  // Names and agent sockets for entries the change appends, ready before the kernel routes to
+  // them (positions are ids; nothing reads an id the kernel has not handed out yet).
+  s.set_names(ServiceNames::of(next));
+  {
+    std::lock_guard lock(s.peers.mutex);
+    if (s.peers.agents.size() < next.agents.size()) s.peers.agents.resize(next.agents.size());
+  }
+  const auto restore_names = [&] { s.set_names(ServiceNames::of(*s.kernel->config())); };
+  if (s.durable) {
+    // The mark first: a restart that finds a configuration other than its file's takes the
+    // journal's only when the mark says this service changed it live (journal_config.h).
+    auto mark = s.durable->write_host(std::vector<durable::HostOp>{live_config_mark(++s.live_changes, unix_ms_now())});
+    if (!mark) {
+      restore_names();
+      s.stop_journal("live change mark", journal::to_string(mark.error()));  // as every failed host record
+      return {503, {{"error", "not_durable"}, {"message", "journal: " + std::string(journal::to_string(mark.error()))}}};
+    }
+    auto r = s.durable->reconfigure(next);
+    if (!r) {
+      restore_names();
+      if (r.error().refused) return refused(400, "refused_change", *r.error().refused);
+      // The configuration record may be in the journal without the kernel having taken it: no
+      // later event may be journaled after it (a restart recovers what was durable).
+      s.stop_journal("live change", journal::to_string(r.error().journal));
+      return {503, {{"error", "not_durable"}, {"message", r.error().message()}}};
+    }
+  } else if (auto r = s.kernel->reconfigure(next); !r) {
+    restore_names();
+    return refused(400, "refused_change", r.error());
+  }
+  s.wake_pump();  // what the change made routable is offered now; supervisors see it next push
+  s.log.info("config_changed", {{"what", what}, {"agents", next.agents.size()}});
+  return {200, {{"applied", true}}};
+}
+
+Outcome put_config(Service::State& s, const HttpRequest& request) {
+  auto next = config::load_config_text(request.body, "$");
+  if (!next) return refused(400, "invalid_config", next.error());
+  return apply(s, *next, "PUT /v1/config");
+}
+
+Outcome patch_agent_request(Service::State& s, const HttpRequest& request, const std::string& name) {
+  Config next = *s.kernel->config();
+  auto it = std::ranges::find(next.agents, name, &AgentConfig::name);
+  if (it == next.agents.end()) return {404, {{"error", "unknown_agent"}, {"message", "no agent \"" + name + "\""}}};
+  const auto position = static_cast<size_t>(it - next.agents.begin());
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return malformed_json();
+  if (auto edited = patch_agent(next, position, body); !edited) return refused(400, "bad_request", edited.error());
+  Outcome out = apply(s, next, "PATCH /v1/agents/" + name);
+  if (out.status == 200) out.body = agent_json(s, AgentId{static_cast<uint32_t>(position)});
+  return out;
+}
+
+Outcome hire_request(Service::State& s, const HttpRequest& request) {
+  Config next = *s.kernel->config();
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return malformed_json();
+  if (auto hired = hire_agent(next, body); !hired) return refused(400, "bad_request", hired.error());
+  Outcome out = apply(s, next, "POST /v1/agents");
+  if (out.status == 200) out = {201, agent_json(s, AgentId{static_cast<uint32_t>(next.agents.size() - 1)})};
+  return out;
+}
+
+// "/v1/agents/{agent}" → the agent's name (percent-decoded); empty for any other path.
+std::string single_agent(std::string_view path) {
+  if (!path.starts_with(kAgentsPath) || path.size() <= kAgentsPath.size() + 1 || path[kAgentsPath.size()] != '/')
+    return {};
+  const std::string_view rest = path.substr(kAgentsPath.size() + 1);
+  return rest.find('/') == std::string_view::npos ? percent_decode(rest) : std::string();
+}
+
+}  // namespace
+
+bool is_config_change_path(const HttpRequest& request) {
+  const std::string_view path = request.path();
+  // PATCH is the only method /v1/agents/{agent} takes from a supervisor; GET is the agent's own.
+  return path == kConfigPath || path == kAgentsPath || (request.method == "PATCH" && !single_agent(path).empty());
+}
+
+HttpResponse handle_config_change(Service::State& s, const HttpRequest& request) {
+  if (!authenticate_supervisor(s, bearer_token(request)))
+    return error_response(401, "unauthorized", "missing or wrong supervisor token");
+  const std::string_view path = request.path();
+  if (path == kConfigPath && (request.method == "GET" || request.method == "HEAD"))
+    return text_response(200, config::write_config(*s.kernel->config()), "application/json");
+  if (path == kConfigPath && request.method != "PUT") return error_response(405, "method_not_allowed", "use GET or PUT");
+  if (path == kAgentsPath && request.method != "POST") return error_response(405, "method_not_allowed", "use POST");
+  std::lock_guard one_at_a_time(s.config_change_mutex);
+  const Outcome out = path == kConfigPath   ? put_config(s, request)
+                      : path == kAgentsPath ? hire_request(s, request)
+                                            : patch_agent_request(s, request, single_agent(path));
+  if (out.status >= 400) s.log.info("config_change_refused", {{"path", path}, {"status", out.status}});
+  return json_response(out.status, out.body);
+}
+
+}  // namespace omni::service
