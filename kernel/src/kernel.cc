@@ -385,7 +385,8 @@ class KernelImpl final : public Kernel {
   // catches the running state up with it: timers the new rules need for items already waiting
   // or offered, and every agent placed and offered work anew (raised capacity, a status that now
   // routes a channel, another routing model). Agents the change made worse are left to the
-  // optimistic index (agent_index.h): searchers re-check them. O(items + agents × memberships).
+  // optimistic index (agent_index.h): searchers re-check them. Cost: docs/ARCHITECTURE.md
+  // "Complexity" (O(configuration) + the agents it may have made better + O(items) for timers).
   std::expected<void, ConfigError> reconfigure(const Config& next) override {
     if (t_pinned.kernel == this)
       return std::unexpected(ConfigError{"reconfigure", "called inside an operation of this kernel (a policy "
