@@ -383,9 +383,10 @@ class KernelImpl final : public Kernel {
   // Validates `next`, checks that the running kernel can take it (live_change.cc), publishes it
   // whole, waits until no operation still reads the old version (config_cell.h), and then
   // catches the running state up with it: timers the new rules need for items already waiting
-  // or offered, and every agent placed and offered work anew (raised capacity, a status that now
-  // routes a channel, another routing model). Agents the change made worse are left to the
-  // optimistic index (agent_index.h): searchers re-check them. Cost: docs/ARCHITECTURE.md
+  // or offered, and the agents it may have made better placed and offered work anew (raised
+  // capacity, a status that now routes a channel, another routing model, a queue joined, a
+  // hire). Agents it made busier are left to the optimistic index (agent_index.h): searchers
+  // re-check them; agents it took out of a set are placed absent there before it returns. Cost: docs/ARCHITECTURE.md
   // "Complexity" (O(configuration) + the agents it may have made better + O(items) for timers).
   std::expected<void, ConfigError> reconfigure(const Config& next) override {
     if (t_pinned.kernel == this)
