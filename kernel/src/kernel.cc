@@ -145,40 +145,22 @@ class KernelImpl final : public Kernel {
   }
 
   // ---- control plane ---------------------------------------------------------------------------
+  // A name looked up in the pinned configuration's table `names`.
   template <class Id>
-  static std::optional<Id> find(const std::unordered_map<std::string, uint32_t>& m, std::string_view n) {
+  std::optional<Id> find(std::unordered_map<std::string, uint32_t> ResolvedConfig::*names, std::string_view n) const {
+    const Pinned pinned(*this);
+    const auto& m = cfg().*names;
     auto it = m.find(std::string(n));
     if (it == m.end()) return std::nullopt;
     return Id{static_cast<std::underlying_type_t<Id>>(it->second)};
   }
-  std::optional<QueueId> find_queue(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<QueueId>(cfg().queue_by_name, n);
-  }
-  std::optional<AgentId> find_agent(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<AgentId>(cfg().agent_by_name, n);
-  }
-  std::optional<StatusId> find_status(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<StatusId>(cfg().status_by_name, n);
-  }
-  std::optional<ChannelId> find_channel(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<ChannelId>(cfg().channel_by_name, n);
-  }
-  std::optional<ServiceId> find_service(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<ServiceId>(cfg().service_by_name, n);
-  }
-  std::optional<FlowId> find_flow(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<FlowId>(cfg().flow_by_name, n);
-  }
-  std::optional<SkillId> find_skill(std::string_view n) const override {
-    const Pinned pinned(*this);
-    return find<SkillId>(cfg().skill_by_name, n);
-  }
+  std::optional<QueueId> find_queue(std::string_view n) const override { return find<QueueId>(&ResolvedConfig::queue_by_name, n); }
+  std::optional<AgentId> find_agent(std::string_view n) const override { return find<AgentId>(&ResolvedConfig::agent_by_name, n); }
+  std::optional<StatusId> find_status(std::string_view n) const override { return find<StatusId>(&ResolvedConfig::status_by_name, n); }
+  std::optional<ChannelId> find_channel(std::string_view n) const override { return find<ChannelId>(&ResolvedConfig::channel_by_name, n); }
+  std::optional<ServiceId> find_service(std::string_view n) const override { return find<ServiceId>(&ResolvedConfig::service_by_name, n); }
+  std::optional<FlowId> find_flow(std::string_view n) const override { return find<FlowId>(&ResolvedConfig::flow_by_name, n); }
+  std::optional<SkillId> find_skill(std::string_view n) const override { return find<SkillId>(&ResolvedConfig::skill_by_name, n); }
 
   // ---- skill requirement classes (control plane) -------------------------------------------
   // Builds, once per distinct set, a lane set of the agents qualified for it: its own lanes and

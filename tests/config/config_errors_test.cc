@@ -189,6 +189,7 @@ const BadCase kCases[] = {
      "limits.max_requirement_sets: must be >= 0"},
     {"max_preferred_waiting too large", [](Json& d) { d["limits"]["max_preferred_waiting"] = 5000; },
      "limits.max_preferred_waiting: must be <= 4096"},
+    {"max_agents negative", [](Json& d) { d["limits"]["max_agents"] = -1; }, "limits.max_agents: must be >= 0"},
     // overflow, expiry and tie-breaks (issue 9, items 3 and 5)
     {"unknown tie-break", [](Json& d) { d["routing_configs"][0]["tie_break"] = "longest"; },
      "routing_configs[0].tie_break: unknown tie-break \"longest\" (one of: listed_order, round_robin, longest_idle, most_skilled)"},

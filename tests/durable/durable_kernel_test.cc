@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "audit.h"
-#include "durable_test_support.h"
+#include "durable_fixture.h"
 #include "journal_test_support.h"
 #include "kernel_fixture.h"
 #include "omnikernel/config/writer.h"
@@ -24,16 +24,10 @@ using durable::DurableKernel;
 using durable::DurableOptions;
 using durable::OpenFailure;
 
-DurableOptions fast_options() {
-  DurableOptions o;
-  o.journal.group_commit_window = std::chrono::microseconds(200);
-  o.journal.fsync = false;  // the logic, not the disk: SIGKILL keeps the page cache (crash test syncs)
-  return o;
-}
 
 class Durable : public ::testing::Test {
  protected:
-  std::unique_ptr<DurableKernel> open(const Config& c, DurableOptions o = fast_options()) {
+  std::unique_ptr<DurableKernel> open(const Config& c, DurableOptions o = fast_durable_options()) {
     auto dk = DurableKernel::open(dir.path() / "journal", c, clock, {}, o);
     EXPECT_TRUE(dk.has_value()) << (dk ? "" : dk.error().message);
     return dk ? std::move(*dk) : nullptr;
@@ -151,11 +145,11 @@ TEST_F(Durable, AnotherConfigurationIsRefusedNamingTheDifference) {
   { ASSERT_TRUE(open(config)); }
   Config other = config;
   other.presence_configs[0].capacity = 3.0;
-  auto dk = DurableKernel::open(dir.path() / "journal", other, clock, {}, fast_options());
+  auto dk = DurableKernel::open(dir.path() / "journal", other, clock, {}, fast_durable_options());
   ASSERT_FALSE(dk.has_value());
   EXPECT_EQ(dk.error().kind, OpenFailure::Kind::config_mismatch);
   EXPECT_NE(dk.error().message.find("/presence_configs/0/capacity"), std::string::npos) << dk.error().message;
-  DurableOptions wins = fast_options();
+  DurableOptions wins = fast_durable_options();
   wins.journal_config_wins = true;
   auto dk2 = DurableKernel::open(dir.path() / "journal", other, clock, {}, wins);
   ASSERT_TRUE(dk2.has_value()) << dk2.error().message;
@@ -164,14 +158,14 @@ TEST_F(Durable, AnotherConfigurationIsRefusedNamingTheDifference) {
 
 TEST_F(Durable, AnUnusableDirectoryIsAClearStartUpError) {
   std::ofstream(dir.path() / "a-file") << "x";
-  auto dk = DurableKernel::open(dir.path() / "a-file" / "journal", config, clock, {}, fast_options());
+  auto dk = DurableKernel::open(dir.path() / "a-file" / "journal", config, clock, {}, fast_durable_options());
   ASSERT_FALSE(dk.has_value());
   EXPECT_EQ(dk.error().kind, OpenFailure::Kind::storage);
   EXPECT_NE(dk.error().message.find("a-file"), std::string::npos) << dk.error().message;
   // A directory another DurableKernel holds (the journal's lock).
   auto first = open(config);
   ASSERT_TRUE(first);
-  auto second = DurableKernel::open(dir.path() / "journal", config, clock, {}, fast_options());
+  auto second = DurableKernel::open(dir.path() / "journal", config, clock, {}, fast_durable_options());
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().kind, OpenFailure::Kind::storage) << second.error().message;
   EXPECT_NE(second.error().message.find("LOCK"), std::string::npos) << second.error().message;
@@ -179,7 +173,7 @@ TEST_F(Durable, AnUnusableDirectoryIsAClearStartUpError) {
 
 TEST_F(Durable, DiskFullIsTypedHoldsTheBatchAndReopens) {
   config.limits.event_capacity = 512;
-  DurableOptions o = fast_options();
+  DurableOptions o = fast_durable_options();
   o.journal.max_bytes = 48 << 10;
   o.snapshot_every_records = 0;
   o.snapshot_every_bytes = 0;
@@ -244,13 +238,13 @@ TEST_F(Durable, ATornTailIsCutWithItsOffsetAndACorruptMiddleStops) {
   auto bad = durable::recover(dir.path() / "middle");
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().offset, offsets[2]) << bad.error().message();
-  auto dk = DurableKernel::open(dir.path() / "middle", config, clock, {}, fast_options());
+  auto dk = DurableKernel::open(dir.path() / "middle", config, clock, {}, fast_durable_options());
   ASSERT_FALSE(dk.has_value());
   EXPECT_EQ(dk.error().kind, OpenFailure::Kind::recovery);
 }
 
 TEST_F(Durable, SnapshotsKeepTheReplayShort) {
-  DurableOptions o = fast_options();
+  DurableOptions o = fast_durable_options();
   o.snapshot_every_records = 8;
   {
     auto dk = open(config, o);
@@ -282,7 +276,7 @@ TEST_F(Durable, ARestartRecordWithoutItsSnapshotIsReplayed) {
   Event buf[16];
   const size_t n = (*k)->poll_events(buf);
   {
-    journal::Options o = fast_options().journal;
+    journal::Options o = fast_durable_options().journal;
     o.dir = dir.path() / "journal";
     auto w = journal::Writer::open(o);
     ASSERT_TRUE(w.has_value()) << w.error().message();

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "audit.h"
-#include "durable_test_support.h"
+#include "durable_fixture.h"
 #include "kernel_fixture.h"
 #include "omnikernel/durable/durable_kernel.h"
 #include "omnikernel/durable/records.h"
@@ -19,30 +19,21 @@ using durable::DurableKernel;
 using durable::DurableOptions;
 
 DurableOptions options() {
-  DurableOptions o;
-  o.journal.group_commit_window = std::chrono::microseconds(200);
-  o.journal.fsync = false;  // the logic, not the disk
+  DurableOptions o = fast_durable_options();
   o.snapshot_every_records = 0;
   o.snapshot_every_bytes = 0;
   o.journal_config_wins = true;  // a restart after live changes runs the journal's configuration
   return o;
 }
 
-class DurableLiveChange : public ::testing::Test {
+class DurableLiveChange : public DurableTest {
  protected:
-  std::unique_ptr<DurableKernel> open() {
-    auto dk = DurableKernel::open(dir.path() / "journal", config, clock, {}, options());
-    EXPECT_TRUE(dk.has_value()) << (dk ? "" : dk.error().message);
-    return dk ? std::move(*dk) : nullptr;
+  DurableLiveChange() : DurableTest(with_room(contact_centre(2, 1.0))) {}
+  static Config with_room(Config c) {
+    c.limits.max_agents = 4;
+    return c;
   }
-  static void drain_all(DurableKernel& dk) {
-    Event buf[256];
-    for (;;) {
-      const auto r = dk.drain(buf);
-      ASSERT_EQ(r.status, DrainStatus::ok);
-      if (r.events == 0) return;
-    }
-  }
+  std::unique_ptr<DurableKernel> open() { return DurableTest::open(options()); }
   // The change every test makes: more capacity, a status that did not exist at create, an agent
   // hired, and an agent moved to another queue.
   Config changed() const {
@@ -59,13 +50,6 @@ class DurableLiveChange : public ::testing::Test {
     size_t n = 0;
     for (const auto& r : reader->records()) n += r.type == static_cast<uint16_t>(durable::RecordType::config);
     return n;
-  }
-  ScratchDir dir;
-  ManualClock clock;
-  Config config = with_room(contact_centre(2, 1.0));
-  static Config with_room(Config c) {
-    c.limits.max_agents = 4;
-    return c;
   }
 };
 

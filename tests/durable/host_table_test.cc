@@ -5,7 +5,7 @@
 // durable host record.
 #include "omnikernel/durable/host_table.h"
 
-#include "durable_test_support.h"
+#include "durable_fixture.h"
 #include "kernel_fixture.h"
 #include "omnikernel/durable/durable_kernel.h"
 #include "omnikernel/durable/records.h"
@@ -19,13 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 using durable::DurableKernel;
 using durable::HostOp;
-
-durable::DurableOptions fast_options() {
-  durable::DurableOptions o;
-  o.journal.group_commit_window = std::chrono::microseconds(200);
-  o.journal.fsync = false;  // the logic, not the disk
-  return o;
-}
 
 TEST(HostCodec, RoundTripsPutsAndErasesInOrder) {
   const std::vector<HostOp> ops{HostOp::put("c/a", "one"), HostOp::put("s/x", ""), HostOp::erase("c/a"),
@@ -89,24 +82,9 @@ TEST(HostCodec, AVersionOneSnapshotReadsAsAnEmptyTable) {
   EXPECT_TRUE(old->host.empty());
 }
 
-class HostRecords : public ::testing::Test {
+class HostRecords : public DurableTest {
  protected:
-  std::unique_ptr<DurableKernel> open(durable::DurableOptions o = fast_options()) {
-    auto dk = DurableKernel::open(dir.path() / "journal", config, clock, {}, o);
-    EXPECT_TRUE(dk.has_value()) << (dk ? "" : dk.error().message);
-    return dk ? std::move(*dk) : nullptr;
-  }
-  static void drain_all(DurableKernel& dk) {
-    Event buf[256];
-    for (;;) {
-      const auto r = dk.drain(buf);
-      ASSERT_EQ(r.status, durable::DrainStatus::ok);
-      if (r.events == 0) return;
-    }
-  }
-  ScratchDir dir;
-  ManualClock clock;
-  Config config = contact_centre(2, 2.0);
+  HostRecords() : DurableTest(contact_centre(2, 2.0)) {}
 };
 
 TEST_F(HostRecords, AHostRecordPrecedesTheEventsOfTheSubmitsItsActMade) {

@@ -60,6 +60,8 @@ const Case kCases[] = {
     {"DuplicateAgent", [](Config& c) { c.agents[1].name = "a0"; }, "agents[1].name", "duplicate"},
     {"ZeroItems", [](Config& c) { c.limits.max_items = 0; }, "limits.max_items", "between"},
     {"ZeroResolution", [](Config& c) { c.limits.timer_resolution = {}; }, "limits.timer_resolution", "> 0"},
+    {"MaxAgentsBelowTheAgents", [](Config& c) { c.limits.max_agents = 1; }, "limits.max_agents", "at least the"},
+    {"MaxAgentsTooMany", [](Config& c) { c.limits.max_agents = 1u << 21; }, "limits.max_agents", "at most"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Kernel, ConfigValidation, ::testing::ValuesIn(kCases),

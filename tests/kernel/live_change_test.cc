@@ -312,6 +312,25 @@ TEST_F(LiveChange, ASkillClassHasTheRoomItWasPreparedWith) {
   expect_audit_ok();
 }
 
+TEST_F(LiveChange, AQueueHasTheRoomItWasCreatedWith) {
+  Config c = contact_centre(20, 1.0);
+  for (auto& a : c.agents) a.queues = {"support"};  // sales starts with no member: room for 16
+  build(c);
+  Config next = current();
+  for (int i = 0; i < 17; ++i) next.agents[i].queues = {"support", "sales"};
+  const ConfigError e = refused(next);
+  EXPECT_EQ(e.field, "queues[0]") << e.message();
+  EXPECT_NE(e.reason.find("room for 16"), std::string::npos) << e.reason;
+  next.agents[16].queues = {"support"};
+  apply(next);  // sixteen fit
+  for (int i = 0; i < 16; ++i) next.agents[i].queues = {"support"};
+  apply(next);  // they leave: their positions stay theirs
+  for (int i = 0; i < 16; ++i) next.agents[i].queues = {"support", "sales"};
+  apply(next);  // and they come back to them, needing no more room
+  EXPECT_LT(index(holder(submit("sales"))), 16u) << "offered to one of the sixteen";
+  expect_audit_ok();
+}
+
 // Every refusal names the field, and leaves the kernel exactly as it was.
 struct Refusal {
   const char* name;
