@@ -100,6 +100,7 @@ RoutingConfig read_routing(const Json& value, const std::string& path) {
                     {"listed_order", "round_robin", "longest_idle", "most_skilled"}));
   }
   o.read("transfer_keeps_arrival", r.transfer_keeps_arrival);
+  o.read("removed", r.removed);
   o.refuse_unknown_keys();
   return r;
 }
@@ -132,6 +133,7 @@ QueueConfig read_queue(const Json& value, const std::string& path, Config& out,
   o.read("overflow_after", q.overflow_after);
   o.read("overflow_to", q.overflow_to);
   o.read("max_wait", q.max_wait);
+  o.read("removed", q.removed);
   o.refuse_unknown_keys();
   return q;
 }
@@ -176,6 +178,7 @@ PresenceConfigConfig read_presence_config(const Json& value, const std::string& 
     d.read("flows", p.transfer_destinations.flows);
     d.refuse_unknown_keys();
   }
+  o.read("removed", p.removed);
   o.refuse_unknown_keys();
   return p;
 }
@@ -201,6 +204,7 @@ PresenceStatusConfig read_status(const Json& value, const std::string& path) {
   if (s.kind == PresenceKind::pause && s.pause_cause.empty()) {
     fail(o.path_of("pause_cause"), "missing: a pause status needs a cause (seed 003)");
   }
+  o.read("removed", s.removed);
   o.refuse_unknown_keys();
   return s;
 }
@@ -211,6 +215,7 @@ ProfileConfig read_profile(const Json& value, const std::string& path) {
   p.name = read_name(o.require("name"), o.path_of("name"));
   p.presence_config = read_name(o.require("presence_config"), o.path_of("presence_config"));
   if (const Json* skills = o.find("skills")) p.skills = read_skill_levels(*skills, o.path_of("skills"));
+  o.read("removed", p.removed);
   o.refuse_unknown_keys();
   return p;
 }
@@ -229,6 +234,7 @@ void read_agents(const Json& value, const std::string& path, Config& out,
   o.read("queues", a.queues);
   o.read("status", a.status);
   if (const Json* skills = o.find("skills")) a.skills = read_skill_levels(*skills, o.path_of("skills"));
+  o.read("removed", a.removed);
   uint32_t count = 0;
   const bool counted = o.has("count");
   o.read("count", count);
@@ -266,6 +272,7 @@ Limits read_limits(const Json& value, const std::string& path) {
   bounded("max_preferred_waiting", l.max_preferred_waiting, 0, 4096);  // the kernel's bound
   bounded("remembered_customers", l.remembered_customers, 0, 1 << 24);  // the kernel's bound
   bounded("max_agents", l.max_agents, 0, (1 << 21) - 2);                  // the kernel's bound
+  bounded("max_queues", l.max_queues, 0, (1 << 20) - 1);                  // the kernel's bound
   o.read("timer_resolution", l.timer_resolution);
   if (l.timer_resolution <= Duration::zero()) fail(o.path_of("timer_resolution"), "must be > 0");
   o.refuse_unknown_keys();

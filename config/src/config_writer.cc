@@ -30,6 +30,12 @@ Json skill_levels(const std::vector<SkillLevelConfig>& levels) {
   return out;
 }
 
+// A tombstone of a live change is written as such; live entries carry no "removed" key.
+template <class Entry>
+void mark_removed(Json& out, const Entry& e) {
+  if (e.removed) out["removed"] = true;
+}
+
 Json routing(const RoutingConfig& r) {
   Json size = r.size;
   if (r.size_unit == SizeUnit::percent) {
@@ -38,7 +44,7 @@ Json routing(const RoutingConfig& r) {
     text << r.size << '%';
     size = text.str();
   }
-  return {{"name", r.name},
+  Json out = {{"name", r.name},
           {"priority", r.priority},
           {"model", choice(r.model, {"least_active", "most_available", "longest_idle_agent", "round_robin"})},
           {"push_timeout", exact(r.push_timeout)},
@@ -46,6 +52,8 @@ Json routing(const RoutingConfig& r) {
           {"skills_based", r.skills_based},
           {"tie_break", choice(r.tie_break, {"listed_order", "round_robin", "longest_idle", "most_skilled"})},
           {"transfer_keeps_arrival", r.transfer_keeps_arrival}};
+  mark_removed(out, r);
+  return out;
 }
 
 Json presence(const PresenceConfigConfig& p) {
@@ -68,6 +76,7 @@ Json presence(const PresenceConfigConfig& p) {
   // The reader refuses these keys with empty values where they make no sense; absent = default.
   if (!p.status_on_decline.empty()) out["status_on_decline"] = p.status_on_decline;
   if (!p.status_on_push_timeout.empty()) out["status_on_push_timeout"] = p.status_on_push_timeout;
+  mark_removed(out, p);
   return out;
 }
 
@@ -86,6 +95,7 @@ std::string write_config(const Config& c) {
     Json j = {{"name", q.name}, {"channel", q.channel}, {"routing", q.routing}, {"service", q.service},
               {"max_waiting", q.max_waiting}, {"overflow_after", exact(q.overflow_after)}, {"max_wait", exact(q.max_wait)}};
     if (!q.overflow_to.empty()) j["overflow_to"] = q.overflow_to;
+    mark_removed(j, q);
     doc["queues"].push_back(std::move(j));
   }
   doc["presence_configs"] = Json::array();
@@ -95,17 +105,22 @@ std::string write_config(const Config& c) {
     Json j = {{"name", s.name}, {"kind", choice(s.kind, {"online", "busy", "away", "pause", "dnd", "offline"})}};
     if (!s.channels.empty()) j["channels"] = s.channels;
     if (!s.pause_cause.empty()) j["pause_cause"] = s.pause_cause;
+    mark_removed(j, s);
     doc["statuses"].push_back(std::move(j));
   }
   doc["profiles"] = Json::array();
-  for (const auto& p : c.profiles)
-    doc["profiles"].push_back({{"name", p.name}, {"presence_config", p.presence_config}, {"skills", skill_levels(p.skills)}});
+  for (const auto& p : c.profiles) {
+    Json j = {{"name", p.name}, {"presence_config", p.presence_config}, {"skills", skill_levels(p.skills)}};
+    mark_removed(j, p);
+    doc["profiles"].push_back(std::move(j));
+  }
   doc["agents"] = Json::array();
   for (const auto& a : c.agents) {
     Json j = {{"name", a.name}, {"queues", a.queues}, {"skills", skill_levels(a.skills)}};
     if (!a.profile.empty()) j["profile"] = a.profile;
     if (!a.presence_config.empty()) j["presence_config"] = a.presence_config;
     if (!a.status.empty()) j["status"] = a.status;
+    mark_removed(j, a);
     doc["agents"].push_back(std::move(j));
   }
   const Limits& l = c.limits;
@@ -116,6 +131,7 @@ std::string write_config(const Config& c) {
                    {"max_preferred_waiting", l.max_preferred_waiting},
                    {"remembered_customers", l.remembered_customers},
                    {"max_agents", l.max_agents},
+                   {"max_queues", l.max_queues},
                    {"timer_resolution", exact(l.timer_resolution)}};
   return doc.dump(2);
 }

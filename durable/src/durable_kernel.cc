@@ -339,30 +339,45 @@ std::string ReconfigureFailure::message() const {
 
 std::expected<void, ReconfigureFailure> DurableKernel::reconfigure(const Config& next) {
   std::lock_guard lock(mu_);
-  if (auto refused = kernel_->validate_reconfigure(next)) return std::unexpected(ReconfigureFailure{refused, JournalStatus::ok});
-  const std::string json = config::write_config(next);
-  if (json == config_json_) return {};  // nothing changes: nothing to journal
-  // Durable before the kernel routes by it. Events drained before this point were made under the
-  // old configuration; drains after it (they need mu_) carry only events of the new one, or of
-  // operations that began before the switch — legal under either, since a live change keeps
-  // every id in place (kernel/src/live_change.cc).
-  const auto payload = encode_config_text(json);
+  // What the change puts in force (removals kept as tombstones) is what is journaled: recovery
+  // then replays exactly the configurations the kernel ran by.
+  if (config::write_config(live_successor(*kernel_->config(), next)) == config_json_) return {};  // nothing changes
+  JournalStatus journal_failure = JournalStatus::ok;
   journal::Lsn lsn = 0;
-  for (;;) {
-    auto appended = writer_->append(static_cast<uint16_t>(RecordType::config), payload);
-    if (appended) {
-      lsn = *appended;
-      break;
+  std::optional<Config> in_force;
+  // Durable before the kernel routes by it, and only once the kernel is certain to take it (the
+  // hook runs after every check and fence): a record never names a change that did not happen.
+  // Events drained before the switch were made under the old configuration; drains after it
+  // (they need mu_) carry only events of the new one, or of operations that began before the
+  // switch — legal under either, since a live change keeps every id in place.
+  auto record = [&](const Config& successor) -> std::optional<ConfigError> {
+    const auto payload = encode_config_text(config::write_config(successor));
+    for (;;) {
+      auto appended = writer_->append(static_cast<uint16_t>(RecordType::config), payload);
+      if (appended) {
+        lsn = *appended;
+        break;
+      }
+      if (appended.error() != JournalStatus::busy) {
+        journal_failure = appended.error();
+        return ConfigError{"journal", "the configuration record was not appended"};
+      }
+      std::this_thread::yield();
     }
-    if (appended.error() != JournalStatus::busy) return std::unexpected(ReconfigureFailure{{}, appended.error()});
-    std::this_thread::yield();
-  }
-  if (const JournalStatus s = writer_->flush(); s != JournalStatus::ok) return std::unexpected(ReconfigureFailure{{}, s});
-  if (auto applied = kernel_->reconfigure(next); !applied)  // only if the kernel was changed behind our back
+    if (const JournalStatus s = writer_->flush(); s != JournalStatus::ok) {
+      journal_failure = s;
+      return ConfigError{"journal", "the configuration record was not made durable"};
+    }
+    in_force = successor;
+    return std::nullopt;
+  };
+  if (auto applied = kernel_->reconfigure(next, record); !applied) {
+    if (journal_failure != JournalStatus::ok) return std::unexpected(ReconfigureFailure{{}, journal_failure});
     return std::unexpected(ReconfigureFailure{applied.error(), JournalStatus::ok});
-  model_->reconfigure(next);
+  }
+  model_->reconfigure(*in_force);
   model_->set_last_lsn(lsn);
-  config_json_ = json;
+  config_json_ = config::write_config(*in_force);
   ++records_since_snapshot_;
   return {};
 }

@@ -60,6 +60,16 @@ std::expected<int32_t, ConfigError> to_milli(double v, std::string field, double
   return static_cast<int32_t>(std::llround(v * kMilli));
 }
 
+// A reference from an entry that is not removed: the entry it names must not be removed either.
+template <class T>
+std::expected<uint32_t, ConfigError> lookup_live(const Names& names, const std::vector<T>& list, const std::string& name,
+                                                 std::string field, std::string_view what, bool from_removed = false) {
+  auto id = lookup(names, name, field, what);
+  if (id && !from_removed && list[*id].removed)
+    return fail(std::move(field), format("{} \"{}\" is removed", what, name));
+  return id;
+}
+
 #define OMNI_TRY(var, expr)          \
   auto var##_r = (expr);             \
   if (!var##_r) return Error(var##_r.error()); \
@@ -80,6 +90,9 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   if (lim.timer_resolution.count() <= 0) return fail("limits.timer_resolution", "must be > 0");
   if (lim.max_preferred_waiting > 4096) return fail("limits.max_preferred_waiting", "must be at most 4096");
   if (lim.remembered_customers > (1u << 24)) return fail("limits.remembered_customers", "must be at most 16777216");
+  if (lim.max_queues > kMaxQueues) return fail("limits.max_queues", "must be at most 1048575");
+  if (lim.max_queues != 0 && lim.max_queues < c.queues.size())
+    return fail("limits.max_queues", format("must be 0 or at least the {} queues configured", c.queues.size()));
   if (lim.max_requirement_sets > kMaxRequirementSets)
     return fail("limits.max_requirement_sets", "must be at most 4096");
 
@@ -156,7 +169,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   }
 
   OMNI_TRY(status_names, index_names(c.statuses, "statuses"));
-  if (c.statuses.empty()) return fail("statuses", "at least one presence status is required");
+  if (std::none_of(c.statuses.begin(), c.statuses.end(), [](const auto& st) { return !st.removed; }))
+    return fail("statuses", "at least one presence status is required");
   if (c.statuses.size() > 511) return fail("statuses", "at most 511 presence statuses");
   for (size_t i = 0; i < c.statuses.size(); ++i) {
     const auto& st = c.statuses[i];
@@ -184,7 +198,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     const auto& q = c.queues[i];
     const auto base = at("queues", i);
     OMNI_TRY(ch, lookup(channel_names, q.channel, base + ".channel", "channel"));
-    OMNI_TRY(rt, lookup(routing_names, q.routing, base + ".routing", "routing config"));
+    OMNI_TRY(rt, lookup_live(routing_names, c.routing_configs, q.routing, base + ".routing", "routing config", q.removed));
     if (q.max_waiting < 1 || q.max_waiting > (1u << 22))
       return fail(base + ".max_waiting", "must be between 1 and 4194304");
     const std::string& service = q.service.empty() ? q.name : q.service;
@@ -193,7 +207,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     if (q.max_wait.count() < 0) return fail(base + ".max_wait", "must be >= 0");
     if (q.overflow_after.count() < 0) return fail(base + ".overflow_after", "must be >= 0");
     r.queues.push_back({static_cast<uint16_t>(ch), static_cast<uint16_t>(rt),
-                        static_cast<uint16_t>(it->second), q.max_waiting, {}, q.overflow_after, 0, q.max_wait});
+                        static_cast<uint16_t>(it->second), q.max_waiting, {}, q.overflow_after, 0, q.max_wait, {}, false});
   }
   // Overflow targets: named, not the queue itself, and no chain that comes back.
   for (size_t i = 0; i < c.queues.size(); ++i) {
@@ -204,7 +218,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       continue;
     }
     if (q.overflow_to.empty()) return fail(base + ".overflow_to", "overflow_after is set: name the queue to move to");
-    OMNI_TRY(to, lookup(queue_names, q.overflow_to, base + ".overflow_to", "queue"));
+    OMNI_TRY(to, lookup_live(queue_names, c.queues, q.overflow_to, base + ".overflow_to", "queue", q.removed));
     if (to == i) return fail(base + ".overflow_to", "a queue cannot overflow into itself");
     r.queues[i].overflow_to = to;
   }
@@ -248,7 +262,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       return fail(base + ".allow_decline", "cannot be true when auto_accept is on (auto-accepted work cannot be declined)");
     if (!p.status_on_decline.empty()) {
       if (!p.allow_decline) return fail(base + ".status_on_decline", "set, but declining is not allowed");
-      OMNI_TRY(s, lookup(status_names, p.status_on_decline, base + ".status_on_decline", "status"));
+      OMNI_TRY(s, lookup_live(status_names, c.statuses, p.status_on_decline, base + ".status_on_decline", "status", p.removed));
       info.status_on_decline = static_cast<int32_t>(s);
     }
     if (p.decline_reasons_required && p.decline_reasons.empty())
@@ -264,7 +278,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     info.reasons_required = p.decline_reasons_required;
     info.reasons = p.decline_reasons;
     if (!p.status_on_push_timeout.empty()) {
-      OMNI_TRY(s, lookup(status_names, p.status_on_push_timeout, base + ".status_on_push_timeout", "status"));
+      OMNI_TRY(s, lookup_live(status_names, c.statuses, p.status_on_push_timeout, base + ".status_on_push_timeout", "status", p.removed));
       info.status_on_push_timeout = static_cast<int32_t>(s);
     }
     if (p.missed_delay.count() < 0) return fail(base + ".missed_delay", "must be >= 0");
@@ -281,11 +295,11 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     info.transfer_queues.assign(c.queues.size(), false);
     info.transfer_profiles.assign(c.profiles.size(), false);
     for (size_t k = 0; k < td.queues.size(); ++k) {
-      OMNI_TRY(q, lookup(queue_names, td.queues[k], at(base + ".transfer_destinations.queues", k), "queue"));
+      OMNI_TRY(q, lookup_live(queue_names, c.queues, td.queues[k], at(base + ".transfer_destinations.queues", k), "queue", p.removed));
       info.transfer_queues[q] = true;
     }
     for (size_t k = 0; k < td.profiles.size(); ++k) {
-      OMNI_TRY(pr, lookup(profile_names, td.profiles[k], at(base + ".transfer_destinations.profiles", k), "profile"));
+      OMNI_TRY(pr, lookup_live(profile_names, c.profiles, td.profiles[k], at(base + ".transfer_destinations.profiles", k), "profile", p.removed));
       info.transfer_profiles[pr] = true;
     }
     for (size_t k = 0; k < td.flows.size(); ++k) {
@@ -302,8 +316,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   std::vector<uint32_t> profile_presence;
   std::vector<std::vector<uint8_t>> profile_levels;
   for (size_t i = 0; i < c.profiles.size(); ++i) {
-    OMNI_TRY(p, lookup(presence_names, c.profiles[i].presence_config,
-                       at("profiles", i) + ".presence_config", "presence config"));
+    OMNI_TRY(p, lookup_live(presence_names, c.presence_configs, c.profiles[i].presence_config,
+                            at("profiles", i) + ".presence_config", "presence config", c.profiles[i].removed));
     profile_presence.push_back(p);
     std::vector<uint8_t> levels(c.skills.size(), 0);
     if (auto ok = read_levels(c.profiles[i].skills, at("profiles", i), levels); !ok) return Error(ok.error());
@@ -317,18 +331,19 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     return fail("limits.max_agents", format("must be 0 or at least the {} agents configured", c.agents.size()));
   uint16_t default_status = UINT16_MAX;
   for (size_t s = 0; s < c.statuses.size(); ++s)
-    if (c.statuses[s].kind == PresenceKind::offline) { default_status = static_cast<uint16_t>(s); break; }
+    if (c.statuses[s].kind == PresenceKind::offline && !c.statuses[s].removed) { default_status = static_cast<uint16_t>(s); break; }
   for (size_t i = 0; i < c.agents.size(); ++i) {
     const auto& a = c.agents[i];
     const auto base = at("agents", i);
     AgentInfo info;
     if (!a.profile.empty()) {
-      OMNI_TRY(pr, lookup(profile_names, a.profile, base + ".profile", "profile"));
+      OMNI_TRY(pr, lookup_live(profile_names, c.profiles, a.profile, base + ".profile", "profile", a.removed));
       info.profile = static_cast<int32_t>(pr);
       info.presence = profile_presence[pr];
     }
     if (!a.presence_config.empty()) {  // user-level assignment wins over the profile's
-      OMNI_TRY(p, lookup(presence_names, a.presence_config, base + ".presence_config", "presence config"));
+      OMNI_TRY(p, lookup_live(presence_names, c.presence_configs, a.presence_config, base + ".presence_config",
+                              "presence config", a.removed));
       info.presence = p;
     } else if (a.profile.empty()) {
       return fail(base + ".presence_config", "no presence configuration: set one, or a profile that has one");
@@ -338,15 +353,16 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
         return fail(base + ".status", "no initial status and no offline status to default to");
       info.initial_status = default_status;
     } else {
-      OMNI_TRY(s, lookup(status_names, a.status, base + ".status", "status"));
+      OMNI_TRY(s, lookup_live(status_names, c.statuses, a.status, base + ".status", "status", a.removed));
       info.initial_status = static_cast<uint16_t>(s);
     }
     if (a.queues.size() > kMaxMemberships) return fail(base + ".queues", "an agent serves at most 4096 queues");
     std::unordered_set<uint32_t> seen;
     for (size_t k = 0; k < a.queues.size(); ++k) {
-      OMNI_TRY(q, lookup(queue_names, a.queues[k], at(base + ".queues", k), "queue"));
+      OMNI_TRY(q, lookup_live(queue_names, c.queues, a.queues[k], at(base + ".queues", k), "queue", a.removed));
       if (!seen.insert(q).second)
         return fail(at(base + ".queues", k), format("queue \"{}\" listed twice", a.queues[k]));
+      if (a.removed) continue;  // a removed agent serves nothing
       auto& members = r.queues[q].members;
       info.memberships.push_back({q, static_cast<uint32_t>(members.size()), r.routings[r.queues[q].routing].priority});
       members.push_back(static_cast<uint32_t>(i));
@@ -354,6 +370,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     info.skill_levels.assign(c.skills.size(), 0);
     if (info.profile >= 0) info.skill_levels = profile_levels[info.profile];
     if (auto ok = read_levels(a.skills, base, info.skill_levels); !ok) return Error(ok.error());
+    if (a.removed) info.skill_levels.assign(c.skills.size(), 0);  // ... and qualifies for no skill class
     std::sort(info.memberships.begin(), info.memberships.end(), [](const auto& x, const auto& y) {
       return x.priority != y.priority ? x.priority < y.priority : x.set < y.set;
     });
@@ -364,6 +381,17 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     q.serves.assign(r.agents.size(), false);
     for (uint32_t a : q.members) q.serves[a] = true;
   }
+  // Tombstones keep their ids, but their names are not found any more (Kernel::find_*).
+  auto forget_removed = [](Names& names, const auto& list) {
+    for (const auto& e : list)
+      if (e.removed) names.erase(e.name);
+  };
+  forget_removed(queue_names, c.queues);
+  forget_removed(agent_names, c.agents);
+  forget_removed(status_names, c.statuses);
+  for (size_t i = 0; i < c.queues.size(); ++i) r.queues[i].removed = c.queues[i].removed;
+  for (size_t i = 0; i < c.agents.size(); ++i) r.agents[i].removed = c.agents[i].removed;
+  for (size_t i = 0; i < c.statuses.size(); ++i) r.statuses[i].removed = c.statuses[i].removed;
   r.skill_by_name = std::move(skill_names);
   r.queue_by_name = std::move(queue_names);
   r.agent_by_name = std::move(agent_names);

@@ -73,6 +73,10 @@ constexpr Duration kDefaultExclusion = std::chrono::seconds(30);
 constexpr ItemState kOpening = static_cast<ItemState>(6);
 
 constexpr auto kSeq = std::memory_order_seq_cst;
+// The occupancy of a removed queue: far above any max_waiting, so that every acquire_occupancy
+// fails (queue_full) — the fence a removal sets with one CAS from 0, while nothing waits in the
+// queue and nothing is offered from it, before the configuration that removes it is published.
+constexpr int32_t kClosedQueue = INT32_MAX / 2;
 
 class KernelImpl final : public Kernel {
  public:
@@ -116,8 +120,9 @@ class KernelImpl final : public Kernel {
         timers_(5 * max_items_ + max_agents_,
                 cell_.unpinned().source->limits.timer_resolution, clock.now()),
         max_classes_(cell_.unpinned().source->limits.max_requirement_sets),
-        sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(cell_.unpinned().queues.size() + max_classes_)),
-        classes_(std::make_unique<SkillClass[]>(cell_.unpinned().queues.size() + max_classes_)),
+        first_class_(queue_room(cell_.unpinned())),
+        sets_(std::make_unique<std::unique_ptr<QueueSlot>[]>(first_class_ + max_classes_)),
+        classes_(std::make_unique<SkillClass[]>(first_class_ + max_classes_)),
         requirements_(std::make_unique<RequirementSet[]>(max_classes_ + 1)),
         agent_classes_(std::make_unique<ClassEntry[]>(max_agents_ * max_classes_)),
         agent_class_count_(std::make_unique<std::atomic<uint32_t>[]>(max_agents_)),
@@ -128,9 +133,11 @@ class KernelImpl final : public Kernel {
     for (uint32_t q = 0; q < cfg().queues.size(); ++q)
       sets_[q] = std::make_unique<QueueSlot>(q, cfg().queues[q].max_waiting, set_room(cfg().queues[q].members.size()));
     queue_position_.assign(cfg().queues.size(), std::vector<uint32_t>(max_agents_, UINT32_MAX));
-    for (uint32_t q = 0; q < cfg().queues.size(); ++q)
+    for (uint32_t q = 0; q < cfg().queues.size(); ++q) {
       for (uint32_t a : cfg().queues[q].members) take_position(q, a);
-    set_count_.store(static_cast<uint32_t>(cfg().queues.size()), std::memory_order_release);
+      if (cfg().queues[q].removed) sets_[q]->occupancy.store(kClosedQueue, std::memory_order_relaxed);
+    }
+    set_count_.store(first_class_, std::memory_order_release);
     class_listed_.resize(max_agents_);
     for (uint32_t a = 0; a < max_agents_; ++a) {
       agent_class_count_[a].store(0, std::memory_order_relaxed);
@@ -172,7 +179,7 @@ class KernelImpl final : public Kernel {
     std::lock_guard lock(control_mu_);
     const Pinned pinned(*this);
     const uint32_t q = index(queue);
-    if (q >= cfg().queues.size()) return std::unexpected(Status::unknown_queue);
+    if (q >= cfg().queues.size() || cfg().queues[q].removed) return std::unexpected(Status::unknown_queue);
     if (skills.empty() || skills.size() > 8) return std::unexpected(Status::invalid_requirements);
     std::vector<SkillRequirement> required, optional;
     for (size_t i = 0; i < skills.size(); ++i) {
@@ -205,7 +212,7 @@ class KernelImpl final : public Kernel {
     size_t new_classes = 0;
     for (size_t k = 0; k <= optional.size(); ++k) new_classes += !class_ids_.contains(key_of(k).first);
     if (rid > max_classes_ ||
-        set_count_.load(std::memory_order_relaxed) + new_classes > cfg().queues.size() + max_classes_)
+        set_count_.load(std::memory_order_relaxed) + new_classes > first_class_ + max_classes_)
       return std::unexpected(Status::requirements_exhausted);
     RequirementSet& info = requirements_[rid];
     info.queue = q;
@@ -304,7 +311,7 @@ class KernelImpl final : public Kernel {
     if (a >= cfg().agents.size()) return false;  // not hired yet (a live change adds it)
     const uint32_t q = sets_[set]->queue;
     const bool serves = cfg().queues[q].serves[a];
-    if (set < cfg().queues.size()) return serves;
+    if (set < first_class_) return serves;
     return (serves || cfg().routings[cfg().queues[q].routing].skills_based) && qualified(a, set);
   }
   // Is agent a a member of the i-th class in its list now? eligible(), cached beside the list
@@ -327,7 +334,7 @@ class KernelImpl final : public Kernel {
   // Is agent a a member of lane set `set` now (a searcher's or a repair's question)?
   bool member_now(uint32_t set, uint32_t a) const noexcept {
     if (a >= cfg().agents.size()) return false;
-    if (set < cfg().queues.size()) return cfg().queues[set].serves[a];
+    if (set < first_class_) return cfg().queues[set].serves[a];
     const uint32_t n = agent_class_count_[a].load(std::memory_order_acquire);
     for (uint32_t i = 0; i < n; ++i)
       if (agent_classes_[size_t{a} * max_classes_ + i].set == set) return class_member(a, i);
@@ -335,11 +342,17 @@ class KernelImpl final : public Kernel {
   }
   // The sum of agent a's levels in the skills of lane set `set` (most_skilled ties; 0 for a queue).
   uint32_t skill_sum(uint32_t set, uint32_t a) const noexcept {
-    if (set < cfg().queues.size()) return 0;
+    if (set < first_class_) return 0;
     uint32_t sum = 0;
     for (const SkillRequirement& r : classes_[set].needs) sum += cfg().agents[a].skill_levels[index(r.skill)];
     return sum;
   }
+  static uint32_t queue_room(const ResolvedConfig& c) {
+    return std::max(static_cast<uint32_t>(c.queues.size()), c.source->limits.max_queues);
+  }
+  // An agent that may be offered work or change status: hired and not removed. (A removed agent
+  // still finishes what it holds: item calls take its id.)
+  bool agent_in_force(uint32_t a) const noexcept { return a < cfg().agents.size() && !cfg().agents[a].removed; }
   static uint32_t agent_room(const ResolvedConfig& c) {
     const uint32_t configured = static_cast<uint32_t>(std::max<size_t>(c.agents.size(), 1));
     return std::max(configured, c.source->limits.max_agents);
@@ -352,14 +365,83 @@ class KernelImpl final : public Kernel {
   std::optional<ConfigError> live_change_refused(const ResolvedConfig& before, const ResolvedConfig& next) const {
     std::vector<uint32_t> room(before.queues.size());
     for (uint32_t q = 0; q < room.size(); ++q) room[q] = lane_room(q);
-    return check_live_change(before, next, LiveBounds{room, max_agents_});
+    return check_live_change(before, next, LiveBounds{room, max_agents_, first_class_});
   }
 
   std::optional<ConfigError> validate_reconfigure(const Config& next) const override {
-    auto resolved = resolve(next);
-    if (!resolved) return resolved.error();
     std::lock_guard lock(control_mu_);
-    return live_change_refused(cell_.unpinned(), *resolved);
+    const ResolvedConfig& before = cell_.unpinned();
+    auto resolved = resolve(live_successor(*before.source, next));
+    if (!resolved) return resolved.error();
+    if (auto refused = live_change_refused(before, *resolved)) return refused;
+    return removal_refused(before, *resolved);
+  }
+
+  // What a removal needs of the running state: a queue removed has nothing waiting or offered
+  // (items opening, queued — in its lanes or waiting for a preferred agent — or offered), an agent
+  // removed holds nothing (offered, active, paused or wrap-up), a status removed has nobody in
+  // it. One pass over the item slots when anything is removed; O(1) otherwise. Work may still
+  // arrive before the change is published: reconfigure's fences settle that (kClosedQueue), or
+  // the newcomer is finished as usual (an agent keeps what an offer raced to it).
+  std::optional<ConfigError> removal_refused(const ResolvedConfig& before, const ResolvedConfig& next) const {
+    auto newly = [](const auto& x, const auto& y) { return !x.removed && y.removed; };
+    std::vector<uint32_t> waiting_in(before.queues.size()), held_by(before.agents.size());
+    bool any = false;
+    for (uint32_t q = 0; q < before.queues.size(); ++q) any |= newly(before.queues[q], next.queues[q]);
+    for (uint32_t a = 0; a < before.agents.size(); ++a) any |= newly(before.agents[a], next.agents[a]);
+    for (uint32_t st = 0; st < before.statuses.size(); ++st) any |= newly(before.statuses[st], next.statuses[st]);
+    if (!any) return std::nullopt;
+    for (uint32_t slot = 0; slot < max_items_; ++slot) {
+      const ItemWord w = items_[slot].word.load(kSeq);
+      const ItemState st = w.state();
+      if ((st == kOpening || st == ItemState::queued || st == ItemState::offered) && w.queue() < waiting_in.size())
+        ++waiting_in[w.queue()];
+      if ((w.holds() || st == ItemState::paused) && w.agent() < held_by.size()) ++held_by[w.agent()];
+    }
+    const Config& src = *next.source;
+    for (uint32_t q = 0; q < before.queues.size(); ++q)
+      if (newly(before.queues[q], next.queues[q]) && waiting_in[q] > 0)
+        return ConfigError{"queues[" + std::to_string(q) + "].removed",
+                           "\"" + src.queues[q].name + "\" has " + std::to_string(waiting_in[q]) +
+                               " items waiting or offered: a queue is removed once they are routed, transferred or closed"};
+    for (uint32_t a = 0; a < before.agents.size(); ++a)
+      if (newly(before.agents[a], next.agents[a]) && held_by[a] > 0)
+        return ConfigError{"agents[" + std::to_string(a) + "].removed",
+                           "\"" + src.agents[a].name + "\" holds " + std::to_string(held_by[a]) +
+                               " items: an agent is removed once they end (an offline status first stops new offers)"};
+    for (uint32_t a = 0; a < before.agents.size(); ++a) {
+      const uint16_t st = AgentWord{agents_[a].word.load(kSeq)}.status();
+      if (!next.agents[a].removed && st < before.statuses.size() && newly(before.statuses[st], next.statuses[st]))
+        return ConfigError{"statuses[" + std::to_string(st) + "].removed",
+                           "agent \"" + src.agents[a].name + "\" is in \"" + src.statuses[st].name +
+                               "\": a status is removed once nobody is in it"};
+    }
+    return std::nullopt;
+  }
+
+  // The fence of each queue being removed: occupancy from 0 to kClosedQueue in one CAS, after
+  // sweeping out stale lane entries (they hold occupancy units, compact()). From then on nothing
+  // can be queued or offered there. On a failed CAS (work arrived since removal_refused) the
+  // fences already set are lifted — nothing was published — and the change is refused.
+  std::optional<ConfigError> close_removed_queues(const ResolvedConfig& before, const ResolvedConfig& next,
+                                                  std::vector<uint32_t>& closed) {
+    const Pinned pinned(*this);  // compact() routes under the configuration in force
+    for (uint32_t q = 0; q < before.queues.size(); ++q) {
+      if (before.queues[q].removed || !next.queues[q].removed) continue;
+      QueueSlot& queue = *sets_[q];
+      int32_t empty = 0;
+      if (queue.occupancy.load(kSeq) != 0) (void)compact(queue, q);
+      OMNI_SCHED_POINT("remove.close_queue");
+      if (!queue.occupancy.compare_exchange_strong(empty, kClosedQueue, kSeq)) {
+        for (uint32_t c : closed) sets_[c]->occupancy.store(0, kSeq);  // CAS from 0: nothing else moved them
+        closed.clear();
+        return ConfigError{"queues[" + std::to_string(q) + "].removed",
+                           "\"" + next.source->queues[q].name + "\" received work while being removed: "
+                           "a queue is removed once nothing waits in it or is offered from it"};
+      }
+      closed.push_back(q);
+    }
+    return std::nullopt;
   }
 
   // Validates `next`, checks that the running kernel can take it (live_change.cc), publishes it
@@ -370,15 +452,16 @@ class KernelImpl final : public Kernel {
   // hire). Agents it made busier are left to the optimistic index (agent_index.h): searchers
   // re-check them; agents it took out of a set are placed absent there before it returns. Cost: docs/ARCHITECTURE.md
   // "Complexity" (O(configuration) + the agents it may have made better + O(items) for timers).
-  std::expected<void, ConfigError> reconfigure(const Config& next) override {
+  std::expected<void, ConfigError> reconfigure(const Config& next, const BeforePublish& before_publish) override {
     if (t_pinned.kernel == this)
       return std::unexpected(ConfigError{"reconfigure", "called inside an operation of this kernel (a policy "
                                                         "hook?): it would wait for that operation to end"});
-    auto resolved = resolve(next);
-    if (!resolved) return std::unexpected(resolved.error());
     std::lock_guard lock(control_mu_);
     const ResolvedConfig& before = cell_.unpinned();
+    auto resolved = resolve(live_successor(*before.source, next));
+    if (!resolved) return std::unexpected(resolved.error());
     if (auto refused = live_change_refused(before, *resolved)) return std::unexpected(*refused);
+    if (auto refused = removal_refused(before, *resolved)) return std::unexpected(*refused);
     const size_t n_queues = before.queues.size();
     // Rules that arm timers when an item is queued or offered: items already there need them too.
     std::vector<uint8_t> arm_wait_in(n_queues), arm_push_in(n_queues);
@@ -403,11 +486,26 @@ class KernelImpl final : public Kernel {
                  !std::is_permutation(before.agents[a].memberships.begin(), before.agents[a].memberships.end(),
                                       resolved->agents[a].memberships.begin(),
                                       [](const Membership& x, const Membership& y) { return x.set == y.set; });
+    for (uint32_t a = 0; a < hired_from; ++a) moved[a] |= resolved->agents[a].removed && !before.agents[a].removed;
     if (auto full = class_room_refused(*resolved, moved)) return std::unexpected(*full);
     if (auto full = queue_room_refused(*resolved)) return std::unexpected(*full);
+    // The last refusals: removed queues fenced, then the host's own step (the journal's record).
+    std::vector<uint32_t> closed;
+    if (auto busy = close_removed_queues(before, *resolved, closed)) return std::unexpected(*busy);
+    if (before_publish)
+      if (auto refused = before_publish(*resolved->source)) {
+        for (uint32_t c : closed) sets_[c]->occupancy.store(0, kSeq);
+        return std::unexpected(*refused);
+      }
+    // Queues added: their lane sets, before the configuration that names them is published.
+    for (uint32_t q = static_cast<uint32_t>(n_queues); q < resolved->queues.size(); ++q) {
+      sets_[q] = std::make_unique<QueueSlot>(q, resolved->queues[q].max_waiting,
+                                             set_room(resolved->queues[q].members.size()));
+      queue_position_.emplace_back(max_agents_, UINT32_MAX);
+    }
     // Positions in the queues' sets: kept for old members, given to joiners (written before the
     // configuration naming them is published, which orders the writes for every reader).
-    for (uint32_t q = 0; q < n_queues; ++q)
+    for (uint32_t q = 0; q < resolved->queues.size(); ++q)
       for (uint32_t a : resolved->queues[q].members) (void)take_position(q, a);
     for (uint32_t a = 0; a < resolved->agents.size(); ++a) {
       for (Membership& m : resolved->agents[a].memberships) m.member = queue_position_[m.set][a];
@@ -445,7 +543,7 @@ class KernelImpl final : public Kernel {
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       if (!touched[a] && !status_changed[AgentWord{agents_[a].word.load(kSeq)}.status()]) continue;
       if (moved[a]) {
-        for (uint32_t c = static_cast<uint32_t>(n_queues); c < n_sets; ++c)
+        for (uint32_t c = first_class_; c < n_sets; ++c)
           if (qualified(a, c)) add_member(a, c);
         const uint32_t listed_classes = agent_class_count_[a].load(std::memory_order_acquire);
         for (uint32_t i = 0; i < listed_classes; ++i) (void)class_member(a, i);  // fresh verdicts now
@@ -456,11 +554,12 @@ class KernelImpl final : public Kernel {
       if (!online || (moved[a] && a < hired_from)) release_preferences(a);
       // Sets it left: out of their index now (a searcher meeting it would also place it absent,
       // eligible() says no); sets it joined: placed by agent_freed, which then looks for work.
-      for (uint32_t c = 0; c < n_sets; ++c)
-        if (moved[a] && !eligible(c, a)) {
-          const uint32_t m = c < n_queues ? queue_position_[c][a] : member_position(a, c);
+      if (moved[a])
+        for_each_set([&](uint32_t c) {
+          if (eligible(c, a)) return;
+          const uint32_t m = c < first_class_ ? queue_position_[c][a] : member_position(a, c);
           if (m != UINT32_MAX) (void)place_member(a, c, m);
-        }
+        });
       agent_freed(a);
     }
     return {};
@@ -470,11 +569,10 @@ class KernelImpl final : public Kernel {
   // it was prepared with (QueueSlot): refused, naming the agent, when that would not suffice.
   std::optional<ConfigError> class_room_refused(const ResolvedConfig& next, const std::vector<uint8_t>& moved) const {
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
-    const auto first_class = static_cast<uint32_t>(next.queues.size());
     std::vector<uint32_t> need(n_sets, 0);
     for (uint32_t a = 0; a < next.agents.size(); ++a) {
       if (!moved[a]) continue;
-      for (uint32_t c = first_class; c < n_sets; ++c) {
+      for (uint32_t c = first_class_; c < n_sets; ++c) {
         if (listed(a, c) || !qualified_in(next, a, c)) continue;
         if (sets_[c]->filled + ++need[c] > sets_[c]->room)
           return ConfigError{"agents[" + std::to_string(a) + "].skills",
@@ -487,8 +585,9 @@ class KernelImpl final : public Kernel {
   }
 
   // Joiners of a queue take new positions in its set, which has the room it was created with.
+  // (A queue added is created with room for its members.)
   std::optional<ConfigError> queue_room_refused(const ResolvedConfig& next) const {
-    for (uint32_t q = 0; q < next.queues.size(); ++q) {
+    for (uint32_t q = 0; q < queue_position_.size(); ++q) {
       uint32_t joining = 0;
       for (uint32_t a : next.queues[q].members) joining += queue_position_[q][a] == UINT32_MAX;
       if (sets_[q]->filled + joining > sets_[q]->room)
@@ -518,8 +617,8 @@ class KernelImpl final : public Kernel {
       return x.priority == y.priority && x.model == y.model && x.unit == y.unit && x.size == y.size &&
              x.tie_break == y.tie_break;
     };
-    std::vector<uint8_t> queue_changed(before.queues.size());
-    for (size_t q = 0; q < queue_changed.size(); ++q) {
+    std::vector<uint8_t> queue_changed(next.queues.size(), 1);  // a queue added: its members are new to it
+    for (size_t q = 0; q < before.queues.size(); ++q) {
       const uint16_t x = before.queues[q].routing, y = next.queues[q].routing;
       queue_changed[q] = x != y || !same_routing(before.routings[x], next.routings[y]) ||
                          before.queues[q].channel != next.queues[q].channel;
@@ -632,12 +731,11 @@ class KernelImpl final : public Kernel {
   Result<ItemId> submit(const SubmitRequest& req) noexcept override {
     const Pinned pinned(*this);
     const uint32_t q = index(req.queue);
-    if (q >= cfg().queues.size()) return std::unexpected(Status::unknown_queue);
+    if (q >= cfg().queues.size() || cfg().queues[q].removed) return std::unexpected(Status::unknown_queue);
     const uint32_t rid = index(req.requirements);
     if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q))
       return std::unexpected(Status::unknown_requirements);
-    if (req.preferred != kNoAgent && index(req.preferred) >= cfg().agents.size())
-      return std::unexpected(Status::unknown_agent);
+    if (req.preferred != kNoAgent && !agent_in_force(index(req.preferred))) return std::unexpected(Status::unknown_agent);
     if (req.preferred_wait.count() < 0 || req.preferred_wait > kMaxTimer)
       return std::unexpected(Status::invalid_preference);
     QueueSlot& queue = *sets_[q];
@@ -840,7 +938,7 @@ class KernelImpl final : public Kernel {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     const uint32_t q2 = index(to);
-    if (q2 >= cfg().queues.size()) return Status::unknown_queue;
+    if (q2 >= cfg().queues.size() || cfg().queues[q2].removed) return Status::unknown_queue;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
     if (!pc.transfer_anywhere && !pc.transfer_queues[q2]) return Status::not_a_destination;
@@ -884,7 +982,7 @@ class KernelImpl final : public Kernel {
     const auto [found, item, w] = load_item(id);
     if (found != Status::ok) return found;
     const uint32_t b = index(to);
-    if (b >= cfg().agents.size()) return Status::unknown_agent;
+    if (!agent_in_force(b)) return Status::unknown_agent;
     if (w.state() != ItemState::active && w.state() != ItemState::paused) return Status::wrong_state;
     if (b == w.agent()) return Status::wrong_state;
     const PresenceInfo& pc = presence_of(w.agent());
@@ -944,8 +1042,8 @@ class KernelImpl final : public Kernel {
   Status set_status(AgentId agent, StatusId status) noexcept override {
     const Pinned pinned(*this);
     const uint32_t a = index(agent);
-    if (a >= cfg().agents.size()) return Status::unknown_agent;
-    if (index(status) >= cfg().statuses.size()) return Status::unknown_status;
+    if (!agent_in_force(a)) return Status::unknown_agent;
+    if (index(status) >= cfg().statuses.size() || cfg().statuses[index(status)].removed) return Status::unknown_status;
     Budget budget(*this, 1);
     if (!budget) return Status::events_full;
     AgentSlot& slot = agents_[a];
@@ -1005,8 +1103,7 @@ class KernelImpl final : public Kernel {
     if (n) credits_.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
     // Routing that stopped for lack of credits goes on now. O(lane sets), only after back-pressure.
     if (routing_deferred_.load(kSeq) && routing_deferred_.exchange(false, kSeq)) {
-      const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
-      for (uint32_t set = 0; set < n_sets; ++set) dispatch(set);
+      for_each_set([&](uint32_t set) { dispatch(set); });
     }
     return n;
   }
@@ -1131,7 +1228,7 @@ class KernelImpl final : public Kernel {
       enqueue(*sets_[set], sets_[set]->fresh, wt.slot, w.version());
     }
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) publish(a);
-    for (uint32_t set = 0; set < set_count_.load(std::memory_order_relaxed); ++set) dispatch(set);
+    for_each_set([&](uint32_t set) { dispatch(set); });
     return std::nullopt;
   }
 
@@ -1225,7 +1322,7 @@ class KernelImpl final : public Kernel {
     const uint32_t q = w.queue();
     const QueueSlot& set = *sets_[set_of(item, w)];
     const uint32_t set_index = set_of(item, w);
-    const bool skills = set_index >= cfg().queues.size();
+    const bool skills = set_index >= first_class_;
     const uint64_t e = item.exclusion.load(std::memory_order_acquire);
     for (uint32_t a = 0; a < cfg().agents.size(); ++a) {
       const AgentWord aw{agents_[a].word.load(std::memory_order_acquire)};
@@ -1357,11 +1454,20 @@ class KernelImpl final : public Kernel {
   }
   uint32_t queue_of(uint32_t set) const noexcept { return sets_[set]->queue; }
 
+  // Every lane set of the pinned configuration: the queues' own (indices up to the queue room,
+  // of which the configuration uses the first queues.size()), then the classes.
+  template <class F>
+  void for_each_set(F&& f) const {
+    for (uint32_t q = 0; q < cfg().queues.size(); ++q) f(q);
+    const uint32_t n = set_count_.load(std::memory_order_acquire);
+    for (uint32_t c = first_class_; c < n; ++c) f(c);
+  }
+
   template <class F>
   void for_each_set_of(uint32_t q, F&& f) const {
     f(*sets_[q]);
     const uint32_t n = set_count_.load(std::memory_order_acquire);
-    for (uint32_t c = static_cast<uint32_t>(cfg().queues.size()); c < n; ++c)
+    for (uint32_t c = first_class_; c < n; ++c)
       if (sets_[c]->queue == q) f(*sets_[c]);
   }
 
@@ -1581,7 +1687,7 @@ class KernelImpl final : public Kernel {
     uint32_t n_route = 0;
     const uint32_t n_sets = set_count_.load(std::memory_order_acquire);
     for (uint32_t s = 0; s < n_sets; ++s) {
-      if (s != q && (s < cfg().queues.size() || sets_[s]->queue != q)) continue;
+      if (s != q && (s < first_class_ || sets_[s]->queue != q)) continue;
       QueueSlot& set = *sets_[s];
       for (MpmcRing<uint64_t>* lane : {&set.retry, &set.fresh}) {
         for (size_t n = lane->size_hint(); n > 0; --n) {
@@ -1834,7 +1940,7 @@ class KernelImpl final : public Kernel {
 
   uint32_t member_of(uint32_t a, uint32_t set) const noexcept {
     if (a == UINT32_MAX || !eligible(set, a)) return UINT32_MAX;
-    if (set < cfg().queues.size()) {
+    if (set < first_class_) {
       for (const Membership& m : cfg().agents[a].memberships)
         if (m.set == set) return m.member;
       return UINT32_MAX;
@@ -2523,9 +2629,11 @@ class KernelImpl final : public Kernel {
   alignas(kCacheLine) std::atomic<bool> routing_deferred_{false};
   std::atomic<uint64_t> deferrals_{0};
   std::atomic<uint64_t> slots_retired_{0};
-  // Lane sets: [0, queues) the queues' own, then the requirement classes, published by
-  // set_count_ (release) once complete. Requirement sets 1..req_count_ likewise.
+  // Lane sets: [0, first_class_) the queues' own (a queue added live takes the next; the rest
+  // stay empty), then the requirement classes, published by set_count_ (release) once complete.
+  // Requirement sets 1..req_count_ likewise.
   const uint32_t max_classes_;
+  const uint32_t first_class_;  // the queue room: limits.max_queues, or the queues at create
   std::unique_ptr<std::unique_ptr<QueueSlot>[]> sets_;
   std::unique_ptr<SkillClass[]> classes_;  // by lane set index (classes only)
   std::atomic<uint32_t> set_count_{0};
@@ -2559,7 +2667,7 @@ AuditReport audit(const Kernel& kernel) {
   std::vector<int64_t> offered_from(n_queues), entries(n_queues), queued_in(n_sets);
   std::vector<int> live_entries(k.max_items_);
   std::vector<int32_t> preferring(n_agents), preferring_q(n_queues);
-  for (uint32_t set = 0; set < n_sets; ++set) {
+  k.for_each_set([&](uint32_t set) {
     const QueueSlot& lanes = *k.sets_[set];
     for (const auto* lane : {&lanes.fresh, &lanes.retry}) {
       lane->for_each([&](uint64_t e) {
@@ -2572,7 +2680,7 @@ AuditReport audit(const Kernel& kernel) {
         }
       });
     }
-  }
+  });
   uint64_t free_listed = 0;
   k.free_slots_.for_each([&](uint32_t) { ++free_listed; });
   uint64_t free_words = 0;
@@ -2678,20 +2786,24 @@ AuditReport audit(const Kernel& kernel) {
       fail(name + ": pref_entries " + std::to_string(k.agents_[a].pref_entries.load()) + " but " +
            std::to_string(entries_a) + " personal entries");
   }
-  for (uint32_t set = 0; set < n_sets; ++set) {
+  k.for_each_set([&](uint32_t set) {
     const QueueSlot& lanes = *k.sets_[set];
     if (lanes.waiting.load() != queued_in[set])
       fail("lane set " + std::to_string(set) + " of queue " + cfg.source->queues[lanes.queue].name + ": waiting " +
            std::to_string(lanes.waiting.load()) + " but " + std::to_string(queued_in[set]) + " queued");
-    if (set >= n_queues && lanes.occupancy.load() != 0) fail("a class set counts occupancy");
-  }
+    if (set >= k.first_class_ && lanes.occupancy.load() != 0) fail("a class set counts occupancy");
+  });
   for (uint32_t q = 0; q < n_queues; ++q) {
     const QueueSlot& queue = *k.sets_[q];
     const std::string name = "queue " + cfg.source->queues[q].name;
     if (queue.preferring.load() != preferring_q[q])
       fail(name + ": preferring " + std::to_string(queue.preferring.load()) + " but " +
            std::to_string(preferring_q[q]) + " items wait for a preferred agent");
-    if (queue.occupancy.load() != entries[q] + offered_from[q])
+    if (cfg.queues[q].removed) {  // fenced: nothing waits there or is offered from it
+      if (queue.occupancy.load() != kClosedQueue || entries[q] + offered_from[q] != 0)
+        fail(name + ": removed, but occupancy " + std::to_string(queue.occupancy.load()) + " with " +
+             std::to_string(entries[q]) + " lane entries and " + std::to_string(offered_from[q]) + " offered");
+    } else if (queue.occupancy.load() != entries[q] + offered_from[q])
       fail(name + ": occupancy " + std::to_string(queue.occupancy.load()) + " but " + std::to_string(entries[q]) +
            " lane entries + " + std::to_string(offered_from[q]) + " offered");
   }

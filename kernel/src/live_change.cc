@@ -1,9 +1,12 @@
 // The rules of a live change. Ids the running kernel has handed out (queue, agent, status,
 // channel, skill, service, flow, paused value) are baked into item words, agent words, lane sets
 // and the host's own tables, so every list keeps its existing entries in place: new entries may
-// be appended where nothing is preallocated per entry, values may change freely. What is refused
-// here is what the kernel's preallocated structures cannot follow yet (named in the reason).
+// be appended up to the preallocated room, values may change freely, and an entry is removed by
+// becoming a tombstone in its place (live_successor). What is refused here is what the kernel's
+// preallocated structures cannot follow (named in the reason); what a removal needs of the
+// running state (nothing waiting in a queue, nothing held by an agent) the kernel checks itself.
 #include <string>
+#include <unordered_map>
 
 #include "live_change.h"
 
@@ -24,6 +27,11 @@ std::optional<ConfigError> kept_in_place(const std::vector<T>& now, const std::v
     if (name(next[i]) != name(now[i]))
       return refuse(at(list, i), "is \"" + name(next[i]) + "\" where \"" + name(now[i]) +
                                      "\" was: entries keep their place in a live change (append new ones)");
+    if constexpr (requires { now[i].removed; }) {
+      if (now[i].removed && !next[i].removed)
+        return refuse(at(list, i) + ".removed", "\"" + name(now[i]) + "\" was removed: a removed entry does not come "
+                                                "back (its id stays retired); add it under a new name");
+    }
   }
   if (!may_append && next.size() > now.size())
     return refuse(at(list, now.size()), "cannot be added live: the kernel preallocates one per entry at create");
@@ -47,6 +55,7 @@ std::optional<ConfigError> check_limits(const Limits& now, const Limits& next) {
   if (auto e = same("max_requirement_sets", now.max_requirement_sets, next.max_requirement_sets)) return e;
   if (auto e = same("max_preferred_waiting", now.max_preferred_waiting, next.max_preferred_waiting)) return e;
   if (auto e = same("max_agents", now.max_agents, next.max_agents)) return e;
+  if (auto e = same("max_queues", now.max_queues, next.max_queues)) return e;
   return same("remembered_customers", now.remembered_customers, next.remembered_customers);
 }
 
@@ -67,11 +76,15 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
   if (auto e = kept_in_place(a.presence_configs, b.presence_configs, "presence_configs", true, by_name)) return e;
   if (auto e = kept_in_place(a.statuses, b.statuses, "statuses", true, by_name)) return e;
   if (auto e = kept_in_place(a.profiles, b.profiles, "profiles", true, by_name)) return e;
-  if (auto e = kept_in_place(a.queues, b.queues, "queues", false, by_name)) return e;
+  if (auto e = kept_in_place(a.queues, b.queues, "queues", true, by_name)) return e;
   if (auto e = kept_in_place(a.agents, b.agents, "agents", true, by_name)) return e;
   if (auto e = kept_in_place(now.services, next.services, "queues[].service", true, by_name)) return e;
   if (auto e = kept_in_place(now.flows, next.flows, "transfer flows", true, by_name)) return e;
 
+  if (next.queues.size() > bounds.max_queues)
+    return refuse(at("queues", bounds.max_queues), "one queue more than the queue room (" +
+                                                       std::to_string(bounds.max_queues) +
+                                                       ": limits.max_queues, or the queues at create) allows: the kernel preallocates room for its queues at create");
   for (size_t q = 0; q < now.queues.size(); ++q) {
     const QueueInfo& x = now.queues[q];
     const QueueInfo& y = next.queues[q];
@@ -100,3 +113,46 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
 }
 
 }  // namespace omni::internal
+
+namespace omni {
+namespace {
+
+// `next`'s entries in `now`'s places, `now`'s entries that `next` leaves out as tombstones, and
+// `next`'s new entries after them. A list with a duplicate name is `next`'s as written, so that
+// validation names the duplicate instead of the merge hiding it.
+template <class T>
+std::vector<T> successor_list(const std::vector<T>& now, const std::vector<T>& next) {
+  std::unordered_map<std::string, const T*> by_name;
+  for (const T& e : next)
+    if (!by_name.emplace(e.name, &e).second) return next;
+  std::vector<T> out;
+  out.reserve(now.size() + next.size());
+  for (const T& e : now) {
+    auto it = by_name.find(e.name);
+    if (it == by_name.end()) {
+      out.push_back(e);
+      out.back().removed = true;
+    } else {
+      out.push_back(*it->second);
+      by_name.erase(it);
+    }
+  }
+  for (const T& e : next)
+    if (by_name.contains(e.name)) out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+Config live_successor(const Config& in_force, const Config& next) {
+  Config out = next;
+  out.routing_configs = successor_list(in_force.routing_configs, next.routing_configs);
+  out.queues = successor_list(in_force.queues, next.queues);
+  out.presence_configs = successor_list(in_force.presence_configs, next.presence_configs);
+  out.statuses = successor_list(in_force.statuses, next.statuses);
+  out.profiles = successor_list(in_force.profiles, next.profiles);
+  out.agents = successor_list(in_force.agents, next.agents);
+  return out;
+}
+
+}  // namespace omni

@@ -14,6 +14,7 @@ namespace omni::internal {
 struct LiveBounds {
   std::span<const uint32_t> lane_room;  // by queue: the most its lanes can ever hold
   uint32_t max_agents = 0;              // agents the kernel can ever hold
+  uint32_t max_queues = 0;              // queues the kernel can ever hold
 };
 
 // Empty when `next` may replace `now` while routing goes on; otherwise the first field that may

@@ -52,6 +52,7 @@ struct QueueInfo {
   uint32_t overflow_to = 0;
   Duration max_wait{};            // 0 = never
   std::vector<bool> serves;       // by agent index: is it one of `members`
+  bool removed = false;           // a tombstone: takes no new work (submit, transfer)
 };
 
 struct PresenceInfo {
@@ -77,6 +78,7 @@ struct PresenceInfo {
 struct StatusInfo {
   PresenceKind kind = PresenceKind::offline;
   uint64_t channels = 0;  // bit per channel index, online only
+  bool removed = false;   // a tombstone: nobody may enter it
 };
 
 struct Membership {
@@ -95,6 +97,7 @@ struct AgentInfo {
   // +1 on every live change of its skills or queues: keys the cached verdicts of its class
   // memberships (KernelImpl::class_member), which nothing else can change.
   uint32_t membership_epoch = 0;
+  bool removed = false;  // a tombstone: serves nothing, may not change status
 };
 
 struct ResolvedConfig {

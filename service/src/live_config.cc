@@ -39,6 +39,18 @@ Outcome malformed_json() { return {400, {{"error", "malformed_json"}, {"message"
 Outcome apply(Service::State& s, const Config& next, std::string_view what) {
   // The kernel's checks first: a refused change must not touch the names table or the journal.
   if (auto e = s.kernel->validate_reconfigure(next)) return refused(400, "refused_change", *e);
+  const Config successor = live_successor(*s.kernel->config(), next);
+  // The service's own tables are built at start: its routes resolve to queues then, and its
+  // per-queue counters are sized then.
+  if (successor.queues.size() > s.queues.size())
+    return refused(400, "refused_change",
+                   {"queues[" + std::to_string(s.queues.size()) + "]",
+                    "omni serve takes added queues at its next start (its routing rules and queue tables are built "
+                    "then); the kernel itself adds them live"});
+  for (const ResolvedRoute& route : s.routes)
+    if (successor.queues[index(route.queue)].removed)
+      return refused(400, "refused_change",
+                     {route.rule.path + ".queue", "names queue \"" + route.rule.queue + "\", which the change removes"});
   if (s.durable && s.journal_stopped.load(std::memory_order_acquire))
     return {503, {{"error", "not_durable"}, {"message", "the journal stopped; restart the service"}}};
   // Names and agent sockets for entries the change appends, ready before the kernel routes to
@@ -71,6 +83,7 @@ Outcome apply(Service::State& s, const Config& next, std::string_view what) {
     restore_names();
     return refused(400, "refused_change", r.error());
   }
+  for (size_t q = 0; q < successor.queues.size(); ++q) s.queues[q]->removed.store(successor.queues[q].removed);
   s.wake_pump();  // what the change made routable is offered now; supervisors see it next push
   s.log.info("config_changed", {{"what", what}, {"agents", next.agents.size()}});
   return {200, {{"applied", true}}};
@@ -85,7 +98,7 @@ Outcome put_config(Service::State& s, const HttpRequest& request) {
 Outcome patch_agent_request(Service::State& s, const HttpRequest& request, const std::string& name) {
   Config next = *s.kernel->config();
   auto it = std::ranges::find(next.agents, name, &AgentConfig::name);
-  if (it == next.agents.end()) return {404, {{"error", "unknown_agent"}, {"message", "no agent \"" + name + "\""}}};
+  if (it == next.agents.end() || it->removed) return {404, {{"error", "unknown_agent"}, {"message", "no agent \"" + name + "\""}}};
   const auto position = static_cast<size_t>(it - next.agents.begin());
   const Json body = Json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return malformed_json();

@@ -155,13 +155,14 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
     s.log.info("journal_config_in_force", {{"why", "live changes were made in this journal: its configuration is "
                                                    "in force, the file's kernel sections are not used"}});
   s.config.kernel = *s.kernel->config();
+  // By position (a queue's id), tombstones of removed queues included: their items' events name them.
   for (const QueueConfig& q : s.config.kernel.queues) {
     auto info = std::make_unique<QueueInfo>();
     info->name = q.name;
     info->channel = q.channel;
     info->channel_id = *s.kernel->find_channel(q.channel);
-    s.queues.resize(std::max<size_t>(s.queues.size(), index(*s.kernel->find_queue(q.name)) + 1));
-    s.queues[index(*s.kernel->find_queue(q.name))] = std::move(info);
+    info->removed = q.removed;
+    s.queues.push_back(std::move(info));
   }
   s.set_names(ServiceNames::of(s.config.kernel));
   s.peers.agents.resize(s.kernel->agent_count());  // grown by hires (live_config.cc)

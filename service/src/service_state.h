@@ -73,6 +73,7 @@ struct QueueInfo {
   std::string name;
   std::string channel;  // the kernel channel's name (chat, whatsapp…)
   ChannelId channel_id{};
+  std::atomic<bool> removed{false};  // by a live change (live_config.cc): no longer shown
   // Written by the event pump only; read by scrapes.
   std::atomic<uint64_t> answered{0};
   std::atomic<uint64_t> answered_in_threshold{0};

@@ -79,9 +79,10 @@ Json supervisor_state(Service::State& s) {
     }
   }
   Json agents = Json::array();
+  const auto in_force = k.config();
   for (uint32_t a = 0; a < agent_count; ++a) {
     auto snap = k.agent(AgentId{a});
-    if (!snap) continue;
+    if (!snap || (a < in_force->agents.size() && in_force->agents[a].removed)) continue;  // removed live
     Json agent{{"agent", s.agent_name(AgentId{a})},   {"status", s.status_name(snap->status)},
                {"activity", to_string(snap->activity)}, {"used", snap->used_milli / 1000.0},
                {"capacity", snap->capacity_milli / 1000.0}, {"items", std::move(items_of[a])}};
@@ -91,7 +92,7 @@ Json supervisor_state(Service::State& s) {
   Json queues = Json::array();
   for (uint32_t q = 0; q < s.queues.size(); ++q) {
     auto snap = k.queue(QueueId{q});
-    if (!snap) continue;
+    if (!snap || s.queues[q]->removed.load(std::memory_order_relaxed)) continue;
     const QueueInfo& info = *s.queues[q];
     const uint64_t answered = info.answered.load(std::memory_order_relaxed);
     Json queue{{"queue", info.name},

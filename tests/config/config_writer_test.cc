@@ -50,6 +50,8 @@ Config unusual() {
   config.limits.max_preferred_waiting = 3;
   config.limits.remembered_customers = 0;
   config.limits.timer_resolution = 5ms;
+  config.limits.max_queues = 40;
+  config.agents.back().removed = true;  // a tombstone of a live change
   return config;
 }
 
@@ -95,6 +97,7 @@ TEST(WriteConfig, ReadsBackEveryField) {
     EXPECT_EQ(back->agents[i].status, c.agents[i].status);
     EXPECT_EQ(back->agents[i].profile, c.agents[i].profile);
     EXPECT_EQ(back->agents[i].presence_config, c.agents[i].presence_config);
+    EXPECT_EQ(back->agents[i].removed, c.agents[i].removed);
   }
   EXPECT_EQ(back->agents[0].skills.size(), 1u);
   EXPECT_EQ(back->statuses.size(), c.statuses.size());
@@ -111,6 +114,7 @@ TEST(WriteConfig, ReadsBackEveryField) {
   EXPECT_EQ(l.max_preferred_waiting, l0.max_preferred_waiting);
   EXPECT_EQ(l.remembered_customers, l0.remembered_customers);
   EXPECT_EQ(l.timer_resolution, l0.timer_resolution);
+  EXPECT_EQ(l.max_queues, l0.max_queues);
   EXPECT_EQ(write_config(*back), text) << "a fixed point: writing what was read gives the same text";
 }
 

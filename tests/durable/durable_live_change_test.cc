@@ -31,6 +31,7 @@ class DurableLiveChange : public DurableTest {
   DurableLiveChange() : DurableTest(with_room(contact_centre(2, 1.0))) {}
   static Config with_room(Config c) {
     c.limits.max_agents = 4;
+    c.limits.max_queues = 6;
     return c;
   }
   std::unique_ptr<DurableKernel> open() { return DurableTest::open(options()); }
@@ -105,18 +106,54 @@ TEST_F(DurableLiveChange, ASnapshotAfterTheChangeHoldsTheNewConfiguration) {
 
 TEST_F(DurableLiveChange, ARefusedChangeWritesNothing) {
   auto dk = open();
+  (void)*dk->kernel().submit({*dk->kernel().find_queue("sales"), CustomerId{1}});
   const size_t before = config_records();
   Config next = config;
-  next.agents.pop_back();
+  next.queues.erase(next.queues.begin());  // sales, where an item is offered
+  for (auto& a : next.agents) a.queues.erase(a.queues.begin());
   auto done = dk->reconfigure(next);
   ASSERT_FALSE(done.has_value());
   ASSERT_TRUE(done.error().refused.has_value());
-  EXPECT_EQ(done.error().refused->field, "agents[1]") << done.error().message();
+  EXPECT_EQ(done.error().refused->field, "queues[0].removed") << done.error().message();
   ASSERT_EQ(dk->journal().flush(), journal::JournalStatus::ok);
   EXPECT_EQ(config_records(), before) << "nothing journaled";
   EXPECT_EQ(dk->kernel().agent_count(), 2u);
   EXPECT_TRUE(dk->reconfigure(config).has_value()) << "the same configuration again: a no-op";
   EXPECT_EQ(config_records(), before);
+}
+
+TEST_F(DurableLiveChange, RemovalsAndAddedQueuesComeBackAfterARestart) {
+  ItemId vip_item;
+  {
+    auto dk = open();
+    Config next = config;
+    std::erase_if(next.agents, [](const AgentConfig& a) { return a.name == "a1"; });
+    std::erase_if(next.queues, [](const QueueConfig& q) { return q.name == "backoffice"; });
+    for (auto& a : next.agents) std::erase(a.queues, "backoffice");
+    next.queues.push_back({"vip", "chat", "chat_rc", "", 8});
+    next.agents[0].queues.push_back("vip");
+    auto done = dk->reconfigure(next);
+    ASSERT_TRUE(done.has_value()) << done.error().message();
+    auto submitted = dk->kernel().submit({*dk->kernel().find_queue("vip"), CustomerId{7}});
+    ASSERT_TRUE(submitted.has_value());
+    vip_item = *submitted;
+    drain_all(*dk);
+    ASSERT_EQ(dk->journal().flush(), journal::JournalStatus::ok);
+  }
+  auto dk = open();
+  Kernel& k = dk->kernel();
+  const auto in_force = k.config();
+  ASSERT_EQ(in_force->agents.size(), 2u);
+  EXPECT_TRUE(in_force->agents[1].removed) << "the tombstone is journaled, in its place";
+  EXPECT_TRUE(in_force->queues[3].removed);
+  EXPECT_FALSE(k.find_agent("a1"));
+  EXPECT_FALSE(k.find_queue("backoffice"));
+  ASSERT_TRUE(k.find_queue("vip"));
+  ASSERT_TRUE(k.item(vip_item).has_value()) << "the item of the added queue is back";
+  EXPECT_EQ(k.item(vip_item)->queue, *k.find_queue("vip"));
+  EXPECT_EQ(k.submit({QueueId{3}, CustomerId{8}}).error(), Status::unknown_queue) << "removed after the restart too";
+  const auto report = internal::audit(k);
+  EXPECT_TRUE(report.ok()) << report.text();
 }
 
 }  // namespace

@@ -358,14 +358,17 @@ TEST_P(LiveChangeRefusals, NameTheFieldAndChangeNothing) {
 
 const Refusal kRefusals[] = {
     {"invalid_value", [](Config& c) { c.presence_configs[0].capacity = -1; }, "presence_configs[0].capacity"},
-    {"agent_removed", [](Config& c) { c.agents.pop_back(); }, "agents[1]"},
+    {"queue_in_use_removed", [](Config& c) {  // x is offered from sales
+       c.queues.erase(c.queues.begin());
+       for (auto& a : c.agents) a.queues.erase(a.queues.begin());
+     }, "queues[0].removed"},
     {"agent_added", [](Config& c) { c.agents.push_back({"a9", "agent", "", {"sales"}, "Online"}); }, "agents[2]"},
-    {"agent_renamed", [](Config& c) { c.agents[0].name = "zz"; }, "agents[0]"},
+    // Matched by name: a0 left out (a tombstone) and zz hired, one agent more than max_agents.
+    {"agent_renamed", [](Config& c) { c.agents[0].name = "zz"; }, "agents[2]"},
     {"queue_added", [](Config& c) { c.queues.push_back({"extra", "chat", "chat_rc", "", 8}); }, "queues[4]"},
-    {"queue_removed", [](Config& c) { c.queues.pop_back(); for (auto& a : c.agents) a.queues.pop_back(); }, "queues[3]"},
+    {"routing_config_in_use_removed", [](Config& c) { c.routing_configs.erase(c.routing_configs.begin()); }, "queues[0].routing"},
     {"queue_channel", [](Config& c) { c.queues[0].channel = "voice"; }, "queues[0].channel"},
-    {"status_removed", [](Config& c) { c.statuses.pop_back(); }, "statuses[5]"},
-    {"status_reordered", [](Config& c) { std::swap(c.statuses[2], c.statuses[3]); }, "statuses[2]"},
+    {"removed_status_named", [](Config& c) { c.statuses[1].removed = true; }, "agents[0].status"},
     {"channel_added", [](Config& c) { c.channels.push_back({"sms", {}, false}); }, "channels[3]"},
     {"paused_value_removed", [](Config& c) { c.channels[0].paused_values.pop_back(); }, "channels[0].paused_values[1]"},
     {"limit", [](Config& c) { c.limits.max_items = 512; }, "limits.max_items"},

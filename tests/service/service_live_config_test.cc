@@ -25,7 +25,7 @@ std::string live_config_text() {
   c["agents"][0]["queues"] = Json::array({"wa"});
   c["agents"][1]["queues"] = Json::array({"ig"});
   c["agents"][1]["status"] = "Available";
-  c["limits"] = {{"max_agents", 3}};
+  c["limits"] = {{"max_agents", 3}, {"max_queues", 6}};
   return c.dump();
 }
 
@@ -122,18 +122,60 @@ TEST_F(LiveConfig, AHiredAgentIsRoutedToAndCanLogIn) {
   EXPECT_EQ(supervisor("POST", "/v1/agents", R"({"name": "carol", "profile": "p"})").status, 400);
 }
 
-TEST_F(LiveConfig, RemovingAnAgentIsRefusedNamingItAndChangesNothing) {
+// Left out of a PUT, an agent is removed — only once it holds nothing; it then disappears from
+// the floor, keeps its place as a tombstone in GET /v1/config, and cannot be patched.
+TEST_F(LiveConfig, AnAgentLeftOutIsRemovedOnceItHoldsNothing) {
+  const auto held = kernel().submit({*kernel().find_queue("ig"), CustomerId{0}});  // bob alone serves ig
+  ASSERT_TRUE(held.has_value());
+  ASSERT_EQ(kernel().item(*held)->agent, *kernel().find_agent("bob"));
   const std::string before = config_now();
   Json next = Json::parse(before);
   next["agents"].erase(1);  // bob
-  const HttpResponse r = supervisor("PUT", "/v1/config", next.dump());
+  HttpResponse r = supervisor("PUT", "/v1/config", next.dump());
   ASSERT_EQ(r.status, 400) << r.body;
   const Json body = Json::parse(r.body);
   EXPECT_EQ(body["error"], "refused_change");
-  EXPECT_EQ(body["field"], "agents[1]");
+  EXPECT_EQ(body["field"], "agents[1].removed");
   EXPECT_NE(body["reason"].get<std::string>().find("bob"), std::string::npos) << r.body;
   EXPECT_EQ(config_now(), before);
   EXPECT_TRUE(kernel().find_agent("bob").has_value());
+
+  ASSERT_EQ(kernel().close(*held), Status::ok);
+  r = supervisor("PUT", "/v1/config", next.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(kernel().find_agent("bob").has_value());
+  const Json state = Json::parse(supervisor("GET", "/v1/supervisor/state").body);
+  for (const Json& a : state["agents"]) EXPECT_NE(a["agent"], "bob") << "a removed agent is not on the floor";
+  const Json in_force = Json::parse(config_now());
+  ASSERT_EQ(in_force["agents"].size(), 2u);
+  EXPECT_EQ(in_force["agents"][1]["name"], "bob");
+  EXPECT_EQ(in_force["agents"][1]["removed"], true);
+  EXPECT_EQ(supervisor("PATCH", "/v1/agents/bob", R"({"queues": ["wa"]})").status, 404);
+}
+
+// A queue a routing rule sends to cannot be removed (the rules are resolved at start), and the
+// service takes added queues only at its next start: both refused naming the field.
+TEST_F(LiveConfig, QueuesOfTheServicesRulesStayAndQueuesAreAddedAtTheNextStart) {
+  Json next = Json::parse(config_now());
+  next["queues"].erase(1);  // wa_es: a rule's queue
+  for (Json& a : next["agents"]) {
+    Json kept = Json::array();
+    for (const Json& q : a["queues"])
+      if (q != "wa_es") kept.push_back(q);
+    a["queues"] = kept;
+  }
+  HttpResponse r = supervisor("PUT", "/v1/config", next.dump());
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["field"], "service.routes[0].queue") << r.body;
+  EXPECT_TRUE(kernel().find_queue("wa_es").has_value());
+
+  next = Json::parse(config_now());
+  next["queues"].push_back({{"name", "vip"}, {"channel", "chat"}, {"routing", "r"}});
+  r = supervisor("PUT", "/v1/config", next.dump());
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["field"], "queues[5]") << r.body;
+  EXPECT_NE(Json::parse(r.body)["reason"].get<std::string>().find("next start"), std::string::npos) << r.body;
+  EXPECT_FALSE(kernel().find_queue("vip").has_value());
 }
 
 TEST_F(LiveConfig, AWholeConfigurationIsTakenByPut) {

@@ -63,6 +63,7 @@ struct RoutingConfig {
   // A transfer into one of its queues keeps the item's original arrival (the customer's wait goes
   // on, and overflow / expiry / skill drops count from it); false restarts the wait at the transfer.
   bool transfer_keeps_arrival = true;
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 struct QueueConfig {
@@ -79,6 +80,7 @@ struct QueueConfig {
   // Expiry: an item still waiting here once max_wait has passed since its arrival ends
   // (`expired`, then `done`). 0 = never.
   Duration max_wait{};
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 // What the agent may do when resuming a paused item would exceed capacity.
@@ -118,6 +120,7 @@ struct PresenceConfigConfig {
   Duration wrap_up{};                  // after-conversation work; 0 = none
   ResumeRule resume_rule = ResumeRule::allow_over_capacity;
   TransferDestinations transfer_destinations;  // empty = anywhere
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 enum class PresenceKind : uint8_t {
@@ -134,6 +137,7 @@ struct PresenceStatusConfig {
   PresenceKind kind = PresenceKind::offline;
   std::vector<std::string> channels;  // online only
   std::string pause_cause;            // pause only
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 // An agent's level in one skill, 1 (novice) to 10 (expert).
@@ -146,6 +150,7 @@ struct ProfileConfig {
   std::string name;
   std::string presence_config;
   std::vector<SkillLevelConfig> skills;
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 struct AgentConfig {
@@ -157,6 +162,7 @@ struct AgentConfig {
   // User-level skills: a skill listed here wins over the profile's level of the same skill;
   // the profile's other skills are kept.
   std::vector<SkillLevelConfig> skills;
+  bool removed = false;  // a tombstone: see "Removal" at Config
 };
 
 struct Limits {
@@ -177,6 +183,9 @@ struct Limits {
   // it). 0 = exactly the agents configured at create. Every lane set's agent index is sized by it
   // (about 5 bytes per agent per queue and per skill class).
   uint32_t max_agents = 0;
+  // Queues the kernel can ever hold: room to add queues live, like max_agents. 0 = exactly the
+  // queues configured at create. Costs a pointer per queue until one is added.
+  uint32_t max_queues = 0;
 };
 
 struct Config {
@@ -189,6 +198,19 @@ struct Config {
   std::vector<ProfileConfig> profiles;
   std::vector<AgentConfig> agents;
   Limits limits;
+  // Removal (live changes): routing configurations, queues, presence configurations, statuses,
+  // profiles and agents carry `removed`. A removed entry stays in its list as a tombstone — its
+  // name and id are never reused — and nothing that is not removed may refer to it. Kernel::
+  // reconfigure takes removals either way: an entry marked removed, or an entry of the
+  // configuration in force left out of the next one (live_successor). Skills and channels cannot
+  // be removed. What the kernel does with a removed queue, agent or status: docs/OPERATIONS.md.
 };
+
+// The configuration a live change to `next` puts in force: `next`'s entries matched by name to
+// `in_force`'s keep their place (ids are positions), entries of `in_force` that `next` leaves out
+// stay as tombstones (removed = true), and `next`'s new entries are appended in its order. Lists
+// that cannot lose entries (skills, channels, paused values) are `next`'s. Kernel::reconfigure
+// applies exactly this; a host journaling the change records it (DurableKernel does).
+[[nodiscard]] Config live_successor(const Config& in_force, const Config& next);
 
 }  // namespace omni

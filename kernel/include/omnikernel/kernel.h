@@ -11,6 +11,8 @@
 //   queued/offered → abandoned; active/paused → transferred; queued/offered/active/paused → closed.
 #pragma once
 #include <cstdint>
+#include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -161,16 +163,25 @@ class Kernel {
   // same set prepared again returns the same id. 1–8 skills per set; errors are typed.
   [[nodiscard]] virtual Result<RequirementsId> prepare_requirements(
       QueueId queue, std::span<const SkillRequirement> skills) = 0;
-  // Live change (issue 10): replaces the configuration while routing goes on. `next` is validated
-  // whole (errors name the field) and checked against the running kernel — entries keep their
-  // place, new ones are appended, preallocated limits stay; docs/OPERATIONS.md "Live changes"
-  // lists what may change and what becomes of items and agents. All or nothing: on an error
-  // nothing changed. Control plane: it may allocate, and it waits (never blocking routing
-  // threads) until no operation still reads the old configuration; every operation that starts
-  // after it returns sees the new one whole. Not from inside a policy hook of this kernel.
-  [[nodiscard]] virtual std::expected<void, ConfigError> reconfigure(const Config& next) = 0;
-  // The checks of reconfigure alone: empty when `next` would be taken now (a host that records
-  // changes, like the journal, records one only once it is known to apply).
+  // What a host does once a live change is certain to be taken, before it is published: the
+  // journal makes it durable here. It gets the configuration that will be in force
+  // (live_successor(config(), next)); an error it returns refuses the change, nothing changed.
+  using BeforePublish = std::function<std::optional<ConfigError>(const Config& successor)>;
+  // Live change (issue 10): replaces the configuration while routing goes on. The configuration
+  // put in force is live_successor(config(), next) — entries matched by name keep their place,
+  // new ones are appended up to the preallocated room, left-out ones become removed tombstones —
+  // validated whole (errors name the field) and checked against the running kernel: a queue is
+  // removed only when nothing waits in it or is offered from it, an agent only when it holds
+  // nothing, a status only when nobody is in it. docs/OPERATIONS.md "Live changes" lists what may
+  // change and what becomes of items and agents. All or nothing: on an error nothing changed.
+  // Control plane: it may allocate, and it waits (never blocking routing threads) until no
+  // operation still reads the old configuration; every operation that starts after it returns
+  // sees the new one whole. Not from inside a policy hook of this kernel.
+  [[nodiscard]] virtual std::expected<void, ConfigError> reconfigure(const Config& next,
+                                                                    const BeforePublish& before_publish = {}) = 0;
+  // The checks of reconfigure alone: empty when `next` would be taken now. (A removal it allows
+  // may still be refused by reconfigure when work arrives meanwhile: record a change from
+  // reconfigure's before_publish, as DurableKernel does, not after this.)
   [[nodiscard]] virtual std::optional<ConfigError> validate_reconfigure(const Config& next) const = 0;
   // Decline reasons belong to the agent's effective presence configuration.
   [[nodiscard]] virtual std::optional<DeclineReasonId> find_decline_reason(
