@@ -29,20 +29,23 @@ using journal::JournalStatus;
 // appends fill max_pending_bytes and then answer busy.
 class WriterStall {
  public:
-  // Registered after open(): open's own records are already durable, so no commit is missed.
+  // Registered after open(), whose flush may return before the writer thread runs the callbacks
+  // of that commit: only a commit reaching `from` may hold, never one of open's.
   void attach(journal::Writer& w) {
-    w.on_durable([this](journal::Lsn) {
+    w.on_durable([this](journal::Lsn durable) {
       std::unique_lock lock(m_);
-      if (!armed_) return;
+      if (!armed_ || durable < from_) return;
       held_ = true;
       cv_.notify_all();
       cv_.wait(lock, [&] { return !armed_; });
       held_ = false;
     });
   }
-  void arm() {
+  // Holds the writer after the first commit that makes `from` durable.
+  void arm(journal::Lsn from) {
     std::lock_guard lock(m_);
     armed_ = true;
+    from_ = from;
   }
   [[nodiscard]] bool wait_held() {
     std::unique_lock lock(m_);
@@ -62,6 +65,7 @@ class WriterStall {
   std::condition_variable cv_;
   bool armed_ = false;
   bool held_ = false;
+  journal::Lsn from_ = 0;
 };
 
 Config roomy_queues() {
@@ -122,7 +126,7 @@ TEST_F(DurableBackpressure, BusyHoldsTheBatchTheKernelPushesBackAndNothingIsLost
     Kernel& k = dk->kernel();
     WriterStall stall;
     stall.attach(dk->journal());
-    stall.arm();
+    stall.arm(dk->journal().last_appended() + 1);
     Event buf[4];
 
     // One commit goes through and parks the writer thread in its callback: the disk stops here.
@@ -228,7 +232,7 @@ TEST_F(DurableBackpressure, WriteHostWaitsOutBusyAndItsRecordLandsOnce) {
     Kernel& k = dk->kernel();
     WriterStall stall;
     stall.attach(dk->journal());
-    stall.arm();
+    stall.arm(dk->journal().last_appended() + 1);
     Event buf[4];
     ASSERT_TRUE(submit_next(k));
     ASSERT_EQ(dk->drain(buf).status, DrainStatus::ok);
