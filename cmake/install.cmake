@@ -1,9 +1,10 @@
 # `cmake --install` layout (included by the top-level CMakeLists.txt):
-#   include/omnikernel/...                      kernel, sdk, runtime (and config) headers
-#   lib/libomnikernel*.a                        the kernel, runtime, journal (and config) libraries
+#   include/omnikernel/...                      kernel, sdk, runtime, journal (config, durable) headers
+#   lib/libomnikernel*.a                        the kernel, runtime, journal (config, durable) libraries
 #   lib/omnikernel/plugins/*.so                 plugins (installed by omni_add_plugin)
 #   lib/cmake/omnikernel/                       find_package(omnikernel CONFIG): targets
-#                                               omnikernel::sdk|kernel|runtime|journal|config, version
+#                                               omnikernel::sdk|kernel|runtime|journal|config|durable,
+#                                               version
 #                                               file, the omni_add_plugin() helper and the
 #                                               plugin version script (omni_plugin.map)
 #   share/pkgconfig/omnikernel-sdk.pc           the SDK for builds without CMake
@@ -28,7 +29,7 @@ foreach(target omni_sdk omni_kernel omni_runtime omnikernel_journal)
     list(APPEND omni_installed_targets ${target})
   endif()
 endforeach()
-foreach(area kernel sdk runtime config)
+foreach(area kernel sdk runtime config durable)
   if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${area}/include AND TARGET omni_${area})
     install(DIRECTORY ${PROJECT_SOURCE_DIR}/${area}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   endif()
@@ -50,6 +51,14 @@ if(TARGET omni_config)
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   install(EXPORT omnikernelConfigTargets NAMESPACE omnikernel:: DESTINATION ${OMNI_INSTALL_CMAKEDIR})
+endif()
+# omnikernel::durable links omnikernel::config (it journals the configuration as JSON), so it is
+# exported on its own too: the package loads it only once config's nlohmann_json is found.
+if(TARGET omni_durable)
+  install(TARGETS omni_durable EXPORT omnikernelDurableTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT omnikernelDurableTargets NAMESPACE omnikernel:: DESTINATION ${OMNI_INSTALL_CMAKEDIR})
 endif()
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/omnikernelConfig.cmake.in

@@ -202,6 +202,8 @@ TEST(JournalLimits, ABlockedWriterMakesAppendBusyAndEverythingAcceptedSurvivesTh
   EXPECT_EQ(busy, 100) << "the pending buffer filled: append said busy, it did not block";
   EXPECT_GT(accepted, 10u);
   EXPECT_LT(accepted, 16u << 10) << "bounded by max_pending_bytes";
+  EXPECT_EQ((*w)->last_appended(), accepted) << "a busy append takes no LSN";
+  EXPECT_EQ((*w)->durable(), 1u) << "nothing past the stalled commit is reported durable";
   {
     std::lock_guard lock(m);
     release = true;

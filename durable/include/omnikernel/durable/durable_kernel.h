@@ -148,7 +148,9 @@ class DurableKernel {
   // A copy of the host table: what open() recovered, plus every write_host since.
   [[nodiscard]] HostTable host_table() const;
 
-  // Writes a snapshot of everything appended so far now (waits for it to be durable).
+  // Writes a snapshot of everything appended so far now (waits for it to be durable). `busy`
+  // while drain() holds a batch the journal refused: the model already includes it, so a
+  // snapshot now would cover events no record holds. Drain, then snapshot again.
   [[nodiscard]] journal::JournalStatus snapshot();
   // The last periodic snapshot's outcome (ok until one failed: disk_full, io_error…).
   [[nodiscard]] journal::JournalStatus last_snapshot_status() const noexcept {
