@@ -290,6 +290,8 @@ void read_section(JsonObject& document, std::string_view key, Read read) {
 
 void read_config_sections(JsonObject& document, Config& out) {
   if (const Json* skills = document.find("skills")) out.skills = read_string_list(*skills, document.path_of("skills"));
+  if (const Json* gone = document.find("removed_skills"))
+    out.removed_skills = read_string_list(*gone, document.path_of("removed_skills"));
   read_section(document, "channels", [&](const Json& v, const std::string& p) {
     out.channels.push_back(read_channel(v, p));
   });

@@ -85,6 +85,7 @@ Json presence(const PresenceConfigConfig& p) {
 std::string write_config(const Config& c) {
   Json doc;
   doc["skills"] = c.skills;
+  if (!c.removed_skills.empty()) doc["removed_skills"] = c.removed_skills;  // tombstones of live changes
   doc["channels"] = Json::array();
   for (const auto& ch : c.channels)
     doc["channels"].push_back({{"name", ch.name}, {"paused_values", ch.paused_values}, {"interruptible", ch.interruptible}});

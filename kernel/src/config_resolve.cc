@@ -105,14 +105,22 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
       return fail(at("skills", i), format("duplicate skill \"{}\"", c.skills[i]));
   }
   r.skills = c.skills;
+  r.skill_removed.assign(c.skills.size(), false);
+  for (size_t i = 0; i < c.removed_skills.size(); ++i) {
+    auto id = lookup(skill_names, c.removed_skills[i], at("removed_skills", i), "skill");
+    if (!id) return Error(id.error());
+    r.skill_removed[*id] = true;
+  }
   // A list of skill levels (a profile's or an agent's) into `levels` (one byte per skill).
   auto read_levels = [&](const std::vector<SkillLevelConfig>& list, const std::string& base,
-                         std::vector<uint8_t>& levels) -> std::expected<void, ConfigError> {
+                         std::vector<uint8_t>& levels, bool from_removed) -> std::expected<void, ConfigError> {
     std::unordered_set<uint32_t> seen;
     for (size_t k = 0; k < list.size(); ++k) {
       const auto field = at(base + ".skills", k);
       auto id = lookup(skill_names, list[k].skill, field + ".skill", "skill");
       if (!id) return std::unexpected(id.error());
+      if (!from_removed && r.skill_removed[*id])
+        return std::unexpected(ConfigError{field + ".skill", format("skill \"{}\" is removed", list[k].skill)});
       if (!seen.insert(*id).second)
         return std::unexpected(ConfigError{field + ".skill", format("skill \"{}\" listed twice", list[k].skill)});
       if (list[k].level < 1 || list[k].level > 10)
@@ -320,7 +328,8 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
                             at("profiles", i) + ".presence_config", "presence config", c.profiles[i].removed));
     profile_presence.push_back(p);
     std::vector<uint8_t> levels(c.skills.size(), 0);
-    if (auto ok = read_levels(c.profiles[i].skills, at("profiles", i), levels); !ok) return Error(ok.error());
+    if (auto ok = read_levels(c.profiles[i].skills, at("profiles", i), levels, c.profiles[i].removed); !ok)
+      return Error(ok.error());
     profile_levels.push_back(std::move(levels));
   }
 
@@ -369,7 +378,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
     }
     info.skill_levels.assign(c.skills.size(), 0);
     if (info.profile >= 0) info.skill_levels = profile_levels[info.profile];
-    if (auto ok = read_levels(a.skills, base, info.skill_levels); !ok) return Error(ok.error());
+    if (auto ok = read_levels(a.skills, base, info.skill_levels, a.removed); !ok) return Error(ok.error());
     if (a.removed) info.skill_levels.assign(c.skills.size(), 0);  // ... and qualifies for no skill class
     std::sort(info.memberships.begin(), info.memberships.end(), [](const auto& x, const auto& y) {
       return x.priority != y.priority ? x.priority < y.priority : x.set < y.set;
@@ -389,6 +398,7 @@ std::expected<ResolvedConfig, ConfigError> resolve(const Config& c) {
   forget_removed(queue_names, c.queues);
   forget_removed(agent_names, c.agents);
   forget_removed(status_names, c.statuses);
+  for (const std::string& s : c.removed_skills) skill_names.erase(s);
   for (size_t i = 0; i < c.queues.size(); ++i) r.queues[i].removed = c.queues[i].removed;
   for (size_t i = 0; i < c.agents.size(); ++i) r.agents[i].removed = c.agents[i].removed;
   for (size_t i = 0; i < c.statuses.size(); ++i) r.statuses[i].removed = c.statuses[i].removed;

@@ -184,7 +184,8 @@ class KernelImpl final : public Kernel {
     std::vector<SkillRequirement> required, optional;
     for (size_t i = 0; i < skills.size(); ++i) {
       const SkillRequirement& r = skills[i];
-      if (index(r.skill) >= cfg().skills.size()) return std::unexpected(Status::unknown_skill);
+      if (index(r.skill) >= cfg().skills.size() || cfg().skill_removed[index(r.skill)])
+        return std::unexpected(Status::unknown_skill);
       if (r.min_level < 1 || r.min_level > 10 || r.drop_after.count() < 0 || r.drop_after > kMaxTimer)
         return std::unexpected(Status::invalid_requirements);
       for (size_t j = 0; j < i; ++j)
@@ -390,14 +391,24 @@ class KernelImpl final : public Kernel {
     for (uint32_t q = 0; q < before.queues.size(); ++q) any |= newly(before.queues[q], next.queues[q]);
     for (uint32_t a = 0; a < before.agents.size(); ++a) any |= newly(before.agents[a], next.agents[a]);
     for (uint32_t st = 0; st < before.statuses.size(); ++st) any |= newly(before.statuses[st], next.statuses[st]);
+    const std::vector<uint8_t> retiring = retiring_requirements(before, next);
+    any |= std::find(retiring.begin(), retiring.end(), 1) != retiring.end();
     if (!any) return std::nullopt;
+    std::vector<uint32_t> asking(retiring.size());  // by requirement set: items waiting or offered
     for (uint32_t slot = 0; slot < max_items_; ++slot) {
       const ItemWord w = items_[slot].word.load(kSeq);
       const ItemState st = w.state();
       if ((st == kOpening || st == ItemState::queued || st == ItemState::offered) && w.queue() < waiting_in.size())
         ++waiting_in[w.queue()];
       if ((w.holds() || st == ItemState::paused) && w.agent() < held_by.size()) ++held_by[w.agent()];
+      const uint32_t rid = items_[slot].requirements.load(std::memory_order_relaxed);
+      if ((st == ItemState::queued || st == ItemState::offered) && rid < retiring.size() && retiring[rid]) ++asking[rid];
     }
+    for (uint32_t rid = 1; rid < retiring.size(); ++rid)
+      if (retiring[rid] && asking[rid] > 0)
+        return ConfigError{"removed_skills", "a skill removed is asked for by " + std::to_string(asking[rid]) +
+                                                 " items waiting or offered (requirement set " + std::to_string(rid) +
+                                                 "): a skill is removed once they are routed or closed"};
     const Config& src = *next.source;
     for (uint32_t q = 0; q < before.queues.size(); ++q)
       if (newly(before.queues[q], next.queues[q]) && waiting_in[q] > 0)
@@ -417,6 +428,20 @@ class KernelImpl final : public Kernel {
                                "\": a status is removed once nobody is in it"};
     }
     return std::nullopt;
+  }
+
+  // By requirement set (index = RequirementsId): does it name a skill the change removes?
+  std::vector<uint8_t> retiring_requirements(const ResolvedConfig& before, const ResolvedConfig& next) const {
+    const uint32_t n = req_count_.load(std::memory_order_acquire);
+    std::vector<uint8_t> out(n + 1, 0);
+    std::vector<bool> gone(next.skills.size(), false);
+    bool any = false;
+    for (size_t s = 0; s < before.skills.size(); ++s) any |= gone[s] = next.skill_removed[s] && !before.skill_removed[s];
+    if (!any) return out;
+    for (uint32_t rid = 1; rid <= n; ++rid)
+      for (const SkillRequirement& r : classes_[requirements_[rid].set[0]].needs)  // stage 0: every skill it names
+        out[rid] |= gone[index(r.skill)];
+    return out;
   }
 
   // The fence of each queue being removed: occupancy from 0 to kClosedQueue in one CAS, after
@@ -497,6 +522,11 @@ class KernelImpl final : public Kernel {
         for (uint32_t c : closed) sets_[c]->occupancy.store(0, kSeq);
         return std::unexpected(*refused);
       }
+    // Requirement sets naming a removed skill: refused by submits from here on (nothing waits with
+    // them: removal_refused; one racing this change waits as for a skill nobody has).
+    const std::vector<uint8_t> retiring = retiring_requirements(before, *resolved);
+    for (uint32_t rid = 1; rid < retiring.size(); ++rid)
+      if (retiring[rid]) requirements_[rid].retired.store(true, std::memory_order_relaxed);
     // Queues added: their lane sets, before the configuration that names them is published.
     for (uint32_t q = static_cast<uint32_t>(n_queues); q < resolved->queues.size(); ++q) {
       sets_[q] = std::make_unique<QueueSlot>(q, resolved->queues[q].max_waiting,
@@ -733,7 +763,8 @@ class KernelImpl final : public Kernel {
     const uint32_t q = index(req.queue);
     if (q >= cfg().queues.size() || cfg().queues[q].removed) return std::unexpected(Status::unknown_queue);
     const uint32_t rid = index(req.requirements);
-    if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q))
+    if (rid != 0 && (rid > req_count_.load(std::memory_order_acquire) || requirements_[rid].queue != q ||
+                     requirements_[rid].retired.load(std::memory_order_relaxed)))
       return std::unexpected(Status::unknown_requirements);
     if (req.preferred != kNoAgent && !agent_in_force(index(req.preferred))) return std::unexpected(Status::unknown_agent);
     if (req.preferred_wait.count() < 0 || req.preferred_wait > kMaxTimer)

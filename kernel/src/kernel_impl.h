@@ -123,8 +123,10 @@ struct SkillClass {
   std::vector<SkillRequirement> needs;
 };
 
-// A prepared skill requirement set (Kernel::prepare_requirements): immutable once published.
+// A prepared skill requirement set (Kernel::prepare_requirements): immutable once published, but
+// for `retired`, set by a live change that removes one of its skills (submits then refuse it).
 struct RequirementSet {
+  std::atomic<bool> retired{false};
   uint32_t queue = 0;
   uint32_t stages = 1;                // 1 + optional skills
   uint32_t set[9] = {};               // the lane set (class) of each stage

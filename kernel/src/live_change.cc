@@ -5,8 +5,10 @@
 // becoming a tombstone in its place (live_successor). What is refused here is what the kernel's
 // preallocated structures cannot follow (named in the reason); what a removal needs of the
 // running state (nothing waiting in a queue, nothing held by an agent) the kernel checks itself.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "live_change.h"
 
@@ -67,6 +69,10 @@ std::optional<ConfigError> check_live_change(const ResolvedConfig& now, const Re
   const Config& b = *next.source;
   if (auto e = check_limits(a.limits, b.limits)) return e;
   if (auto e = kept_in_place(a.skills, b.skills, "skills", true, by_name)) return e;
+  for (const std::string& s : a.removed_skills)
+    if (std::find(b.removed_skills.begin(), b.removed_skills.end(), s) == b.removed_skills.end())
+      return refuse("removed_skills", "\"" + s + "\" was removed: a removed skill does not come back (its id stays "
+                                      "retired); add it under a new name");
   if (auto e = kept_in_place(a.channels, b.channels, "channels", false, by_name)) return e;
   for (size_t c = 0; c < a.channels.size(); ++c)
     if (auto e = kept_in_place(a.channels[c].paused_values, b.channels[c].paused_values,
@@ -142,10 +148,32 @@ std::vector<T> successor_list(const std::vector<T>& now, const std::vector<T>& n
   return out;
 }
 
+// Skills are names: matched like the other lists, their tombstones listed in removed_skills.
+void successor_skills(const Config& now, const Config& next, Config& out) {
+  std::unordered_set<std::string> given(next.skills.begin(), next.skills.end());
+  if (given.size() != next.skills.size()) return;  // a duplicate: validation names it
+  std::unordered_set<std::string> removed(now.removed_skills.begin(), now.removed_skills.end());
+  removed.insert(next.removed_skills.begin(), next.removed_skills.end());
+  out.skills = now.skills;
+  for (const std::string& s : now.skills)
+    if (!given.contains(s)) removed.insert(s);
+  const std::unordered_set<std::string> known(now.skills.begin(), now.skills.end());
+  for (const std::string& s : next.skills)
+    if (!known.contains(s)) out.skills.push_back(s);
+  out.removed_skills.clear();
+  for (const std::string& s : out.skills)
+    if (removed.contains(s)) out.removed_skills.push_back(s);
+  // A name removed only now and given again: kept as given, so that the revival is refused.
+  for (const std::string& s : now.removed_skills)
+    if (given.contains(s) && !std::count(next.removed_skills.begin(), next.removed_skills.end(), s))
+      std::erase(out.removed_skills, s);
+}
+
 }  // namespace
 
 Config live_successor(const Config& in_force, const Config& next) {
   Config out = next;
+  successor_skills(in_force, next, out);
   out.routing_configs = successor_list(in_force.routing_configs, next.routing_configs);
   out.queues = successor_list(in_force.queues, next.queues);
   out.presence_configs = successor_list(in_force.presence_configs, next.presence_configs);

@@ -111,6 +111,7 @@ struct ResolvedConfig {
   std::vector<std::string> services;  // ServiceId → name
   std::vector<std::string> flows;     // FlowId → name
   std::vector<std::string> skills;    // SkillId → name
+  std::vector<bool> skill_removed;     // SkillId → a tombstone: nobody has it, nobody may ask for it
   std::unordered_map<std::string, uint32_t> queue_by_name, agent_by_name, status_by_name,
       channel_by_name, service_by_name, flow_by_name, skill_by_name;
 };

@@ -216,5 +216,38 @@ TEST_F(LiveRemoval, RemovedAndAddedEntriesRoundTripThroughConfigInForce) {
   expect_audit_ok();
 }
 
+TEST_F(LiveRemoval, ASkillIsRemovedOnceNobodyHasItAndNothingWaitingAsksForIt) {
+  Config c = contact_centre(1, 1.0);
+  c.skills = {"french", "german"};
+  c.agents[0].skills = {{"french", 5}};
+  build(c);
+  const SkillId french = *kernel->find_skill("french");
+  const RequirementsId asks = *kernel->prepare_requirements(queue("sales"), std::array{SkillRequirement{french, 3}});
+  Config next = current();
+  next.skills = {"german"};
+  EXPECT_EQ(refused(next).field, "agents[0].skills[0].skill") << "a0 still has it";
+  next.agents[0].skills.clear();
+  const ItemId busy = submit("support");
+  ASSERT_EQ(kernel->accept(busy, agent("a0")), Status::ok);  // a0 is full: the next item waits
+  const ItemId waiting = *kernel->submit({queue("sales"), CustomerId{0}, false, asks});
+  ASSERT_EQ(state(waiting), ItemState::queued);
+  const ConfigError e = refused(next);
+  EXPECT_EQ(e.field, "removed_skills") << e.message();
+  EXPECT_NE(e.reason.find("1 items"), std::string::npos) << e.reason;
+  ASSERT_EQ(kernel->abandon(waiting), Status::ok);
+  apply(next);
+  EXPECT_EQ(kernel->config()->removed_skills, (std::vector<std::string>{"french"}));
+  EXPECT_EQ(kernel->config()->skills.size(), 2u) << "the tombstone keeps its id";
+  EXPECT_FALSE(kernel->find_skill("french"));
+  EXPECT_EQ(kernel->submit({queue("sales"), CustomerId{0}, false, asks}).error(), Status::unknown_requirements)
+      << "a requirement set naming it is retired";
+  EXPECT_EQ(kernel->prepare_requirements(queue("sales"), std::array{SkillRequirement{french, 3}}).error(),
+            Status::unknown_skill);
+  Config back = current();
+  back.removed_skills.clear();
+  EXPECT_EQ(refused(back).field, "removed_skills") << "a removed skill does not come back";
+  expect_audit_ok();
+}
+
 }  // namespace
 }  // namespace omni::testing

@@ -190,6 +190,9 @@ struct Limits {
 
 struct Config {
   std::vector<std::string> skills;  // named skills (seed 002), e.g. languages or product lines
+  // Skills removed by a live change: they stay in `skills` (their ids are positions), nobody that
+  // is not removed may have them, and they cannot be asked for (see "Removal" below).
+  std::vector<std::string> removed_skills;
   std::vector<ServiceChannelConfig> channels;
   std::vector<RoutingConfig> routing_configs;
   std::vector<QueueConfig> queues;
@@ -199,17 +202,18 @@ struct Config {
   std::vector<AgentConfig> agents;
   Limits limits;
   // Removal (live changes): routing configurations, queues, presence configurations, statuses,
-  // profiles and agents carry `removed`. A removed entry stays in its list as a tombstone — its
-  // name and id are never reused — and nothing that is not removed may refer to it. Kernel::
-  // reconfigure takes removals either way: an entry marked removed, or an entry of the
-  // configuration in force left out of the next one (live_successor). Skills and channels cannot
-  // be removed. What the kernel does with a removed queue, agent or status: docs/OPERATIONS.md.
+  // profiles and agents carry `removed`; skills are listed in `removed_skills`. A removed entry
+  // stays in its list as a tombstone — its name and id are never reused — and nothing that is not
+  // removed may refer to it. Kernel::reconfigure takes removals either way: an entry marked
+  // removed, or an entry of the configuration in force left out of the next one
+  // (live_successor). Channels cannot be removed. What the kernel does with a removed queue,
+  // agent, status or skill: docs/OPERATIONS.md "Live changes".
 };
 
 // The configuration a live change to `next` puts in force: `next`'s entries matched by name to
 // `in_force`'s keep their place (ids are positions), entries of `in_force` that `next` leaves out
 // stay as tombstones (removed = true), and `next`'s new entries are appended in its order. Lists
-// that cannot lose entries (skills, channels, paused values) are `next`'s. Kernel::reconfigure
+// that cannot lose entries (channels, paused values) are `next`'s. Kernel::reconfigure
 // applies exactly this; a host journaling the change records it (DurableKernel does).
 [[nodiscard]] Config live_successor(const Config& in_force, const Config& next);
 
