@@ -91,8 +91,10 @@ void handle_event(Service::State& s, const Event& e) {
       default: break;
     }
     if (e.type != EventType::offered && e.type != EventType::submitted && concerned != kNoAgent) {
-      s.peers.to_agent(concerned, dump({{"type", "item"}, {"item", item_string(e.item)},
-                                        {"event", to_string(e.type)}, {"state", state_after(e.type)}}));
+      s.peers.item_update(concerned, e.item, e.type, [&] {
+        return dump({{"type", "item"}, {"item", item_string(e.item)}, {"event", to_string(e.type)},
+                     {"state", state_after(e.type)}});
+      });
     }
     if (c != nullptr) {
       if (e.type == EventType::declined || e.type == EventType::push_timed_out) c->agent = kNoAgent;

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "answered_updates.h"
 #include "json_log.h"
 #include "latency_histogram.h"
 #include "omnikernel/durable/durable_kernel.h"
@@ -98,6 +99,7 @@ struct Peers {
   std::vector<std::vector<std::weak_ptr<WsPeer>>> agents;  // by AgentId
   std::vector<std::weak_ptr<WsPeer>> supervisors;
   std::unordered_map<std::string, std::vector<std::weak_ptr<WsPeer>>> customers;  // "site|visitor"
+  AnsweredUpdates answered;
 
   static void send_all(std::vector<std::weak_ptr<WsPeer>>& list, const std::string& text) {
     std::erase_if(list, [&](const std::weak_ptr<WsPeer>& w) {
@@ -110,6 +112,36 @@ struct Peers {
   void to_agent(AgentId agent, const std::string& text) {
     std::lock_guard lock(mutex);
     if (index(agent) < agents.size()) send_all(agents[index(agent)], text);
+  }
+  // An item update for the agent's connections, but not for one whose own command caused it and
+  // was answered (AnsweredUpdates). `text` is called at most once, when someone needs it.
+  template <typename Text>
+  void item_update(AgentId agent, ItemId item, EventType type, Text&& text) {
+    std::lock_guard lock(mutex);
+    if (index(agent) < agents.size()) {
+      std::string made;
+      std::erase_if(agents[index(agent)], [&](const std::weak_ptr<WsPeer>& w) {
+        auto peer = w.lock();
+        if (!peer) return true;
+        if (answered.take(peer.get(), item, type)) return false;
+        if (made.empty()) made = text();
+        peer->send(made);
+        return false;
+      });
+    }
+    if (type == EventType::done) answered.forget(item);
+  }
+  void expect_answered(const WsPeer* peer, ItemId item, std::span<const EventType> types) {
+    std::lock_guard lock(mutex);
+    answered.expect(peer, item, types);
+  }
+  bool withdraw_answered(const WsPeer* peer, ItemId item, EventType type) {
+    std::lock_guard lock(mutex);
+    return answered.withdraw(peer, item, type);
+  }
+  void withdraw_all_answered(const WsPeer* peer, ItemId item) {
+    std::lock_guard lock(mutex);
+    answered.withdraw_all(peer, item);
   }
   void to_supervisors(const std::string& text) {
     std::lock_guard lock(mutex);
