@@ -8,6 +8,7 @@
 #include <span>
 
 #include "omnikernel/service/hmac.h"
+#include "json_writer.h"
 #include "service_state.h"
 
 namespace omni::service {
@@ -186,22 +187,23 @@ class AgentSocket final : public WsHandler {
     const std::optional<Answering> answering = peer ? answering_of(command) : std::nullopt;
     if (answering) s_.peers.expect_answered(peer.get(), answering->item, answering->events());
     CommandResult r = run_agent_command(s_, agent_, command);
-    Json out = std::move(r.body);
-    out["type"] = "result";
-    out["status"] = r.status;
+    JsonWriter out;
+    out.begin_object().member("type", "result").member("status", r.status);
+    if (command.is_object()) {
+      if (auto id = command.find("id"); id != command.end()) out.member("id", *id);
+      if (auto op = command.find("op"); op != command.end()) out.member("op", *op);
+    }
+    for (const auto& [name, value] : r.body.items()) {
+      if (name != "type" && name != "status" && name != "id" && name != "op") out.member(name, value);
+    }
     if (answering) {
       if (r.status == 200) {
-        out["item"] = item_string(answering->item);
-        out["state"] = state_answered(*peer, *answering);
+        out.member("item", item_string(answering->item)).member("state", state_answered(*peer, *answering));
       } else {
         s_.peers.withdraw_all_answered(peer.get(), answering->item);  // a refused command caused nothing
       }
     }
-    if (command.is_object()) {
-      if (auto id = command.find("id"); id != command.end()) out["id"] = *id;
-      if (auto op = command.find("op"); op != command.end()) out["op"] = *op;
-    }
-    send(dump(out));
+    send(out.end_object().take());
   }
   void on_close() noexcept override {}
 
@@ -314,7 +316,7 @@ CommandResult run_agent_command(Service::State& s, AgentId agent, const Json& co
   } else {
     result = item_command(s, agent, *op, command);
   }
-  s.wake_pump();
+  drain_now(s);
   if (result.status >= 400) {
     s.log.info("agent_command_refused", {{"agent", s.agent_name(agent)}, {"op", *op}, {"status", result.status}});
   }

@@ -198,6 +198,10 @@ durable::DurableKernel* Service::durable() noexcept { return state_->durable.get
 void Service::start() {
   State& s = *state_;
   if (s.pump.joinable() || s.stopped.load()) return;
+  {
+    std::lock_guard lock(s.drain_mutex);
+    s.drain_open = true;
+  }
   s.pump = std::thread([&s] { run_event_pump(s); });
   s.ready.store(true, std::memory_order_release);
   s.log.info("service_started", {{"agents", s.kernel->agent_count()}, {"queues", s.kernel->queue_count()}});
@@ -210,6 +214,8 @@ void Service::stop() {
   s.pump_stop.store(true, std::memory_order_release);
   s.wake_pump();
   if (s.pump.joinable()) s.pump.join();
+  std::lock_guard drain_lock(s.drain_mutex);  // held to the end: no request drains a closed journal
+  s.drain_open = false;
   pump_once(s);  // whatever the last requests caused
   if (s.durable) {
     // Everything drained is made durable before the process exits (SIGTERM drains).

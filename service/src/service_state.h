@@ -208,7 +208,15 @@ struct Service::State {
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
   std::chrono::steady_clock::time_point last_supervisor_push{};
-  bool supervisor_urgent = false;  // a status changed: supervisors see it within 100 ms (pump only)
+  // A status changed: supervisors see it within 100 ms. Set by whichever thread drains.
+  std::atomic<bool> supervisor_urgent{false};
+
+  // Draining (event_pump.cc drain_now): one drainer at a time, the pump or the request thread
+  // that just caused events. `drain_open` (under drain_mutex) is set by start() and cleared by
+  // stop() before its last drain, so nothing drains a closed journal.
+  std::mutex drain_mutex;
+  bool drain_open = false;
+  std::atomic<bool> drain_wanted{false};
 
   State(ServeConfig c, Secrets s, std::FILE* log_file)
       : config(std::move(c)), secrets(std::move(s)), log(log_file),
@@ -288,6 +296,11 @@ struct CommandResult {
 
 void run_event_pump(Service::State& s);
 void pump_once(Service::State& s);  // one tick + drain; the pump's body, also used by stop()
+// Drains what a request just caused on the request's own thread when no one else is draining
+// (else the drainer picks it up): an offer leaves without a hop through the pump thread, which
+// on a busy machine costs a scheduling delay and a wake-up per request. Before start() and
+// during stop() it only wakes the pump.
+void drain_now(Service::State& s);
 
 [[nodiscard]] std::string metrics_text(Service::State& s);
 

@@ -276,7 +276,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
       }
     }
   }
-  s.wake_pump();
+  drain_now(s);
   if (counts[static_cast<size_t>(Outcome::unrouted)] > 0 || counts[static_cast<size_t>(Outcome::refused)] > 0) {
     s.log.warn("messages_not_routed", {{"channel", channel},
                                         {"unrouted", counts[static_cast<size_t>(Outcome::unrouted)]},
