@@ -6,6 +6,7 @@
 
 #include "omnikernel/sdk/customer_id.hpp"
 #include "journal_records.h"
+#include "json_writer.h"
 #include "omnikernel/service/hmac.h"
 #include "service_state.h"
 
@@ -164,12 +165,6 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   return Outcome::new_item;
 }
 
-Json rejected_json(const std::vector<Rejected>& rejected) {
-  Json out = Json::array();
-  for (const Rejected& r : rejected) out.push_back({{"path", r.path}, {"detail", r.detail}, {"message_id", r.message_id}});
-  return out;
-}
-
 }  // namespace
 
 HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
@@ -313,14 +308,22 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
     r.headers.emplace_back("Retry-After", "1");
     return r;
   }
-  return json_response(200, {{"messages", messages.size()},
-                             {"new_items", counts[static_cast<size_t>(Outcome::new_item)]},
-                             {"continued", counts[static_cast<size_t>(Outcome::continued)]},
-                             {"duplicates", counts[static_cast<size_t>(Outcome::duplicate)]},
-                             {"unrouted", counts[static_cast<size_t>(Outcome::unrouted)]},
-                             {"refused", counts[static_cast<size_t>(Outcome::refused)]},
-                             {"ignored", counts[static_cast<size_t>(Outcome::ignored)]},
-                             {"rejected", rejected_json(rejected)}});
+  // Written without a DOM: this answer is on every webhook's path.
+  JsonWriter out;
+  out.begin_object()
+      .member("messages", uint64_t{messages.size()})
+      .member("new_items", uint64_t{counts[static_cast<size_t>(Outcome::new_item)]})
+      .member("continued", uint64_t{counts[static_cast<size_t>(Outcome::continued)]})
+      .member("duplicates", uint64_t{counts[static_cast<size_t>(Outcome::duplicate)]})
+      .member("unrouted", uint64_t{counts[static_cast<size_t>(Outcome::unrouted)]})
+      .member("refused", uint64_t{counts[static_cast<size_t>(Outcome::refused)]})
+      .member("ignored", uint64_t{counts[static_cast<size_t>(Outcome::ignored)]})
+      .key("rejected")
+      .begin_array();
+  for (const Rejected& r : rejected) {
+    out.begin_object().member("path", r.path).member("detail", r.detail).member("message_id", r.message_id).end_object();
+  }
+  return {200, "application/json", out.end_array().end_object().take(), {}};
 }
 
 HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request) {
