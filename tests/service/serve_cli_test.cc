@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <regex>
 #include <string>
 #include <thread>
@@ -98,6 +99,33 @@ TEST(ServeCli, LoadGeneratorLosesAndDuplicatesNothing) {
   EXPECT_NE(out.find("offered 200 distinct, lost 0, duplicated 0"), std::string::npos) << out;
   close(c.out);
   close(c.err);
+}
+
+TEST(ServeCli, LoadGeneratorBatchedAndJournaledLosesAndDuplicatesNothing) {
+  // Meta's batched form (several messages per POST) on a journaled service: every message of a
+  // POST answered 200 (so durable) becomes exactly one offer.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("omni-load-journal-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  Child c = spawn({OMNI_CLI, "load", "--rate", "400", "--seconds", "0.5", "--agents", "20", "--connections", "4",
+                   "--messages-per-request", "5", "--journal", dir.string(), "--plugins", OMNI_TEST_PLUGIN_DIR});
+  const std::string out = read_until(c.out, std::regex("CPU per message"), 30s);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("posted 200 in 40 requests"), std::string::npos) << out;
+  EXPECT_NE(out.find("posted 200, answered 200: 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("offered 200 distinct, lost 0, duplicated 0"), std::string::npos) << out;
+  close(c.out);
+  close(c.err);
+  // A journal that is not new is refused (its ids would answer as duplicates): exit 2.
+  Child again = spawn({OMNI_CLI, "load", "--rate", "400", "--seconds", "0.5", "--agents", "2", "--journal",
+                       dir.string(), "--plugins", OMNI_TEST_PLUGIN_DIR});
+  waitpid(again.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  close(again.out);
+  close(again.err);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
