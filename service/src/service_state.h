@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "answered_updates.h"
+#include "durable_acks.h"
 #include "json_log.h"
 #include "latency_histogram.h"
 #include "omnikernel/durable/durable_kernel.h"
@@ -177,6 +179,9 @@ struct Service::State {
   ImmediateDurability immediate;
   std::unique_ptr<Durability> journal_durability;  // with a journal: waits on its records
   Durability* durability = nullptr;
+  // With a durability that waits (a journal): webhooks reaching the service through the socket
+  // layer are answered from here once durable, from start() on (durable_acks.h).
+  std::unique_ptr<DurableAcks> acks;
   // The journal stopped (disk full, I/O error, a refused batch): /readyz answers 503, the drain
   // stops, webhooks answer 503 (not durable). A restart (with room) recovers what was durable.
   std::atomic<bool> journal_stopped{false};
@@ -270,12 +275,20 @@ struct Service::State {
 };
 
 // ---- the parts (each in its own file) ----------------------------------------------------------
+// How an answer that may come later (a webhook acknowledged once durable) is given.
+using Respond = std::function<void(HttpResponse)>;
 [[nodiscard]] HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request);
+// The same, answering through `respond`: with `acks`, once durable from the acks' thread
+// (durable_acks.h); without, before returning.
+void handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request, Respond respond,
+                    DurableAcks* acks);
 // Ingests one verified payload (webhook body or a web-chat customer's WebSocket message);
 // `site` restricts web chat to the site whose key was presented, `visitor` to the customer of a
 // web-chat WebSocket (empty: no restriction).
 [[nodiscard]] HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
                                           std::string_view site, std::string_view visitor = {});
+void ingest_payload(Service::State& s, std::string_view channel, std::string_view payload, std::string_view site,
+                    std::string_view visitor, Respond respond, DurableAcks* acks);
 
 // An agent command {"op": …} from the WebSocket or a REST twin: {HTTP status, JSON body}.
 struct CommandResult {
