@@ -68,13 +68,26 @@ TEST(ServeCli, SimulateMovesTheFloor) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"))) << out;
   const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
-  // At 200× the default scenario posts a few messages a second, and its agents accept them.
+  // At 200× the default scenario posts a few messages a second, and its agents accept them and,
+  // after their handle time, close them: some accepted items are no longer open. (The agents learn
+  // their accept and close took effect from the commands' results, docs/API.md.)
+  auto metric = [](const std::string& text, const std::string& pattern) {
+    double sum = 0;
+    const std::regex line(pattern + " ([0-9.]+)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it)
+      sum += std::stod((*it)[1]);
+    return sum;
+  };
   std::string metrics;
-  for (int i = 0; i < 100; ++i) {
+  double accepted = 0, open = 0;
+  for (int i = 0; i < 300; ++i) {
     metrics = http_request(port, "GET", "/metrics").body;
-    if (std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) break;
+    accepted = metric(metrics, "\nomni_accepts_total");
+    open = metric(metrics, "\nomni_items\\{state=\"[a-z_]+\"\\}");
+    if (accepted > 0 && open < accepted) break;
     std::this_thread::sleep_for(50ms);
   }
+  EXPECT_LT(open, accepted) << "no accepted item was ever closed\n" << metrics;
   EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_items_submitted_total [1-9]"))) << metrics;
   EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_accepts_total [1-9]"))) << metrics;
   EXPECT_TRUE(std::regex_search(metrics, std::regex("omni_webhook_requests_total\\{channel=\"[a-z]+\",code=\"200\"\\}")))
