@@ -100,17 +100,21 @@ int64_t since_start_ns(const Shared& s) {
 class Poster : public std::enable_shared_from_this<Poster> {
  public:
   Poster(net::io_context& ioc, Shared& shared, uint64_t first, uint64_t stride, uint64_t total_messages,
-         SteadyTime::duration interval)
+         SteadyTime::duration interval, SteadyTime::duration offset)
       : stream_(ioc), timer_(ioc), shared_(shared), next_(first), stride_(stride), total_(total_messages),
-        interval_(interval) {}
+        interval_(interval), offset_(offset) {}
 
   void start(const tcp::endpoint& endpoint) {
     stream_.async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish();
       beast::error_code ignored;
       self->stream_.socket().set_option(tcp::no_delay(true), ignored);
-      self->due_ = SteadyTime::now();
-      self->post();
+      // Each connection starts at its own offset into the interval, so that together they post
+      // evenly spaced requests: started together they posted in bursts of one request per
+      // connection, and the burst's queue, not the service, set the latency.
+      self->due_ = self->shared_.start + self->offset_;
+      self->timer_.expires_at(self->due_);
+      self->timer_.async_wait([self](beast::error_code) { self->post(); });
     });
   }
 
@@ -159,7 +163,7 @@ class Poster : public std::enable_shared_from_this<Poster> {
   uint64_t next_, stride_, total_;
   uint64_t first_ = 0;
   uint32_t count_ = 0;
-  SteadyTime::duration interval_;
+  SteadyTime::duration interval_, offset_;
   SteadyTime::time_point due_;
   beast::flat_buffer buffer_;
   std::string request_;
@@ -345,7 +349,7 @@ std::expected<LoadReport, std::string> run_load(const LoadOptions& o) {
       const auto interval = std::chrono::duration_cast<SteadyTime::duration>(
           std::chrono::duration<double>(connections * o.messages_per_request / o.rate));
       for (uint32_t c = 0; c < connections; ++c) {
-        std::make_shared<Poster>(ioc, shared, c, connections, total, interval)->start(endpoint);
+        std::make_shared<Poster>(ioc, shared, c, connections, total, interval, interval * c / connections)->start(endpoint);
       }
     };
     for (uint32_t a = 1; a <= o.agents; ++a) {

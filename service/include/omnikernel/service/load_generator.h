@@ -1,8 +1,8 @@
 // `omni load`: a load generator for `omni serve` (issue 11 item 8). It starts the service
 // in-process on 127.0.0.1 (loopback only) with a generated configuration of N agents, then drives
 // it through real sockets: C keep-alive HTTP connections post signed WhatsApp webhooks (M messages
-// each, as Meta batches under load; a new customer per message) at a target rate of messages, and
-// N agent WebSockets accept and close every offer. Bounded in count and time (the options' limits):
+// each, as Meta batches under load; a new customer per message) at a target rate of messages,
+// evenly spaced across the connections, and N agent WebSockets accept and close every offer. Bounded in count and time (the options' limits):
 // posting stops at twice the duration plus 5 s however far behind it is, and offers are awaited
 // for at most 5 s after the last answer.
 //
