@@ -15,7 +15,9 @@ struct LoadArgs {
   double seconds = 5;
   uint32_t agents = 100;
   uint32_t connections = 16;
+  uint32_t per_request = 1;
   unsigned threads = 2;
+  std::string journal;
   std::vector<std::string> plugins;
 };
 
@@ -25,7 +27,9 @@ void load(const LoadArgs& args) {
   options.duration = std::chrono::milliseconds(static_cast<int64_t>(args.seconds * 1000));
   options.agents = args.agents;
   options.connections = args.connections;
+  options.messages_per_request = args.per_request;
   options.server_threads = args.threads;
+  options.journal = args.journal;
   options.plugin_directories = omni::cli::plugin_directories(args.plugins);
   auto report = omni::service::run_load(options);
   if (!report) {
@@ -44,6 +48,11 @@ const omni::cli::CommandRegistrar reg{+[](CLI::App& root) {
   c->add_option("--seconds", args->seconds, "how long to post (default 5)")->check(CLI::Range(0.1, 600.0));
   c->add_option("--agents", args->agents, "agent WebSockets (default 100)")->check(CLI::Range(1u, 10000u));
   c->add_option("--connections", args->connections, "HTTP connections posting (default 16)")->check(CLI::Range(1u, 512u));
+  c->add_option("--messages-per-request", args->per_request,
+                 "messages in one webhook POST, as Meta batches under load (default 1)")
+      ->check(CLI::Range(1u, 100u));
+  omni::cli::add_journal_option(*c, args->journal,
+                                "a new (empty) directory; fsync on, webhooks are answered once durable");
   c->add_option("--threads", args->threads, "server I/O threads (default 2)")->check(CLI::Range(1u, 64u));
   omni::cli::add_plugins_option(*c, args->plugins);
   c->callback([args] { load(*args); });

@@ -3,8 +3,12 @@
 // accept and decline are checked by the kernel (offered to this agent?), every other item
 // operation by the item's holder here (403 otherwise).
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
 
 #include "omnikernel/service/hmac.h"
+#include "json_writer.h"
 #include "service_state.h"
 
 namespace omni::service {
@@ -140,6 +144,34 @@ CommandResult item_command(Service::State& s, AgentId agent, const std::string& 
   return fail(400, "unknown_op", "$.op: unknown operation \"" + op + "\"");
 }
 
+// An item command whose updates its result answers, and the events it causes (AnsweredUpdates).
+// transfer, reply and set_status are not among them: their updates concern others or nothing.
+struct Answering {
+  ItemId item{};
+  std::array<EventType, 2> event_list{};
+  size_t count = 0;
+  [[nodiscard]] std::span<const EventType> events() const { return {event_list.data(), count}; }
+};
+
+std::optional<Answering> answering_of(const Json& command) {
+  if (!command.is_object()) return std::nullopt;
+  auto op = command.find("op");
+  auto item_field = command.find("item");
+  if (op == command.end() || !op->is_string() || item_field == command.end()) return std::nullopt;
+  const std::optional<ItemId> item = parse_item(*item_field);
+  if (!item) return std::nullopt;
+  const std::string& name = op->get_ref<const std::string&>();
+  if (name == "accept") return Answering{*item, {EventType::accepted}, 1};
+  if (name == "decline") return Answering{*item, {EventType::declined}, 1};
+  if (name == "pause") return Answering{*item, {EventType::paused}, 1};
+  if (name == "resume") return Answering{*item, {EventType::resumed}, 1};
+  // Without a wrap-up time close ends the item at once (closed, done); with one, `done` comes
+  // later and is withdrawn (state_answered).
+  if (name == "close") return Answering{*item, {EventType::closed, EventType::done}, 2};
+  if (name == "end_wrap_up") return Answering{*item, {EventType::wrap_up_ended, EventType::done}, 2};
+  return std::nullopt;
+}
+
 class AgentSocket final : public WsHandler {
  public:
   AgentSocket(Service::State& s, AgentId agent, std::shared_ptr<WsPeer> peer)
@@ -151,21 +183,52 @@ class AgentSocket final : public WsHandler {
       send(dump({{"type", "error"}, {"error", "malformed_json"}, {"message", "$: not valid JSON"}}));
       return;
     }
+    auto peer = peer_.lock();
+    const std::optional<Answering> answering = peer ? answering_of(command) : std::nullopt;
+    if (answering) s_.peers.expect_answered(peer.get(), answering->item, answering->events());
     CommandResult r = run_agent_command(s_, agent_, command);
-    Json out = std::move(r.body);
-    out["type"] = "result";
-    out["status"] = r.status;
+    JsonWriter out;
+    out.begin_object().member("type", "result").member("status", r.status);
     if (command.is_object()) {
-      if (auto id = command.find("id"); id != command.end()) out["id"] = *id;
-      if (auto op = command.find("op"); op != command.end()) out["op"] = *op;
+      if (auto id = command.find("id"); id != command.end()) out.member("id", *id);
+      if (auto op = command.find("op"); op != command.end()) out.member("op", *op);
     }
-    send(dump(out));
+    for (const auto& [name, value] : r.body.items()) {
+      if (name != "type" && name != "status" && name != "id" && name != "op") out.member(name, value);
+    }
+    if (answering) {
+      if (r.status == 200) {
+        out.member("item", item_string(answering->item)).member("state", state_answered(*peer, *answering));
+      } else {
+        s_.peers.withdraw_all_answered(peer.get(), answering->item);  // a refused command caused nothing
+      }
+    }
+    send(out.end_object().take());
   }
   void on_close() noexcept override {}
 
  private:
   void send(std::string text) {
     if (auto peer = peer_.lock()) peer->send(std::move(text));
+  }
+
+  // The item's state for the result of a command that succeeded, in the words of the `item`
+  // update it replaces. An expected `done` that has not come (wrap-up started) is withdrawn, so
+  // that the wrap-up's end is pushed when it comes; if the pump took it meanwhile, it is done.
+  std::string_view state_answered(const WsPeer& peer, const Answering& a) {
+    auto snap = s_.kernel->item(a.item);
+    const bool ended = !snap || snap->state == ItemState::free;
+    const bool expects_done = std::ranges::find(a.events(), EventType::done) != a.events().end();
+    if (expects_done && !ended && !s_.peers.withdraw_answered(&peer, a.item, EventType::done)) return "done";
+    if (ended) return "done";
+    if (snap->agent != agent_) return "gone";
+    switch (snap->state) {
+      case ItemState::active: return "active";
+      case ItemState::paused: return "paused";
+      case ItemState::wrap_up: return "closed";
+      case ItemState::offered: return "offered";
+      default: return "gone";
+    }
   }
 
   Service::State& s_;
@@ -253,7 +316,7 @@ CommandResult run_agent_command(Service::State& s, AgentId agent, const Json& co
   } else {
     result = item_command(s, agent, *op, command);
   }
-  s.wake_pump();
+  drain_now(s);
   if (result.status >= 400) {
     s.log.info("agent_command_refused", {{"agent", s.agent_name(agent)}, {"op", *op}, {"status", result.status}});
   }

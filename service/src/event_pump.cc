@@ -5,6 +5,7 @@
 #include <array>
 
 #include "journal_records.h"
+#include "json_writer.h"
 #include "service_state.h"
 
 namespace omni::service {
@@ -14,14 +15,26 @@ using namespace std::chrono_literals;
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-Json offer_json(const Service::State& s, const Conversation& c) {
-  Json messages = Json::array();
+std::string offer_text(const Service::State& s, const Conversation& c) {
+  JsonWriter w;
+  w.begin_object()
+      .member("type", "offer")
+      .member("item", item_string(c.item))
+      .member("queue", s.queue_name(c.queue))
+      .member("channel", c.channel)
+      .member("account", c.account)
+      .member("customer", c.customer)
+      .key("messages")
+      .begin_array();
   for (const StoredMessage& m : c.messages) {
-    messages.push_back({{"id", m.id}, {"kind", m.kind}, {"text", m.text}, {"timestamp_ms", m.timestamp_ms}});
+    w.begin_object()
+        .member("id", m.id)
+        .member("kind", m.kind)
+        .member("text", m.text)
+        .member("timestamp_ms", m.timestamp_ms)
+        .end_object();
   }
-  return {{"type", "offer"},         {"item", item_string(c.item)}, {"queue", s.queue_name(c.queue)},
-          {"channel", c.channel},    {"account", c.account},        {"customer", c.customer},
-          {"messages", std::move(messages)}};
+  return w.end_array().end_object().take();
 }
 
 // The state an event leaves the item in, for the agent's item update.
@@ -44,7 +57,7 @@ std::string_view state_after(EventType t) {
 
 void handle_event(Service::State& s, const Event& e) {
   if (e.type == EventType::agent_status) {
-    s.supervisor_urgent = true;
+    s.supervisor_urgent.store(true, std::memory_order_relaxed);
     const std::string text = dump({{"type", "status"}, {"status", s.status_name(StatusId{e.reason})}});
     s.peers.to_agent(e.agent, text);
   } else if (e.type == EventType::agent_missed || e.type == EventType::agent_missed_ended) {
@@ -64,7 +77,7 @@ void handle_event(Service::State& s, const Event& e) {
             s.routing_latency.observe(std::chrono::duration<double>(e.at - c->arrival).count());
           }
           c->agent = e.agent;
-          s.peers.to_agent(e.agent, dump(offer_json(s, *c)));
+          s.peers.to_agent(e.agent, offer_text(s, *c));
         }
         break;
       case EventType::accepted:
@@ -91,8 +104,16 @@ void handle_event(Service::State& s, const Event& e) {
       default: break;
     }
     if (e.type != EventType::offered && e.type != EventType::submitted && concerned != kNoAgent) {
-      s.peers.to_agent(concerned, dump({{"type", "item"}, {"item", item_string(e.item)},
-                                        {"event", to_string(e.type)}, {"state", state_after(e.type)}}));
+      s.peers.item_update(concerned, e.item, e.type, [&] {
+        return JsonWriter()
+            .begin_object()
+            .member("type", "item")
+            .member("item", item_string(e.item))
+            .member("event", to_string(e.type))
+            .member("state", state_after(e.type))
+            .end_object()
+            .take();
+      });
     }
     if (c != nullptr) {
       if (e.type == EventType::declined || e.type == EventType::push_timed_out) c->agent = kNoAgent;
@@ -154,15 +175,37 @@ void pump_once(Service::State& s) {
   }
 }
 
+void drain_now(Service::State& s) {
+  s.drain_wanted.store(true);
+  do {
+    std::unique_lock lock(s.drain_mutex, std::try_to_lock);
+    // Someone is draining: it looks at drain_wanted again after it unlocks, so what this
+    // thread's request caused is drained by it without waiting for a wake.
+    if (!lock.owns_lock()) return;
+    if (!s.drain_open) {
+      lock.unlock();
+      s.wake_pump();  // not started, or stopping: the pump (or stop()) drains
+      return;
+    }
+    s.drain_wanted.store(false);
+    pump_once(s);
+  } while (s.drain_wanted.load());  // read after unlocking: a request that failed to lock set it
+}
+
 void run_event_pump(Service::State& s) {
   const auto interval = std::chrono::duration_cast<std::chrono::microseconds>(s.config.service.tick_interval);
   while (!s.pump_stop.load(std::memory_order_acquire)) {
-    pump_once(s);
+    {
+      std::lock_guard lock(s.drain_mutex);
+      s.drain_wanted.store(false);
+      pump_once(s);
+    }
+    if (s.drain_wanted.load()) drain_now(s);
     const auto now = std::chrono::steady_clock::now();
     const auto since = now - s.last_supervisor_push;
-    if (since >= 500ms || (s.supervisor_urgent && since >= 100ms)) {
+    if (since >= 500ms || (s.supervisor_urgent.load(std::memory_order_relaxed) && since >= 100ms)) {
       s.last_supervisor_push = now;
-      s.supervisor_urgent = false;
+      s.supervisor_urgent.store(false, std::memory_order_relaxed);
       bool any = false;
       {
         std::lock_guard lock(s.peers.mutex);
@@ -170,9 +213,9 @@ void run_event_pump(Service::State& s) {
       }
       if (any) s.peers.to_supervisors(dump({{"type", "state"}, {"state", supervisor_state(s)}}));
     }
-    // Woken early by submits and agent commands, so offers leave within microseconds of them.
+    // Woken early when a request could not drain what it caused (drain_now), and by live changes.
     std::unique_lock lock(s.pump_mutex);
-    const auto wait = s.supervisor_urgent ? std::min<std::chrono::microseconds>(interval, 100ms) : interval;
+    const auto wait = s.supervisor_urgent.load(std::memory_order_relaxed) ? std::min<std::chrono::microseconds>(interval, 100ms) : interval;
     s.pump_wake.wait_for(lock, wait, [&] { return s.pump_pending || s.pump_stop.load(std::memory_order_acquire); });
     s.pump_pending = false;
   }

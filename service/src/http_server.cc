@@ -320,14 +320,23 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
 
   void respond() {
     const auto& request = parser_->get();
-    HttpResponse response;
-    try {
-      response = core_.app.handle(to_request(request));
-    } catch (const std::exception&) {
-      response = error_response(500, "internal", "the request could not be handled");
-    }
+    const unsigned version = request.version();
     const bool keep = request.keep_alive() && !core_.stopping.load(std::memory_order_acquire);
-    write(to_response(response, request.version(), keep, request.method() == http::verb::head));
+    const bool head = request.method() == http::verb::head;
+    // The answer may come later from another thread (a webhook acknowledged once durable): it is
+    // written on this connection's strand, once, and nothing is read meanwhile.
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto answer = [self = shared_from_this(), once, version, keep, head](HttpResponse response) {
+      if (once->exchange(true)) return;
+      net::dispatch(self->stream_.get_executor(), [self, response = std::move(response), version, keep, head] {
+        self->write(to_response(response, version, keep, head));
+      });
+    };
+    try {
+      core_.app.handle_async(to_request(request), answer);
+    } catch (const std::exception&) {
+      answer(error_response(500, "internal", "the request could not be handled"));
+    }
   }
 
   void refuse(int status, std::string_view code, std::string_view message, unsigned version) {

@@ -199,6 +199,11 @@ durable::DurableKernel* Service::durable() noexcept { return state_->durable.get
 void Service::start() {
   State& s = *state_;
   if (s.pump.joinable() || s.stopped.load()) return;
+  {
+    std::lock_guard lock(s.drain_mutex);
+    s.drain_open = true;
+  }
+  if (s.durability != &s.immediate) s.acks = std::make_unique<DurableAcks>(*s.durability);
   s.pump = std::thread([&s] { run_event_pump(s); });
   s.ready.store(true, std::memory_order_release);
   s.log.info("service_started", {{"agents", s.kernel->agent_count()}, {"queues", s.kernel->queue_count()}});
@@ -211,7 +216,11 @@ void Service::stop() {
   s.pump_stop.store(true, std::memory_order_release);
   s.wake_pump();
   if (s.pump.joinable()) s.pump.join();
+  std::lock_guard drain_lock(s.drain_mutex);  // held to the end: no request drains a closed journal
+  s.drain_open = false;
   pump_once(s);  // whatever the last requests caused
+  // Webhooks still waiting are answered while the journal still syncs (each within its time-out).
+  if (s.acks) s.acks->stop();
   if (s.durable) {
     // Everything drained is made durable before the process exits (SIGTERM drains).
     const journal::JournalStatus closed = s.durable->close();
@@ -226,6 +235,14 @@ void Service::on_refused(int status) noexcept {
     state_->counters.webhook("(server)", status);
   } catch (...) {
   }
+}
+
+void Service::handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
+  State& s = *state_;
+  std::string_view channel;
+  // acks is set once by start(), before the socket layer can call here, and kept until destruction.
+  if (s.acks && is_webhook(request.path(), channel)) return handle_webhook(s, channel, request, std::move(respond), s.acks.get());
+  respond(handle(request));
 }
 
 HttpResponse Service::handle(const HttpRequest& request) {

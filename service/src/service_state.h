@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "answered_updates.h"
+#include "durable_acks.h"
 #include "json_log.h"
 #include "latency_histogram.h"
 #include "omnikernel/durable/durable_kernel.h"
@@ -99,6 +102,7 @@ struct Peers {
   std::vector<std::vector<std::weak_ptr<WsPeer>>> agents;  // by AgentId
   std::vector<std::weak_ptr<WsPeer>> supervisors;
   std::unordered_map<std::string, std::vector<std::weak_ptr<WsPeer>>> customers;  // "site|visitor"
+  AnsweredUpdates answered;
 
   static void send_all(std::vector<std::weak_ptr<WsPeer>>& list, const std::string& text) {
     std::erase_if(list, [&](const std::weak_ptr<WsPeer>& w) {
@@ -111,6 +115,36 @@ struct Peers {
   void to_agent(AgentId agent, const std::string& text) {
     std::lock_guard lock(mutex);
     if (index(agent) < agents.size()) send_all(agents[index(agent)], text);
+  }
+  // An item update for the agent's connections, but not for one whose own command caused it and
+  // was answered (AnsweredUpdates). `text` is called at most once, when someone needs it.
+  template <typename Text>
+  void item_update(AgentId agent, ItemId item, EventType type, Text&& text) {
+    std::lock_guard lock(mutex);
+    if (index(agent) < agents.size()) {
+      std::string made;
+      std::erase_if(agents[index(agent)], [&](const std::weak_ptr<WsPeer>& w) {
+        auto peer = w.lock();
+        if (!peer) return true;
+        if (answered.take(peer.get(), item, type)) return false;
+        if (made.empty()) made = text();
+        peer->send(made);
+        return false;
+      });
+    }
+    if (type == EventType::done) answered.forget(item);
+  }
+  void expect_answered(const WsPeer* peer, ItemId item, std::span<const EventType> types) {
+    std::lock_guard lock(mutex);
+    answered.expect(peer, item, types);
+  }
+  bool withdraw_answered(const WsPeer* peer, ItemId item, EventType type) {
+    std::lock_guard lock(mutex);
+    return answered.withdraw(peer, item, type);
+  }
+  void withdraw_all_answered(const WsPeer* peer, ItemId item) {
+    std::lock_guard lock(mutex);
+    answered.withdraw_all(peer, item);
   }
   void to_supervisors(const std::string& text) {
     std::lock_guard lock(mutex);
@@ -146,6 +180,9 @@ struct Service::State {
   ImmediateDurability immediate;
   std::unique_ptr<Durability> journal_durability;  // with a journal: waits on its records
   Durability* durability = nullptr;
+  // With a durability that waits (a journal): webhooks reaching the service through the socket
+  // layer are answered from here once durable, from start() on (durable_acks.h).
+  std::unique_ptr<DurableAcks> acks;
   // The journal stopped (disk full, I/O error, a refused batch): /readyz answers 503, the drain
   // stops, webhooks answer 503 (not durable). A restart (with room) recovers what was durable.
   std::atomic<bool> journal_stopped{false};
@@ -177,7 +214,15 @@ struct Service::State {
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
   std::chrono::steady_clock::time_point last_supervisor_push{};
-  bool supervisor_urgent = false;  // a status changed: supervisors see it within 100 ms (pump only)
+  // A status changed: supervisors see it within 100 ms. Set by whichever thread drains.
+  std::atomic<bool> supervisor_urgent{false};
+
+  // Draining (event_pump.cc drain_now): one drainer at a time, the pump or the request thread
+  // that just caused events. `drain_open` (under drain_mutex) is set by start() and cleared by
+  // stop() before its last drain, so nothing drains a closed journal.
+  std::mutex drain_mutex;
+  bool drain_open = false;
+  std::atomic<bool> drain_wanted{false};
 
   State(ServeConfig c, Secrets s, std::FILE* log_file)
       : config(std::move(c)), secrets(std::move(s)), log(log_file),
@@ -231,12 +276,20 @@ struct Service::State {
 };
 
 // ---- the parts (each in its own file) ----------------------------------------------------------
+// How an answer that may come later (a webhook acknowledged once durable) is given.
+using Respond = std::function<void(HttpResponse)>;
 [[nodiscard]] HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request);
+// The same, answering through `respond`: with `acks`, once durable from the acks' thread
+// (durable_acks.h); without, before returning.
+void handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request, Respond respond,
+                    DurableAcks* acks);
 // Ingests one verified payload (webhook body or a web-chat customer's WebSocket message);
 // `site` restricts web chat to the site whose key was presented, `visitor` to the customer of a
 // web-chat WebSocket (empty: no restriction).
 [[nodiscard]] HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
                                           std::string_view site, std::string_view visitor = {});
+void ingest_payload(Service::State& s, std::string_view channel, std::string_view payload, std::string_view site,
+                    std::string_view visitor, Respond respond, DurableAcks* acks);
 
 // An agent command {"op": …} from the WebSocket or a REST twin: {HTTP status, JSON body}.
 struct CommandResult {
@@ -257,6 +310,11 @@ struct CommandResult {
 
 void run_event_pump(Service::State& s);
 void pump_once(Service::State& s);  // one tick + drain; the pump's body, also used by stop()
+// Drains what a request just caused on the request's own thread when no one else is draining
+// (else the drainer picks it up): an offer leaves without a hop through the pump thread, which
+// on a busy machine costs a scheduling delay and a wake-up per request. Before start() and
+// during stop() it only wakes the pump.
+void drain_now(Service::State& s);
 
 [[nodiscard]] std::string metrics_text(Service::State& s);
 

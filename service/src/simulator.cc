@@ -213,7 +213,18 @@ class ServiceSimulator final : public Simulator {
           command(a, {{"op", "accept"}, {"item", item}});
         }
       });
-    } else if (type == "item" && m.value("event", "") == "accepted") {
+    } else if (type == "result" && m.value("ok", false) && m.contains("item")) {
+      // The simulator's own accept and close: their results carry the state, and no item update
+      // repeats them on this connection (docs/API.md).
+      const std::string item = m["item"];
+      const std::string op = m.value("op", "");
+      const std::string state = m.value("state", "");
+      if (op == "accept" && state == "active") {
+        at(b.handle_time.sample(rng_), [this, &a, item] { command(a, {{"op", "close"}, {"item", item}}); });
+      } else if (op == "close" && state == "closed" && b.wrap_up) {
+        at(b.wrap_up->sample(rng_), [this, &a, item] { command(a, {{"op", "end_wrap_up"}, {"item", item}}); });
+      }
+    } else if (type == "item" && m.value("event", "") == "accepted") {  // auto-accepted: no command of ours
       const std::string item = m["item"];
       at(b.handle_time.sample(rng_), [this, &a, item] { command(a, {{"op", "close"}, {"item", item}}); });
     } else if (type == "item" && m.value("event", "") == "closed" && b.wrap_up) {

@@ -2,10 +2,12 @@
 // parsing), ingest through the channel-adapter plugins, de-duplication by message id,
 // conversation continuity and routing rules → Kernel::submit.
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "omnikernel/sdk/customer_id.hpp"
 #include "journal_records.h"
+#include "json_writer.h"
 #include "omnikernel/service/hmac.h"
 #include "service_state.h"
 
@@ -164,18 +166,19 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   return Outcome::new_item;
 }
 
-Json rejected_json(const std::vector<Rejected>& rejected) {
-  Json out = Json::array();
-  for (const Rejected& r : rejected) out.push_back({{"path", r.path}, {"detail", r.detail}, {"message_id", r.message_id}});
-  return out;
-}
-
 }  // namespace
 
 HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::string_view payload,
                             std::string_view site, std::string_view visitor) {
+  HttpResponse answer;
+  ingest_payload(s, channel, payload, site, visitor, [&](HttpResponse r) { answer = std::move(r); }, nullptr);
+  return answer;
+}
+
+void ingest_payload(Service::State& s, std::string_view channel, std::string_view payload, std::string_view site,
+                    std::string_view visitor, Respond respond, DurableAcks* acks) {
   auto adapter = s.adapters.find(channel);
-  if (adapter == s.adapters.end()) return error_response(404, "not_found", "no such channel");
+  if (adapter == s.adapters.end()) return respond(error_response(404, "not_found", "no such channel"));
   std::vector<Message> messages;
   std::vector<Rejected> rejected;
   bool wrong_site = false;
@@ -196,18 +199,18 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
   if (!parsed) {
     // Nothing of the payload could be read. The adapter's message names the JSON path
     // ("entry[0].changes[0].value.messages[1].from: missing").
-    return error_response(400, "malformed_payload", parsed.error().message);
+    return respond(error_response(400, "malformed_payload", parsed.error().message));
   }
   for (const Rejected& r : rejected)
     s.log.warn("webhook_part_rejected", {{"channel", channel}, {"path", r.path}, {"detail", r.detail},
                                          {"message_id", r.message_id}});
-  if (wrong_site) return error_response(403, "forbidden", "the payload is for another site (or visitor) than the key's");
+  if (wrong_site) return respond(error_response(403, "forbidden", "the payload is for another site (or visitor) than the key's"));
   if (s.durable && s.journal_stopped.load(std::memory_order_acquire)) {
     // Nothing can be made durable any more: refuse before anything is processed, so that Meta's
     // retries reach the restarted service (which recovers what was durable) as new deliveries.
     HttpResponse r = error_response(503, "not_durable", "the journal stopped (see /readyz and the log); retry");
     r.headers.emplace_back("Retry-After", "1");
-    return r;
+    return respond(std::move(r));
   }
   const int64_t received_ms = unix_ms_now();
   size_t counts[7] = {};
@@ -276,7 +279,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
       }
     }
   }
-  s.wake_pump();
+  drain_now(s);
   if (counts[static_cast<size_t>(Outcome::unrouted)] > 0 || counts[static_cast<size_t>(Outcome::refused)] > 0) {
     s.log.warn("messages_not_routed", {{"channel", channel},
                                         {"unrouted", counts[static_cast<size_t>(Outcome::unrouted)]},
@@ -285,72 +288,97 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
   }
   // Acknowledge only what is durable (the journal's seam); a time-out makes Meta retry, and the
   // retry of each message claimed here waits for this receipt (it stays claimed: processed once).
-  const bool durable = s.durability->wait(
-      receipt, std::chrono::duration_cast<std::chrono::milliseconds>(s.config.service.limits.durable_timeout));
-  {
-    std::lock_guard lock(s.conversations_mutex);
-    if (durable) {
-      for (const auto& [id, r] : claimed) s.unacknowledged.erase(id);
-      for (const std::string& id : retried) s.unacknowledged.erase(id);
-    } else {
-      for (const auto& [id, r] : claimed) {
-        // Bounded like the dedupe window: beyond it an arbitrary entry is forgotten (a retry of it
-        // is then acknowledged as a plain duplicate, without waiting). Only a journal that stays
-        // behind for that many messages gets there.
-        if (s.unacknowledged.size() >= s.config.service.limits.dedupe_window) s.unacknowledged.erase(s.unacknowledged.begin());
-        s.unacknowledged[id] = r;
+  // With `acks` the wait and the answer happen on its thread, not the caller's (durable_acks.h).
+  auto finish = [&s, claimed = std::move(claimed), retried = std::move(retried), retry, failure,
+                 counts = std::to_array(counts), message_count = messages.size(),
+                 rejected = std::move(rejected)](bool durable) -> HttpResponse {
+    {
+      std::lock_guard lock(s.conversations_mutex);
+      if (durable) {
+        for (const auto& [id, r] : claimed) s.unacknowledged.erase(id);
+        for (const std::string& id : retried) s.unacknowledged.erase(id);
+      } else {
+        for (const auto& [id, r] : claimed) {
+          // Bounded like the dedupe window: beyond it an arbitrary entry is forgotten (a retry of it
+          // is then acknowledged as a plain duplicate, without waiting). Only a journal that stays
+          // behind for that many messages gets there.
+          if (s.unacknowledged.size() >= s.config.service.limits.dedupe_window) s.unacknowledged.erase(s.unacknowledged.begin());
+          s.unacknowledged[id] = r;
+        }
       }
     }
+    if (!durable) {
+      HttpResponse r = error_response(503, "not_durable", "the messages could not be made durable in time; retry");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    if (retry) {
+      HttpResponse r = error_response(503, "overloaded", std::string("the kernel refused for now: ") +
+                                                             std::string(to_string(failure)) + "; retry");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    // Written without a DOM: this answer is on every webhook's path.
+    JsonWriter out;
+    out.begin_object()
+        .member("messages", uint64_t{message_count})
+        .member("new_items", uint64_t{counts[static_cast<size_t>(Outcome::new_item)]})
+        .member("continued", uint64_t{counts[static_cast<size_t>(Outcome::continued)]})
+        .member("duplicates", uint64_t{counts[static_cast<size_t>(Outcome::duplicate)]})
+        .member("unrouted", uint64_t{counts[static_cast<size_t>(Outcome::unrouted)]})
+        .member("refused", uint64_t{counts[static_cast<size_t>(Outcome::refused)]})
+        .member("ignored", uint64_t{counts[static_cast<size_t>(Outcome::ignored)]})
+        .key("rejected")
+        .begin_array();
+    for (const Rejected& r : rejected) {
+      out.begin_object().member("path", r.path).member("detail", r.detail).member("message_id", r.message_id).end_object();
+    }
+    return {200, "application/json", out.end_array().end_object().take(), {}};
+  };
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.config.service.limits.durable_timeout);
+  if (acks != nullptr) {
+    acks->defer(std::move(receipt), timeout,
+                [finish = std::move(finish), respond = std::move(respond)](bool durable) { respond(finish(durable)); });
+    return;
   }
-  if (!durable) {
-    HttpResponse r = error_response(503, "not_durable", "the messages could not be made durable in time; retry");
-    r.headers.emplace_back("Retry-After", "1");
-    return r;
-  }
-  if (retry) {
-    HttpResponse r = error_response(503, "overloaded", std::string("the kernel refused for now: ") +
-                                                           std::string(to_string(failure)) + "; retry");
-    r.headers.emplace_back("Retry-After", "1");
-    return r;
-  }
-  return json_response(200, {{"messages", messages.size()},
-                             {"new_items", counts[static_cast<size_t>(Outcome::new_item)]},
-                             {"continued", counts[static_cast<size_t>(Outcome::continued)]},
-                             {"duplicates", counts[static_cast<size_t>(Outcome::duplicate)]},
-                             {"unrouted", counts[static_cast<size_t>(Outcome::unrouted)]},
-                             {"refused", counts[static_cast<size_t>(Outcome::refused)]},
-                             {"ignored", counts[static_cast<size_t>(Outcome::ignored)]},
-                             {"rejected", rejected_json(rejected)}});
+  respond(finish(s.durability->wait(receipt, timeout)));
 }
 
 HttpResponse handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request) {
-  HttpResponse response = [&]() -> HttpResponse {
-    if (request.method == "GET" && channel != "webchat") return verify_handshake(s, request);
-    if (request.method != "POST") return error_response(405, "method_not_allowed", "use POST (GET for Meta's handshake)");
-    // The socket layer refuses larger bodies before reading them; this is for direct callers.
-    if (request.body.size() > s.config.service.limits.max_body_bytes) {
-      return error_response(413, "payload_too_large", "the body exceeds limits.max_body_bytes");
+  HttpResponse answer;
+  handle_webhook(s, channel, request, [&](HttpResponse r) { answer = std::move(r); }, nullptr);
+  return answer;
+}
+
+void handle_webhook(Service::State& s, std::string_view channel, const HttpRequest& request, Respond respond,
+                    DurableAcks* acks) {
+  // Counted when answered, which with `acks` is later and on another thread.
+  Respond counted = [&s, channel = std::string(channel), respond = std::move(respond)](HttpResponse r) {
+    s.counters.webhook(channel, r.status);
+    respond(std::move(r));
+  };
+  if (request.method == "GET" && channel != "webchat") return counted(verify_handshake(s, request));
+  if (request.method != "POST") return counted(error_response(405, "method_not_allowed", "use POST (GET for Meta's handshake)"));
+  // The socket layer refuses larger bodies before reading them; this is for direct callers.
+  if (request.body.size() > s.config.service.limits.max_body_bytes) {
+    return counted(error_response(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
+  }
+  std::string site;
+  if (channel == "webchat") {
+    const std::string_view key = request.header("x-omni-site-key");
+    for (const auto& [name, value] : s.secrets.site_keys) {
+      if (constant_time_equal(key, value)) site = name;
     }
-    std::string site;
-    if (channel == "webchat") {
-      const std::string_view key = request.header("x-omni-site-key");
-      for (const auto& [name, value] : s.secrets.site_keys) {
-        if (constant_time_equal(key, value)) site = name;
-      }
-      if (site.empty()) return error_response(401, "unauthorized", "missing or unknown X-Omni-Site-Key");
-    } else {
-      const std::string& secret = channel == "whatsapp" ? s.secrets.whatsapp_app_secret : s.secrets.instagram_app_secret;
-      const SignatureCheck check = check_hub_signature(request.header("x-hub-signature-256"), request.body, secret);
-      if (check != SignatureCheck::ok) {
-        s.log.warn("webhook_signature", {{"channel", channel}, {"check", to_string(check)}});
-        return error_response(401, "unauthorized",
-                              std::string("X-Hub-Signature-256 ") + std::string(to_string(check)));
-      }
+    if (site.empty()) return counted(error_response(401, "unauthorized", "missing or unknown X-Omni-Site-Key"));
+  } else {
+    const std::string& secret = channel == "whatsapp" ? s.secrets.whatsapp_app_secret : s.secrets.instagram_app_secret;
+    const SignatureCheck check = check_hub_signature(request.header("x-hub-signature-256"), request.body, secret);
+    if (check != SignatureCheck::ok) {
+      s.log.warn("webhook_signature", {{"channel", channel}, {"check", to_string(check)}});
+      return counted(error_response(401, "unauthorized", std::string("X-Hub-Signature-256 ") + std::string(to_string(check))));
     }
-    return ingest_payload(s, channel, request.body, site);
-  }();
-  s.counters.webhook(channel, response.status);
-  return response;
+  }
+  ingest_payload(s, channel, request.body, site, {}, std::move(counted), acks);
 }
 
 }  // namespace omni::service

@@ -86,10 +86,34 @@ TEST_F(ServiceHandlers, AMessageBecomesAnOfferOnTheAgentsWebSocketAndIsAccepted)
   EXPECT_EQ((*offer)["messages"][0]["text"], "Where is my order?");
   Json result = alice.command({{"id", 1}, {"op", "accept"}, {"item", (*offer)["item"]}});
   EXPECT_EQ(result["ok"], true) << result;
-  EXPECT_TRUE(alice.peer->wait_for("item", "event", "accepted"));
+  // The result answers the transition: no `item` update repeats it on this connection.
+  EXPECT_EQ(result["item"], (*offer)["item"]) << result;
+  EXPECT_EQ(result["state"], "active") << result;
   auto item = service().kernel().item(ItemId{std::stoull((*offer)["item"].get<std::string>())});
   ASSERT_TRUE(item);
   EXPECT_EQ(item->state, ItemState::active);
+}
+
+TEST_F(ServiceHandlers, AnAgentsOtherConnectionsAndRestCommandsStillGetItemUpdates) {
+  Desktop alice = connect("alice");
+  Desktop second = connect("alice");  // the same agent on a second desktop
+  ASSERT_EQ(service().handle(signed_whatsapp(whatsapp_payload("15550012", "wamid.two", "hi"))).status, 200);
+  auto offer = alice.peer->wait_for("offer");
+  ASSERT_TRUE(offer);
+  const std::string item = (*offer)["item"];
+  Json accepted = alice.command({{"id", 1}, {"op", "accept"}, {"item", item}});
+  ASSERT_EQ(accepted["state"], "active") << accepted;
+  EXPECT_TRUE(second.peer->wait_for("item", "event", "accepted"));
+  // A REST command has no WebSocket result: both desktops are told.
+  ASSERT_EQ(rest("alice", "/items/" + item + "/pause", {{"value", "Paused"}}).status, 200);
+  EXPECT_TRUE(alice.peer->wait_for("item", "event", "paused"));
+  EXPECT_TRUE(second.peer->wait_for("item", "event", "paused"));
+  Json closed = alice.command({{"id", 2}, {"op", "close"}, {"item", item}});
+  EXPECT_EQ(closed["state"], "done") << closed;  // no wrap-up time: closed and done at once
+  EXPECT_TRUE(second.peer->wait_for("item", "event", "done"));
+  // The first desktop heard accepted and closed/done from its results only.
+  EXPECT_FALSE(alice.peer->wait_for("item", "event", "accepted", 50ms));
+  EXPECT_FALSE(alice.peer->wait_for("item", "event", "done", 50ms));
 }
 
 TEST_F(ServiceHandlers, AMessageForAnOpenConversationGoesToItsAgentWithoutANewItem) {
@@ -107,8 +131,8 @@ TEST_F(ServiceHandlers, AMessageForAnOpenConversationGoesToItsAgentWithoutANewIt
   EXPECT_EQ((*message)["item"], (*offer)["item"]);
   EXPECT_EQ(alice.peer->count("offer"), 1u);
   // Once closed, the customer's next message opens a new conversation.
-  alice.command({{"id", 2}, {"op", "close"}, {"item", (*offer)["item"]}});
-  ASSERT_TRUE(alice.peer->wait_for("item", "event", "closed"));
+  Json closed = alice.command({{"id", 2}, {"op", "close"}, {"item", (*offer)["item"]}});
+  ASSERT_EQ(closed["state"], "done") << closed;
   HttpResponse third = service().handle(signed_whatsapp(whatsapp_payload("15550003", "wamid.c", "third")));
   EXPECT_EQ(Json::parse(third.body)["new_items"], 1) << third.body;
 }
@@ -170,7 +194,7 @@ TEST_F(ServiceHandlers, DeclineWithAReasonRequeuesAndBadCommandsNameTheJsonPath)
   EXPECT_EQ(unknown["status"], 400);
   Json ok = alice.command({{"id", 3}, {"op", "decline"}, {"item", (*offer)["item"]}, {"reason", "busy"}});
   EXPECT_EQ(ok["ok"], true) << ok;
-  EXPECT_TRUE(alice.peer->wait_for("item", "event", "declined"));
+  EXPECT_EQ(ok["state"], "gone") << ok;
   Json no_op = alice.command({{"id", 4}});
   EXPECT_EQ(no_op["message"], "$.op: missing");
   alice.handler->on_text("{not json");

@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <fstream>
 #include <regex>
 
@@ -165,6 +169,63 @@ TEST(ServeJournal, ARestartContinuesTheConversationOnItsItemAndAgentAndStillDedu
   EXPECT_TRUE(std::regex_search(metrics, std::regex("\nomni_journal_lag_records [0-9]+\n"))) << metrics;
   EXPECT_TRUE(std::regex_search(metrics, std::regex("\nomni_journal_durable_records [1-9][0-9]*\n"))) << metrics;
   EXPECT_TRUE(std::regex_search(metrics, std::regex("\nomni_journal_stopped 0\n"))) << metrics;
+}
+
+// A durability that is not durable until opened.
+class Gate final : public Durability {
+ public:
+  bool wait(const Receipt&, std::chrono::milliseconds timeout) noexcept override {
+    std::unique_lock lock(mutex_);
+    return opened_.wait_for(lock, timeout, [&] { return open_; });
+  }
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+TEST(ServeJournal, TheSocketLayersWebhookIsAnsweredOnceDurableWithoutHoldingItsThread) {
+  // Through handle_async (what the socket layer calls) the webhook is processed at once (its
+  // offer leaves) but answered only when durable, from the service's thread: the I/O thread that
+  // called is free meanwhile.
+  TempDir dir;
+  Gate gate;
+  auto service = open_service(dir.path() / "journal", &gate);
+  ASSERT_TRUE(service.has_value()) << service.error();
+  (*service)->start();
+  Desktop alice = connect(**service, "alice");
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::optional<HttpResponse> answer;
+  std::thread::id answered_on;
+  (*service)->handle_async(signed_whatsapp(whatsapp_payload("15557770042", "wamid.async", "hi")), [&](HttpResponse r) {
+    std::lock_guard lock(mutex);
+    answer = std::move(r);
+    answered_on = std::this_thread::get_id();
+    answered.notify_all();
+  });
+  EXPECT_TRUE(alice.peer->wait_for("offer"));
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_FALSE(answer.has_value()) << "answered before durable";
+  }
+  gate.open();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(answered.wait_for(lock, 2s, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->status, 200) << answer->body;
+  EXPECT_NE(answered_on, std::this_thread::get_id());
+  lock.unlock();
+  const std::string metrics = (*service)->handle(get("/metrics")).body;
+  EXPECT_NE(metrics.find("omni_webhook_requests_total{channel=\"whatsapp\",code=\"200\"} 1"), std::string::npos) << metrics;
+  (*service)->stop();
 }
 
 TEST(ServeJournal, AConversationWhoseItemEndedIsGoneAfterARestart) {

@@ -3,6 +3,7 @@
 // socket-free types, so tests and the fuzzer drive the application without a network.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,6 +51,12 @@ class HttpApp {
   virtual ~HttpApp() = default;
   // Any thread, concurrently. Must not block for long: it runs on the server's I/O threads.
   [[nodiscard]] virtual HttpResponse handle(const HttpRequest& request) = 0;
+  // The same request, answered through `respond` — called exactly once, maybe later and from
+  // another thread (an answer that waits for something, like durability, without holding an I/O
+  // thread). By default handle() answers at once. If this throws, `respond` was not called.
+  virtual void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
+    respond(handle(request));
+  }
   // A WebSocket upgrade request; `peer` is where the application sends.
   [[nodiscard]] virtual Upgrade upgrade(const HttpRequest& request, std::shared_ptr<WsPeer> peer) = 0;
   // Called by the server for a refusal it makes itself (413, 408, 503 at the cap…), for metrics.

@@ -73,6 +73,9 @@ class Service final : public HttpApp {
   ~Service() override;
 
   [[nodiscard]] HttpResponse handle(const HttpRequest& request) override;
+  // With a journal (from start() on), a webhook is answered once durable from a thread of the
+  // service's, not by blocking the socket layer's thread; everything else as handle().
+  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) override;
   [[nodiscard]] Upgrade upgrade(const HttpRequest& request, std::shared_ptr<WsPeer> peer) override;
   void on_refused(int status) noexcept override;
 
