@@ -37,6 +37,8 @@ const ResolvedRoute* route_for(const Service::State& s, const runtime::InboundMe
   for (const ResolvedRoute& r : s.routes) {
     if (!r.rule.channel.empty() && r.rule.channel != m.channel) continue;
     if (!r.rule.account.empty() && r.rule.account != m.account) continue;
+    // No language from the channel: a rule that names one does not match.
+    if (!r.rule.language.empty() && !language_matches(r.rule.language, m.language)) continue;
     if (!text_has_keyword(m.text, r.rule.keywords)) continue;
     return &r;
   }
@@ -60,6 +62,7 @@ struct Message {
   std::string channel, customer, account, conversation, id, kind, text;
   int64_t timestamp_ms = 0;
   sdk::InboundEvent event = sdk::InboundEvent::message;
+  std::string language;  // as the channel gave it (web chat); empty = none
   // De-duplication key: an edit carries the id of the message it edits, so its text is part of it.
   [[nodiscard]] std::string dedupe_key() const {
     if (id.empty()) return {};
@@ -123,7 +126,8 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   }
   // A notice or an edit with no open conversation creates no work (the log and the counts say so).
   if (!sdk::is_customer_message(m.event)) return Outcome::ignored;
-  runtime::InboundMessage view{m.channel, m.customer, m.account, m.conversation, m.id, m.kind, m.text, m.timestamp_ms};
+  runtime::InboundMessage view{m.channel, m.customer, m.account, m.conversation, m.id,
+                               m.kind,    m.text,     m.timestamp_ms, m.event, m.language};
   const ResolvedRoute* route = route_for(s, view);
   if (route == nullptr) return Outcome::unrouted;
   const CustomerId customer{sdk::fnv1a_customer_id(m.customer)};
@@ -186,7 +190,7 @@ HttpResponse ingest_payload(Service::State& s, std::string_view channel, std::st
         if ((!site.empty() && m.account != site) || (!visitor.empty() && m.customer != visitor)) wrong_site = true;
         messages.push_back({std::string(m.channel), std::string(m.customer), std::string(m.account),
                             std::string(m.conversation), std::string(m.message_id), std::string(m.kind),
-                            std::string(m.text), m.timestamp_ms, m.event});
+                            std::string(m.text), m.timestamp_ms, m.event, std::string(m.language)});
         return true;
       },
       [&](const runtime::Rejection& r) {
