@@ -131,6 +131,9 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   const ResolvedRoute* route = route_for(s, view);
   if (route == nullptr) return Outcome::unrouted;
   const CustomerId customer{sdk::fnv1a_customer_id(m.customer)};
+  // Read before the submit: the kernel may offer within the call, and the routing latency
+  // (offer time − arrival) must not come out negative (fuzz_serve_handlers found it did).
+  const Time arrival = s.clock.now();
   auto item = s.kernel->submit({route->queue, customer, false, route->requirements});
   if (!item) {
     failure = item.error();
@@ -158,7 +161,7 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   c->route = route->rule.path;
   c->item = *item;
   c->queue = route->queue;
-  c->arrival = s.clock.now();
+  c->arrival = arrival;
   c->last_inbound_ms = m.timestamp_ms > 0 ? m.timestamp_ms : received_ms;
   c->messages.push_back({m.id, m.kind, m.text, m.timestamp_ms});
   touched = c.get();
