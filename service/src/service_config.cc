@@ -43,6 +43,20 @@ ServiceLimits read_limits(const Json& value, const std::string& path) {
   return limits;
 }
 
+// Both paths or neither: a certificate without its key (or the other way round) is a mistake,
+// never a request for plain HTTP. The files themselves are read at start (tls_context.cc).
+TlsFiles read_tls(const Json& value, const std::string& path) {
+  JsonObject o(value, path);
+  TlsFiles tls;
+  tls.certificate = config::read_string(o.require("certificate"), o.path_of("certificate"));
+  tls.private_key = config::read_string(o.require("private_key"), o.path_of("private_key"));
+  if (tls.certificate.empty()) fail(o.path_of("certificate"), "must be the path of a PEM certificate file");
+  if (tls.private_key.empty()) fail(o.path_of("private_key"), "must be the path of a PEM private key file");
+  o.ignore("$comment");
+  o.refuse_unknown_keys();
+  return tls;
+}
+
 SecretNames read_secrets(const Json& value, const std::string& path) {
   JsonObject o(value, path);
   SecretNames names;
@@ -118,6 +132,7 @@ void read_service(const Json& value, ServeConfig& out) {
     if (!address) fail(o.path_of("listen"), address.error());
     s.listen = *address;
   }
+  if (const Json* tls = o.find("tls")) s.tls = read_tls(*tls, o.path_of("tls"));
   if (const Json* limits = o.find("limits")) s.limits = read_limits(*limits, o.path_of("limits"));
   if (const Json* secrets = o.find("secrets")) s.secrets = read_secrets(*secrets, o.path_of("secrets"));
   o.read("graph_api_base", s.graph_api_base);

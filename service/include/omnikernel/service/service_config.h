@@ -68,6 +68,15 @@ struct RouteRule {
   std::vector<SkillRule> skills;
 };
 
+// service.tls: HTTPS and WSS on the listen port when both files are given, plain HTTP otherwise.
+// The files are read when the server starts (HttpServer::start); an unreadable or invalid one is a
+// start-up error naming its field ("service.tls.private_key: …").
+struct TlsFiles {
+  std::string certificate;  // PEM: the server's certificate, then any intermediates
+  std::string private_key;  // PEM: its private key (unencrypted)
+  [[nodiscard]] bool enabled() const noexcept { return !certificate.empty(); }
+};
+
 struct WebChatSite {
   std::string site;
   std::string key_env;  // environment variable holding the site key
@@ -84,6 +93,7 @@ struct SecretNames {
 
 struct ServiceConfig {
   ListenAddress listen;
+  TlsFiles tls;
   ServiceLimits limits;
   SecretNames secrets;
   std::string graph_api_base = "https://graph.facebook.com/v19.0";
