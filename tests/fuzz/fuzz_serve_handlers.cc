@@ -18,8 +18,11 @@
 // State carries over between inputs as in production (conversations, items, agents' states); the
 // service is made anew every kRecreateEvery inputs so that the kernel's capacity does not fill up
 // and turn every later webhook into a 503.
+#include <dlfcn.h>
+
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -67,7 +70,22 @@ class CheckingPeer final : public WsPeer {
   void close(CloseCode, std::string_view) override {}
 };
 
+// The plugins' parsing cores are instrumented, so each plugin registers its coverage counters
+// with libFuzzer when it is loaded; libFuzzer keeps writing to them, so a plugin must never be
+// unmapped (each new service's loader would dlclose the last one's). One extra reference each,
+// never released, keeps them mapped.
+void pin_plugins() {
+  static const bool pinned = [] {
+    for (const auto& entry : std::filesystem::directory_iterator(OMNI_FUZZ_PLUGIN_DIR)) {
+      if (entry.path().extension() == ".so") (void)dlopen(entry.path().c_str(), RTLD_NOW | RTLD_NODELETE);
+    }
+    return true;
+  }();
+  (void)pinned;
+}
+
 std::unique_ptr<Service> make_service() {
+  pin_plugins();
   auto config = load_serve_config_text(demo_config_json(), "demo configuration");
   check(config.has_value(), "the demo configuration loads");
   // Small tables: the audit walks every item slot after each input (65,536 by default would
