@@ -53,9 +53,10 @@ struct Core {
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<Stoppable>> sessions;
+  // Before ioc too: the sessions' TLS streams, destroyed with ioc, use it. Null: plain.
+  std::unique_ptr<net::ssl::context> tls;
   net::io_context ioc;
   tcp::acceptor acceptor;
-  std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP and WebSocket
 
   void track(const std::shared_ptr<Stoppable>& s) {
     std::lock_guard lock(sessions_mutex);

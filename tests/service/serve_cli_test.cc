@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -73,11 +72,12 @@ TEST(ServeCli, AnUnreadableTlsCertificateExitsTwoNamingTheField) {
   config["service"]["tls"] = {{"certificate", "/nonexistent/omni.crt"}, {"private_key", "/nonexistent/omni.key"}};
   const std::string file = ::testing::TempDir() + "omni_serve_tls_" + std::to_string(::getpid()) + ".json";
   std::ofstream(file) << config.dump();
+  std::vector<std::pair<std::string, std::string>> env;
   for (const char* name : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
                            "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
                            "OMNI_WEBCHAT_SITE_KEY"})
-    ::setenv(name, "cli-test-secret", 1);
-  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR});
+    env.emplace_back(name, "cli-test-secret");
+  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
   int status = 0;
   waitpid(c.pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));

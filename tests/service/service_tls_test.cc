@@ -108,7 +108,24 @@ TEST_F(ServiceTls, GarbageInsteadOfAHandshakeIsClosed) {
   EXPECT_EQ(https_request(port(), files_.certificate, "GET", "/healthz").status, 200);
 }
 
-// ---- start-up errors -----------------------------------------------------------------------------
+// ---- configuration and start-up errors ---------------------------------------------------------
+
+TEST(ServiceTlsConfig, BothFilesOrNeitherAndErrorsNameTheField) {
+  auto only_certificate = load_serve_config_text(test_config({{"tls", {{"certificate", "/x.crt"}}}}), "t");
+  ASSERT_FALSE(only_certificate);
+  EXPECT_EQ(only_certificate.error().field, "service.tls.private_key");
+  auto empty = load_serve_config_text(test_config({{"tls", {{"certificate", ""}, {"private_key", "/x.key"}}}}), "t");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().field, "service.tls.certificate");
+  auto typo = load_serve_config_text(
+      test_config({{"tls", {{"certificate", "/x.crt"}, {"private_key", "/x.key"}, {"ca", "/x"}}}}), "t");
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().field, "service.tls.ca");
+  auto good = load_serve_config_text(test_config({{"tls", {{"certificate", "/x.crt"}, {"private_key", "/x.key"}}}}), "t");
+  ASSERT_TRUE(good);
+  EXPECT_TRUE(good->service.tls.enabled());
+  EXPECT_FALSE(load_serve_config_text(test_config(), "t")->service.tls.enabled());
+}
 
 class ServiceTlsFiles : public ::testing::Test {
  protected:
