@@ -68,11 +68,12 @@ void serve(const ServeArgs& args) {
   if (!args.journal.empty()) setup.journal = svc::JournalSetup{args.journal, {}};
   auto service = svc::Service::create(std::move(setup));
   if (!service) fail(service.error());
-  auto server = svc::HttpServer::start(**service, config->service.listen, config->service.limits, args.threads);
+  auto server = svc::HttpServer::start(**service, config->service.listen, config->service.limits, args.threads,
+                                       config->service.tls);
   if (!server) fail(server.error());
   (*service)->start();
 
-  const std::string base = "http://" + config->service.listen.host + ":" + std::to_string((*server)->port());
+  const std::string base = (config->service.tls.enabled() ? "https://" : "http://") + config->service.listen.host + ":" + std::to_string((*server)->port());
   std::printf("omni serve: listening on %s\n", base.c_str());
   if (auto* dk = (*service)->durable()) {
     if (dk->recovered()) {

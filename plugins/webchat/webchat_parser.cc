@@ -19,6 +19,7 @@ MessageKind attachment_kind(std::string_view type) noexcept {
 struct Session {
   std::string_view site;
   std::string_view visitor;
+  std::string_view language;  // the session's (the browser's), unless a message says otherwise
   MessageBatch::ArenaText conversation;
 };
 
@@ -30,9 +31,11 @@ ParseResult<void> parse_message(dom::element element, const JsonPath& path,
   OMNI_ASSIGN_OR_RETURN(timestamp, unix_ms(timestamp_value, path.field("timestamp")));
   OMNI_ASSIGN_OR_RETURN(text, optional_string(message, "text", path));
   OMNI_ASSIGN_OR_RETURN(attachments, optional_array(message, "attachments", path));
+  OMNI_ASSIGN_OR_RETURN(language, optional_language(message, "language", path));
 
   NormalizedMessage normalized{kWebChatChannel, session.visitor, session.site, {}, id,
                                MessageKind::text, text, timestamp};
+  normalized.language = language.empty() ? session.language : language;
   const JsonPath attachments_path = path.field("attachments");
   size_t index = 0;
   if (attachments) {
@@ -71,11 +74,13 @@ ParseResult<std::span<const NormalizedMessage>> WebChatParser::parse(std::string
   OMNI_ASSIGN_OR_RETURN(site, require_id(envelope, "site", root));
   OMNI_ASSIGN_OR_RETURN(visitor, require_id(envelope, "visitor", root));
   OMNI_ASSIGN_OR_RETURN(session_id, require_id(envelope, "session", root));
+  // A bad session language refuses the payload like a bad site would: every message has it.
+  OMNI_ASSIGN_OR_RETURN(language, optional_language(envelope, "language", root));
   OMNI_ASSIGN_OR_RETURN(messages_value, require_field(envelope, "messages", root));
   const JsonPath messages_path = root.field("messages");
   OMNI_ASSIGN_OR_RETURN(messages, as_array(messages_value, messages_path));
 
-  const Session session{site, visitor, batch_.join_key(site, session_id)};
+  const Session session{site, visitor, language, batch_.join_key(site, session_id)};
   size_t index = 0;
   for (dom::element message : messages) {
     // One bad message is reported and skipped; the session's other messages still go through.

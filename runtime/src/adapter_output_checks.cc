@@ -41,7 +41,7 @@ bool check_strings(std::initializer_list<Field> fields, InvalidOutput& invalid) 
 bool ChannelAdapterHandle::check_message(const omni_inbound_message* raw, std::string_view channel,
                                          bool legacy, InboundMessage& out,
                                          InvalidOutput& invalid) noexcept {
-  // ABI 1.0 and 1.1 messages end at timestamp_ms; ABI 1.2 appended event. A size in between
+  // ABI 1.0 and 1.1 messages end at timestamp_ms; ABI 1.2 appended event, 1.3 language. A size in between
   // reads what it covers (OMNI_STRUCT_HAS); anything larger is a newer minor than this host.
   constexpr size_t kSizeV1 = offsetof(omni_inbound_message, event);
   constexpr size_t kSize = sizeof(omni_inbound_message);
@@ -99,6 +99,11 @@ bool ChannelAdapterHandle::check_message(const omni_inbound_message* raw, std::s
                 static_cast<int>(event));
     return false;
   }
+  // ABI 1.3 appended language; a shorter message has none.
+  if (OMNI_STRUCT_HAS(raw, omni_inbound_message, language) &&
+      !check_strings({{"omni_inbound_message.language", raw->language, kMaxInboundLanguageBytes, &out.language}},
+                     invalid))
+    return false;
   out.timestamp_ms = raw->timestamp_ms;
   out.event = static_cast<InboundEvent>(event);
   return true;

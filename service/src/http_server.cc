@@ -1,6 +1,7 @@
 // The Beast side of HttpServer: acceptor, HTTP sessions (time-outs, body limit, keep-alive) and
 // WebSocket sessions (message limit, outgoing queue), on `threads` I/O threads with one strand per
-// connection. This is the only server translation unit that includes Beast (~20 s to compile).
+// connection; over TLS when service.tls is set (ServerStream). This is the only server translation
+// unit that includes Beast (~20 s to compile).
 #include <utility>  // before Asio (Boost 1.74 with g++ 12)
 
 #include "omnikernel/service/http_server.h"
@@ -20,6 +21,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include "server_stream.h"
+#include "tls_context.h"
 
 namespace omni::service {
 namespace {
@@ -49,6 +53,8 @@ struct Core {
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<Stoppable>> sessions;
+  // Before ioc too: the sessions' TLS streams, destroyed with ioc, use it. Null: plain.
+  std::unique_ptr<net::ssl::context> tls;
   net::io_context ioc;
   tcp::acceptor acceptor;
 
@@ -98,7 +104,7 @@ std::shared_ptr<http::response<http::string_body>> to_response(const HttpRespons
 
 class WsSession final : public WsPeer, public Stoppable, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(beast::tcp_stream&& stream, Core& core, ConnectionSlot slot)
+  WsSession(ServerStream&& stream, Core& core, ConnectionSlot slot)
       : ws_(std::move(stream)), core_(core), slot_(std::move(slot)) {}
 
   void run(http::request<http::string_body> request) {
@@ -194,7 +200,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
     handler_.reset();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<ServerStream> ws_;
   Core& core_;
   ConnectionSlot slot_;
   beast::flat_buffer buffer_;
@@ -208,7 +214,10 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
 class HttpSession final : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, Core& core, ConnectionSlot slot)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), core_(core), slot_(std::move(slot)) {
+      : stream_(beast::tcp_stream(std::move(socket)), core.tls.get()),
+        timer_(stream_.get_executor()),
+        core_(core),
+        slot_(std::move(slot)) {
     // Small messages (offers, acknowledgements) must not wait for Nagle and the peer's delayed
     // ACK: that alone adds up to 40 ms to a webhook → offer.
     beast::error_code ignored;
@@ -218,9 +227,11 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   void start(bool over_capacity) {
     core_.track(shared_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), over_capacity] {
-      if (over_capacity) {
+      if (over_capacity && !self->stream_.tls()) {
         return self->refuse(503, "too_many_connections", "the server's connection cap is reached; retry", 11);
       }
+      if (over_capacity) return self->close_now();  // a 503 would cost a TLS handshake first
+      if (self->stream_.tls()) return self->detect_tls();
       self->read_header();
     });
   }
@@ -232,6 +243,30 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   }
 
  private:
+  // A TLS port: the first bytes must be a TLS ClientHello. Plain HTTP sent here is answered in
+  // plain text, 400 with what to do, and closed (a client that gets only a reset cannot tell why).
+  void detect_tls() {
+    arm(core_.limits.header_timeout);
+    beast::async_detect_ssl(stream_.tcp(), buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+      self->timer_.cancel();
+      if (ec) return self->close_now();  // the peer left or was too slow: nothing to say
+      if (!tls) {
+        self->core_.app.on_refused(400);
+        auto res = to_response(error_response(400, "tls_required", "this port speaks HTTPS: use https:// or wss://"),
+                               11, false, false);
+        return http::async_write(self->stream_.tcp(), *res,
+                                 [self, res](beast::error_code, size_t) { self->close_now(); });
+      }
+      self->arm(self->core_.limits.header_timeout);
+      self->stream_.async_handshake(self->buffer_.data(), [self](beast::error_code ec, size_t used) {
+        self->timer_.cancel();
+        if (ec) return self->close_now();  // a failed handshake: OpenSSL has sent its alert
+        self->buffer_.consume(used);
+        self->read_header();
+      });
+    });
+  }
+
   void read_header() {
     if (core_.stopping.load(std::memory_order_acquire)) return shutdown();
     parser_.emplace();
@@ -353,12 +388,19 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   }
 
   void shutdown() {
+    if (!stream_.tls()) return close_now();
+    // TLS: close_notify first, so the client can tell the end from a truncation; bounded.
+    stream_.expires_after(std::chrono::seconds(1));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close_now(); });
+  }
+
+  void close_now() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  ServerStream stream_;
   net::steady_timer timer_;
   Core& core_;
   ConnectionSlot slot_;
@@ -370,7 +412,9 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
 
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(HttpApp& app, const ServiceLimits& limits) : core_(app, limits) {}
+  BeastServer(HttpApp& app, const ServiceLimits& limits, std::unique_ptr<net::ssl::context> tls) : core_(app, limits) {
+    core_.tls = std::move(tls);
+  }
   ~BeastServer() override { stop(std::chrono::milliseconds(0)); }
 
   std::expected<void, std::string> bind(const ListenAddress& address, unsigned threads) {
@@ -435,8 +479,14 @@ class BeastServer final : public HttpServer {
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(HttpApp& app, const ListenAddress& address,
                                                                            const ServiceLimits& limits,
-                                                                           unsigned threads) {
-  auto server = std::make_unique<BeastServer>(app, limits);
+                                                                           unsigned threads, const TlsFiles& tls) {
+  std::unique_ptr<net::ssl::context> context;
+  if (tls.enabled()) {
+    auto native = make_server_tls_context(tls);
+    if (!native) return std::unexpected(native.error());
+    context = std::make_unique<net::ssl::context>(*native);  // takes ownership
+  }
+  auto server = std::make_unique<BeastServer>(app, limits, std::move(context));
   if (auto bound = server->bind(address, threads); !bound) return std::unexpected(bound.error());
   return server;
 }

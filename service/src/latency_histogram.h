@@ -14,6 +14,8 @@ class LatencyHistogram {
   static constexpr std::array<double, 12> kBounds{0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005,
                                                    0.01,    0.05,    0.1,    0.5,    1,     5};
   void observe(double seconds) noexcept {
+    // A negative sample (clocks read in the wrong order) would make the cast below undefined.
+    if (!(seconds >= 0)) seconds = 0;
     size_t i = 0;
     while (i < kBounds.size() && seconds > kBounds[i]) ++i;
     counts_[i].fetch_add(1, std::memory_order_relaxed);

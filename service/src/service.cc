@@ -230,6 +230,11 @@ void Service::stop() {
   s.log.info("service_stopped", {{"submitted", s.counters.submitted.load()}});
 }
 
+void Service::pump_now() {
+  State& s = *state_;
+  if (!s.pump.joinable() && !s.stopped.load()) pump_once(s);
+}
+
 void Service::on_refused(int status) noexcept {
   try {
     state_->counters.webhook("(server)", status);

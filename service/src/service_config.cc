@@ -2,6 +2,7 @@
 // so an error names its path ("service.routes[1].queue") like the kernel sections' errors do.
 #include "omnikernel/service/service_config.h"
 
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -42,6 +43,20 @@ ServiceLimits read_limits(const Json& value, const std::string& path) {
   return limits;
 }
 
+// Both paths or neither: a certificate without its key (or the other way round) is a mistake,
+// never a request for plain HTTP. The files themselves are read at start (tls_context.cc).
+TlsFiles read_tls(const Json& value, const std::string& path) {
+  JsonObject o(value, path);
+  TlsFiles tls;
+  tls.certificate = config::read_string(o.require("certificate"), o.path_of("certificate"));
+  tls.private_key = config::read_string(o.require("private_key"), o.path_of("private_key"));
+  if (tls.certificate.empty()) fail(o.path_of("certificate"), "must be the path of a PEM certificate file");
+  if (tls.private_key.empty()) fail(o.path_of("private_key"), "must be the path of a PEM private key file");
+  o.ignore("$comment");
+  o.refuse_unknown_keys();
+  return tls;
+}
+
 SecretNames read_secrets(const Json& value, const std::string& path) {
   JsonObject o(value, path);
   SecretNames names;
@@ -70,6 +85,15 @@ RouteRule read_route(const Json& value, const std::string& path, const Config& k
     fail(o.path_of("channel"), "unknown channel \"" + rule.channel + "\" (one of: whatsapp, instagram, webchat)");
   }
   o.read("account", rule.account);
+  if (const Json* language = o.find("language")) {
+    rule.language = config::read_string(*language, o.path_of("language"));
+    if (!is_language_tag(rule.language))
+      fail(o.path_of("language"), "\"" + rule.language + "\" is not a language tag (BCP 47, e.g. \"es\" or \"pt-BR\")");
+    // Meta's webhooks carry no language: such a rule would silently never match.
+    if (rule.channel == "whatsapp" || rule.channel == "instagram")
+      fail(o.path_of("language"), rule.channel + " webhooks carry no language, so this rule could never match "
+                                  "(web chat sends one; docs/CHANNELS.md)");
+  }
   o.read("keywords", rule.keywords);
   for (std::string& k : rule.keywords) {
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -108,6 +132,7 @@ void read_service(const Json& value, ServeConfig& out) {
     if (!address) fail(o.path_of("listen"), address.error());
     s.listen = *address;
   }
+  if (const Json* tls = o.find("tls")) s.tls = read_tls(*tls, o.path_of("tls"));
   if (const Json* limits = o.find("limits")) s.limits = read_limits(*limits, o.path_of("limits"));
   if (const Json* secrets = o.find("secrets")) s.secrets = read_secrets(*secrets, o.path_of("secrets"));
   o.read("graph_api_base", s.graph_api_base);
@@ -151,6 +176,32 @@ void read_service(const Json& value, ServeConfig& out) {
 }
 
 }  // namespace
+
+bool is_language_tag(std::string_view tag) noexcept {
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (tag.empty() || tag.size() > 35 || !alpha(tag.front())) return false;
+  size_t run = 0;  // length of the current subtag
+  for (char c : tag) {
+    if (c == '-') {
+      if (run == 0) return false;
+      run = 0;
+    } else if (!alpha(c) && !(c >= '0' && c <= '9')) {
+      return false;
+    } else if (++run > 8) {
+      return false;
+    }
+  }
+  return run > 0;
+}
+
+bool language_matches(std::string_view range, std::string_view tag) noexcept {
+  if (range.empty() || tag.size() < range.size()) return false;
+  for (size_t i = 0; i < range.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(range[i])) != std::tolower(static_cast<unsigned char>(tag[i])))
+      return false;
+  }
+  return tag.size() == range.size() || tag[range.size()] == '-';
+}
 
 std::expected<ListenAddress, std::string> parse_listen(std::string_view text) {
   const size_t colon = text.rfind(':');

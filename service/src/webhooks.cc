@@ -39,6 +39,8 @@ const ResolvedRoute* route_for(const Service::State& s, const runtime::InboundMe
   for (const ResolvedRoute& r : s.routes) {
     if (!r.rule.channel.empty() && r.rule.channel != m.channel) continue;
     if (!r.rule.account.empty() && r.rule.account != m.account) continue;
+    // No language from the channel: a rule that names one does not match.
+    if (!r.rule.language.empty() && !language_matches(r.rule.language, m.language)) continue;
     if (!text_has_keyword(m.text, r.rule.keywords)) continue;
     return &r;
   }
@@ -62,6 +64,7 @@ struct Message {
   std::string channel, customer, account, conversation, id, kind, text;
   int64_t timestamp_ms = 0;
   sdk::InboundEvent event = sdk::InboundEvent::message;
+  std::string language;  // as the channel gave it (web chat); empty = none
   // De-duplication key: an edit carries the id of the message it edits, so its text is part of it.
   [[nodiscard]] std::string dedupe_key() const {
     if (id.empty()) return {};
@@ -125,10 +128,14 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   }
   // A notice or an edit with no open conversation creates no work (the log and the counts say so).
   if (!sdk::is_customer_message(m.event)) return Outcome::ignored;
-  runtime::InboundMessage view{m.channel, m.customer, m.account, m.conversation, m.id, m.kind, m.text, m.timestamp_ms};
+  runtime::InboundMessage view{m.channel, m.customer, m.account, m.conversation, m.id,
+                               m.kind,    m.text,     m.timestamp_ms, m.event, m.language};
   const ResolvedRoute* route = route_for(s, view);
   if (route == nullptr) return Outcome::unrouted;
   const CustomerId customer{sdk::fnv1a_customer_id(m.customer)};
+  // Read before the submit: the kernel may offer within the call, and the routing latency
+  // (offer time − arrival) must not come out negative (fuzz_serve_handlers found it did).
+  const Time arrival = s.clock.now();
   auto item = s.kernel->submit({route->queue, customer, false, route->requirements});
   if (!item) {
     failure = item.error();
@@ -156,7 +163,7 @@ Outcome place(Service::State& s, const Message& m, int64_t received_ms, Status& 
   c->route = route->rule.path;
   c->item = *item;
   c->queue = route->queue;
-  c->arrival = s.clock.now();
+  c->arrival = arrival;
   c->last_inbound_ms = m.timestamp_ms > 0 ? m.timestamp_ms : received_ms;
   c->messages.push_back({m.id, m.kind, m.text, m.timestamp_ms});
   touched = c.get();
@@ -189,7 +196,7 @@ void ingest_payload(Service::State& s, std::string_view channel, std::string_vie
         if ((!site.empty() && m.account != site) || (!visitor.empty() && m.customer != visitor)) wrong_site = true;
         messages.push_back({std::string(m.channel), std::string(m.customer), std::string(m.account),
                             std::string(m.conversation), std::string(m.message_id), std::string(m.kind),
-                            std::string(m.text), m.timestamp_ms, m.event});
+                            std::string(m.text), m.timestamp_ms, m.event, std::string(m.language)});
         return true;
       },
       [&](const runtime::Rejection& r) {

@@ -62,6 +62,36 @@ TEST(WebChatParser, EmptyMessageListIsValid) {
   EXPECT_TRUE(result->empty());
 }
 
+TEST(WebChatParser, LanguageFromTheSessionOrTheMessage) {
+  WebChatParser parser;
+  auto result = parser.parse(R"({"object":"webchat","site":"s","visitor":"v","session":"x","language":"pt-BR",
+    "messages":[{"id":"1","timestamp":1,"text":"oi"},{"id":"2","timestamp":2,"text":"hi","language":"en"}]})");
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  ASSERT_EQ(result->size(), 2u);
+  EXPECT_EQ((*result)[0].language, "pt-BR");
+  EXPECT_EQ((*result)[1].language, "en");
+  auto none = parser.parse(R"({"object":"webchat","site":"s","visitor":"v","session":"x","language":null,
+    "messages":[{"id":"1","timestamp":1,"text":"t"}]})");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ((*none)[0].language, "");
+}
+
+TEST(WebChatParserErrors, BadSessionLanguageRefusesThePayload) {
+  for (const char* bad : {R"("")", R"("es_ES")", R"("-es")", R"("es-")", R"("abcdefghi")", R"(5)", R"("9x")"}) {
+    const std::string payload = std::string(R"({"object":"webchat","site":"s","visitor":"v","session":"x","language":)") +
+                                bad + R"(,"messages":[]})";
+    const ParseError error = parse_error(payload);
+    EXPECT_EQ(error.path, "language") << bad;
+  }
+}
+
+TEST(WebChatParserErrors, BadMessageLanguageRejectsThatMessage) {
+  auto error = rejected_once(R"({"object":"webchat","site":"s","visitor":"v","session":"x",
+    "messages":[{"id":"1","timestamp":1,"text":"ok"},{"id":"2","timestamp":2,"text":"t","language":"e s"}]})", 1);
+  EXPECT_EQ(error.code, ParseErrc::bad_value);
+  EXPECT_EQ(error.path, "messages[1].language");
+}
+
 TEST(WebChatParserErrors, MissingVisitor) {
   EXPECT_EQ(parse_error(R"({"object":"webchat","site":"s","session":"x","messages":[]})").message(),
             "visitor: missing");

@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "child_process.h"
+#include "omnikernel/service/service_config.h"
 #include "raw_client.h"
 
 namespace omni::service::testing {
@@ -59,6 +64,30 @@ TEST(ServeCli, ABadConfigurationOrAddressExitsTwo) {
   EXPECT_EQ(WEXITSTATUS(status), 2);
   close(d.out);
   close(d.err);
+}
+
+TEST(ServeCli, AnUnreadableTlsCertificateExitsTwoNamingTheField) {
+  // The demo's configuration from a file (so secrets come from the environment) with service.tls
+  // pointing at a certificate that is not there.
+  nlohmann::json config = nlohmann::json::parse(demo_config_json());
+  config["service"]["tls"] = {{"certificate", "/nonexistent/omni.crt"}, {"private_key", "/nonexistent/omni.key"}};
+  const std::string file = ::testing::TempDir() + "omni_serve_tls_" + std::to_string(::getpid()) + ".json";
+  std::ofstream(file) << config.dump();
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const char* name : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
+                           "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
+                           "OMNI_WEBCHAT_SITE_KEY"})
+    env.emplace_back(name, "cli-test-secret");
+  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string err = read_until(c.err, std::regex("service\\.tls"), 1s);
+  EXPECT_NE(err.find("service.tls.certificate: cannot read \"/nonexistent/omni.crt\""), std::string::npos) << err;
+  close(c.out);
+  close(c.err);
+  std::remove(file.c_str());
 }
 
 TEST(ServeCli, SimulateMovesTheFloor) {

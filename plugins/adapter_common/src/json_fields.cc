@@ -110,6 +110,28 @@ ParseResult<std::string_view> optional_string(dom::object object, std::string_vi
   return as_string(*value, path.field(key));
 }
 
+ParseResult<std::string_view> optional_language(dom::object object, std::string_view key,
+                                                const JsonPath& path) {
+  OMNI_ASSIGN_OR_RETURN(tag, optional_string(object, key, path));
+  if (!optional_field(object, key)) return tag;  // absent or null: the channel gave none
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  bool ok = !tag.empty() && tag.size() <= 35 && ((tag[0] >= 'a' && tag[0] <= 'z') || (tag[0] >= 'A' && tag[0] <= 'Z'));
+  size_t run = 0;  // length of the current subtag
+  for (char c : tag) {
+    if (c == '-') {
+      ok = ok && run > 0;
+      run = 0;
+    } else {
+      ok = ok && alnum(c) && ++run <= 8;
+    }
+  }
+  if (!ok || run == 0) {
+    return fail(make_error(ParseErrc::bad_value, path.field(key),
+                           "not a language tag (BCP 47, e.g. \"es\" or \"pt-BR\")"));
+  }
+  return tag;
+}
+
 ParseResult<std::optional<dom::object>> optional_object(dom::object object, std::string_view key,
                                                         const JsonPath& path) {
   auto value = optional_field(object, key);

@@ -32,6 +32,8 @@ using GateReason = omni::sdk::GateReason;
 // conversation, message_id, kind), and of its text.
 inline constexpr size_t kMaxInboundIdBytes = 1024;
 inline constexpr size_t kMaxInboundTextBytes = size_t{1} << 20;
+// Bytes of omni_inbound_message.language (ABI 1.3): a BCP 47 tag is rarely over 35.
+inline constexpr size_t kMaxInboundLanguageBytes = 64;
 // Bytes of a rejection's path and message id, and of its detail.
 inline constexpr size_t kMaxRejectionIdBytes = 1024;
 inline constexpr size_t kMaxRejectionDetailBytes = 4096;

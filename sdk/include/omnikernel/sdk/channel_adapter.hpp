@@ -95,6 +95,14 @@ class ChannelAdapter {
   // `text`. A refusal is a verdict, not an exception.
   [[nodiscard]] virtual OutboundVerdict gate_outbound(const OutboundRequest& request,
                                                       TextOut& text) = 0;
+
+  // The ABI the host speaks (omni_host_services.abi_version), set by the boundary (plugin.hpp)
+  // right after construction: the message sink writes only the fields that host knows.
+  [[nodiscard]] uint32_t host_abi_version() const noexcept { return host_abi_version_; }
+  void set_host_abi_version(uint32_t version) noexcept { host_abi_version_ = version; }
+
+ private:
+  uint32_t host_abi_version_ = OMNI_ABI_VERSION;
 };
 
 }  // namespace omni::sdk

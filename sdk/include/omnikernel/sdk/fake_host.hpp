@@ -50,6 +50,8 @@ struct Message {  // an omni_inbound_message with owned strings
   std::string channel, customer, account, conversation, message_id, kind, text;
   int64_t timestamp_ms = 0;
   int32_t event = OMNI_EVENT_MESSAGE;
+  std::string language;      // ABI 1.3; empty when absent
+  uint32_t struct_size = 0;  // as the adapter sized it (ABI 1.2's for a host older than 1.3)
 };
 
 struct Rejected {  // an omni_message_rejection with owned strings
@@ -203,7 +205,11 @@ class FakeAdapter : public Instance<omni_channel_adapter_vtable> {
                                detail::owned(m->text), m->timestamp_ms,
                                OMNI_STRUCT_HAS(m, omni_inbound_message, event)
                                    ? m->event
-                                   : int32_t{OMNI_EVENT_MESSAGE}});
+                                   : int32_t{OMNI_EVENT_MESSAGE},
+                               OMNI_STRUCT_HAS(m, omni_inbound_message, language)
+                                   ? detail::owned(m->language)
+                                   : std::string{},
+                               m->struct_size});
     return OMNI_OK;
   }
   static omni_status collect_rejection(void* context, const omni_message_rejection* r) {
@@ -282,6 +288,9 @@ class FakeHost {
     services_.struct_size = static_cast<uint32_t>(offsetof(omni_host_services, customer_id));
     services_.abi_version = OMNI_ABI_MAKE_VERSION(1, 0);
   }
+  // Says ABI 1.2 (the services table is unchanged since 1.1): how a host without
+  // omni_inbound_message.language looks.
+  void set_abi_1_2_host() { services_.abi_version = OMNI_ABI_MAKE_VERSION(1, 2); }
   [[nodiscard]] std::vector<LogLine> logs() const {
     std::lock_guard lock(log_mutex_);
     return logs_;

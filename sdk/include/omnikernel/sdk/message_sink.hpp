@@ -47,6 +47,9 @@ struct InboundMessage {
   std::string_view text{};
   int64_t timestamp_ms = 0;  // Unix epoch
   InboundEvent event = InboundEvent::message;
+  // The customer's language as the channel gives it (BCP 47: "es", "pt-BR"); empty = none. Reaches
+  // only hosts of ABI 1.3 or later (see host_abi_version below).
+  std::string_view language{};
 };
 
 enum class RejectCode : int32_t {
@@ -83,7 +86,9 @@ class MessageSink {
     // An ABI 1.0 host takes everything it is handed for a customer message.
     if (!accepts_rejections() && message.event != InboundEvent::message) return true;
     omni_inbound_message out{};
-    out.struct_size = sizeof(out);
+    out.struct_size = host_abi_version_ >= OMNI_ABI_MAKE_VERSION(1, 3)
+                          ? static_cast<uint32_t>(sizeof(out))
+                          : static_cast<uint32_t>(offsetof(omni_inbound_message, language));
     out.channel = view(message.channel);
     out.customer = view(message.customer);
     out.account = view(message.account);
@@ -93,6 +98,7 @@ class MessageSink {
     out.text = view(message.text);
     out.timestamp_ms = message.timestamp_ms;
     out.event = static_cast<int32_t>(message.event);
+    out.language = view(message.language);  // outside struct_size for an older host: unread
     ++emitted_;
     if (sink_ != nullptr) status_ = sink_(context_, &out);
     return status_ == OMNI_OK;
@@ -123,6 +129,11 @@ class MessageSink {
     return status_ == OMNI_OK;
   }
 
+  // The ABI the host speaks (omni_host_services.abi_version), set by the boundary before parse.
+  // A host older than ABI 1.3 refuses a message larger than it knows, so it is handed ABI 1.2's
+  // struct (without language) instead.
+  void set_host_abi_version(uint32_t version) noexcept { host_abi_version_ = version; }
+
   // True when the host takes rejections one by one (parse_partial); false for an ABI 1.0 host,
   // for which a payload is accepted whole or refused whole.
   [[nodiscard]] bool accepts_rejections() const noexcept { return reject_ != nullptr; }
@@ -140,6 +151,7 @@ class MessageSink {
   omni_message_sink sink_;
   omni_rejection_sink reject_;
   void* context_;
+  uint32_t host_abi_version_ = OMNI_ABI_VERSION;
   omni_status status_ = OMNI_OK;
   size_t emitted_ = 0;
   size_t rejected_ = 0;

@@ -43,7 +43,7 @@ extern "C" {
 /** ABI major: bumped only by an incompatible change. Since ABI 1.0. */
 #define OMNI_ABI_VERSION_MAJOR 1
 /** ABI minor: bumped by every append-only change. Since ABI 1.0. */
-#define OMNI_ABI_VERSION_MINOR 2
+#define OMNI_ABI_VERSION_MINOR 3
 /** Packs a major.minor pair in one uint32_t: major in the high 16 bits. Since ABI 1.0. */
 #define OMNI_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** Major of a packed version. Since ABI 1.0. */
@@ -232,7 +232,7 @@ enum {
  *  negative (other than OMNI_NO_TIMESTAMP), whose event is not an OMNI_EVENT_* (or not
  *  OMNI_EVENT_MESSAGE for a host that called the ABI 1.0 parse()), or whose omni_str is NULL with
  *  a size or longer than the host accepts (omnikernel's runtime: 1 KiB per id field, 1 MiB of
- *  text). A message of ABI 1.0's size is a customer message (OMNI_EVENT_MESSAGE). Since ABI 1.0. */
+ *  text, 64 bytes of language). A message of ABI 1.0's size is a customer message (OMNI_EVENT_MESSAGE). Since ABI 1.0. */
 typedef struct omni_inbound_message {
   uint32_t struct_size;   /**< sizeof(omni_inbound_message) as the ADAPTER knows it */
   uint32_t reserved0;     /**< zero */
@@ -249,6 +249,14 @@ typedef struct omni_inbound_message {
   int32_t event;          /**< OMNI_EVENT_*; absent (a 1.0/1.1 adapter) = OMNI_EVENT_MESSAGE.
                                Since ABI 1.2. */
   uint32_t reserved1;     /**< zero. Since ABI 1.2. */
+  /* ---- ABI 1.3 ---- */
+  omni_str language;      /**< the customer's language as the channel gives it, a BCP 47 tag
+                               ("es", "pt-BR"); size 0 when the channel gives none (WhatsApp and
+                               Instagram webhooks carry none; web chat sends the browser's).
+                               Routing rules with a language condition match on it. The C++ SDK
+                               writes it only to a host of ABI 1.3 or later, and sizes the struct
+                               as ABI 1.2's for an older host, which would refuse a larger one.
+                               Since ABI 1.3. */
 } omni_inbound_message;
 
 /** The host's callback that receives each normalized message of a payload, in payload order.

@@ -112,7 +112,13 @@ omni_status create(const omni_host_services* services, const char* config, size_
   }
   return guarded(error, [&] {
     std::string_view text = config == nullptr ? std::string_view{} : std::string_view{config, config_length};
-    *instance = static_cast<void*>(construct<T>(services, text));
+    T* created = construct<T>(services, text);
+    if constexpr (std::is_base_of_v<ChannelAdapter, T>) {
+      // A host that passed no services table told us nothing: assume the oldest minor.
+      const bool known = services != nullptr && OMNI_STRUCT_HAS(services, omni_host_services, abi_version);
+      created->set_host_abi_version(known ? services->abi_version : OMNI_ABI_MAKE_VERSION(1, 0));
+    }
+    *instance = static_cast<void*>(created);
     return OMNI_OK;
   });
 }
@@ -132,6 +138,7 @@ omni_status run_parse(void* instance, const char* payload, size_t length, Messag
                       omni_error* error) noexcept {
   return guarded(error, [&] {
     ChannelAdapter& adapter = *static_cast<T*>(instance);
+    messages.set_host_abi_version(adapter.host_abi_version());
     adapter.parse(payload == nullptr ? std::string_view{} : std::string_view{payload, length},
                   messages);
     return OMNI_OK;

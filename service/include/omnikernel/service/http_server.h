@@ -6,6 +6,7 @@
 // previous response), the body within body_timeout after them (else 408 and close); a body over
 // max_body_bytes is 413; past max_connections a new connection is answered 503 and closed;
 // WebSocket messages over ws_max_message_bytes close with 1009, protocol garbage with 1002.
+// TLS (service.tls) wraps the same sessions: the header time-out covers the handshake too.
 #pragma once
 #include <cstdint>
 #include <expected>
@@ -19,9 +20,12 @@ namespace omni::service {
 
 class HttpServer {
  public:
-  // Binds and starts `threads` I/O threads; the error names the address on failure.
+  // Binds and starts `threads` I/O threads; the error names the address on failure. With `tls`
+  // enabled the port speaks only HTTPS and WSS (a plain-HTTP request gets a plain 400 and is
+  // closed); an unreadable or invalid file is an error naming its field (service.tls.…).
   [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> start(
-      HttpApp& app, const ListenAddress& address, const ServiceLimits& limits, unsigned threads);
+      HttpApp& app, const ListenAddress& address, const ServiceLimits& limits, unsigned threads,
+      const TlsFiles& tls = {});
   virtual ~HttpServer() = default;
 
   [[nodiscard]] virtual uint16_t port() const noexcept = 0;  // the bound port (for port 0)

@@ -84,6 +84,10 @@ class Service final : public HttpApp {
   // Drains: /readyz answers 503, then the pump fires what is due, drains the last events, and
   // stops. Idempotent.
   void stop();
+  // One pass of the pump's body (tick, drain events to agents and supervisors) on the caller's
+  // thread, for a driver that wants no pump thread: the fuzzer, which audits the kernel after
+  // each input and needs it quiescent. Does nothing once start() has started the pump.
+  void pump_now();
 
   [[nodiscard]] Kernel& kernel() noexcept;
   // An agent's token (what the agent presents), from the service's agent-token secret.

@@ -22,6 +22,12 @@ struct ListenAddress {
   uint16_t port = 8080;
 };
 
+// Whether `tag` is a language tag of BCP 47's shape (letters first, subtags of 1-8 letters or
+// digits joined by '-', at most 35 bytes), and whether a rule's `range` matches a message's `tag`
+// (RFC 4647 basic filtering: equal, or a prefix ending at a '-', case-insensitive).
+[[nodiscard]] bool is_language_tag(std::string_view tag) noexcept;
+[[nodiscard]] bool language_matches(std::string_view range, std::string_view tag) noexcept;
+
 // "HOST:PORT" (port 0 = any free port); the reason on failure.
 [[nodiscard]] std::expected<ListenAddress, std::string> parse_listen(std::string_view text);
 
@@ -54,8 +60,21 @@ struct RouteRule {
   std::string channel;   // adapter name: whatsapp, instagram, webchat; empty = any
   std::string account;   // phone-number id, Instagram account id or web-chat site; empty = any
   std::vector<std::string> keywords;  // any of them in the text, case-insensitive; empty = any
+  // A BCP 47 language range ("pt" matches "pt", "pt-BR"; "pt-BR" only "pt-BR…"), case-insensitive,
+  // against the language the channel gives (web chat; WhatsApp and Instagram give none, and a
+  // message without one never matches a rule that names a language). Empty = any.
+  std::string language;
   std::string queue;
   std::vector<SkillRule> skills;
+};
+
+// service.tls: HTTPS and WSS on the listen port when both files are given, plain HTTP otherwise.
+// The files are read when the server starts (HttpServer::start); an unreadable or invalid one is a
+// start-up error naming its field ("service.tls.private_key: …").
+struct TlsFiles {
+  std::string certificate;  // PEM: the server's certificate, then any intermediates
+  std::string private_key;  // PEM: its private key (unencrypted)
+  [[nodiscard]] bool enabled() const noexcept { return !certificate.empty(); }
 };
 
 struct WebChatSite {
@@ -74,6 +93,7 @@ struct SecretNames {
 
 struct ServiceConfig {
   ListenAddress listen;
+  TlsFiles tls;
   ServiceLimits limits;
   SecretNames secrets;
   std::string graph_api_base = "https://graph.facebook.com/v19.0";

@@ -49,6 +49,12 @@ namespace omni::adapters {
 [[nodiscard]] ParseResult<std::string_view> optional_string(simdjson::dom::object object,
                                                             std::string_view key,
                                                             const JsonPath& path);
+// A language tag (BCP 47 shape: "es", "pt-BR", "zh-Hant-TW": letters first, then subtags of 1-8
+// letters or digits joined by '-', at most 35 bytes): empty when absent or null; an error naming
+// the path when present as another type, empty, or not of that shape. Routing rules compare it.
+[[nodiscard]] ParseResult<std::string_view> optional_language(simdjson::dom::object object,
+                                                              std::string_view key,
+                                                              const JsonPath& path);
 // Empty object/array (nullopt) when absent or null; an error when present with another type.
 [[nodiscard]] ParseResult<std::optional<simdjson::dom::object>> optional_object(
     simdjson::dom::object object, std::string_view key, const JsonPath& path);

@@ -46,6 +46,7 @@ struct NormalizedMessage {
   std::string_view text;          // body, caption, reply title or emoji; empty when none
   int64_t timestamp_ms = 0;       // since the Unix epoch
   MessageEvent event = MessageEvent::message;
+  std::string_view language{};    // BCP 47 tag as the channel gives it (web chat); empty = none
 };
 
 }  // namespace omni::adapters

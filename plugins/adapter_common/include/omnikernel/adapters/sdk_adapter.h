@@ -68,7 +68,8 @@ class SdkChannelAdapter : public sdk::ChannelAdapter {
     for (const NormalizedMessage& m : *messages) {
       const sdk::InboundMessage out{m.channel,    m.customer,        m.account,
                                     m.conversation, m.message_id,    to_string(m.kind),
-                                    m.text,       m.timestamp_ms,    inbound_event(m.event)};
+                                    m.text,       m.timestamp_ms,    inbound_event(m.event),
+                                    m.language};
       if (!sink.emit(out)) return;  // the host asked to stop
     }
     for (const Rejection& r : rejections) {
