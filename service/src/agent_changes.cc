@@ -103,8 +103,11 @@ std::expected<void, ConfigError> hire_agent(Config& config, const Json& body) {
   auto name = read_string(body["name"], "$.name");
   if (!name) return std::unexpected(name.error());
   if (name->empty()) return bad("$.name", "must not be empty");
-  for (const AgentConfig& a : config.agents)
-    if (a.name == *name) return bad("$.name", "agent \"" + *name + "\" exists already (change it with PATCH)");
+  for (const AgentConfig& a : config.agents) {
+    if (a.name != *name) continue;
+    if (a.removed) return bad("$.name", "agent \"" + *name + "\" was removed: a removed name does not come back; hire under a new name");
+    return bad("$.name", "agent \"" + *name + "\" exists already (change it with PATCH)");
+  }
   AgentConfig agent;
   agent.name = std::move(*name);
   auto edited = read_agent_fields(agent, body, {"name", "status"});

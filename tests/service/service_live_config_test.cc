@@ -151,6 +151,10 @@ TEST_F(LiveConfig, AnAgentLeftOutIsRemovedOnceItHoldsNothing) {
   EXPECT_EQ(in_force["agents"][1]["name"], "bob");
   EXPECT_EQ(in_force["agents"][1]["removed"], true);
   EXPECT_EQ(supervisor("PATCH", "/v1/agents/bob", R"({"queues": ["wa"]})").status, 404);
+  r = supervisor("POST", "/v1/agents", R"({"name": "bob", "profile": "p"})");
+  ASSERT_EQ(r.status, 400) << "a removed name does not come back: " << r.body;
+  EXPECT_EQ(Json::parse(r.body)["field"], "$.name") << r.body;
+  EXPECT_NE(r.body.find("was removed"), std::string::npos) << r.body;
 }
 
 // A queue a routing rule sends to cannot be removed (the rules are resolved at start), and the
