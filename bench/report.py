@@ -793,10 +793,14 @@ def main():
     L.append("")
     # The journal's storage comparison is its own executable (wall-clock durability on the disk,
     # not bench_omni's CPU time): its last run's section is kept from bench/journal/RESULTS.md.
-    journal = os.path.join(os.path.dirname(os.path.abspath(__file__)), "journal", "RESULTS.md")
-    if os.path.exists(journal):
-        with open(journal) as f:
-            L.append(f.read().rstrip() + "\n")
+    # Likewise the durable kernel's and the live changes' sections (their own harnesses, run by
+    # hand: bench_durable, bench_live_change and compare_ops.py side by side with an older commit).
+    here = os.path.dirname(os.path.abspath(__file__))
+    for kept in (os.path.join(here, "journal", "RESULTS.md"), os.path.join(here, "journal", "DURABLE.md"),
+                 os.path.join(here, "LIVE_CHANGES.md")):
+        if os.path.exists(kept):
+            with open(kept) as f:
+                L.append(f.read().rstrip() + "\n")
     with open(args.markdown, "w") as f:
         f.write("\n".join(L))
 
