@@ -8,6 +8,43 @@
 namespace omni::testing {
 namespace {
 
+// A routing thread of the stress tests: submits what `next` asks until `stop`, and works its
+// items (accept every offer, close one active item in `close_one_in`, end wrap-ups, abandon one
+// waiting item in `abandon_one_in`), draining events and ticking; at the end it ends them all.
+template <class Next>
+void work_until(const std::atomic<bool>& stop, Kernel& k, const SteadyClock& clock, std::mt19937_64& rng,
+                std::atomic<uint64_t>& submitted, uint64_t close_one_in, uint64_t abandon_one_in, Next next) {
+  std::vector<ItemId> mine;
+  Event buf[64];
+  while (!stop.load(std::memory_order_relaxed)) {
+    if (auto id = k.submit(next())) {
+      mine.push_back(*id);
+      submitted.fetch_add(1, std::memory_order_relaxed);
+    }
+    for (size_t i = 0; i < mine.size();) {
+      const auto s = k.item(mine[i]);
+      if (!s || s->state == ItemState::free) {
+        mine[i] = mine.back();
+        mine.pop_back();
+        continue;
+      }
+      if (s->state == ItemState::offered) (void)k.accept(mine[i], s->agent);
+      else if (s->state == ItemState::active && rng() % close_one_in == 0) (void)k.close(mine[i]);
+      else if (s->state == ItemState::wrap_up) (void)k.end_wrap_up(mine[i]);
+      else if (s->state == ItemState::queued && rng() % abandon_one_in == 0) (void)k.abandon(mine[i]);
+      ++i;
+    }
+    (void)k.poll_events(buf);
+    (void)k.tick(clock.now());
+  }
+  for (ItemId id : mine) {
+    (void)k.abandon(id);
+    (void)k.close(id);
+    (void)k.end_wrap_up(id);
+    while (k.poll_events(buf)) {}
+  }
+}
+
 // Routing threads never wait for a live change, and never see half of one: two threads route
 // while a third flips capacities, priorities and a status's channels back and forth; at the end
 // every invariant holds.
@@ -29,37 +66,11 @@ TEST(LiveChangeStress, RoutingGoesOnThroughChangesAndEveryInvariantHolds) {
   std::atomic<uint64_t> submitted{0};
   auto route = [&](uint64_t seed) {
     std::mt19937_64 rng(seed);
-    std::vector<ItemId> mine;
-    Event buf[64];
-    while (!stop.load(std::memory_order_relaxed)) {
+    work_until(stop, k, clock, rng, submitted, /*close_one_in=*/2, /*abandon_one_in=*/8, [&] {
       const uint32_t q = static_cast<uint32_t>(rng() % 4);
       const RequirementsId needs = q == 0 && rng() % 2 ? *rid : RequirementsId{};
-      if (auto id = k.submit({QueueId{q}, CustomerId{rng() % 64}, false, needs})) {
-        mine.push_back(*id);
-        submitted.fetch_add(1, std::memory_order_relaxed);
-      }
-      for (size_t i = 0; i < mine.size();) {
-        const auto s = k.item(mine[i]);
-        if (!s || s->state == ItemState::free) {
-          mine[i] = mine.back();
-          mine.pop_back();
-          continue;
-        }
-        if (s->state == ItemState::offered) (void)k.accept(mine[i], s->agent);
-        else if (s->state == ItemState::active && rng() % 2) (void)k.close(mine[i]);
-        else if (s->state == ItemState::wrap_up) (void)k.end_wrap_up(mine[i]);
-        else if (s->state == ItemState::queued && rng() % 8 == 0) (void)k.abandon(mine[i]);
-        ++i;
-      }
-      (void)k.poll_events(buf);
-      (void)k.tick(clock.now());
-    }
-    for (ItemId id : mine) {
-      (void)k.abandon(id);
-      (void)k.close(id);
-      (void)k.end_wrap_up(id);
-      while (k.poll_events(buf)) {}
-    }
+      return SubmitRequest{QueueId{q}, CustomerId{rng() % 64}, false, needs};
+    });
   };
   std::thread t1(route, 1), t2(route, 2);
   uint32_t changes = 0;
@@ -105,37 +116,11 @@ TEST(LiveChangeStress, AddingAndRemovingWhileRoutingLosesNothing) {
   Kernel& k = **made;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> submitted{0};
-  auto route = [&](uint64_t seed) {
+  auto route = [&](uint64_t seed) {  // every queue id: added, live or removed
     std::mt19937_64 rng(seed);
-    std::vector<ItemId> mine;
-    Event buf[64];
-    while (!stop.load(std::memory_order_relaxed)) {
-      if (auto id = k.submit({QueueId{static_cast<uint32_t>(rng() % 20)}, CustomerId{0}})) {
-        mine.push_back(*id);
-        submitted.fetch_add(1, std::memory_order_relaxed);
-      }
-      for (size_t i = 0; i < mine.size();) {
-        const auto s = k.item(mine[i]);
-        if (!s || s->state == ItemState::free) {
-          mine[i] = mine.back();
-          mine.pop_back();
-          continue;
-        }
-        if (s->state == ItemState::offered) (void)k.accept(mine[i], s->agent);
-        else if (s->state == ItemState::active) (void)k.close(mine[i]);
-        else if (s->state == ItemState::wrap_up) (void)k.end_wrap_up(mine[i]);
-        else if (s->state == ItemState::queued && rng() % 4 == 0) (void)k.abandon(mine[i]);
-        ++i;
-      }
-      (void)k.poll_events(buf);
-      (void)k.tick(clock.now());
-    }
-    for (ItemId id : mine) {
-      (void)k.abandon(id);
-      (void)k.close(id);
-      (void)k.end_wrap_up(id);
-      while (k.poll_events(buf)) {}
-    }
+    work_until(stop, k, clock, rng, submitted, /*close_one_in=*/1, /*abandon_one_in=*/4, [&] {
+      return SubmitRequest{QueueId{static_cast<uint32_t>(rng() % 20)}, CustomerId{0}};
+    });
   };
   std::thread t1(route, 3), t2(route, 4);
   // Until it is taken: a removal is refused while work is there (typed, naming the entry).

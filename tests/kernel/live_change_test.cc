@@ -2,26 +2,15 @@
 // Each test changes one thing and checks what becomes of the running state, then audits.
 #include <thread>
 
-#include "kernel_fixture.h"
+#include "live_change_fixture.h"
 
 namespace omni::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class LiveChange : public KernelTest {
+class LiveChange : public LiveChangeTest {
  protected:
-  // The current configuration, to edit into the next one.
-  Config current() { return *kernel->config(); }
-  void apply(const Config& next) {
-    auto done = kernel->reconfigure(next);
-    ASSERT_TRUE(done.has_value()) << done.error().message();
-  }
-  ConfigError refused(const Config& next) {
-    auto done = kernel->reconfigure(next);
-    EXPECT_FALSE(done.has_value());
-    return done ? ConfigError{} : done.error();
-  }
   size_t count(const std::vector<Event>& events, EventType type) {
     return std::count_if(events.begin(), events.end(), [&](const Event& e) { return e.type == type; });
   }

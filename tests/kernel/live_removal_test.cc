@@ -3,27 +3,15 @@
 // checks what becomes of the running state, what a removed id answers, and audits.
 #include <algorithm>
 
-#include "kernel_fixture.h"
+#include "live_change_fixture.h"
 
 namespace omni::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class LiveRemoval : public KernelTest {
+class LiveRemoval : public LiveChangeTest {
  protected:
-  Config current() { return *kernel->config(); }
-  void apply(const Config& next) {
-    auto done = kernel->reconfigure(next);
-    ASSERT_TRUE(done.has_value()) << done.error().message();
-  }
-  ConfigError refused(const Config& next) {
-    const auto before = kernel->config();
-    auto done = kernel->reconfigure(next);
-    EXPECT_FALSE(done.has_value());
-    EXPECT_EQ(kernel->config(), before) << "a refused change leaves the version in force";
-    return done ? ConfigError{} : done.error();
-  }
   // `next` without the queue named `name`, in the queues' list and in every agent's.
   static Config without_queue(Config next, const std::string& name) {
     std::erase_if(next.queues, [&](const QueueConfig& q) { return q.name == name; });
