@@ -190,6 +190,9 @@ const BadCase kCases[] = {
     {"max_preferred_waiting too large", [](Json& d) { d["limits"]["max_preferred_waiting"] = 5000; },
      "limits.max_preferred_waiting: must be <= 4096"},
     {"max_agents negative", [](Json& d) { d["limits"]["max_agents"] = -1; }, "limits.max_agents: must be >= 0"},
+    {"max_queues negative", [](Json& d) { d["limits"]["max_queues"] = -1; }, "limits.max_queues: must be >= 0"},
+    {"removed not a bool", [](Json& d) { d["agents"][1]["removed"] = "yes"; },
+     "agents[1].removed: expected true or false, got string"},
     // overflow, expiry and tie-breaks (issue 9, items 3 and 5)
     {"unknown tie-break", [](Json& d) { d["routing_configs"][0]["tie_break"] = "longest"; },
      "routing_configs[0].tie_break: unknown tie-break \"longest\" (one of: listed_order, round_robin, longest_idle, most_skilled)"},

@@ -62,6 +62,16 @@ const Case kCases[] = {
     {"ZeroResolution", [](Config& c) { c.limits.timer_resolution = {}; }, "limits.timer_resolution", "> 0"},
     {"MaxAgentsBelowTheAgents", [](Config& c) { c.limits.max_agents = 1; }, "limits.max_agents", "at least the"},
     {"MaxAgentsTooMany", [](Config& c) { c.limits.max_agents = 1u << 21; }, "limits.max_agents", "at most"},
+    {"MaxQueuesBelowTheQueues", [](Config& c) { c.limits.max_queues = 1; }, "limits.max_queues", "at least the"},
+    {"MaxQueuesTooMany", [](Config& c) { c.limits.max_queues = 1u << 20; }, "limits.max_queues", "at most"},
+    // Tombstones (live removals): nothing that stays may refer to one.
+    {"RemovedSkillUnknown", [](Config& c) { c.removed_skills = {"klingon"}; }, "removed_skills[0]", "unknown skill"},
+    {"AgentOnARemovedQueue", [](Config& c) { c.queues[0].removed = true; }, "agents[0].queues[0]", "is removed"},
+    {"AgentInARemovedStatus", [](Config& c) { c.statuses[1].removed = true; }, "agents[0].status", "is removed"},
+    {"QueueOnARemovedRouting", [](Config& c) { c.routing_configs[1].removed = true; }, "queues[2].routing", "is removed"},
+    {"AgentWithARemovedProfile", [](Config& c) { c.profiles[0].removed = true; }, "agents[0].profile", "is removed"},
+    {"ProfileWithARemovedPresence", [](Config& c) { c.presence_configs[0].removed = true; }, "profiles[0].presence_config", "is removed"},
+    {"OnlyRemovedStatuses", [](Config& c) { for (auto& s : c.statuses) s.removed = true; }, "statuses", "at least one"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Kernel, ConfigValidation, ::testing::ValuesIn(kCases),
