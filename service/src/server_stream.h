@@ -12,6 +12,8 @@
 #include <memory>
 #include <variant>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
@@ -22,7 +24,9 @@ namespace omni::service {
 
 class ServerStream {
  public:
-  using Tcp = boost::beast::tcp_stream;
+  // On a concrete io_context executor: each connection lives on one single-threaded context
+  // (http_server.cc), so no strand and no type-erased executor is needed.
+  using Tcp = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
   using Tls = boost::beast::ssl_stream<Tcp>;
   using executor_type = Tcp::executor_type;
 
