@@ -19,10 +19,10 @@ ServiceLimits test_limits() { return load_serve_config_text(test_config(), "t")-
 
 class ServiceSockets : public ::testing::Test {
  protected:
-  void start(const Json& overrides = Json::object(), bool use_graph = false) {
+  void start(const Json& overrides = Json::object(), bool use_graph = false, ServiceLimits limits = test_limits()) {
     sut_ = make_service(overrides, use_graph);
     sut_.service->start();
-    auto server = HttpServer::start(*sut_.service, {"127.0.0.1", 0}, test_limits(), 2);
+    auto server = HttpServer::start(*sut_.service, {"127.0.0.1", 0}, limits, 2);
     ASSERT_TRUE(server) << server.error();
     server_ = std::move(*server);
   }
@@ -87,6 +87,42 @@ TEST_F(ServiceSockets, SlowHeadersAndSlowBodiesTimeOut) {
     slow.send("POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"object\":");
     const std::string head = slow.read_until("\r\n\r\n", 2000ms);
     EXPECT_NE(head.find("408"), std::string::npos) << head;
+  }
+}
+
+// The deadlines share one lazily moved timer per connection (http_server.cc): a deadline that
+// moves later costs nothing, one that moves earlier must still be kept. Header and body time-outs
+// of very different lengths drive both ways.
+TEST_F(ServiceSockets, DeadlinesHoldWhenTheyMoveEarlierOrLater) {
+  ServiceLimits limits = test_limits();
+  limits.header_timeout = 300ms;
+  limits.body_timeout = 10s;
+  start(Json::object(), false, limits);
+  {
+    // Served, then idle: the 10 s write and body deadlines came after the first header deadline;
+    // the idle keep-alive connection must still close after 300 ms, not 10 s.
+    RawConnection c(port());
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(c.read_until("\r\n\r\n", 2000ms).find("200"), std::string::npos);
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.closed_within(3000ms));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2000ms);
+  }
+  server_->stop(200ms);
+  sut_.service->stop();
+
+  limits.header_timeout = 10s;
+  limits.body_timeout = 300ms;
+  start(Json::object(), false, limits);
+  {
+    // The headers arrive at once; the body deadline (300 ms) is earlier than the 10 s one the
+    // timer sleeps towards, so the timer must be woken: 408 within a second, not ten.
+    RawConnection slow(port());
+    slow.send("POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string head = slow.read_until("\r\n\r\n", 3000ms);
+    EXPECT_NE(head.find("408"), std::string::npos) << head;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2000ms);
   }
 }
 
