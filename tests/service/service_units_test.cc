@@ -1,6 +1,10 @@
 // The service's small parts on their own: HMAC and constant-time checks (RFC 4231 vectors), the
 // de-duplication window's bound, query decoding, the configuration's errors, Graph API bodies.
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "omnikernel/service/hmac.h"
@@ -16,6 +20,39 @@ namespace {
 TEST(Hmac, MatchesRfc4231TestCase2) {
   EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// hmac_sha256 keeps keyed contexts per thread in four slots (hmac.cc): more keys than slots,
+// used in turn and again, from two threads at once, must each give RFC 4231's digest every time
+// (a slot re-keyed wrongly, or a key found in another key's slot, would not).
+TEST(Hmac, KeyedContextsGiveRfc4231DigestsForMoreKeysThanSlotsOnEveryThread) {
+  struct Case {
+    std::string key, data, digest;
+  };
+  std::string tc4_key;
+  for (char c = 1; c <= 25; ++c) tc4_key += c;
+  const std::vector<Case> cases = {
+      {std::string(20, '\x0b'), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      {"Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+      {std::string(20, '\xaa'), std::string(50, '\xdd'), "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
+      {tc4_key, std::string(50, '\xcd'), "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
+      {std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
+       "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+  };
+  auto check_all = [&](std::atomic<int>& wrong) {
+    for (int round = 0; round < 50; ++round) {
+      for (size_t i = 0; i < cases.size(); ++i) {
+        // Forward then backward, so that slots are both hit and recycled.
+        const Case& c = cases[round % 2 == 0 ? i : cases.size() - 1 - i];
+        if (to_hex(hmac_sha256(c.key, c.data)) != c.digest) wrong.fetch_add(1);
+      }
+    }
+  };
+  std::atomic<int> wrong{0};
+  std::thread other([&] { check_all(wrong); });
+  check_all(wrong);
+  other.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Hmac, HubSignatureAcceptsOnlyTheExactDigest) {
