@@ -1,6 +1,6 @@
 // `omni serve [CONFIG] [--listen HOST:PORT]`: the kernel as a network service (docs/API.md).
 // Without CONFIG, the embedded demo configuration, whose missing secrets are generated and printed
-// (marked demo); with CONFIG, a missing secret is an error. SIGTERM or SIGINT drains: the server
+// (marked demo); with CONFIG, a missing secret is an error. SIGTERM or SIGINT drains (SIGHUP reloads service.tls's files): the server
 // stops accepting, in-flight requests finish, the last kernel events are delivered, exit 0.
 // With --journal DIR the kernel and the service's conversations are journaled in DIR and a
 // restart on the same DIR carries on from it (docs/OPERATIONS.md "omni serve with a journal").
@@ -59,6 +59,7 @@ void serve(const ServeArgs& args) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // certificate rotation
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   svc::ServiceSetup setup;
@@ -120,7 +121,17 @@ void serve(const ServeArgs& args) {
   }
 
   int signal = 0;
-  sigwait(&signals, &signal);
+  for (sigwait(&signals, &signal); signal == SIGHUP; sigwait(&signals, &signal)) {
+    // Certificate rotation: the files are read again (renewed in place, as certbot does);
+    // connections already open keep the certificate they started with.
+    if (!config->service.tls.enabled()) {
+      std::fprintf(stderr, "omni serve: SIGHUP: nothing to reload (no service.tls)\n");
+    } else if (auto reloaded = (*server)->reload_tls(config->service.tls); !reloaded) {
+      std::fprintf(stderr, "omni serve: SIGHUP: %s; still serving the previous certificate\n", reloaded.error().c_str());
+    } else {
+      std::fprintf(stderr, "omni serve: SIGHUP: TLS certificate reloaded from %s\n", config->service.tls.certificate.c_str());
+    }
+  }
   std::fprintf(stderr, "omni serve: %s: draining\n", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   if (simulator) simulator->stop();
   (*server)->stop();

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -65,8 +66,10 @@ struct Core {
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<Stoppable>> sessions;
-  // Before the contexts too: the sessions' TLS streams, destroyed with them, use it. Null: plain.
-  std::unique_ptr<net::ssl::context> tls;
+  // The TLS context new connections get (null: plain). Replaced by reload_tls() on the
+  // acceptor's context, the only thread that reads it; each session holds the one it started
+  // with, so a rotation never pulls a context from under an open connection.
+  std::shared_ptr<net::ssl::context> tls;
   // One per I/O thread, each run by that thread alone (hint 1: Asio's single-thread scheduling).
   std::vector<std::unique_ptr<net::io_context>> contexts;
   Acceptor acceptor;
@@ -124,8 +127,8 @@ std::shared_ptr<http::response<http::string_body>> to_response(const HttpRespons
 
 class WsSession final : public WsPeer, public Stoppable, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(ServerStream&& stream, Core& core, ConnectionSlot slot)
-      : ws_(std::move(stream)), core_(core), slot_(std::move(slot)) {}
+  WsSession(std::shared_ptr<net::ssl::context> tls, ServerStream&& stream, Core& core, ConnectionSlot slot)
+      : tls_(std::move(tls)), ws_(std::move(stream)), core_(core), slot_(std::move(slot)) {}
 
   void run(http::request<http::string_body> request) {
     Upgrade upgrade = core_.app.upgrade(to_request(request), shared_from_this());
@@ -220,6 +223,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
     handler_.reset();
   }
 
+  std::shared_ptr<net::ssl::context> tls_;  // before ws_, whose stream uses it
   websocket::stream<ServerStream> ws_;
   Core& core_;
   ConnectionSlot slot_;
@@ -234,7 +238,8 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
 class HttpSession final : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(Socket&& socket, Core& core, ConnectionSlot slot)
-      : stream_(ServerStream::Tcp(std::move(socket)), core.tls.get()),
+      : tls_(core.tls),
+        stream_(ServerStream::Tcp(std::move(socket)), tls_.get()),
         timer_(stream_.get_executor()),
         core_(core),
         slot_(std::move(slot)) {
@@ -370,7 +375,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
     auto& request = parser_->get();
     if (websocket::is_upgrade(request)) {
       stop_watching();
-      auto ws = std::make_shared<WsSession>(std::move(stream_), core_, std::move(slot_));
+      auto ws = std::make_shared<WsSession>(std::move(tls_), std::move(stream_), core_, std::move(slot_));
       return ws->run(parser_->release());
     }
     arm(core_.limits.body_timeout);
@@ -443,6 +448,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
     stream_.close();
   }
 
+  std::shared_ptr<net::ssl::context> tls_;  // before stream_, which uses it
   ServerStream stream_;
   Timer timer_;
   Core& core_;
@@ -457,11 +463,38 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   bool done_ = false;      // closed, or handed to a WebSocket session
 };
 
+std::expected<std::shared_ptr<net::ssl::context>, std::string> server_tls_context(const TlsFiles& files) {
+  auto native = make_server_tls_context(files);
+  if (!native) return std::unexpected(native.error());
+  return std::make_shared<net::ssl::context>(*native);  // takes ownership
+}
+
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(HttpApp& app, const ServiceLimits& limits, unsigned threads, std::unique_ptr<net::ssl::context> tls)
+  BeastServer(HttpApp& app, const ServiceLimits& limits, unsigned threads, std::shared_ptr<net::ssl::context> tls)
       : core_(app, limits, threads) {
     core_.tls = std::move(tls);
+    started_tls_ = core_.tls != nullptr;
+  }
+
+  std::expected<void, std::string> reload_tls(const TlsFiles& files) override {
+    if (!files.enabled()) return std::unexpected("service.tls: no certificate and key to load");
+    if (!started_tls_) {
+      return std::unexpected("service.tls: this server was started without TLS; serving TLS needs a restart");
+    }
+    auto next = server_tls_context(files);  // read and checked here, off the I/O threads
+    if (!next) return std::unexpected(next.error());
+    auto swapped = std::make_shared<std::promise<void>>();  // shared: the wait below may give up
+    auto done = swapped->get_future();
+    net::post(core_.acceptor.get_executor(), [this, swapped, next = std::move(*next)]() mutable {
+      core_.tls = std::move(next);
+      swapped->set_value();
+    });
+    // The acceptor's thread runs until stop(); a server being stopped takes no new connection.
+    if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      return std::unexpected("service.tls: the server is not running; nothing was reloaded");
+    }
+    return {};
   }
   ~BeastServer() override { stop(std::chrono::milliseconds(0)); }
 
@@ -526,6 +559,7 @@ class BeastServer final : public HttpServer {
   }
 
   Core core_;
+  bool started_tls_ = false;  // TLS or plain is decided at start
   uint16_t port_ = 0;
   std::vector<std::thread> threads_;
 };
@@ -535,11 +569,11 @@ class BeastServer final : public HttpServer {
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(HttpApp& app, const ListenAddress& address,
                                                                            const ServiceLimits& limits,
                                                                            unsigned threads, const TlsFiles& tls) {
-  std::unique_ptr<net::ssl::context> context;
+  std::shared_ptr<net::ssl::context> context;
   if (tls.enabled()) {
-    auto native = make_server_tls_context(tls);
-    if (!native) return std::unexpected(native.error());
-    context = std::make_unique<net::ssl::context>(*native);  // takes ownership
+    auto made = server_tls_context(tls);
+    if (!made) return std::unexpected(made.error());
+    context = std::move(*made);
   }
   auto server = std::make_unique<BeastServer>(app, limits, threads, std::move(context));
   if (auto bound = server->bind(address); !bound) return std::unexpected(bound.error());

@@ -15,6 +15,7 @@
 #include "child_process.h"
 #include "omnikernel/service/service_config.h"
 #include "raw_client.h"
+#include "tls_client.h"
 
 namespace omni::service::testing {
 namespace {
@@ -88,6 +89,58 @@ TEST(ServeCli, AnUnreadableTlsCertificateExitsTwoNamingTheField) {
   close(c.out);
   close(c.err);
   std::remove(file.c_str());
+}
+
+// Certificate rotation as an operator does it: the files are renewed in place and the process
+// gets SIGHUP. New connections get the new certificate; a renewal that cannot be used is said on
+// stderr, naming the field, and the previous certificate stays in service.
+TEST(ServeCli, SighupReloadsTheTlsFilesAndABadRenewalKeepsThePreviousCertificate) {
+  const std::filesystem::path dir = ::testing::TempDir() + "omni_serve_sighup_" + std::to_string(::getpid());
+  const CertificateFiles first = make_self_signed(dir, "first");
+  const CertificateFiles renewed = make_self_signed(dir, "renewed");
+  const std::filesystem::path crt = dir / "omni.crt", key = dir / "omni.key";
+  std::filesystem::copy_file(first.certificate, crt);
+  std::filesystem::copy_file(first.private_key, key);
+  nlohmann::json config = nlohmann::json::parse(demo_config_json());
+  config["service"]["tls"] = {{"certificate", crt.string()}, {"private_key", key.string()}};
+  const std::string file = (dir / "omni.json").string();
+  std::ofstream(file) << config.dump();
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const char* name : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
+                           "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
+                           "OMNI_WEBCHAT_SITE_KEY"})
+    env.emplace_back(name, "cli-test-secret");
+  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
+  std::string out = read_until(c.out, std::regex("listening on https://127\\.0\\.0\\.1:[0-9]+\n"), 10s);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on https://127\\.0\\.0\\.1:([0-9]+)"))) << out;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  EXPECT_EQ(https_request(port, first.certificate, "GET", "/healthz").status, 200);
+
+  std::filesystem::copy_file(renewed.certificate, crt, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(renewed.private_key, key, std::filesystem::copy_options::overwrite_existing);
+  ASSERT_EQ(kill(c.pid, SIGHUP), 0);
+  std::string err = read_until(c.err, std::regex("SIGHUP: [^\n]*\n"), 5s);
+  EXPECT_NE(err.find("SIGHUP: TLS certificate reloaded from " + crt.string()), std::string::npos) << err;
+  EXPECT_EQ(https_request(port, renewed.certificate, "GET", "/healthz").status, 200);
+  EXPECT_FALSE(TlsConnection(port, first.certificate).ok());
+
+  std::ofstream(crt, std::ios::trunc) << "half-written renewal";
+  ASSERT_EQ(kill(c.pid, SIGHUP), 0);
+  err = read_until(c.err, std::regex("SIGHUP: [^\n]*\n"), 5s);
+  EXPECT_NE(err.find("SIGHUP: service.tls.certificate:"), std::string::npos) << err;
+  EXPECT_NE(err.find("still serving the previous certificate"), std::string::npos) << err;
+  EXPECT_EQ(https_request(port, renewed.certificate, "GET", "/healthz").status, 200);
+
+  ASSERT_EQ(kill(c.pid, SIGTERM), 0);
+  int status = 0;
+  for (int i = 0; i < 500 && waitpid(c.pid, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(WIFEXITED(status)) << "still running or killed";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  close(c.out);
+  close(c.err);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 TEST(ServeCli, SimulateMovesTheFloor) {

@@ -108,6 +108,56 @@ TEST_F(ServiceTls, GarbageInsteadOfAHandshakeIsClosed) {
   EXPECT_EQ(https_request(port(), files_.certificate, "GET", "/healthz").status, 200);
 }
 
+// ---- certificate rotation (reload_tls) ---------------------------------------------------------
+
+TEST_F(ServiceTls, AReloadedCertificateServesNewConnectionsAndOpenOnesKeepTheirs) {
+  TlsConnection before(port(), files_.certificate);  // handshaken with the first certificate
+  ASSERT_TRUE(before.ok()) << before.error();
+  const CertificateFiles next = make_self_signed(dir_, "next");
+  ASSERT_TRUE(server_->reload_tls({next.certificate.string(), next.private_key.string()}));
+  // A client trusting only the new certificate gets through, one trusting only the old does not.
+  EXPECT_EQ(https_request(port(), next.certificate, "GET", "/healthz").status, 200);
+  TlsConnection stale(port(), files_.certificate);
+  EXPECT_FALSE(stale.ok());
+  // The connection opened before the rotation still serves requests.
+  ASSERT_TRUE(before.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_NE(before.read_until("\r\n\r\n", 2000ms).find(" 200 "), std::string::npos);
+}
+
+TEST_F(ServiceTls, AReloadOfBadFilesNamesTheFieldAndKeepsTheCertificateInUse) {
+  std::ofstream(dir_ / "bad.crt") << "not a certificate";
+  const CertificateFiles other = make_self_signed(dir_, "other");
+  const std::vector<std::pair<TlsFiles, std::string>> bad = {
+      {{(dir_ / "nope.crt").string(), files_.private_key.string()}, "service.tls.certificate: cannot read"},
+      {{(dir_ / "bad.crt").string(), files_.private_key.string()}, "service.tls.certificate:"},
+      {{files_.certificate.string(), other.private_key.string()}, "service.tls.private_key:"},
+      {{}, "service.tls:"},
+  };
+  for (const auto& [files, expected] : bad) {
+    auto reloaded = server_->reload_tls(files);
+    ASSERT_FALSE(reloaded) << expected;
+    EXPECT_EQ(reloaded.error().rfind(expected, 0), 0u) << reloaded.error();
+    EXPECT_EQ(https_request(port(), files_.certificate, "GET", "/healthz").status, 200) << expected;
+  }
+}
+
+TEST(ServiceTlsReload, APlainServerRefusesToTurnTlsOnWithoutARestart) {
+  const fs::path dir = scratch();
+  const CertificateFiles files = make_self_signed(dir, "plain");
+  ServiceUnderTest sut = make_service();
+  sut.service->start();
+  auto server = HttpServer::start(*sut.service, {"127.0.0.1", 0}, test_limits(), 1);
+  ASSERT_TRUE(server) << server.error();
+  auto reloaded = (*server)->reload_tls({files.certificate.string(), files.private_key.string()});
+  ASSERT_FALSE(reloaded);
+  EXPECT_NE(reloaded.error().find("started without TLS"), std::string::npos) << reloaded.error();
+  EXPECT_EQ(http_request((*server)->port(), "GET", "/healthz").status, 200);
+  (*server)->stop(std::chrono::milliseconds(200));
+  sut.service->stop();
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+}
+
 // ---- configuration and start-up errors ---------------------------------------------------------
 
 TEST(ServiceTlsConfig, BothFilesOrNeitherAndErrorsNameTheField) {

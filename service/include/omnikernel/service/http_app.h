@@ -25,7 +25,7 @@ enum class CloseCode : uint16_t {
 
 // The server's side of one WebSocket connection, for the application to send through.
 // Thread-safe: send() and close() may be called from any thread; they never block (messages are
-// queued on the connection's strand; past limits.ws_max_queued the peer is closed with 1008).
+// queued on the connection's I/O thread; past limits.ws_max_queued the peer is closed with 1008).
 class WsPeer {
  public:
   virtual ~WsPeer() = default;

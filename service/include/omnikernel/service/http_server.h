@@ -1,5 +1,6 @@
 // HttpServer — the socket layer of `omni serve`: Boost.Beast HTTP/1.1 and WebSocket over Asio,
-// async callbacks on a small thread pool, one strand per connection (Beast's own examples).
+// async callbacks on a few I/O threads, each running its own io_context: a connection lives on one
+// of them, so its handlers never run concurrently (no strand).
 // All Beast code lives in http_server.cc (one translation unit: Beast is heavy to compile).
 //
 // Limits (ServiceLimits): headers must arrive within header_timeout of the connection (or of the
@@ -30,6 +31,11 @@ class HttpServer {
 
   [[nodiscard]] virtual uint16_t port() const noexcept = 0;  // the bound port (for port 0)
   [[nodiscard]] virtual uint32_t connections() const noexcept = 0;
+  // Certificate rotation: reads `files` again (service.tls) and serves the new certificate and key
+  // to connections accepted from now on; connections already open keep the ones they started
+  // with. A file that cannot be used is an error naming its field, and the certificate in use
+  // stays. A server started without TLS answers an error: turning TLS on needs a restart.
+  [[nodiscard]] virtual std::expected<void, std::string> reload_tls(const TlsFiles& files) = 0;
   // Stops accepting, closes WebSockets with 1001 ("going away"), lets in-flight HTTP responses
   // finish (up to `grace`), then joins the I/O threads. Idempotent.
   virtual void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000)) = 0;
