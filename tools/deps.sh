@@ -14,6 +14,7 @@ omni_packages=(
   abigail-tools                # abidiff: the plugin ABI did not change by accident
   libssl-dev                   # omni serve: HMAC-SHA256 of webhooks, random demo secrets, TLS to the Graph API
   chromium                     # omni serve: the supervisor page's browser test (driven by playwright-core)
+  openssl                      # omni serve: the browser test over TLS makes a throwaway certificate with the CLI
 )
 # Installed only when the command is missing: a machine with Node.js from elsewhere (NodeSource
 # ships npm inside its nodejs) must not get Debian's npm forced on top of it.
