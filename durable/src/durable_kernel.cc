@@ -288,14 +288,23 @@ std::expected<RequirementsId, PrepareFailure> DurableKernel::prepare_requirement
   // record precedes every event that refers to it. Retried while the journal is busy: a
   // prepared set the journal does not know would make later submits unrecoverable.
   const auto payload = encode_requirements(rec);
+  auto lsn = append_when_room(RecordType::requirements, payload);
+  if (!lsn) return std::unexpected(PrepareFailure{Status::ok, lsn.error()});
+  if (auto ok = model_->apply_requirements(*lsn, rec); !ok) model_failed_ = true;
+  return *id;
+}
+
+// For records that must land once their cause happened (a prepared set, a host record, a
+// configuration): `busy` means the pending buffer waits for the disk, so wait for the disk's
+// progress rather than return it. A yield loop here burned a core for as long as the disk stalled.
+// Under mu_, like every append: journal order stays model order. A writer that failed or closed
+// makes wait_durable return at once and the next append answer why.
+std::expected<journal::Lsn, JournalStatus> DurableKernel::append_when_room(RecordType type,
+                                                                          std::span<const std::byte> payload) {
   for (;;) {
-    auto lsn = writer_->append(static_cast<uint16_t>(RecordType::requirements), payload);
-    if (lsn) {
-      if (auto ok = model_->apply_requirements(*lsn, rec); !ok) model_failed_ = true;
-      return *id;
-    }
-    if (lsn.error() != JournalStatus::busy) return std::unexpected(PrepareFailure{Status::ok, lsn.error()});
-    std::this_thread::yield();
+    auto lsn = writer_->append(static_cast<uint16_t>(type), payload);
+    if (lsn || lsn.error() != JournalStatus::busy) return lsn;
+    (void)writer_->wait_durable(writer_->last_appended(), std::chrono::milliseconds(10));
   }
 }
 
@@ -307,20 +316,15 @@ std::expected<journal::Lsn, journal::JournalStatus> DurableKernel::write_host(
   if (!check_host_ops(ops)) return std::unexpected(JournalStatus::invalid_argument);
   std::vector<std::byte> payload;
   encode_host_ops(ops, payload);
-  for (;;) {
-    auto lsn = writer_->append(static_cast<uint16_t>(RecordType::host), payload);
-    if (lsn) {
-      apply_host_ops(host_, ops);
-      // The snapshot covers the model's last LSN: it must include this record, whose effect
-      // host_ now holds, or recovery would apply it a second time on top of the snapshot.
-      model_->set_last_lsn(*lsn);
-      ++records_since_snapshot_;
-      bytes_since_snapshot_ += payload.size();
-      return *lsn;
-    }
-    if (lsn.error() != JournalStatus::busy) return std::unexpected(lsn.error());
-    std::this_thread::yield();  // the disk is behind: it catches up by itself
-  }
+  auto lsn = append_when_room(RecordType::host, payload);
+  if (!lsn) return std::unexpected(lsn.error());
+  apply_host_ops(host_, ops);
+  // The snapshot covers the model's last LSN: it must include this record, whose effect
+  // host_ now holds, or recovery would apply it a second time on top of the snapshot.
+  model_->set_last_lsn(*lsn);
+  ++records_since_snapshot_;
+  bytes_since_snapshot_ += payload.size();
+  return *lsn;
 }
 
 std::expected<journal::Lsn, journal::JournalStatus> DurableKernel::write_host(std::vector<HostOp> ops) {
@@ -352,18 +356,12 @@ std::expected<void, ReconfigureFailure> DurableKernel::reconfigure(const Config&
   // switch — legal under either, since a live change keeps every id in place.
   auto record = [&](const Config& successor) -> std::optional<ConfigError> {
     const auto payload = encode_config_text(config::write_config(successor));
-    for (;;) {
-      auto appended = writer_->append(static_cast<uint16_t>(RecordType::config), payload);
-      if (appended) {
-        lsn = *appended;
-        break;
-      }
-      if (appended.error() != JournalStatus::busy) {
-        journal_failure = appended.error();
-        return ConfigError{"journal", "the configuration record was not appended"};
-      }
-      std::this_thread::yield();
+    auto appended = append_when_room(RecordType::config, payload);
+    if (!appended) {
+      journal_failure = appended.error();
+      return ConfigError{"journal", "the configuration record was not appended"};
     }
+    lsn = *appended;
     if (const JournalStatus s = writer_->flush(); s != JournalStatus::ok) {
       journal_failure = s;
       return ConfigError{"journal", "the configuration record was not made durable"};

@@ -5,6 +5,7 @@
 // up, the kernel's ring fills behind it and the kernel's calls then answer events_full before
 // changing anything. Nothing is dropped, nothing is journaled twice.
 #include <gtest/gtest.h>
+#include <time.h>
 
 #include <condition_variable>
 #include <future>
@@ -99,6 +100,12 @@ class DurableBackpressure : public DurableTest {
   }
   uint64_t submits_ = 0;
 };
+
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
 
 // Counts `submitted` events per item id in every events record of the journal.
 std::map<uint64_t, int> submitted_per_item(const std::filesystem::path& dir) {
@@ -245,14 +252,21 @@ TEST_F(DurableBackpressure, WriteHostWaitsOutBusyAndItsRecordLandsOnce) {
     ASSERT_EQ(status, DrainStatus::busy);
     const journal::Lsn appended = dk->journal().last_appended();
 
+    double waiting_cpu_ms = 0;
     auto host = std::async(std::launch::async, [&] {
-      return dk->write_host({durable::HostOp::put("session/1", "agent a0")});
+      const double cpu0 = thread_cpu_ms();
+      auto written = dk->write_host({durable::HostOp::put("session/1", "agent a0")});
+      waiting_cpu_ms = thread_cpu_ms() - cpu0;
+      return written;
     });
     // Not a synchronisation: a bounded look that it is still waiting, not failed or dropped.
-    EXPECT_EQ(host.wait_for(50ms), std::future_status::timeout) << "busy is waited out, not returned";
+    EXPECT_EQ(host.wait_for(300ms), std::future_status::timeout) << "busy is waited out, not returned";
     EXPECT_EQ(dk->journal().last_appended(), appended);
     stall.release();
     const auto lsn = host.get();
+    // It waited on the disk's progress, not in a loop: a spinning retry burns most of the 300 ms
+    // stall even on a shared machine; a wait costs a few wake-ups.
+    EXPECT_LT(waiting_cpu_ms, 60.0) << "write_host spun while the journal was busy";
     ASSERT_TRUE(lsn.has_value()) << journal::to_string(lsn.error());
     EXPECT_GT(*lsn, appended);
     drain_all(*dk);

@@ -170,6 +170,8 @@ class DurableKernel {
  private:
   DurableKernel() = default;
   [[nodiscard]] DrainStatus append_held();
+  [[nodiscard]] std::expected<journal::Lsn, journal::JournalStatus> append_when_room(RecordType type,
+                                                                                      std::span<const std::byte> payload);
   void note_submits(journal::Lsn lsn);
   [[nodiscard]] journal::JournalStatus snapshot_locked();
   void start_snapshotter();
