@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
+#include "thread_name.h"
+
 namespace omni::service {
 
-DurableAcks::DurableAcks(Durability& durability) : durability_(durability), thread_([this] { run(); }) {}
+DurableAcks::DurableAcks(Durability& durability) : durability_(durability), thread_([this] {
+  name_this_thread("omni-acks");
+  run();
+}) {}
 
 DurableAcks::~DurableAcks() { stop(); }
 

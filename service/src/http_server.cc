@@ -31,6 +31,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "server_stream.h"
+#include "thread_name.h"
 #include "tls_context.h"
 
 namespace omni::service {
@@ -511,7 +512,8 @@ class BeastServer final : public HttpServer {
     port_ = core_.acceptor.local_endpoint().port();
     accept();
     for (auto& context : core_.contexts) {
-      threads_.emplace_back([&context] {
+      threads_.emplace_back([&context, n = threads_.size()] {
+        name_this_thread("omni-io-" + std::to_string(n));
         // Kept running when it has nothing to do yet: the acceptor lives on the first context only.
         auto idle_is_not_done = net::make_work_guard(*context);
         context->run();

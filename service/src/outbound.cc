@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "omnikernel/service/http_client.h"
+#include "thread_name.h"
 
 namespace omni::service {
 
@@ -26,7 +27,10 @@ std::string graph_request_body(const OutboundMessage& m) {
 }
 
 GraphSender::GraphSender(std::string base_url, std::string access_token)
-    : base_url_(std::move(base_url)), access_token_(std::move(access_token)), thread_([this] { run(); }) {}
+    : base_url_(std::move(base_url)), access_token_(std::move(access_token)), thread_([this] {
+        name_this_thread("omni-graph");
+        run();
+      }) {}
 
 GraphSender::~GraphSender() { stop(); }
 

@@ -11,6 +11,7 @@
 #include "journal_config.h"
 #include "journal_durability.h"
 #include "service_state.h"
+#include "thread_name.h"
 
 namespace omni::service {
 namespace {
@@ -204,7 +205,10 @@ void Service::start() {
     s.drain_open = true;
   }
   if (s.durability != &s.immediate) s.acks = std::make_unique<DurableAcks>(*s.durability);
-  s.pump = std::thread([&s] { run_event_pump(s); });
+  s.pump = std::thread([&s] {
+    name_this_thread("omni-pump");
+    run_event_pump(s);
+  });
   s.ready.store(true, std::memory_order_release);
   s.log.info("service_started", {{"agents", s.kernel->agent_count()}, {"queues", s.kernel->queue_count()}});
 }

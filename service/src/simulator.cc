@@ -20,6 +20,7 @@
 #include "omnikernel/sim/default_scenario.h"
 #include "omnikernel/sim/random.h"
 #include "omnikernel/sim/scenario.h"
+#include "thread_name.h"
 
 namespace omni::service {
 namespace {
@@ -106,7 +107,10 @@ class ServiceSimulator final : public Simulator {
       streams_.back().next = now + arrival_gap(a);
     }
     start_ = now;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      name_this_thread("omni-sim");
+      run();
+    });
     return {};
   }
 
