@@ -145,8 +145,17 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
     }
     handler_ = std::move(upgrade.handler);
     core_.track(shared_from_this());
-    ws_.next_layer().expires_never();  // the WebSocket's own time-outs (idle pings) take over
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.next_layer().expires_never();
+    // Beast bounds the handshake and the closing handshake; the idle time-out is this session's
+    // own (watch_idle): Beast's re-arms its timer on every read, two timer operations and a
+    // cancelled handler per message.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
+    // Pongs (and pings, and the peer's close) are signs of life too.
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
     ws_.read_message_max(core_.limits.ws_max_message_bytes);
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish();
@@ -154,6 +163,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
       self->accepted_ = true;
       if (!self->queue_.empty()) self->write();
       self->read();
+      self->watch_idle();
     });
   }
 
@@ -185,6 +195,7 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
         self->buffer_.consume(self->buffer_.size());
         return self->close_now(CloseCode::unsupported, "text messages only");
       }
+      self->heard_ = true;
       const std::string message = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
       try {
@@ -209,6 +220,29 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
     });
   }
 
+  // Keep-alive, checked every half ws_idle_timeout (one timer operation per connection per
+  // period, whatever the traffic): heard from since the last check → nothing to do; silent for
+  // one period → ping; silent for two → dead, and the socket is closed, which ends the read.
+  void watch_idle() {
+    idle_timer_.expires_after(core_.limits.ws_idle_timeout / 2);
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      if (self->heard_) {
+        self->heard_ = false;
+        self->silent_periods_ = 0;
+      } else if (++self->silent_periods_ >= 2) {
+        beast::error_code ignored;
+        self->ws_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->ws_.next_layer().close();
+        return;
+      } else if (!self->closing_ && !self->pinging_) {
+        self->pinging_ = true;  // one at a time: it waits behind a write the peer does not read
+        self->ws_.async_ping({}, [self](beast::error_code) { self->pinging_ = false; });
+      }
+      self->watch_idle();
+    });
+  }
+
   void close_now(CloseCode code, const std::string& reason) {
     if (closing_ || finished_) return;
     closing_ = true;
@@ -220,12 +254,17 @@ class WsSession final : public WsPeer, public Stoppable, public std::enable_shar
   void finish() {
     if (finished_) return;
     finished_ = true;
+    idle_timer_.cancel();
     if (handler_) handler_->on_close();
     handler_.reset();
   }
 
   std::shared_ptr<net::ssl::context> tls_;  // before ws_, whose stream uses it
   websocket::stream<ServerStream> ws_;
+  Timer idle_timer_{ws_.get_executor()};
+  bool heard_ = false;         // a message or control frame arrived since the last idle check
+  int silent_periods_ = 0;     // idle checks in a row that heard nothing
+  bool pinging_ = false;       // a ping is being written
   Core& core_;
   ConnectionSlot slot_;
   beast::flat_buffer buffer_;

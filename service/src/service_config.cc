@@ -38,6 +38,7 @@ ServiceLimits read_limits(const Json& value, const std::string& path) {
   timeout("header_timeout", limits.header_timeout);
   timeout("body_timeout", limits.body_timeout);
   timeout("durable_timeout", limits.durable_timeout);
+  timeout("ws_idle_timeout", limits.ws_idle_timeout);
   o.ignore("$comment");
   o.refuse_unknown_keys();
   return limits;

@@ -60,6 +60,8 @@ class RawWebSocket {
   bool send_frame(int opcode, const std::string& payload, bool masked = true);
   bool send_raw(const std::string& bytes) { return connection_.send(bytes); }
   WsFrame read(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+  // True when the server ended the TCP connection within `timeout` (what arrives meanwhile is dropped).
+  bool closed_within(std::chrono::milliseconds timeout) { return connection_.closed_within(timeout); }
   // Reads text frames until one contains `needle`; nullopt on time-out or close.
   std::optional<std::string> read_until_contains(const std::string& needle,
                                                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));

@@ -126,6 +126,40 @@ TEST_F(ServiceSockets, DeadlinesHoldWhenTheyMoveEarlierOrLater) {
   }
 }
 
+// Keep-alive (limits.ws_idle_timeout, here 600 ms): a peer heard nothing from for half of it is
+// pinged; one that answers stays connected however long it is idle; one silent for all of it is
+// closed. The check runs every 300 ms, so "silent" is decided within 300 … 600 ms after the fact.
+TEST_F(ServiceSockets, IdleWebSocketsArePingedAndOnlyTheSilentOnesAreClosed) {
+  ServiceLimits limits = test_limits();
+  limits.ws_idle_timeout = 600ms;
+  start(Json::object(), false, limits);
+  RawWebSocket answering(port(), agent_target("alice"));
+  RawWebSocket silent(port(), agent_target("bob"));
+  ASSERT_EQ(answering.status(), 101);
+  ASSERT_EQ(silent.status(), 101);
+  ASSERT_TRUE(answering.read_until_contains("\"hello\""));
+  ASSERT_TRUE(silent.read_until_contains("\"hello\""));
+  // The answering peer: pongs every ping for 2.5 s, four idle time-outs and more.
+  const auto until = std::chrono::steady_clock::now() + 2500ms;
+  int pings = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    WsFrame f = answering.read(100ms);
+    ASSERT_NE(f.opcode, 8) << "an answering peer was closed";
+    if (f.opcode == 9) {
+      ++pings;
+      ASSERT_TRUE(answering.send_frame(10, f.payload));
+    }
+  }
+  EXPECT_GE(pings, 2);
+  ASSERT_TRUE(answering.send_text(R"({"op":"no_such_op","id":"still-here"})"));
+  EXPECT_TRUE(answering.read_until_contains("still-here"));  // answered: still connected
+  // The silent peer was pinged (long ago: the ping waits in its socket) and then closed.
+  WsFrame f = silent.read(100ms);
+  while (f.opcode == 1) f = silent.read(100ms);  // pushes that came before the ping
+  EXPECT_EQ(f.opcode, 9) << "the silent peer was not pinged";
+  EXPECT_TRUE(silent.closed_within(2000ms)) << "a silent peer is still connected";
+}
+
 TEST_F(ServiceSockets, ConnectionsPastTheCapAre503) {
   start();
   std::vector<std::unique_ptr<RawConnection>> held;

@@ -131,6 +131,19 @@ TEST(ServiceConfig, ErrorsNameTheField) {
   EXPECT_TRUE(load_serve_config_text(demo_config_json(), "demo"));
 }
 
+TEST(ServiceConfig, WebSocketIdleTimeOutIsADurationAboveZero) {
+  using testing::test_config;
+  for (const char* bad : {"0s", "-5s", "soon"}) {
+    auto c = load_serve_config_text(test_config({{"limits", {{"ws_idle_timeout", bad}}}}), "t");
+    ASSERT_FALSE(c) << bad;
+    EXPECT_EQ(c.error().field, "service.limits.ws_idle_timeout") << bad;
+  }
+  auto good = load_serve_config_text(test_config({{"limits", {{"ws_idle_timeout", "90s"}}}}), "t");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->service.limits.ws_idle_timeout, std::chrono::seconds(90));
+  EXPECT_EQ(load_serve_config_text(test_config(), "t")->service.limits.ws_idle_timeout, std::chrono::seconds(60));
+}
+
 TEST(ServiceConfig, ListenAddresses) {
   EXPECT_EQ(parse_listen("127.0.0.1:8080")->port, 8080);
   EXPECT_EQ(parse_listen("[::1]:0")->host, "::1");

@@ -39,6 +39,10 @@ struct ServiceLimits {
   uint32_t max_connections = 1024;         // beyond it a connection gets 503 and is closed
   size_t ws_max_message_bytes = 64 << 10;  // a larger WebSocket message closes with 1009
   size_t ws_max_queued = 4096;             // messages waiting for a slow WebSocket peer: then 1008
+  // A WebSocket peer heard nothing from for half of this is pinged; one silent for all of it
+  // (no message, no pong) is taken for dead and its connection closed. Browsers answer pings by
+  // themselves, so a live but idle agent desktop stays connected.
+  Duration ws_idle_timeout = std::chrono::seconds(60);
   size_t dedupe_window = 100000;           // message ids remembered for de-duplication
   size_t recent_events = 200;              // kept for the supervisor page
   // With a journal: how long a webhook waits for what it caused to be durable before it answers
