@@ -21,6 +21,9 @@
 namespace omni::service {
 
 inline constexpr std::string_view kLiveConfigKey = "live/config";
+// The routing rules in force once PUT /v1/routes changed them (write_routes' text): a restart
+// routes by them, not by the file's service.routes.
+inline constexpr std::string_view kLiveRoutesKey = "live/routes";
 
 // The entry written before a live change: when and how many changes this service has asked for.
 [[nodiscard]] durable::HostOp live_config_mark(uint64_t changes, int64_t at_unix_ms);

@@ -76,7 +76,8 @@ std::expected<void, std::string> rebuild_from_journal(Service::State& s) {
   for (const std::string& key : forgotten) erases.push_back(seen_erase(key));
   s.seen_order = seen.empty() ? 0 : seen.back().record.order + 1;
   for (const auto& [key, value] : table) {
-    if (!key.starts_with(kConversationPrefix) && !key.starts_with(kSeenPrefix) && key != kLiveConfigKey)
+    if (!key.starts_with(kConversationPrefix) && !key.starts_with(kSeenPrefix) && key != kLiveConfigKey &&
+        key != kLiveRoutesKey)
       return std::unexpected("journal host record " + key + ": not a record of omni serve (is this another host's journal?)");
   }
   if (!erases.empty()) {

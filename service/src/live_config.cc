@@ -4,6 +4,8 @@
 //   PUT  /v1/config           a whole next configuration
 //   PATCH /v1/agents/{agent}  an agent's capacity (profile, presence_config), queues, skills
 //   POST /v1/agents           hire an agent (up to limits.max_agents)
+//   GET  /v1/routes           the routing rules in force (service.routes, or the last PUT's)
+//   PUT  /v1/routes           {"routes": [...]}: the next routing rules, whole
 // Each builds the next Config from the one in force, then Kernel::reconfigure takes it — through
 // DurableKernel::reconfigure with a journal, so a restart comes back with it (journal_config.h).
 // Authorized like the rest of the supervisor's API (the supervisor token). One change at a time.
@@ -22,6 +24,7 @@ namespace {
 
 constexpr std::string_view kConfigPath = "/v1/config";
 constexpr std::string_view kAgentsPath = "/v1/agents";
+constexpr std::string_view kRoutesPath = "/v1/routes";
 
 struct Outcome {
   int status = 200;
@@ -47,10 +50,17 @@ Outcome apply(Service::State& s, const Config& next, std::string_view what) {
                    {"queues[" + std::to_string(s.queues.size()) + "]",
                     "omni serve takes added queues at its next start (its routing rules and queue tables are built "
                     "then); the kernel itself adds them live"});
-  for (const ResolvedRoute& route : s.routes)
+  for (const ResolvedRoute& route : s.routes) {
     if (successor.queues[index(route.queue)].removed)
       return refused(400, "refused_change",
                      {route.rule.path + ".queue", "names queue \"" + route.rule.queue + "\", which the change removes"});
+    for (size_t i = 0; i < route.rule.skills.size(); ++i) {
+      const std::string& skill = route.rule.skills[i].skill;
+      if (std::ranges::find(successor.removed_skills, skill) != successor.removed_skills.end())
+        return refused(400, "refused_change", {route.rule.path + ".skills[" + std::to_string(i) + "].skill",
+                                               "names skill \"" + skill + "\", which the change removes"});
+    }
+  }
   if (s.durable && s.journal_stopped.load(std::memory_order_acquire))
     return {503, {{"error", "not_durable"}, {"message", "the journal stopped; restart the service"}}};
   // Names and agent sockets for entries the change appends, ready before the kernel routes to
@@ -118,6 +128,37 @@ Outcome hire_request(Service::State& s, const HttpRequest& request) {
   return out;
 }
 
+// The next routing rules, whole: checked against the configuration in force, their skills
+// prepared (journaled), recorded in the journal's host table, then swapped in under the
+// conversations' lock, so a message is routed by the old rules or the new, never a mix.
+// Conversations already open stay where they are (continuity); new ones follow the new rules.
+Outcome put_routes(Service::State& s, const HttpRequest& request) {
+  auto rules = load_routes_text(request.body, *s.kernel->config());
+  if (!rules) return refused(400, "invalid_routes", rules.error());
+  if (s.durable && s.journal_stopped.load(std::memory_order_acquire))
+    return {503, {{"error", "not_durable"}, {"message", "the journal stopped; restart the service"}}};
+  auto resolved = resolve_routes(s, *rules);
+  if (!resolved) {
+    const std::string& e = resolved.error();
+    const size_t colon = e.find(": ");
+    return {400, {{"error", "invalid_routes"}, {"field", e.substr(0, colon)}, {"message", e}}};
+  }
+  const std::string text = write_routes(*rules);
+  if (s.durable) {
+    if (auto lsn = s.durable->write_host({durable::HostOp::put(std::string(kLiveRoutesKey), text)}); !lsn) {
+      s.stop_journal("routes change", journal::to_string(lsn.error()));
+      return {503, {{"error", "not_durable"}, {"message", "the routes could not be journaled; nothing changed"}}};
+    }
+  }
+  {
+    std::lock_guard lock(s.conversations_mutex);
+    s.routes = std::move(*resolved);
+    s.config.service.routes = std::move(*rules);
+  }
+  s.log.info("routes_changed", {{"routes", s.routes.size()}});
+  return {200, {{"applied", true}, {"routes", Json::parse(text)["routes"]}}};
+}
+
 // "/v1/agents/{agent}" → the agent's name (percent-decoded); empty for any other path.
 std::string single_agent(std::string_view path) {
   if (!path.starts_with(kAgentsPath) || path.size() <= kAgentsPath.size() + 1 || path[kAgentsPath.size()] != '/')
@@ -131,7 +172,8 @@ std::string single_agent(std::string_view path) {
 bool is_config_change_path(const HttpRequest& request) {
   const std::string_view path = request.path();
   // PATCH is the only method /v1/agents/{agent} takes from a supervisor; GET is the agent's own.
-  return path == kConfigPath || path == kAgentsPath || (request.method == "PATCH" && !single_agent(path).empty());
+  return path == kConfigPath || path == kAgentsPath || path == kRoutesPath ||
+         (request.method == "PATCH" && !single_agent(path).empty());
 }
 
 HttpResponse handle_config_change(Service::State& s, const HttpRequest& request) {
@@ -142,9 +184,15 @@ HttpResponse handle_config_change(Service::State& s, const HttpRequest& request)
     return text_response(200, config::write_config(*s.kernel->config()), "application/json");
   if (path == kConfigPath && request.method != "PUT") return error_response(405, "method_not_allowed", "use GET or PUT");
   if (path == kAgentsPath && request.method != "POST") return error_response(405, "method_not_allowed", "use POST");
+  if (path == kRoutesPath && (request.method == "GET" || request.method == "HEAD")) {
+    std::lock_guard lock(s.conversations_mutex);
+    return text_response(200, write_routes(s.config.service.routes), "application/json");
+  }
+  if (path == kRoutesPath && request.method != "PUT") return error_response(405, "method_not_allowed", "use GET or PUT");
   std::lock_guard one_at_a_time(s.config_change_mutex);
   const Outcome out = path == kConfigPath   ? put_config(s, request)
                       : path == kAgentsPath ? hire_request(s, request)
+                      : path == kRoutesPath ? put_routes(s, request)
                                             : patch_agent_request(s, request, single_agent(path));
   if (out.status >= 400) s.log.info("config_change_refused", {{"path", path}, {"status", out.status}});
   return json_response(out.status, out.body);

@@ -58,10 +58,12 @@ std::expected<void, std::string> load_plugins(Service::State& s, const std::vect
   return {};
 }
 
-std::expected<void, std::string> resolve_routes(Service::State& s) {
-  // The file's routes were checked against the file's kernel sections; after a restart on a
-  // journal whose configuration wins, they are checked again against the one in force.
-  for (const RouteRule& rule : s.config.service.routes) {
+}  // namespace
+
+std::expected<std::vector<ResolvedRoute>, std::string> resolve_routes(Service::State& s,
+                                                                     const std::vector<RouteRule>& rules) {
+  std::vector<ResolvedRoute> out;
+  for (const RouteRule& rule : rules) {
     auto queue = s.kernel->find_queue(rule.queue);
     if (!queue) return std::unexpected(rule.path + ".queue: unknown queue \"" + rule.queue + "\" in the configuration in force");
     ResolvedRoute route{rule, *queue, RequirementsId{}};
@@ -90,10 +92,12 @@ std::expected<void, std::string> resolve_routes(Service::State& s) {
         route.requirements = *reqs;
       }
     }
-    s.routes.push_back(std::move(route));
+    out.push_back(std::move(route));
   }
-  return {};
+  return out;
 }
+
+namespace {
 
 bool is_webhook(std::string_view path, std::string_view& channel) {
   constexpr std::string_view kPrefix = "/webhooks/";
@@ -167,7 +171,21 @@ std::expected<std::unique_ptr<Service>, std::string> Service::create(ServiceSetu
   }
   s.set_names(ServiceNames::of(s.config.kernel));
   s.peers.agents.resize(s.kernel->agent_count());  // grown by hires (live_config.cc)
-  if (auto routes = resolve_routes(s); !routes) return std::unexpected(routes.error());
+  if (s.durable) {
+    // Routes changed live (PUT /v1/routes) are in the journal and win over the file's, as the
+    // journal's configuration does after a live change (journal_config.h).
+    const durable::HostTable table = s.durable->host_table();
+    if (auto live = table.find(std::string(kLiveRoutesKey)); live != table.end()) {
+      auto rules = load_routes_text(live->second, s.config.kernel);
+      if (!rules) return std::unexpected("journal host record " + std::string(kLiveRoutesKey) + ": " + rules.error().message());
+      s.config.service.routes = std::move(*rules);
+      s.log.info("journal_routes_in_force", {{"why", "routes were changed live in this journal: its routes are in "
+                                                     "force, the file's service.routes are not used"}});
+    }
+  }
+  auto routes = resolve_routes(s, s.config.service.routes);
+  if (!routes) return std::unexpected(routes.error());
+  s.routes = std::move(*routes);
   if (s.durable) {
     s.journal_durability = std::make_unique<JournalDurability>(*s.durable);
     if (auto rebuilt = rebuild_from_journal(s); !rebuilt) return std::unexpected(rebuilt.error());

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "omnikernel/config/duration.h"
 #include "omnikernel/config/json_fields.h"
 #include "omnikernel/config/loader.h"
 
@@ -240,6 +241,47 @@ std::expected<ServeConfig, ConfigError> load_serve_config_text(std::string_view 
   } catch (const config::FieldError& e) {
     return std::unexpected(e.to_config_error());
   }
+}
+
+std::expected<std::vector<RouteRule>, ConfigError> load_routes_text(std::string_view text, const Config& kernel) {
+  auto json = config::parse_json_text(text, "routes");
+  if (!json) return std::unexpected(json.error());
+  try {
+    JsonObject document(*json, "");
+    std::vector<RouteRule> routes;
+    config::for_each_element(document.require("routes"), "routes", [&](const Json& v, const std::string& p) {
+      routes.push_back(read_route(v, p, kernel));
+    });
+    document.ignore("$comment");
+    document.refuse_unknown_keys();
+    if (routes.empty()) fail("routes", "at least one route is needed, or no message can be routed");
+    return routes;
+  } catch (const config::FieldError& e) {
+    return std::unexpected(e.to_config_error());
+  }
+}
+
+std::string write_routes(const std::vector<RouteRule>& routes) {
+  Json out = Json::array();
+  for (const RouteRule& r : routes) {
+    Json rule = Json::object();
+    if (!r.channel.empty()) rule["channel"] = r.channel;
+    if (!r.account.empty()) rule["account"] = r.account;
+    if (!r.language.empty()) rule["language"] = r.language;
+    if (!r.keywords.empty()) rule["keywords"] = r.keywords;
+    rule["queue"] = r.queue;
+    if (!r.skills.empty()) {
+      Json skills = Json::array();
+      for (const SkillRule& k : r.skills) {
+        Json skill{{"skill", k.skill}, {"min_level", k.min_level}};
+        if (k.drop_after != Duration{}) skill["drop_after"] = config::format_duration(k.drop_after);
+        skills.push_back(std::move(skill));
+      }
+      rule["skills"] = std::move(skills);
+    }
+    out.push_back(std::move(rule));
+  }
+  return Json{{"routes", std::move(out)}}.dump();
 }
 
 std::expected<ServeConfig, ConfigError> load_serve_config_file(const std::filesystem::path& file) {

@@ -175,6 +175,8 @@ struct Service::State {
   // the next configuration from the one in force, so two at once would lose one of them.
   std::mutex config_change_mutex;
   uint64_t live_changes = 0;  // under config_change_mutex: changes asked for since start
+  // Read by place() and replaced by PUT /v1/routes, both under conversations_mutex; replaced
+  // only under config_change_mutex too, so a live change may read it holding that one alone.
   std::vector<ResolvedRoute> routes;
   RecentIds dedupe;
   ImmediateDurability immediate;
@@ -307,6 +309,11 @@ struct CommandResult {
 // checked against the restored kernel (an entry whose item is gone or not durable is dropped and
 // its erase journaled). A host record this build cannot read is an error naming it.
 [[nodiscard]] std::expected<void, std::string> rebuild_from_journal(Service::State& s);
+
+// Routing rules against the configuration in force: each rule's queue id, and its skills as a
+// prepared requirement set (journaled first, with a journal). The error names the rule's field.
+[[nodiscard]] std::expected<std::vector<ResolvedRoute>, std::string> resolve_routes(Service::State& s,
+                                                                                  const std::vector<RouteRule>& rules);
 
 void run_event_pump(Service::State& s);
 void pump_once(Service::State& s);  // one tick + drain; the pump's body, also used by stop()

@@ -444,6 +444,37 @@ TEST(ServeJournal, ARestartAfterALiveChangeComesBackWithTheChangedConfiguration)
   // never changed live is still refused when the file differs (AnotherConfiguration… above).
 }
 
+// Routes changed live are journaled (host record live/routes): a restart with the same file
+// routes by them, with their skills' requirement set found again, and GET /v1/routes shows them.
+TEST(ServeJournal, ARestartAfterARoutesChangeRoutesByTheChangedRules) {
+  TempDir dir;
+  const auto as_supervisor = [](std::string method, std::string target, std::string body) {
+    return HttpRequest{std::move(method), std::move(target), {{"authorization", std::string("Bearer ") + kSupervisorToken}},
+                       std::move(body)};
+  };
+  const std::string rules =
+      Json{{"routes", {{{"channel", "whatsapp"}, {"queue", "wa_es"}, {"skills", {{{"skill", "Spanish"}, {"min_level", 2}}}}},
+                       {{"channel", "instagram"}, {"queue", "ig"}}}}}
+          .dump();
+  {
+    auto service = open_service(dir.path() / "journal");
+    ASSERT_TRUE(service.has_value()) << service.error();
+    (*service)->start();
+    const HttpResponse changed = (*service)->handle(as_supervisor("PUT", "/v1/routes", rules));
+    ASSERT_EQ(changed.status, 200) << changed.body;
+  }
+  auto again = open_service(dir.path() / "journal");
+  ASSERT_TRUE(again.has_value()) << again.error();
+  (*again)->start();
+  EXPECT_EQ(body_of((*again)->handle(as_supervisor("GET", "/v1/routes", ""))), Json::parse(rules));
+  const HttpResponse r = (*again)->handle(signed_whatsapp(whatsapp_payload("15553330001", "wamid.routes.1", "hi")));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(body_of(r)["new_items"], 1) << r.body;
+  Kernel& k = (*again)->kernel();
+  const auto wa_es = *k.find_queue("wa_es");
+  EXPECT_EQ(k.queue(wa_es)->waiting, 1u) << "the message went by the file's rules, not the journal's";
+}
+
 // A live change the journal cannot take (full) answers 503, leaves the kernel's configuration as
 // it was and stops the journal; a restart with room has the last change that was acknowledged.
 TEST(ServeJournal, ALiveChangeTheJournalCannotTakeIs503AndChangesNothing) {

@@ -242,6 +242,100 @@ TEST_F(LiveConfig, BadChangesAreTypedErrorsNamingTheFieldAndChangeNothing) {
   EXPECT_EQ(config_now(), before);
 }
 
+// ---- routing rules (PUT /v1/routes) --------------------------------------------------------------
+
+std::string whatsapp_to(const char* queue) {
+  return Json{{"routes", {{{"channel", "whatsapp"}, {"queue", queue}}, {{"channel", "instagram"}, {"queue", "ig"}}}}}.dump();
+}
+
+TEST_F(LiveConfig, RoutesChangedLiveSendNewConversationsThereAndOpenOnesStay) {
+  const Json before = Json::parse(supervisor("GET", "/v1/routes").body);
+  ASSERT_EQ(before["routes"].size(), Json::parse(test_config())["service"]["routes"].size());
+  EXPECT_EQ(before["routes"][0]["keywords"][0], "hola");
+  message("15552220001", "first");  // to "wa" (the catch-all rule), offered to alice
+  const uint32_t es_before = waiting("wa_es");
+
+  const HttpResponse r = supervisor("PUT", "/v1/routes", whatsapp_to("wa_es"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["routes"][0]["queue"], "wa_es");
+  EXPECT_EQ(Json::parse(supervisor("GET", "/v1/routes").body), Json::parse(whatsapp_to("wa_es")));
+  // A new conversation follows the new rules: wa_es, where nobody works, so it waits there.
+  message("15552220002", "second");
+  EXPECT_EQ(waiting("wa_es"), es_before + 1);
+  // The conversation opened before the change continues on its item: no new item.
+  const HttpResponse again =
+      service().handle(signed_whatsapp(whatsapp_payload("15552220001", "wamid.15552220001.2", "still me")));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json::parse(again.body)["continued"], 1) << again.body;
+  EXPECT_EQ(Json::parse(again.body)["new_items"], 0) << again.body;
+}
+
+TEST_F(LiveConfig, BadRoutesAreTypedErrorsNamingTheFieldAndChangeNothing) {
+  const std::string before = supervisor("GET", "/v1/routes").body;
+  struct Case {
+    std::string body;
+    int status;
+    const char* field;
+  };
+  const Case cases[] = {
+      {R"({"routes": [{"channel": "whatsapp", "queue": "nowhere"}]})", 400, "routes[0].queue"},
+      {R"({"routes": [{"channel": "sms", "queue": "wa"}]})", 400, "routes[0].channel"},
+      {R"({"routes": [{"channel": "whatsapp", "language": "es", "queue": "wa"}]})", 400, "routes[0].language"},
+      {R"({"routes": [{"queue": "wa", "skills": [{"skill": "Klingon"}]}]})", 400, "routes[0].skills[0].skill"},
+      {R"({"routes": [{"queue": "wa", "queu": "wa"}]})", 400, "routes[0].queu"},
+      {R"({"routes": []})", 400, "routes"},
+      {R"({"rules": []})", 400, "routes"},
+      {R"({"routes": 3})", 400, "routes"},
+      {"{", 400, nullptr},
+  };
+  for (const Case& c : cases) {
+    const HttpResponse r = supervisor("PUT", "/v1/routes", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " → " << r.body;
+    const Json body = Json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << r.body;
+    EXPECT_EQ(body.value("error", ""), "invalid_routes") << r.body;
+    if (c.field) EXPECT_EQ(body.value("field", ""), c.field) << c.body << " → " << r.body;
+  }
+  EXPECT_EQ(supervisor("POST", "/v1/routes", whatsapp_to("wa")).status, 405);
+  for (const std::string& token : {std::string(), std::string("wrong"), service().token_of("alice")}) {
+    EXPECT_EQ(supervisor("GET", "/v1/routes", "", token).status, 401);
+    EXPECT_EQ(supervisor("PUT", "/v1/routes", whatsapp_to("wa"), token).status, 401);
+  }
+  EXPECT_EQ(supervisor("GET", "/v1/routes").body, before);
+}
+
+TEST_F(LiveConfig, AQueueOrSkillTheRoutesUseCannotBeRemovedUntilTheRoutesMoveOff) {
+  ASSERT_EQ(supervisor("PUT", "/v1/routes", whatsapp_to("wa_es")).status, 200);
+  Json next = Json::parse(config_now());
+  Json kept = Json::array();
+  for (const Json& q : next["queues"])
+    if (q["name"] != "wa_es") kept.push_back(q);
+  next["queues"] = kept;
+  for (Json& a : next["agents"]) {
+    Json queues = Json::array();
+    for (const Json& q : a["queues"])
+      if (q != "wa_es") queues.push_back(q);
+    a["queues"] = queues;
+  }
+  const HttpResponse refused = supervisor("PUT", "/v1/config", next.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Json::parse(refused.body).value("field", ""), "routes[0].queue") << refused.body;
+  // Routes moved off it first: then the queue goes.
+  ASSERT_EQ(supervisor("PUT", "/v1/routes", whatsapp_to("wa")).status, 200);
+  EXPECT_EQ(supervisor("PUT", "/v1/config", next.dump()).status, 200);
+
+  // The same for a skill a rule asks for: removing it would retire the rule's requirement set.
+  const Json spanish = {{"routes", {{{"channel", "whatsapp"}, {"queue", "wa"}, {"skills", {{{"skill", "Spanish"}}}}}}}};
+  ASSERT_EQ(supervisor("PUT", "/v1/routes", spanish.dump()).status, 200);
+  Json without_spanish = Json::parse(config_now());
+  without_spanish["skills"] = Json::array();
+  const HttpResponse skill_refused = supervisor("PUT", "/v1/config", without_spanish.dump());
+  EXPECT_EQ(skill_refused.status, 400) << skill_refused.body;
+  EXPECT_EQ(Json::parse(skill_refused.body).value("field", ""), "routes[0].skills[0].skill") << skill_refused.body;
+  ASSERT_EQ(supervisor("PUT", "/v1/routes", whatsapp_to("wa")).status, 200);
+  EXPECT_EQ(supervisor("PUT", "/v1/config", without_spanish.dump()).status, 200);
+}
+
 TEST_F(LiveConfig, OnlyTheSupervisorTokenMayChangeTheConfiguration) {
   const std::string before = config_now();
   const std::string agent_token = service().token_of("alice");

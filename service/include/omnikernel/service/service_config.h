@@ -118,6 +118,14 @@ struct ServeConfig {
                                                                              std::string_view source);
 [[nodiscard]] std::expected<ServeConfig, ConfigError> load_serve_config_file(
     const std::filesystem::path& file);
+// Routing rules on their own, as PUT /v1/routes takes them and the journal keeps them:
+// {"routes": [rule, …]} with the rules of service.routes, checked against `kernel` (queues and
+// skills by name). Errors name the path from "routes" ("routes[1].queue"). At least one rule.
+[[nodiscard]] std::expected<std::vector<RouteRule>, ConfigError> load_routes_text(std::string_view text,
+                                                                                 const Config& kernel);
+// The rules in that form (what GET /v1/routes answers; load_routes_text reads it back).
+[[nodiscard]] std::string write_routes(const std::vector<RouteRule>& routes);
+
 // The configuration `omni serve` runs without a file: the default scenario's contact centre.
 [[nodiscard]] std::string_view demo_config_json() noexcept;
 
