@@ -25,6 +25,7 @@
 #include "omnikernel/service/hmac.h"
 #include "omnikernel/service/http_server.h"
 #include "omnikernel/service/service.h"
+#include "thread_name.h"
 
 namespace omni::service {
 namespace {
@@ -449,6 +450,7 @@ std::expected<LoadReport, std::string> run_load(const LoadOptions& o) {
 
   double cpu0 = 0, cpu1 = 0, client_cpu0 = 0, client_cpu1 = 0;
   std::thread client([&] {
+    name_this_thread("omni-load");
     ClientLoop loop;
     const sockaddr_in address = loopback((*server)->port());
     const auto give_up = SteadyTime::now() + 2 * o.duration + std::chrono::seconds(40);
