@@ -793,11 +793,12 @@ def main():
     L.append("")
     # The journal's storage comparison is its own executable (wall-clock durability on the disk,
     # not bench_omni's CPU time): its last run's section is kept from bench/journal/RESULTS.md.
-    # Likewise the durable kernel's and the live changes' sections (their own harnesses, run by
-    # hand: bench_durable, bench_live_change and compare_ops.py side by side with an older commit).
+    # Likewise the durable kernel's, the live changes' and `omni serve`'s sections (their own
+    # harnesses, run by hand: bench_durable, bench_live_change and compare_ops.py side by side
+    # with an older commit, and `omni load`).
     here = os.path.dirname(os.path.abspath(__file__))
     for kept in (os.path.join(here, "journal", "RESULTS.md"), os.path.join(here, "journal", "DURABLE.md"),
-                 os.path.join(here, "LIVE_CHANGES.md")):
+                 os.path.join(here, "LIVE_CHANGES.md"), os.path.join(here, "SERVE.md")):
         if os.path.exists(kept):
             with open(kept) as f:
                 L.append(f.read().rstrip() + "\n")
