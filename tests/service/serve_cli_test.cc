@@ -67,19 +67,25 @@ TEST(ServeCli, ABadConfigurationOrAddressExitsTwo) {
   close(d.err);
 }
 
-TEST(ServeCli, AnUnreadableTlsCertificateExitsTwoNamingTheField) {
-  // The demo's configuration from a file (so secrets come from the environment) with service.tls
-  // pointing at a certificate that is not there.
+// `omni serve FILE` on the demo's configuration written to FILE with service.tls set: from a file,
+// secrets come from the environment, so each is given one.
+Child serve_demo_with_tls(const std::string& file, const std::string& certificate, const std::string& private_key) {
   nlohmann::json config = nlohmann::json::parse(demo_config_json());
-  config["service"]["tls"] = {{"certificate", "/nonexistent/omni.crt"}, {"private_key", "/nonexistent/omni.key"}};
-  const std::string file = ::testing::TempDir() + "omni_serve_tls_" + std::to_string(::getpid()) + ".json";
+  config["service"]["tls"] = {{"certificate", certificate}, {"private_key", private_key}};
   std::ofstream(file) << config.dump();
   std::vector<std::pair<std::string, std::string>> env;
   for (const char* name : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
                            "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
                            "OMNI_WEBCHAT_SITE_KEY"})
     env.emplace_back(name, "cli-test-secret");
-  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
+  return spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
+}
+
+TEST(ServeCli, AnUnreadableTlsCertificateExitsTwoNamingTheField) {
+  // The demo's configuration from a file (so secrets come from the environment) with service.tls
+  // pointing at a certificate that is not there.
+  const std::string file = ::testing::TempDir() + "omni_serve_tls_" + std::to_string(::getpid()) + ".json";
+  Child c = serve_demo_with_tls(file, "/nonexistent/omni.crt", "/nonexistent/omni.key");
   int status = 0;
   waitpid(c.pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
@@ -101,16 +107,7 @@ TEST(ServeCli, SighupReloadsTheTlsFilesAndABadRenewalKeepsThePreviousCertificate
   const std::filesystem::path crt = dir / "omni.crt", key = dir / "omni.key";
   std::filesystem::copy_file(first.certificate, crt);
   std::filesystem::copy_file(first.private_key, key);
-  nlohmann::json config = nlohmann::json::parse(demo_config_json());
-  config["service"]["tls"] = {{"certificate", crt.string()}, {"private_key", key.string()}};
-  const std::string file = (dir / "omni.json").string();
-  std::ofstream(file) << config.dump();
-  std::vector<std::pair<std::string, std::string>> env;
-  for (const char* name : {"OMNI_WHATSAPP_APP_SECRET", "OMNI_INSTAGRAM_APP_SECRET", "OMNI_VERIFY_TOKEN",
-                           "OMNI_AGENT_TOKEN_SECRET", "OMNI_SUPERVISOR_TOKEN", "OMNI_GRAPH_ACCESS_TOKEN",
-                           "OMNI_WEBCHAT_SITE_KEY"})
-    env.emplace_back(name, "cli-test-secret");
-  Child c = spawn({OMNI_CLI, "serve", file, "--listen", "127.0.0.1:0", "--plugins", OMNI_TEST_PLUGIN_DIR}, env);
+  Child c = serve_demo_with_tls((dir / "omni.json").string(), crt.string(), key.string());
   std::string out = read_until(c.out, std::regex("listening on https://127\\.0\\.0\\.1:[0-9]+\n"), 10s);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on https://127\\.0\\.0\\.1:([0-9]+)"))) << out;
